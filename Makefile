@@ -1,0 +1,50 @@
+# newsdesk: the two commands a publisher needs.
+#   make run    install missing packages, build, create the demo site, serve it
+#   make test   install what the tests need, build (also with ASan+UBSan), run every test
+PORT ?= 8080
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build
+DEMO_DB ?= $(BUILD)/demo.db
+
+.PHONY: all build run test test-unit test-asan deps deps-test bench format check-src clean
+
+all: build
+
+deps:
+	@tools/install-deps build
+
+deps-test:
+	@tools/install-deps test
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/newsdesk demo --db $(DEMO_DB); fi
+	$(BUILD)/newsdesk serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
+
+# The whole suite: unit and end-to-end tests on the normal build, then the
+# same under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included).
+test: deps-test
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DND_BUILD_TESTS=ON
+	cmake --build $(BUILD) -j $(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	$(MAKE) test-asan
+
+test-asan: deps-test
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON -DND_BUILD_TESTS=ON
+	cmake --build build-asan -j $(JOBS)
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+bench: build
+	bench/run
+
+format:
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
+
+check-src:
+	tools/check-src
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,38 @@
+#pragma once
+/* Private to the CLI: subcommands and the shared option parser. */
+#include <stdbool.h>
+
+#include "config/config.h"
+
+struct nd_cli_cmd {
+	const char *name;
+	const char *args;    /* usage after the options, e.g. "FILE.jsonl|-" */
+	const char *summary; /* one line for `newsdesk --help` */
+	int (*run)(int argc, char **argv);
+};
+
+/* A subcommand's own boolean flag, e.g. --strict. */
+struct nd_cli_flag {
+	const char *name; /* "strict" */
+	bool *value;
+	const char *help;
+};
+
+/*
+ * Fills cfg (defaults < --config FILE or NEWSDESK_CONFIG < NEWSDESK_* <
+ * flags) and collects positional arguments into pos (argv order, *npos of
+ * them; pos must have room for argc entries). Flags are "--name VALUE" or
+ * "--name=VALUE" for options, "--name" for the command's own flags.
+ * Returns 0; 1 after printing --help; 2 after printing a usage error to
+ * stderr. cfg must be released by the caller in every case.
+ */
+int nd__cli_parse(const struct nd_cli_cmd *cmd, const struct nd_cli_flag *flags, int argc,
+		  char **argv, struct nd_config *cfg, char **pos, int *npos);
+
+/* The table entry of subcommand name (for its usage line); never NULL for
+ * the names in the table. */
+const struct nd_cli_cmd *nd__cli_cmd(const char *name);
+
+int nd_cmd_serve(int argc, char **argv);
+int nd_cmd_import(int argc, char **argv);
+int nd_cmd_demo(int argc, char **argv);

@@ -1,0 +1,92 @@
+/* newsdesk serve: the site over HTTP until SIGINT or SIGTERM. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "handler/handler.h"
+#include "http/http.h"
+#include "site/site.h"
+#include "site/snapshot.h"
+
+/* In-flight requests get this long to finish at shutdown. */
+#define GRACE_MS 10000
+
+int nd_cmd_serve(int argc, char **argv)
+{
+	const struct nd_cli_cmd *cmd = nd__cli_cmd("serve");
+	struct nd_config cfg;
+	struct nd_snapshot *snap = NULL;
+	struct nd_http_server *srv = NULL;
+	struct nd_app app;
+	bool app_ready = false;
+	char **pos = calloc((size_t)argc + 1, sizeof(char *));
+	int npos, rc, sig;
+	sigset_t set;
+
+	rc = nd__cli_parse(cmd, NULL, argc, argv, &cfg, pos, &npos);
+	if (rc) {
+		rc = rc == 1 ? 0 : 2;
+		goto out;
+	}
+	if (npos) {
+		fprintf(stderr, "newsdesk serve: unexpected argument '%s'\n", pos[0]);
+		rc = 2;
+		goto out;
+	}
+	nd_log_level = cfg.log_level;
+	/* Block the stop signals before any thread starts, so every thread
+	 * inherits the mask and only sigwait() below sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (nd_snapshot_open(cfg.db, cfg.reload_interval_ms, &snap)) {
+		fprintf(stderr, "newsdesk serve: cannot open store '%s'\n", cfg.db);
+		rc = 1;
+		goto out;
+	}
+	if (nd_app_init(&app, &cfg, snap)) {
+		fprintf(stderr, "newsdesk serve: cannot load theme '%s'\n",
+			*cfg.theme ? cfg.theme : nd_app_default_theme());
+		rc = 1;
+		goto out;
+	}
+	app_ready = true;
+	{
+		struct nd_http_options o = {cfg.listen, cfg.threads, cfg.connection_timeout,
+					    cfg.max_connections};
+		if (nd_http_server_start(&o, nd_app_handle, &app, &srv)) {
+			rc = 1;
+			goto out;
+		}
+	}
+	nd_snapshot_read_lock();
+	nd_log(ND_LOG_INFO, "serving %zu articles from '%s' on http://%.*s:%d/",
+	       nd_snapshot_site(snap)->article_count, cfg.db,
+	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
+	       nd_http_server_port(srv));
+	nd_snapshot_read_unlock();
+	fflush(stderr);
+
+	if (sigwait(&set, &sig) == 0)
+		nd_log(ND_LOG_INFO, "%s received: finishing requests in flight, then stopping",
+		       sig == SIGINT ? "SIGINT" : "SIGTERM");
+	nd_http_server_stop(srv, GRACE_MS);
+	srv = NULL;
+	nd_log(ND_LOG_INFO, "stopped");
+	rc = 0;
+out:
+	nd_http_server_stop(srv, 0);
+	if (app_ready)
+		nd_app_release(&app);
+	nd_snapshot_close(snap);
+	nd_config_release(&cfg);
+	free(pos);
+	return rc;
+}

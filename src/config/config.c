@@ -1,0 +1,247 @@
+#include "config/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/mem.h"
+
+#define OPT_STR(n, sec, field, d, h) {n, sec, ND_OPT_STRING, offsetof(struct nd_config, field), d, 0, 0, h}
+#define OPT_INT(n, sec, field, d, lo, hi, h)                                                       \
+	{n, sec, ND_OPT_INT, offsetof(struct nd_config, field), d, lo, hi, h}
+
+const struct nd_option nd_options[] = {
+	OPT_STR("db", "store", db, "newsdesk.db", "store: SQLite file path or sqlite:PATH"),
+	OPT_STR("listen", "server", listen, "127.0.0.1:8080", "address to serve on, HOST:PORT"),
+	OPT_STR("theme", "site", theme, "", "theme folder (default: the built-in theme)"),
+	OPT_STR("site_name", "site", site_name, "Newsdesk", "the site's name, shown in every page"),
+	OPT_STR("site_url", "site", site_url, "",
+		"public base URL for canonical links (default: from the Host header)"),
+	OPT_STR("site_description", "site", site_description, "News as it happens",
+		"one-line description for the home page"),
+	OPT_STR("language", "site", language, "en", "site language (BCP 47)"),
+	OPT_INT("threads", "server", threads, "0", 0, 256, "HTTP worker threads (0: one per core)"),
+	OPT_INT("page_size", "site", page_size, "20", 1, 200, "articles per list page"),
+	OPT_INT("connection_timeout", "server", connection_timeout, "30", 1, 3600,
+		"seconds an idle or slow connection is kept"),
+	OPT_INT("max_connections", "server", max_connections, "1024", 1, 100000,
+		"concurrent connections accepted"),
+	OPT_INT("reload_interval_ms", "server", reload_interval_ms, "1000", 50, 600000,
+		"how often the server looks for store changes"),
+	{"log_level", "server", ND_OPT_LOG_LEVEL, offsetof(struct nd_config, log_level), "info", 0, 0,
+	 "debug, info, warn or error"},
+	{NULL, NULL, 0, 0, NULL, 0, 0, NULL},
+};
+
+/* A formatted message; caller owns the result. */
+static char *__attribute__((format(printf, 1, 2))) msg(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *m;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	m = nd_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(m, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return m;
+}
+
+const struct nd_option *nd_config_find(const char *name)
+{
+	char norm[64];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(norm) - 1; i++)
+		norm[i] = name[i] == '-' ? '_' : name[i];
+	norm[i] = '\0';
+	for (const struct nd_option *o = nd_options; o->name; o++)
+		if (!strcmp(o->name, norm))
+			return o;
+	return NULL;
+}
+
+static int set_option(struct nd_config *cfg, const struct nd_option *o, const char *value,
+		      char **err)
+{
+	void *field = (char *)cfg + o->offset;
+
+	switch (o->type) {
+	case ND_OPT_STRING: {
+		char **s = field;
+		free(*s);
+		*s = nd_xstrdup(value);
+		return 0;
+	}
+	case ND_OPT_INT: {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(value, &end, 10);
+		while (isspace((unsigned char)*end))
+			end++;
+		if (errno || end == value || *end || v < o->min || v > o->max) {
+			if (err)
+				*err = msg("bad value '%s' for option '%s' (an integer from %d to %d)",
+					   value, o->name, o->min, o->max);
+			return ND_EINVAL;
+		}
+		*(int *)field = (int)v;
+		return 0;
+	}
+	case ND_OPT_LOG_LEVEL:
+		if (nd_log_parse_level(value, field)) {
+			if (err)
+				*err = msg("bad value '%s' for option '%s' (debug, info, warn or "
+					   "error)",
+					   value, o->name);
+			return ND_EINVAL;
+		}
+		return 0;
+	}
+	return ND_EINVAL;
+}
+
+void nd_config_init(struct nd_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (const struct nd_option *o = nd_options; o->name; o++)
+		if (set_option(cfg, o, o->def, NULL))
+			ND_BUG("bad default for option '%s'", o->name);
+}
+
+void nd_config_release(struct nd_config *cfg)
+{
+	for (const struct nd_option *o = nd_options; o->name; o++) {
+		if (o->type == ND_OPT_STRING) {
+			char **s = (char **)((char *)cfg + o->offset);
+			free(*s);
+			*s = NULL;
+		}
+	}
+}
+
+int nd_config_set(struct nd_config *cfg, const char *name, const char *value, char **err)
+{
+	const struct nd_option *o = nd_config_find(name);
+
+	if (!o) {
+		if (err)
+			*err = msg("unknown option '%s'", name);
+		return ND_ENOTFOUND;
+	}
+	return set_option(cfg, o, value, err);
+}
+
+struct file_ctx {
+	struct nd_config *cfg;
+	const char *path;
+	FILE *f;
+	int lineno; /* of the line inih read last */
+	char *err;
+};
+
+/* Debian's inih does not pass line numbers to the handler, so the reader
+ * counts them: inih calls it once per line, then the handler for that line. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct file_ctx *fc = stream;
+	char *line = fgets(str, num, fc->f);
+
+	if (line)
+		fc->lineno++;
+	return line;
+}
+
+static int ini_cb(void *user, const char *section, const char *name, const char *value)
+{
+	struct file_ctx *fc = user;
+	const struct nd_option *o = nd_config_find(name);
+	char *why = NULL;
+
+	if (!o)
+		why = msg("unknown option '%s'", name);
+	else if (*section && strcmp(section, o->section))
+		why = msg("option '%s' belongs in section [%s]", name, o->section);
+	else
+		set_option(fc->cfg, o, value, &why);
+	if (!why)
+		return 1;
+	if (!fc->err)
+		fc->err = msg("%s:%d: %s", fc->path, fc->lineno, why);
+	free(why);
+	return 0;
+}
+
+int nd_config_load_file(struct nd_config *cfg, const char *path, char **err)
+{
+	struct file_ctx fc = {cfg, path, fopen(path, "r"), 0, NULL};
+	int rc;
+
+	if (!fc.f) {
+		if (err)
+			*err = msg("cannot read config file '%s': %s", path, strerror(errno));
+		return ND_EIO;
+	}
+	rc = ini_parse_stream(read_line, &fc, ini_cb, &fc);
+	fclose(fc.f);
+	if (rc == 0)
+		return 0;
+	if (!fc.err)
+		fc.err = msg("%s:%d: syntax error (expected 'key = value' or '[section]')", path, rc);
+	if (err)
+		*err = fc.err;
+	else
+		free(fc.err);
+	return ND_EINVAL;
+}
+
+int nd_config_load_env(struct nd_config *cfg, char **err)
+{
+	for (const struct nd_option *o = nd_options; o->name; o++) {
+		char var[80];
+		const char *value;
+		char *why = NULL;
+		size_t i;
+
+		i = (size_t)snprintf(var, sizeof(var), "NEWSDESK_");
+		for (const char *p = o->name; *p && i < sizeof(var) - 1; p++)
+			var[i++] = (char)toupper((unsigned char)*p);
+		var[i] = '\0';
+		value = getenv(var);
+		if (!value)
+			continue;
+		if (set_option(cfg, o, value, &why)) {
+			if (err)
+				*err = msg("environment variable %s: %s", var, why);
+			free(why);
+			return ND_EINVAL;
+		}
+	}
+	return 0;
+}
+
+void nd_config_print_help(FILE *out)
+{
+	for (const struct nd_option *o = nd_options; o->name; o++) {
+		char flag[64];
+		size_t i = 0;
+
+		for (const char *p = o->name; *p && i < sizeof(flag) - 1; p++)
+			flag[i++] = *p == '_' ? '-' : *p;
+		flag[i] = '\0';
+		fprintf(out, "  --%-20s %s", flag, o->help);
+		if (*o->def)
+			fprintf(out, " (default: %s)", o->def);
+		fputc('\n', out);
+	}
+}

@@ -1,0 +1,75 @@
+#pragma once
+/*
+ * Configuration: one table of every option (redis static_configs[]), read
+ * from, in increasing precedence: built-in defaults, an INI file (inih),
+ * NEWSDESK_* environment variables, command-line flags.
+ *
+ * Each option has one name used everywhere: the flag is --NAME (with '_'
+ * written as '-'), the INI key is NAME in its [section], the environment
+ * variable is NEWSDESK_NAME in capitals. Example: site_name is
+ * `--site-name`, `[site] site_name = ...`, NEWSDESK_SITE_NAME.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/log.h"
+
+struct nd_config {
+	char *db;        /* store URL or SQLite path */
+	char *listen;    /* HOST:PORT */
+	char *theme;     /* theme folder */
+	char *site_name;
+	char *site_url;  /* public base URL for canonical links; "" = from Host */
+	char *site_description;
+	char *language;  /* default article language, BCP 47 */
+	int threads;     /* HTTP worker threads; 0 = one per core */
+	int page_size;   /* articles per list page */
+	int connection_timeout; /* seconds */
+	int max_connections;
+	int reload_interval_ms; /* how often serve checks the store for changes */
+	enum nd_log_level log_level;
+};
+
+enum nd_option_type { ND_OPT_STRING, ND_OPT_INT, ND_OPT_LOG_LEVEL };
+
+struct nd_option {
+	const char *name;    /* "site_name" */
+	const char *section; /* INI section: "site" */
+	enum nd_option_type type;
+	size_t offset;       /* in struct nd_config */
+	const char *def;     /* default, as text */
+	int min, max;        /* ND_OPT_INT bounds */
+	const char *help;
+};
+
+/* The option table, terminated by an entry with a NULL name. */
+extern const struct nd_option nd_options[];
+
+/* Fills cfg with the defaults; release with nd_config_release. */
+void nd_config_init(struct nd_config *cfg);
+void nd_config_release(struct nd_config *cfg);
+
+/* The option called name ("site_name" or "site-name"), or NULL. */
+const struct nd_option *nd_config_find(const char *name);
+
+/*
+ * Sets option name from its text value. Errors: ND_ENOTFOUND for an unknown
+ * option, ND_EINVAL for a bad value. On error *err (if not NULL) gets a
+ * message naming the option and the value; caller owns it (free()).
+ */
+int nd_config_set(struct nd_config *cfg, const char *name, const char *value, char **err);
+
+/*
+ * Reads the INI file at path. Keys must be in their option's [section]
+ * (keys before any section header are accepted too). Errors: ND_EIO when
+ * the file cannot be read, ND_EINVAL for a syntax error, an unknown key or a
+ * bad value; *err gets "PATH:LINE: what is wrong" (caller owns it).
+ */
+int nd_config_load_file(struct nd_config *cfg, const char *path, char **err);
+
+/* Applies every NEWSDESK_* variable that names an option. Same errors as
+ * nd_config_set, message naming the variable. */
+int nd_config_load_env(struct nd_config *cfg, char **err);
+
+/* Prints the options as "  --flag VALUE   help (default: x)" lines. */
+void nd_config_print_help(FILE *out);

@@ -1,0 +1,121 @@
+/* The read side of the JSON API. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "handler/handler_int.h"
+
+#define API_DEFAULT_LIMIT 20
+#define API_MAX_LIMIT 100
+
+json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
+			 const struct nd_site_article *a)
+{
+	json_t *tags = json_array();
+	json_t *obj;
+	char iso[32];
+	time_t t;
+	struct tm tm;
+
+	for (size_t i = 0; i < a->tag_count; i++)
+		json_array_append_new(tags, json_string(a->tags[i]->name));
+	/* section, author and tags take the form import takes, so what comes
+	 * out can go back in. */
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:s, s:s}", "id", a->ext_id, "slug",
+			a->slug, "title", a->title, "summary", a->summary, "section",
+			a->section->path, "author", a->author ? a->author->name : NULL, "tags", tags,
+			"url", nd__absolute_url(app, req, a->url), "language", a->language);
+	if (!a->author)
+		json_object_set_new(obj, "author", json_null());
+	t = (time_t)a->published_at;
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(obj, "published_at", json_string(iso));
+	t = (time_t)a->updated_at;
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(obj, "updated_at", json_string(iso));
+	if (*a->image)
+		json_object_set_new(obj, "image", json_string(a->image));
+	if (*a->source_url)
+		json_object_set_new(obj, "source_url", json_string(a->source_url));
+	return obj;
+}
+
+static int api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
+		     const char *message)
+{
+	return nd__send_json(req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status,
+						 "message", message),
+			     status);
+}
+
+ND_HANDLER(api_article)
+{
+	char *id = nd_arena_strndup(req->arena, m->params[0].p, m->params[0].len);
+	const struct nd_site_article *a = nd_map_get(&site->by_ext_id, id, strlen(id));
+
+	if (!a)
+		return api_error(req, res, 404,
+				 nd_arena_printf(req->arena, "no published article with id '%s'", id));
+	return nd__send_json(req, res, nd__article_json(app, req, a), 200);
+}
+
+/* Parses a non-negative integer query argument; -1 when malformed. */
+static long query_long(struct nd_http_request *req, const char *name, long def, long max)
+{
+	const char *s = nd_http_query(req, name);
+	char *end;
+	long v;
+
+	if (!s)
+		return def;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+ND_HANDLER(api_articles)
+{
+	const char *section = nd_http_query(req, "section");
+	const char *tag = nd_http_query(req, "tag");
+	const char *author = nd_http_query(req, "author");
+	long limit = query_long(req, "limit", API_DEFAULT_LIMIT, API_MAX_LIMIT);
+	long offset = query_long(req, "offset", 0, 1000000000L);
+	const struct nd_site_list *list = NULL;
+	json_t *items;
+	size_t total;
+
+	(void)m;
+	if (limit < 0)
+		return api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
+	if (offset < 0)
+		return api_error(req, res, 400, "'offset' must be a non-negative integer");
+	if (section) {
+		char *url = nd_arena_printf(req->arena, "/%s", section);
+		const struct nd_site_section *s =
+			nd_map_get(&site->section_by_url, url, strlen(url));
+		if (!s)
+			return api_error(req, res, 404, "no such section");
+		list = &s->articles;
+	} else if (tag || author) {
+		const struct nd_site_person *p =
+			tag ? nd_map_get(&site->tag_by_slug, tag, strlen(tag))
+			    : nd_map_get(&site->author_by_slug, author, strlen(author));
+		if (!p)
+			return api_error(req, res, 404, tag ? "no such tag" : "no such author");
+		list = &p->articles;
+	}
+	items = json_array();
+	total = list ? list->count : site->article_count;
+	for (size_t i = (size_t)offset; i < total && i < (size_t)offset + (size_t)limit; i++) {
+		const struct nd_site_article *a = &site->articles[list ? list->items[i] : i];
+		json_array_append_new(items, nd__article_json(app, req, a));
+	}
+	return nd__send_json(req, res,
+			     json_pack("{s:I, s:i, s:i, s:o}", "total", (json_int_t)total, "offset",
+				       (int)offset, "limit", (int)limit, "items", items),
+			     200);
+}

@@ -1,0 +1,77 @@
+/* Application set-up: theme, templates, assets; and small fixed routes. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "handler/handler_int.h"
+#include "render/template.h"
+
+#ifndef ND_THEME_DIR
+#define ND_THEME_DIR "themes/default"
+#endif
+
+static const char *const required[] = {"layout", "home", "section", "article", "list", "error"};
+
+const char *nd_app_default_theme(void)
+{
+	struct stat st;
+
+	/* The source tree's theme when run from a build; else relative. */
+	if (!stat(ND_THEME_DIR, &st) && S_ISDIR(st.st_mode))
+		return ND_THEME_DIR;
+	return "themes/default";
+}
+
+int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snapshot *snap)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	memset(app, 0, sizeof(*app));
+	app->cfg = cfg;
+	app->snap = snap;
+	app->theme_dir = nd_xstrdup(*cfg->theme ? cfg->theme : nd_app_default_theme());
+	app->tpl = nd_tpl_set_new();
+	if ((rc = nd_tpl_set_load_dir(app->tpl, app->theme_dir))) {
+		nd_error(rc, "cannot load theme '%s'", app->theme_dir);
+		goto out;
+	}
+	for (size_t i = 0; i < ND_COUNT(required); i++) {
+		if (!nd_tpl_set_has(app->tpl, required[i])) {
+			rc = nd_error(ND_EINVAL, "theme '%s' has no template '%s.mustache'",
+				      app->theme_dir, required[i]);
+			goto out;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/static", app->theme_dir);
+	rc = nd__assets_load(path, &app->assets);
+out:
+	if (rc)
+		nd_app_release(app);
+	return rc;
+}
+
+void nd_app_release(struct nd_app *app)
+{
+	nd_tpl_set_free(app->tpl);
+	nd__assets_free(app->assets);
+	free(app->theme_dir);
+	memset(app, 0, sizeof(*app));
+}
+
+ND_HANDLER(robots)
+{
+	(void)app;
+	(void)site;
+	(void)m;
+	nd_buf_adds(&res->body, "User-agent: *\nDisallow: /api/\n");
+	res->content_type = "text/plain; charset=utf-8";
+	nd_http_add_header(res, "Cache-Control", "public, max-age=3600");
+	(void)req;
+	return 200;
+}

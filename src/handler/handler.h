@@ -1,0 +1,37 @@
+#pragma once
+/*
+ * The web application: routes each request (route/routes.def) to the
+ * handler of its page or endpoint, renders pages from the theme's Mustache
+ * templates with data from the current site snapshot, and serves the
+ * theme's static assets.
+ */
+#include "http/http.h"
+
+struct nd_config;
+struct nd_snapshot;
+struct nd_tpl_set;
+struct nd_assets;
+
+struct nd_app {
+	const struct nd_config *cfg; /* borrowed, outlives the app */
+	struct nd_snapshot *snap;    /* borrowed, outlives the app */
+	struct nd_tpl_set *tpl;
+	struct nd_assets *assets;
+	char *theme_dir;
+};
+
+/*
+ * Loads the theme (cfg->theme, or the built-in default theme): compiles its
+ * templates and reads its static/ folder into memory. Errors: ND_EIO when
+ * the theme folder cannot be read, ND_ESYNTAX for a broken template,
+ * ND_EINVAL when a required template (layout, home, section, article, list,
+ * error) is missing; messages logged.
+ */
+int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snapshot *snap);
+void nd_app_release(struct nd_app *app);
+
+/* The nd_http_handler_fn that serves the site; ctx is the struct nd_app. */
+int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res);
+
+/* The folder of the default theme that ships with newsdesk. */
+const char *nd_app_default_theme(void);

@@ -1,0 +1,229 @@
+/* What every page shares: site data, cards, dates, pagination, rendering. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "core/arena.h"
+#include "core/hash.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "handler/handler_int.h"
+#include "render/template.h"
+
+void nd__set_dates(json_t *obj, const char *key, int64_t t)
+{
+	char iso[32], human[64], name[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(human, sizeof(human), "%e %B %Y, %H:%M UTC", &tm);
+	snprintf(name, sizeof(name), "%s_iso", key);
+	json_object_set_new(obj, name, json_string(iso));
+	snprintf(name, sizeof(name), "%s_human", key);
+	json_object_set_new(obj, name, json_string(human[0] == ' ' ? human + 1 : human));
+}
+
+static json_t *link(const char *name, const char *url)
+{
+	return json_pack("{s:s, s:s}", "name", name, "url", url);
+}
+
+json_t *nd__article_card(const struct nd_site_article *a)
+{
+	json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", a->ext_id, "title", a->title,
+				 "url", a->url, "description", a->description, "section",
+				 link(a->section->name, a->section->url));
+
+	if (a->author)
+		json_object_set_new(card, "author", link(a->author->name, a->author->url));
+	if (*a->image)
+		json_object_set_new(card, "image", json_string(a->image));
+	nd__set_dates(card, "published", a->published_at);
+	return card;
+}
+
+json_t *nd__article_cards(const struct nd_site *site, const struct nd_site_list *list,
+			  size_t offset, size_t limit)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = offset; i < list->count && i < offset + limit; i++)
+		json_array_append_new(arr, nd__article_card(&site->articles[list->items[i]]));
+	return arr;
+}
+
+/* Accepts only what a host name or address may hold, so a forged Host
+ * header cannot inject markup or a path into links. */
+static bool host_ok(const char *h)
+{
+	if (!h || !*h || strlen(h) > 255)
+		return false;
+	for (; *h; h++)
+		if (!isalnum((unsigned char)*h) && !strchr(".-:[]", *h))
+			return false;
+	return true;
+}
+
+char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path)
+{
+	const char *base = app->cfg->site_url;
+	const char *host;
+	size_t n;
+
+	if (*base) {
+		n = strlen(base);
+		if (base[n - 1] == '/')
+			n--;
+		return nd_arena_printf(req->arena, "%.*s%s", (int)n, base, path);
+	}
+	host = nd_http_header(req, "Host");
+	if (!host_ok(host))
+		host = app->cfg->listen;
+	return nd_arena_printf(req->arena, "http://%s%s", host, path);
+}
+
+static json_t *site_context(struct nd_app *app, const struct nd_site *site, const char *current)
+{
+	const struct nd_config *cfg = app->cfg;
+	json_t *nav = json_array();
+	const char *css = nd__asset_url(app->assets, "style.css");
+	const char *icon = nd__asset_url(app->assets, "favicon.svg");
+
+	for (size_t i = 0; i < site->section_count; i++) {
+		const struct nd_site_section *s = &site->sections[i];
+		json_t *item;
+
+		if (s->parent || !s->articles.count)
+			continue;
+		item = link(s->name, s->url);
+		if (current && nd_starts_with(current, s->url) &&
+		    (current[strlen(s->url)] == '\0' || current[strlen(s->url)] == '/'))
+			json_object_set_new(item, "current", json_true());
+		json_array_append_new(nav, item);
+	}
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o, s:i}", "name", cfg->site_name,
+			 "description", cfg->site_description, "language", cfg->language,
+			 "css_url", css, "icon_url", icon, "nav", nav, "year",
+			 (int)(1970 + site->built_at / 31556952));
+}
+
+int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+		    struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
+{
+	json_t *page = json_object_get(ctx, "page");
+	const char *inm;
+	char *etag;
+	int rc;
+
+	if (!page) {
+		page = json_object();
+		json_object_set_new(ctx, "page", page);
+	}
+	if (!json_object_get(page, "canonical"))
+		json_object_set_new(page, "canonical",
+				    json_string(nd__absolute_url(app, req, req->path)));
+	if (!json_object_get(page, "description"))
+		json_object_set_new(page, "description", json_string(app->cfg->site_description));
+	json_object_set_new(ctx, "site", site_context(app, site, req->path));
+
+	rc = nd_tpl_render(app->tpl, tpl, ctx, &res->body);
+	json_decref(ctx);
+	if (rc) {
+		nd_log(ND_LOG_ERROR, "rendering template '%s' for '%s' failed: %s", tpl, req->path,
+		       nd_strerror(rc));
+		nd_buf_reset(&res->body);
+		return 500;
+	}
+	res->content_type = "text/html; charset=utf-8";
+	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
+	nd_http_add_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+	nd_http_add_header(res, "Content-Security-Policy",
+			   "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+			   "script-src 'self'; object-src 'none'; base-uri 'self'; "
+			   "frame-ancestors 'self'");
+	if (status != 200)
+		return status;
+	/* Pages change whenever the store does, so the client revalidates each
+	 * time and gets 304 while its copy is still current. */
+	etag = nd_arena_printf(req->arena, "\"%016llx\"",
+			       (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	nd_http_add_header(res, "ETag", etag);
+	nd_http_add_header(res, "Cache-Control", "public, no-cache");
+	inm = nd_http_header(req, "If-None-Match");
+	if (inm && strstr(inm, etag)) {
+		nd_buf_reset(&res->body);
+		return 304;
+	}
+	return 200;
+}
+
+int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+		     struct nd_http_response *res, int status, const char *message)
+{
+	json_t *ctx = json_pack("{s:i, s:s, s:s, s:{s:s, s:s}}", "status", status, "reason",
+				nd_http_reason(status), "message", message, "page", "title",
+				nd_http_reason(status), "robots", "noindex");
+	int rc;
+
+	nd_buf_reset(&res->body);
+	rc = nd__render_page(app, site, req, res, "error", ctx, status);
+	if (rc == 500 && status != 500)
+		return 500;
+	return status;
+}
+
+int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, const char *base_url,
+		 size_t total, size_t *offset)
+{
+	size_t per = (size_t)app->cfg->page_size;
+	size_t pages = total ? (total + per - 1) / per : 1;
+	const char *arg = nd_http_query(req, "page");
+	long page = 1;
+	json_t *p;
+
+	if (arg) {
+		char *end;
+		page = strtol(arg, &end, 10);
+		if (*end || end == arg || page < 1 || page > ND_MAX_PAGE_NUMBER)
+			return 404;
+	}
+	if ((size_t)page > pages)
+		return 404;
+	*offset = (size_t)(page - 1) * per;
+	p = json_pack("{s:i, s:i, s:i}", "page", (int)page, "pages", (int)pages, "total",
+		      (json_int_t)total);
+	if (page > 1)
+		json_object_set_new(p, "prev_url",
+				    json_string(page == 2 ? base_url
+							  : nd_arena_printf(req->arena, "%s?page=%ld",
+									    base_url, page - 1)));
+	if ((size_t)page < pages)
+		json_object_set_new(p, "next_url",
+				    json_string(nd_arena_printf(req->arena, "%s?page=%ld", base_url,
+								page + 1)));
+	if (pages > 1)
+		json_object_set_new(ctx, "pagination", p);
+	else
+		json_decref(p);
+	return 0;
+}
+
+int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, json_t *doc,
+		  int status)
+{
+	char *text = json_dumps(doc, JSON_COMPACT);
+
+	json_decref(doc);
+	nd_buf_reset(&res->body);
+	nd_buf_adds(&res->body, text);
+	nd_buf_addch(&res->body, '\n');
+	free(text);
+	res->content_type = "application/json";
+	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
+	nd_http_add_header(res, "Cache-Control", "public, no-cache");
+	return status;
+}

@@ -1,0 +1,274 @@
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/mem.h"
+
+struct nd_http_server {
+	struct MHD_Daemon *daemon;
+	nd_http_handler_fn handler;
+	void *ctx;
+	int port;
+	atomic_int in_flight; /* requests between first callback and completion */
+	atomic_bool draining; /* stopping: ask clients to close after this response */
+};
+
+/* Marks the per-connection request state so the completion callback can
+ * tell which requests it must count down. */
+static int request_marker;
+
+const char *nd_http_header(const struct nd_http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *nd_http_query(const struct nd_http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value)
+{
+	if (res->header_count == ND_HTTP_MAX_HEADERS)
+		ND_BUG("more than %d response headers", ND_HTTP_MAX_HEADERS);
+	res->headers[res->header_count++] = (struct nd_http_header){name, value};
+}
+
+const char *nd_http_reason(int status)
+{
+	const char *r = MHD_get_reason_phrase_for((unsigned int)status);
+	return r && *r ? r : "Unknown";
+}
+
+static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Connection *conn,
+				     struct nd_http_response *res)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (res->static_body) {
+		r = MHD_create_response_from_buffer(res->static_len, (void *)res->static_body,
+						    MHD_RESPMEM_PERSISTENT);
+	} else {
+		size_t len;
+		char *body;
+
+		if (!res->body.len && res->status >= 400) {
+			nd_buf_addf(&res->body, "%d %s\n", res->status, nd_http_reason(res->status));
+			res->content_type = "text/plain; charset=utf-8";
+		}
+		body = nd_buf_detach(&res->body, &len);
+		r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+	}
+	if (!r)
+		return MHD_NO;
+	if (res->content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	for (size_t i = 0; i < res->header_count; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	if (atomic_load(&srv->draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(conn, (unsigned int)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct nd_http_server *srv = cls;
+	struct nd_http_request req;
+	struct nd_http_response res;
+	enum MHD_Result ret;
+
+	if (!*con_cls) {
+		/* First call: only the headers are in. Count the request as in
+		 * flight until libmicrohttpd reports it completed. */
+		*con_cls = &request_marker;
+		atomic_fetch_add(&srv->in_flight, 1);
+		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+			return MHD_YES; /* wait for the body, then answer */
+	}
+	if (*upload_data_size) {
+		/* No route takes a body yet: read and drop it, bounded by the
+		 * connection memory limit libmicrohttpd enforces. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	memset(&req, 0, sizeof(req));
+	memset(&res, 0, sizeof(res));
+	req.conn = conn;
+	req.method = method;
+	req.path = url;
+	req.path_len = strlen(url);
+	req.head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	req.arena = nd_arena_new(8192);
+	nd_buf_init(&res.body, ND_MAX_PAGE);
+	res.status = 500;
+	res.status = srv->handler(srv->ctx, &req, &res);
+	ret = send_response(srv, conn, &res);
+	nd_buf_release(&res.body);
+	nd_arena_free(req.arena);
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct nd_http_server *srv = cls;
+
+	if (*con_cls == &request_marker) {
+		atomic_fetch_sub(&srv->in_flight, 1);
+		*con_cls = NULL;
+	}
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	nd_log(ND_LOG_WARN, "http: %s", msg);
+}
+
+/* Parses "HOST:PORT" or "[V6HOST]:PORT" into a socket address. */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss)
+{
+	char host[256];
+	const char *colon, *port_s;
+	char *end;
+	long port;
+	size_t hlen;
+
+	if (listen[0] == '[') {
+		const char *close = strchr(listen, ']');
+		if (!close || close[1] != ':')
+			goto bad;
+		hlen = (size_t)(close - listen - 1);
+		if (hlen >= sizeof(host))
+			goto bad;
+		memcpy(host, listen + 1, hlen);
+		port_s = close + 2;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon)
+			goto bad;
+		hlen = (size_t)(colon - listen);
+		if (hlen >= sizeof(host))
+			goto bad;
+		memcpy(host, listen, hlen);
+		port_s = colon + 1;
+	}
+	host[hlen] = '\0';
+	port = strtol(port_s, &end, 10);
+	if (!*port_s || *end || port < 0 || port > 65535)
+		goto bad;
+	memset(ss, 0, sizeof(*ss));
+	if (!strcmp(host, "localhost"))
+		memcpy(host, "127.0.0.1", sizeof("127.0.0.1"));
+	{
+		struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		if (!*host || !strcmp(host, "*")) {
+			in4->sin_family = AF_INET;
+			in4->sin_addr.s_addr = htonl(INADDR_ANY);
+			in4->sin_port = htons((uint16_t)port);
+		} else if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+			in4->sin_family = AF_INET;
+			in4->sin_port = htons((uint16_t)port);
+		} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons((uint16_t)port);
+		} else {
+			goto bad;
+		}
+	}
+	return 0;
+bad:
+	return nd_error(ND_EINVAL, "bad listen address '%s' (expected HOST:PORT, e.g. 127.0.0.1:8080)",
+			listen);
+}
+
+int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn handler, void *ctx,
+			 struct nd_http_server **out)
+{
+	struct nd_http_server *srv;
+	struct sockaddr_storage ss;
+	unsigned int threads;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	const union MHD_DaemonInfo *info;
+
+	if (parse_listen(opts->listen, &ss))
+		return ND_EINVAL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	threads = opts->threads > 0 ? (unsigned int)opts->threads
+				    : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	srv = nd_xcalloc(1, sizeof(*srv));
+	srv->handler = handler;
+	srv->ctx = ctx;
+	srv->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)(opts->timeout > 0 ? opts->timeout : ND_CONNECTION_TIMEOUT),
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)(opts->max_connections > 0 ? opts->max_connections
+							 : ND_MAX_CONNECTIONS),
+		/* Headers and URL must fit in the per-connection memory pool. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(ND_MAX_HEADER + ND_MAX_URL + 8192),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_END);
+	if (!srv->daemon) {
+		free(srv);
+		return nd_error(ND_EIO, "cannot listen on '%s' (address in use or not available?)",
+				opts->listen);
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = info ? info->port : 0;
+	*out = srv;
+	return 0;
+}
+
+int nd_http_server_port(const struct nd_http_server *srv)
+{
+	return srv->port;
+}
+
+void nd_http_server_stop(struct nd_http_server *srv, int grace_ms)
+{
+	MHD_socket fd;
+	struct timespec pause = {0, 10 * 1000 * 1000};
+
+	if (!srv)
+		return;
+	atomic_store(&srv->draining, true);
+	fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int waited = 0; atomic_load(&srv->in_flight) > 0 && waited < grace_ms; waited += 10)
+		nanosleep(&pause, NULL);
+	if (atomic_load(&srv->in_flight) > 0)
+		nd_log(ND_LOG_WARN, "stopping with %d requests still in flight",
+		       atomic_load(&srv->in_flight));
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

@@ -1,0 +1,417 @@
+#include "site/site.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/mem.h"
+#include "render/escape.h"
+#include "render/markdown.h"
+#include "store/store.h"
+
+/* Room a description (meta description, cards) gets when derived from the body. */
+#define DESCRIPTION_LEN 220
+
+struct raw_section {
+	struct nd_site_section s;
+	int64_t parent_id;
+};
+
+struct build {
+	struct nd_site *site;
+	const struct nd_site *prev;
+	struct raw_section *sections;
+	size_t nsections, section_cap;
+	struct nd_site_person *authors, *tags;
+	size_t author_cap, tag_cap;
+	struct nd_site_article *articles;
+	size_t article_cap;
+	int64_t **article_tag_ids; /* parallel to articles, freed after linking */
+	int64_t now;
+	struct nd_buf scratch;
+};
+
+#define GROW(arr, count, cap)                                                                      \
+	do {                                                                                       \
+		if ((count) == (cap)) {                                                            \
+			(cap) = (cap) ? (cap) * 2 : 64;                                            \
+			(arr) = nd_xrealloc((arr), (cap) * sizeof(*(arr)));                        \
+		}                                                                                  \
+	} while (0)
+
+static const char *dup(struct build *b, const char *s)
+{
+	return nd_arena_strdup(b->site->arena, s ? s : "");
+}
+
+static int on_section(void *ctx, const struct nd_section_rec *r)
+{
+	struct build *b = ctx;
+	struct raw_section *rs;
+
+	GROW(b->sections, b->nsections, b->section_cap);
+	rs = &b->sections[b->nsections++];
+	memset(rs, 0, sizeof(*rs));
+	rs->s.id = r->id;
+	rs->s.slug = dup(b, r->slug);
+	rs->s.name = dup(b, r->name);
+	rs->parent_id = r->parent_id;
+	return 0;
+}
+
+static int on_person(struct build *b, struct nd_site_person **arr, size_t *count, size_t *cap,
+		     int64_t id, const char *slug, const char *name, const char *prefix)
+{
+	struct nd_site_person *p;
+
+	GROW(*arr, *count, *cap);
+	p = &(*arr)[(*count)++];
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	p->slug = dup(b, slug);
+	p->name = dup(b, name);
+	nd_buf_reset(&b->scratch);
+	nd_buf_adds(&b->scratch, prefix);
+	nd_escape_url(&b->scratch, slug, strlen(slug));
+	p->url = dup(b, b->scratch.buf);
+	return 0;
+}
+
+static int on_author(void *ctx, const struct nd_author_rec *r)
+{
+	struct build *b = ctx;
+	return on_person(b, &b->site->authors, &b->site->author_count, &b->author_cap, r->id,
+			 r->slug, r->name, "/author/");
+}
+
+static int on_tag(void *ctx, const struct nd_tag_rec *r)
+{
+	struct build *b = ctx;
+	return on_person(b, &b->site->tags, &b->site->tag_count, &b->tag_cap, r->id, r->slug,
+			 r->name, "/tag/");
+}
+
+/* The rendered body of the previous snapshot's copy, when its source is the same. */
+static const char *reuse_html(const struct build *b, const char *ext_id, uint64_t hash)
+{
+	const struct nd_site_article *old;
+
+	if (!b->prev)
+		return NULL;
+	old = nd_map_get(&b->prev->by_ext_id, ext_id, strlen(ext_id));
+	if (!old)
+		return NULL;
+	return old->body_hash == hash ? old->body_html : NULL;
+}
+
+static int on_article(void *ctx, const struct nd_article_rec *r)
+{
+	struct build *b = ctx;
+	struct nd_site *site = b->site;
+	struct nd_site_article *a;
+	const char *html;
+	uint64_t hash;
+	int64_t *tag_ids;
+
+	if (r->status == ND_STATUS_SCHEDULED && r->published_at > b->now) {
+		if (!site->next_scheduled_at || r->published_at < site->next_scheduled_at)
+			site->next_scheduled_at = r->published_at;
+		return 0;
+	}
+	if (site->article_count == b->article_cap) {
+		GROW(b->articles, site->article_count, b->article_cap);
+		b->article_tag_ids =
+			nd_xrealloc(b->article_tag_ids, b->article_cap * sizeof(int64_t *));
+	}
+	a = &b->articles[site->article_count];
+	memset(a, 0, sizeof(*a));
+	a->id = r->id;
+	a->ext_id = dup(b, r->ext_id);
+	a->slug = dup(b, r->slug);
+	a->title = dup(b, r->title);
+	a->summary = dup(b, r->summary);
+	a->language = dup(b, r->language);
+	a->image = dup(b, r->image);
+	a->source_url = dup(b, r->source_url);
+	a->published_at = r->published_at;
+	a->updated_at = r->updated_at;
+	/* Section and author are resolved after every row is in. */
+	a->section = (struct nd_site_section *)(intptr_t)r->section_id;
+	a->author = (struct nd_site_person *)(intptr_t)r->author_id;
+
+	hash = nd_hash(r->body, strlen(r->body));
+	a->body_hash = hash;
+	html = reuse_html(b, r->ext_id, hash);
+	if (html) {
+		a->body_html = dup(b, html);
+	} else {
+		nd_buf_reset(&b->scratch);
+		nd_markdown_to_html(r->body, strlen(r->body), &b->scratch);
+		a->body_html = dup(b, b->scratch.buf);
+	}
+	if (*r->summary) {
+		a->description = a->summary;
+	} else {
+		nd_buf_reset(&b->scratch);
+		nd_markdown_to_text(r->body, strlen(r->body), DESCRIPTION_LEN, &b->scratch);
+		a->description = dup(b, b->scratch.buf);
+	}
+	tag_ids = nd_xmalloc((r->tag_count + 1) * sizeof(*tag_ids));
+	tag_ids[0] = (int64_t)r->tag_count;
+	memcpy(tag_ids + 1, r->tag_ids, r->tag_count * sizeof(*tag_ids));
+	b->article_tag_ids[site->article_count] = tag_ids;
+	site->article_count++;
+	return 0;
+}
+
+static int newest_first(const void *x, const void *y)
+{
+	const struct nd_site_article *a = x, *b = y;
+
+	if (a->published_at != b->published_at)
+		return a->published_at > b->published_at ? -1 : 1;
+	return a->id > b->id ? -1 : a->id < b->id;
+}
+
+static void *find_by_id(void *arr, size_t count, size_t size, int64_t id)
+{
+	/* Rows arrive ordered by id for authors and tags; sections are
+	 * parents-first, so search linearly there (few sections). */
+	for (size_t i = 0; i < count; i++) {
+		int64_t *p = (int64_t *)((char *)arr + i * size);
+		if (*p == id)
+			return p;
+	}
+	return NULL;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	const struct nd_site_person *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static struct nd_site_person *person_by_id(struct nd_site_person *arr, size_t count, int64_t id)
+{
+	struct nd_site_person key = {.id = id};
+	return bsearch(&key, arr, count, sizeof(*arr), by_id);
+}
+
+static void link_sections(struct build *b)
+{
+	struct nd_site *site = b->site;
+
+	site->section_count = b->nsections;
+	site->sections = nd_arena_alloc(site->arena, (b->nsections + 1) * sizeof(*site->sections));
+	for (size_t i = 0; i < b->nsections; i++) {
+		struct nd_site_section *s = &site->sections[i];
+		*s = b->sections[i].s;
+		if (b->sections[i].parent_id)
+			s->parent = find_by_id(site->sections, i, sizeof(*s), b->sections[i].parent_id);
+		nd_buf_reset(&b->scratch);
+		if (s->parent) {
+			s->depth = s->parent->depth + 1;
+			nd_buf_adds(&b->scratch, s->parent->url);
+		}
+		nd_buf_addch(&b->scratch, '/');
+		nd_escape_url(&b->scratch, s->slug, strlen(s->slug));
+		s->url = dup(b, b->scratch.buf);
+		s->path = s->parent ? nd_arena_printf(site->arena, "%s/%s", s->parent->path, s->name)
+				    : s->name;
+		nd_map_put(&site->section_by_url, s->url, strlen(s->url), s);
+	}
+}
+
+/* Fills each list from per-article membership in two passes: count, then place. */
+static void link_articles(struct build *b)
+{
+	struct nd_site *site = b->site;
+	size_t n = site->article_count;
+
+	site->articles = nd_arena_alloc(site->arena, (n + 1) * sizeof(*site->articles));
+	for (size_t i = 0; i < n; i++)
+		b->articles[i].tags = (struct nd_site_person **)b->article_tag_ids[i];
+	qsort(b->articles, n, sizeof(*b->articles), newest_first);
+	memcpy(site->articles, b->articles, n * sizeof(*site->articles));
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			struct nd_site_article *a = &site->articles[i];
+			struct nd_site_list *lists[ND_MAX_SECTION_DEPTH + 2];
+			size_t nl = 0;
+
+			if (pass == 0) {
+				int64_t sid = (int64_t)(intptr_t)a->section;
+				int64_t aid = (int64_t)(intptr_t)a->author;
+				a->section = find_by_id(site->sections, site->section_count,
+							sizeof(*site->sections), sid);
+				ND_ASSERT(a->section);
+				a->author = aid ? person_by_id(site->authors, site->author_count, aid)
+						: NULL;
+			}
+			for (struct nd_site_section *s = a->section; s && nl < ND_MAX_SECTION_DEPTH + 1;
+			     s = s->parent)
+				lists[nl++] = &s->articles;
+			if (a->author)
+				lists[nl++] = &a->author->articles;
+			for (size_t k = 0; k < nl; k++) {
+				if (pass == 1)
+					lists[k]->items[lists[k]->count] = (uint32_t)i;
+				lists[k]->count++;
+			}
+		}
+		if (pass == 0) {
+			for (size_t i = 0; i < site->section_count; i++) {
+				struct nd_site_list *l = &site->sections[i].articles;
+				l->items = nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
+				l->count = 0;
+			}
+			for (size_t i = 0; i < site->author_count; i++) {
+				struct nd_site_list *l = &site->authors[i].articles;
+				l->items = nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
+				l->count = 0;
+			}
+		}
+	}
+}
+
+static void link_tags(struct build *b)
+{
+	struct nd_site *site = b->site;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < site->article_count; i++) {
+			struct nd_site_article *a = &site->articles[i];
+			int64_t *ids = (int64_t *)a->tags;
+			size_t count = pass == 0 ? (size_t)ids[0] : a->tag_count;
+
+			if (pass == 0) {
+				a->tags = nd_arena_alloc(site->arena, (count + 1) * sizeof(*a->tags));
+				a->tag_count = 0;
+				for (size_t k = 0; k < count; k++) {
+					struct nd_site_person *t =
+						person_by_id(site->tags, site->tag_count, ids[k + 1]);
+					if (t)
+						a->tags[a->tag_count++] = t;
+				}
+				free(ids);
+			}
+			for (size_t k = 0; k < a->tag_count; k++) {
+				struct nd_site_list *l = &a->tags[k]->articles;
+				if (pass == 1)
+					l->items[l->count] = (uint32_t)i;
+				l->count++;
+			}
+		}
+		if (pass == 0) {
+			for (size_t i = 0; i < site->tag_count; i++) {
+				struct nd_site_list *l = &site->tags[i].articles;
+				l->items = nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
+				l->count = 0;
+			}
+		}
+	}
+}
+
+static void index_urls(struct build *b)
+{
+	struct nd_site *site = b->site;
+
+	for (size_t i = 0; i < site->article_count; i++) {
+		struct nd_site_article *a = &site->articles[i];
+		nd_buf_reset(&b->scratch);
+		nd_buf_adds(&b->scratch, a->section->url);
+		nd_buf_addch(&b->scratch, '/');
+		nd_escape_url(&b->scratch, a->slug, strlen(a->slug));
+		a->url = dup(b, b->scratch.buf);
+		nd_map_put(&site->by_url, a->url, strlen(a->url), a);
+		nd_map_put(&site->by_ext_id, a->ext_id, strlen(a->ext_id), a);
+	}
+	for (size_t i = 0; i < site->tag_count; i++)
+		nd_map_put(&site->tag_by_slug, site->tags[i].slug, strlen(site->tags[i].slug),
+			   &site->tags[i]);
+	for (size_t i = 0; i < site->author_count; i++)
+		nd_map_put(&site->author_by_slug, site->authors[i].slug,
+			   strlen(site->authors[i].slug), &site->authors[i]);
+}
+
+/* Moves a heap array into the arena so the snapshot frees in one go. */
+static void *to_arena(struct nd_arena *a, void *arr, size_t count, size_t size)
+{
+	void *p = nd_arena_alloc(a, (count + 1) * size);
+
+	if (count)
+		memcpy(p, arr, count * size);
+	free(arr);
+	return p;
+}
+
+int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_site **out)
+{
+	struct build b;
+	struct nd_site *site = nd_xcalloc(1, sizeof(*site));
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	b.site = site;
+	b.prev = prev;
+	b.now = (int64_t)time(NULL);
+	nd_buf_init(&b.scratch, 0);
+	site->arena = nd_arena_new(256 * 1024);
+	site->built_at = b.now;
+
+	if ((rc = nd_store_generation(store, &site->generation)) ||
+	    (rc = nd_store_each_section(store, on_section, &b)) ||
+	    (rc = nd_store_each_author(store, on_author, &b)) ||
+	    (rc = nd_store_each_tag(store, on_tag, &b)) ||
+	    (rc = nd_store_each_article(store, ND_STATUS_PUBLISHED, INT64_MAX, on_article, &b)) ||
+	    (rc = nd_store_each_article(store, ND_STATUS_SCHEDULED, INT64_MAX, on_article, &b)))
+		goto out;
+	site->authors = to_arena(site->arena, site->authors, site->author_count, sizeof(*site->authors));
+	site->tags = to_arena(site->arena, site->tags, site->tag_count, sizeof(*site->tags));
+	qsort(site->authors, site->author_count, sizeof(*site->authors), by_id);
+	qsort(site->tags, site->tag_count, sizeof(*site->tags), by_id);
+	link_sections(&b);
+	link_articles(&b);
+	link_tags(&b);
+	index_urls(&b);
+out:
+	if (rc) {
+		/* Only the store can fail, and it does before anything moved into
+		 * the arena. */
+		for (size_t i = 0; i < site->article_count; i++)
+			free(b.article_tag_ids[i]);
+		free(site->authors);
+		free(site->tags);
+		nd_site_free(site);
+	} else {
+		*out = site;
+	}
+	free(b.sections);
+	free(b.articles);
+	free(b.article_tag_ids);
+	nd_buf_release(&b.scratch);
+	return rc;
+}
+
+void nd_site_free(struct nd_site *site)
+{
+	if (!site)
+		return;
+	nd_map_release(&site->by_url);
+	nd_map_release(&site->by_ext_id);
+	nd_map_release(&site->section_by_url);
+	nd_map_release(&site->tag_by_slug);
+	nd_map_release(&site->author_by_slug);
+	nd_arena_free(site->arena);
+	free(site);
+}
+
+const struct nd_site_article *nd_site_article_by_url(const struct nd_site *site, const char *path,
+						     size_t len)
+{
+	return nd_map_get(&site->by_url, path, len);
+}

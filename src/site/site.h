@@ -1,0 +1,89 @@
+#pragma once
+/*
+ * The site: an immutable in-memory snapshot of everything the public pages
+ * show (published articles with their HTML already rendered, sections,
+ * authors, tags and the lookup tables from URL to object), built from the
+ * store in one pass. Request handlers only ever read a snapshot, so they
+ * take no lock; a writer builds the next snapshot and swaps it in
+ * (site/snapshot.h).
+ *
+ * All strings and arrays live in the snapshot's arena and are valid for as
+ * long as the snapshot is (borrowed, valid until the reader leaves its
+ * read-side section).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/hash.h"
+#include "core/limits.h"
+
+struct nd_store;
+struct nd_arena;
+
+/* A list of articles, newest first (indices into site->articles). */
+struct nd_site_list {
+	uint32_t *items;
+	size_t count;
+};
+
+struct nd_site_section {
+	int64_t id;
+	struct nd_site_section *parent; /* NULL at the top level */
+	const char *slug;               /* this level: "europe" */
+	const char *name;               /* "Europe" */
+	const char *path;               /* names from the top: "World/Europe" */
+	const char *url;                /* "/world/europe" */
+	int depth;                      /* 0 at the top level */
+	struct nd_site_list articles;   /* its own and its descendants' */
+};
+
+struct nd_site_person {
+	int64_t id;
+	const char *slug, *name, *url;
+	struct nd_site_list articles;
+};
+
+struct nd_site_article {
+	int64_t id;
+	const char *ext_id, *slug, *title, *summary, *description, *body_html;
+	const char *language, *image, *source_url;
+	const char *url; /* "/world/europe/some-slug" */
+	struct nd_site_section *section;
+	struct nd_site_person *author; /* NULL when none */
+	struct nd_site_person **tags;
+	size_t tag_count;
+	int64_t published_at, updated_at;
+	uint64_t body_hash; /* of the Markdown source, to reuse body_html */
+};
+
+struct nd_site {
+	int64_t generation;        /* of the store when built */
+	int64_t built_at;          /* Unix seconds */
+	int64_t next_scheduled_at; /* first scheduled article not yet live; 0: none */
+	struct nd_site_article *articles; /* newest first */
+	size_t article_count;
+	struct nd_site_section *sections; /* parents before children */
+	size_t section_count;
+	struct nd_site_person *authors, *tags;
+	size_t author_count, tag_count;
+	struct nd_map by_url;     /* article url path -> article */
+	struct nd_map by_ext_id;  /* ext_id -> article */
+	struct nd_map section_by_url; /* section url -> section */
+	struct nd_map tag_by_slug, author_by_slug;
+	struct nd_arena *arena;
+};
+
+/*
+ * Builds a snapshot of the store as of now: articles published, plus those
+ * scheduled whose time has come. prev (may be NULL) is the snapshot being
+ * replaced; unchanged bodies reuse its rendered HTML instead of rendering
+ * Markdown again. On success *out gets a snapshot the caller owns
+ * (nd_site_free). Errors: those of the store.
+ */
+int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_site **out);
+void nd_site_free(struct nd_site *site);
+
+/* The article at url path ("/world/europe/slug"), or NULL. */
+const struct nd_site_article *nd_site_article_by_url(const struct nd_site *site, const char *path,
+						     size_t len);

@@ -1,0 +1,153 @@
+#include "site/snapshot.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+#include <urcu-bp.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "site/site.h"
+#include "store/store.h"
+
+struct nd_snapshot {
+	struct nd_site *current; /* RCU-protected */
+	struct nd_store *store;  /* used by the watcher (and refresh) only */
+	pthread_mutex_t lock;    /* serialises rebuilds; never taken by readers */
+	pthread_cond_t wake;
+	pthread_t watcher;
+	bool stopping;
+	int interval_ms;
+};
+
+void nd_snapshot_read_lock(void)
+{
+	urcu_bp_read_lock();
+}
+
+void nd_snapshot_read_unlock(void)
+{
+	urcu_bp_read_unlock();
+}
+
+const struct nd_site *nd_snapshot_site(struct nd_snapshot *snap)
+{
+	return rcu_dereference(snap->current);
+}
+
+/* Caller holds snap->lock. */
+static int rebuild(struct nd_snapshot *snap, bool force)
+{
+	struct nd_site *old = snap->current, *site;
+	int64_t gen;
+	int rc;
+
+	if ((rc = nd_store_generation(snap->store, &gen)))
+		return rc;
+	if (!force && old && gen == old->generation &&
+	    !(old->next_scheduled_at && old->next_scheduled_at <= (int64_t)time(NULL)))
+		return 0;
+	if ((rc = nd_site_build(snap->store, old, &site)))
+		return rc;
+	rcu_xchg_pointer(&snap->current, site);
+	/* Wait until every reader that could hold the old snapshot left. */
+	urcu_bp_synchronize_rcu();
+	nd_log(ND_LOG_INFO, "site snapshot rebuilt: %zu articles, generation %lld",
+	       site->article_count, (long long)site->generation);
+	nd_site_free(old);
+	return 0;
+}
+
+static void *watch(void *arg)
+{
+	struct nd_snapshot *snap = arg;
+
+	pthread_mutex_lock(&snap->lock);
+	while (!snap->stopping) {
+		struct timespec ts;
+		int64_t next;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += snap->interval_ms / 1000;
+		ts.tv_nsec += (long)(snap->interval_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		/* A scheduled article goes live at its second, not at the next poll. */
+		next = snap->current->next_scheduled_at;
+		if (next && next < ts.tv_sec) {
+			ts.tv_sec = next;
+			ts.tv_nsec = 0;
+		}
+		pthread_cond_timedwait(&snap->wake, &snap->lock, &ts);
+		if (snap->stopping)
+			break;
+		if (rebuild(snap, false))
+			nd_log(ND_LOG_WARN, "site snapshot rebuild failed; still serving generation %lld",
+			       (long long)snap->current->generation);
+	}
+	pthread_mutex_unlock(&snap->lock);
+	return NULL;
+}
+
+int nd_snapshot_open(const char *db_url, int interval_ms, struct nd_snapshot **out)
+{
+	struct nd_snapshot *snap = nd_xcalloc(1, sizeof(*snap));
+	pthread_condattr_t ca;
+	int rc;
+
+	pthread_mutex_init(&snap->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_cond_init(&snap->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	snap->interval_ms = interval_ms > 0 ? interval_ms : 1000;
+	if ((rc = nd_store_open(db_url, &snap->store)))
+		goto out;
+	if ((rc = nd_site_build(snap->store, NULL, &snap->current)))
+		goto out;
+	if (pthread_create(&snap->watcher, NULL, watch, snap)) {
+		rc = nd_error(ND_EIO, "cannot start the snapshot watcher thread");
+		goto out;
+	}
+	*out = snap;
+out:
+	if (rc) {
+		nd_site_free(snap->current);
+		nd_store_close(snap->store);
+		pthread_cond_destroy(&snap->wake);
+		pthread_mutex_destroy(&snap->lock);
+		free(snap);
+	}
+	return rc;
+}
+
+void nd_snapshot_close(struct nd_snapshot *snap)
+{
+	if (!snap)
+		return;
+	pthread_mutex_lock(&snap->lock);
+	snap->stopping = true;
+	pthread_cond_signal(&snap->wake);
+	pthread_mutex_unlock(&snap->lock);
+	pthread_join(snap->watcher, NULL);
+	urcu_bp_synchronize_rcu();
+	nd_site_free(snap->current);
+	nd_store_close(snap->store);
+	pthread_cond_destroy(&snap->wake);
+	pthread_mutex_destroy(&snap->lock);
+	free(snap);
+}
+
+int nd_snapshot_refresh(struct nd_snapshot *snap, int force)
+{
+	int rc;
+
+	pthread_mutex_lock(&snap->lock);
+	rc = rebuild(snap, force != 0);
+	pthread_mutex_unlock(&snap->lock);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * The SQLite schema migrations (schema/NNNN-what.sql), linked into the
+ * binary so a newsdesk executable always carries the schema it expects.
+ *
+ * nd__sqlite_migrations is, for each migration in order: its file name,
+ * NUL, its SQL, NUL; and after the last one, one more NUL (see
+ * nd__migration_next in store.c). To add a migration, add the .sql file
+ * and one "migration" line at the end of the list.
+ *
+ * .incbin looks the file up in the current directory and then in the -I
+ * directories; the build passes -I<source>/src for every module, so paths
+ * are relative to src/.
+ */
+	.macro migration file
+	.asciz "\file"
+	.incbin "store/schema/\file"
+	.byte 0
+	.endm
+
+	.section .rodata
+	.globl nd__sqlite_migrations
+	.type nd__sqlite_migrations, %object
+nd__sqlite_migrations:
+	migration "0001-initial.sql"
+	.byte 0
+	.size nd__sqlite_migrations, . - nd__sqlite_migrations
+
+	/* No executable stack. */
+	.section .note.GNU-stack, "", %progbits

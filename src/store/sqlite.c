@@ -1,0 +1,1054 @@
+/*
+ * The SQLite backend: one connection per handle, WAL mode, foreign keys on,
+ * every statement prepared once per handle (on first use) and every value
+ * bound. The schema comes from the migrations embedded by schema.S.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/store_int.h"
+
+/* How long a writer waits for another one before giving up with ND_EBUSY. */
+#define BUSY_TIMEOUT_MS 5000
+
+#define ARTICLE_COLS                                                                       \
+	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, " \
+	"author_id, status, published_at, updated_at, created_at"
+
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_VERSION,
+	ST_VERSION_ADD,
+	ST_GENERATION,
+	ST_GENERATION_BUMP,
+	ST_SECTION_FIND,
+	ST_SECTION_NEXT_POSITION,
+	ST_SECTION_ADD,
+	ST_AUTHOR_FIND,
+	ST_AUTHOR_ADD,
+	ST_TAG_FIND,
+	ST_TAG_ADD,
+	ST_ARTICLE_FIND,
+	ST_ARTICLE_SLUG_TAKEN,
+	ST_ARTICLE_ADD,
+	ST_ARTICLE_UPDATE,
+	ST_ARTICLE_DELETE,
+	ST_ARTICLE_COUNT,
+	ST_ARTICLE_TAGS_CLEAR,
+	ST_ARTICLE_TAG_ADD,
+	ST_ARTICLE_TAG_IDS,
+	ST_EACH_SECTION,
+	ST_EACH_AUTHOR,
+	ST_EACH_TAG,
+	ST_EACH_ARTICLE,
+	ST_ARTICLE_GET,
+	ST__COUNT
+};
+
+/* Every statement this backend runs, with what it does for messages. */
+static const struct {
+	const char *sql;
+	const char *what;
+} stmt_defs[ST__COUNT] = {
+	/* IMMEDIATE takes the write lock up front, so two writers never deadlock
+	 * upgrading from read to write; the second one waits (busy timeout). */
+	[ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction"},
+	[ST_COMMIT] = {"COMMIT", "commit"},
+	[ST_ROLLBACK] = {"ROLLBACK", "roll back"},
+	[ST_SAVEPOINT] = {"SAVEPOINT nd_write", "set a savepoint"},
+	[ST_RELEASE] = {"RELEASE nd_write", "release a savepoint"},
+	[ST_ROLLBACK_TO] = {"ROLLBACK TO nd_write", "roll back to a savepoint"},
+	[ST_VERSION] = {"SELECT coalesce(max(version), 0) FROM schema_migrations",
+			"read the schema version"},
+	[ST_VERSION_ADD] = {"INSERT INTO schema_migrations (version, name, applied_at) "
+			    "VALUES (?1, ?2, ?3)",
+			    "record a migration"},
+	[ST_GENERATION] = {"SELECT value FROM meta WHERE key = 'generation'",
+			   "read the generation"},
+	[ST_GENERATION_BUMP] = {"UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+				"bump the generation"},
+	[ST_SECTION_FIND] = {"SELECT id FROM sections WHERE parent_id IS ?1 AND slug = ?2",
+			     "look up a section"},
+	[ST_SECTION_NEXT_POSITION] = {"SELECT coalesce(max(position), 0) + 1 FROM sections "
+				      "WHERE parent_id IS ?1",
+				      "number a section"},
+	[ST_SECTION_ADD] = {"INSERT INTO sections (parent_id, slug, name, position) "
+			    "VALUES (?1, ?2, ?3, ?4)",
+			    "add a section"},
+	[ST_AUTHOR_FIND] = {"SELECT id FROM authors WHERE slug = ?1", "look up an author"},
+	[ST_AUTHOR_ADD] = {"INSERT INTO authors (slug, name) VALUES (?1, ?2)", "add an author"},
+	[ST_TAG_FIND] = {"SELECT id FROM tags WHERE slug = ?1", "look up a tag"},
+	[ST_TAG_ADD] = {"INSERT INTO tags (slug, name) VALUES (?1, ?2)", "add a tag"},
+	[ST_ARTICLE_FIND] = {"SELECT id, slug, published_at FROM articles WHERE ext_id = ?1",
+			     "look up an article"},
+	[ST_ARTICLE_SLUG_TAKEN] = {"SELECT 1 FROM articles "
+				   "WHERE section_id = ?1 AND slug = ?2 AND id IS NOT ?3",
+				   "check a slug"},
+	/* ADD and UPDATE number their shared columns alike (bind_article). */
+	[ST_ARTICLE_ADD] = {"INSERT INTO articles (ext_id, section_id, author_id, slug, title, "
+			    "summary, body, language, image, source_url, status, published_at, "
+			    "updated_at, created_at) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			    "add an article"},
+	[ST_ARTICLE_UPDATE] = {"UPDATE articles SET section_id = ?2, author_id = ?3, slug = ?4, "
+			       "title = ?5, summary = ?6, body = ?7, language = ?8, image = ?9, "
+			       "source_url = ?10, status = ?11, published_at = ?12, "
+			       "updated_at = ?13 WHERE id = ?1",
+			       "update an article"},
+	[ST_ARTICLE_DELETE] = {"DELETE FROM articles WHERE ext_id = ?1", "delete an article"},
+	[ST_ARTICLE_COUNT] = {"SELECT count(*) FROM articles", "count articles"},
+	[ST_ARTICLE_TAGS_CLEAR] = {"DELETE FROM article_tags WHERE article_id = ?1",
+				   "clear the tags of an article"},
+	/* A tag named twice (same slug) is linked once, at its first place. */
+	[ST_ARTICLE_TAG_ADD] = {"INSERT INTO article_tags (article_id, tag_id, position) "
+				"VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+				"tag an article"},
+	[ST_ARTICLE_TAG_IDS] = {"SELECT tag_id FROM article_tags WHERE article_id = ?1 "
+				"ORDER BY position",
+				"read the tags of an article"},
+	/*
+	 * Depth-first: each parent just before its children, siblings by
+	 * position. The sort key is the path of zero-padded positions.
+	 */
+	[ST_EACH_SECTION] = {"WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("
+			     " SELECT id, parent_id, slug, name, position,"
+			     "  printf('%010d.%019d', position, id)"
+			     " FROM sections WHERE parent_id IS NULL"
+			     " UNION ALL"
+			     " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
+			     "  t.key || '/' || printf('%010d.%019d', s.position, s.id)"
+			     " FROM sections s JOIN tree t ON s.parent_id = t.id)"
+			     " SELECT id, parent_id, slug, name, position FROM tree ORDER BY key",
+			     "list sections"},
+	[ST_EACH_AUTHOR] = {"SELECT id, slug, name FROM authors ORDER BY slug", "list authors"},
+	[ST_EACH_TAG] = {"SELECT id, slug, name FROM tags ORDER BY slug", "list tags"},
+	[ST_EACH_ARTICLE] = {"SELECT " ARTICLE_COLS " FROM articles "
+			     "WHERE status = ?1 AND published_at <= ?2 "
+			     "ORDER BY published_at DESC, id DESC",
+			     "list articles"},
+	[ST_ARTICLE_GET] = {"SELECT " ARTICLE_COLS " FROM articles WHERE ext_id = ?1",
+			    "read an article"},
+};
+
+struct sqlite_store {
+	struct nd_store base; /* first, so the two pointers convert both ways */
+	sqlite3 *db;
+	sqlite3_stmt *stmts[ST__COUNT]; /* prepared on first use */
+	bool held[ST__COUNT];           /* stmts[i] is in use further up the stack */
+};
+
+static struct sqlite_store *sq(struct nd_store *s)
+{
+	return (struct sqlite_store *)s;
+}
+
+static int64_t now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Logs SQLite's message for a failed rc and returns the nd_err for it. */
+static int db_fail(struct sqlite_store *q, int rc, const char *what)
+{
+	int err = ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) ? ND_EBUSY
+									     : ND_ESTORE;
+
+	return nd_error(err, "store '%s': cannot %s: %s", q->base.url, what, sqlite3_errmsg(q->db));
+}
+
+/*
+ * The prepared statement id, ready to bind. Normally the handle's own copy;
+ * when that one is in use further up the stack (a walk's callback came back
+ * into the store and needs the same statement) a private one, finalized by
+ * stmt_put. Every stmt_get is paired with a stmt_put.
+ */
+static int stmt_get(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*out = NULL;
+	if (q->stmts[id] && !q->held[id]) {
+		q->held[id] = true;
+		*out = q->stmts[id];
+		return 0;
+	}
+	rc = sqlite3_prepare_v3(q->db, stmt_defs[id].sql, -1,
+				q->stmts[id] ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return db_fail(q, rc, stmt_defs[id].what);
+	}
+	if (!q->stmts[id]) {
+		q->stmts[id] = st;
+		q->held[id] = true;
+	}
+	*out = st;
+	return 0;
+}
+
+/* Gives back a statement from stmt_get: reset, unbound, or finalized. NULL is a no-op. */
+static void stmt_put(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	if (st != q->stmts[id]) {
+		sqlite3_finalize(st);
+		return;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	q->held[id] = false;
+}
+
+/*
+ * Binding: the store binds borrowed strings as SQLITE_STATIC, which is safe
+ * because every statement is reset (stmt_put) before the strings go away.
+ * Bind errors are sticky in *rc so a run of binds is checked once.
+ */
+static void bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
+{
+	if (!*rc)
+		*rc = sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static void bind_int(sqlite3_stmt *st, int i, int64_t v, int *rc)
+{
+	if (!*rc)
+		*rc = sqlite3_bind_int64(st, i, v);
+}
+
+/* Binds v, or NULL when v is 0 (an optional reference). */
+static void bind_id(sqlite3_stmt *st, int i, int64_t v, int *rc)
+{
+	if (!*rc)
+		*rc = v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? (const char *)v : "";
+}
+
+/* Steps a statement with no rows wanted (or only the first). */
+static int step_done(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return db_fail(q, rc, stmt_defs[id].what);
+}
+
+/* Runs a statement that takes no values. */
+static int run(struct sqlite_store *q, enum stmt_id id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	rc = step_done(q, id, st);
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/*
+ * Steps an already bound statement and reads column 0 of its first row as
+ * an integer. *found (may be NULL) tells whether there was a row; *out is
+ * left alone when there was none.
+ */
+static int step_int(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st, int64_t *out,
+		    bool *found)
+{
+	int rc = sqlite3_step(st);
+
+	if (found)
+		*found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		return 0;
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_fail(q, rc, stmt_defs[id].what);
+}
+
+/* A statement that takes no values and yields one integer. */
+static int query_int(struct sqlite_store *q, enum stmt_id id, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = 0;
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	rc = step_int(q, id, st, out, NULL);
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/* For PRAGMAs at open: runs sql and copies the first column of its row to buf. */
+static int pragma(struct sqlite_store *q, const char *sql, char *buf, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	buf[0] = '\0';
+	rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			snprintf(buf, size, "%s", col_text(st, 0));
+	}
+	if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_fail(q, rc, sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- transactions --- */
+
+/*
+ * Starts a write: its own transaction, or a savepoint inside the caller's
+ * explicit one, so that a failed write leaves nothing behind either way.
+ */
+static int write_begin(struct sqlite_store *q)
+{
+	return run(q, q->base.in_txn ? ST_SAVEPOINT : ST_BEGIN);
+}
+
+/* Ends a write started by write_begin: keeps it when rc is 0, else undoes it. Returns rc
+ * or the error that ending gave. */
+static int write_end(struct sqlite_store *q, int rc)
+{
+	if (q->base.in_txn) {
+		if (rc && !sqlite3_get_autocommit(q->db))
+			run(q, ST_ROLLBACK_TO);
+		/* RELEASE after ROLLBACK TO ends the savepoint; the transaction goes on. */
+		if (!sqlite3_get_autocommit(q->db)) {
+			int r = run(q, ST_RELEASE);
+			if (!rc)
+				rc = r;
+		}
+		return rc;
+	}
+	if (!rc)
+		rc = run(q, ST_COMMIT);
+	/* An error may already have ended the transaction (SQLITE_FULL, IOERR). */
+	if (rc && !sqlite3_get_autocommit(q->db))
+		run(q, ST_ROLLBACK);
+	return rc;
+}
+
+static int sqlite_begin(struct nd_store *s)
+{
+	return run(sq(s), ST_BEGIN);
+}
+
+static int sqlite_commit(struct nd_store *s)
+{
+	struct sqlite_store *q = sq(s);
+	int rc = run(q, ST_COMMIT);
+
+	if (rc && !sqlite3_get_autocommit(q->db))
+		run(q, ST_ROLLBACK);
+	return rc;
+}
+
+static int sqlite_rollback(struct nd_store *s)
+{
+	struct sqlite_store *q = sq(s);
+
+	/* Nothing to undo when an error has already rolled it back. */
+	if (sqlite3_get_autocommit(q->db))
+		return 0;
+	return run(q, ST_ROLLBACK);
+}
+
+/* --- schema migrations --- */
+
+static int read_version(struct sqlite_store *q, int *out)
+{
+	int64_t v;
+	int rc = query_int(q, ST_VERSION, &v);
+
+	*out = (int)v;
+	return rc;
+}
+
+/* Applies m in a transaction of its own, unless another process already did. */
+static int apply_migration(struct sqlite_store *q, const struct nd__migration *m)
+{
+	sqlite3_stmt *st = NULL;
+	char *msg = NULL;
+	int rc, cur;
+
+	if ((rc = run(q, ST_BEGIN)) != 0)
+		return rc;
+	/* BEGIN IMMEDIATE holds the write lock: the version cannot move now. */
+	if ((rc = read_version(q, &cur)) != 0 || cur >= m->version)
+		goto out;
+	/* The one place SQL text runs unprepared: trusted, embedded, value-free. */
+	if (sqlite3_exec(q->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+		rc = nd_error(ND_ESTORE, "store '%s': migration %s failed: %s", q->base.url,
+			      m->name, msg ? msg : sqlite3_errmsg(q->db));
+		goto out;
+	}
+	if ((rc = stmt_get(q, ST_VERSION_ADD, &st)) != 0)
+		goto out;
+	bind_int(st, 1, m->version, &rc);
+	bind_text(st, 2, m->name, &rc);
+	bind_int(st, 3, now(), &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_VERSION_ADD].what)
+		: step_done(q, ST_VERSION_ADD, st);
+	if (rc)
+		goto out;
+	nd_log(ND_LOG_INFO, "store '%s': applied migration %s", q->base.url, m->name);
+out:
+	stmt_put(q, ST_VERSION_ADD, st);
+	sqlite3_free(msg);
+	return write_end(q, rc);
+}
+
+static int migrate(struct sqlite_store *q)
+{
+	const char *cursor = nd__sqlite_migrations;
+	struct nd__migration m = {0};
+	int latest = nd__migration_latest(nd__sqlite_migrations);
+	int rc, cur;
+	char *msg = NULL;
+
+	/* The bookkeeping table is not a migration: it must exist to read the version. */
+	if (sqlite3_exec(q->db,
+			 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+			 "applied_at INTEGER NOT NULL)",
+			 NULL, NULL, &msg) != SQLITE_OK) {
+		rc = nd_error(ND_ESTORE, "cannot open store '%s': %s", q->base.url,
+			      msg ? msg : sqlite3_errmsg(q->db));
+		sqlite3_free(msg);
+		return rc;
+	}
+	if ((rc = read_version(q, &cur)) != 0)
+		return rc;
+	if (cur > latest)
+		return nd_error(ND_ESTORE,
+				"cannot open store '%s': its schema version %d is newer than "
+				"this newsdesk knows (%d); upgrade newsdesk",
+				q->base.url, cur, latest);
+	while (nd__migration_next(&cursor, &m))
+		if (m.version > cur && (rc = apply_migration(q, &m)) != 0)
+			return rc;
+	return 0;
+}
+
+/* --- open and close --- */
+
+static void sqlite_close(struct nd_store *s)
+{
+	struct sqlite_store *q = sq(s);
+
+	for (size_t i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(q->stmts[i]);
+	if (sqlite3_close(q->db) != SQLITE_OK)
+		nd_log(ND_LOG_WARN, "store '%s': close: %s", q->base.url, sqlite3_errmsg(q->db));
+	free(q->base.url);
+	free(q);
+}
+
+static bool in_memory(const char *location)
+{
+	return !strcmp(location, ":memory:");
+}
+
+static int configure(struct sqlite_store *q, const char *location)
+{
+	char val[32];
+	int rc;
+
+	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+	if ((rc = pragma(q, "PRAGMA foreign_keys = ON", val, sizeof(val))) != 0 ||
+	    (rc = pragma(q, "PRAGMA foreign_keys", val, sizeof(val))) != 0)
+		return rc;
+	if (strcmp(val, "1"))
+		return nd_error(ND_ESTORE, "cannot open store '%s': SQLite has no foreign keys",
+				q->base.url);
+	/* WAL: readers never block the writer nor it them. Persistent in the file. */
+	if ((rc = pragma(q, "PRAGMA journal_mode = WAL", val, sizeof(val))) != 0)
+		return rc;
+	if (strcmp(val, "wal") && !(in_memory(location) && !strcmp(val, "memory")))
+		return nd_error(ND_ESTORE, "cannot open store '%s': cannot use WAL (journal mode %s)",
+				q->base.url, val);
+	/* In WAL mode NORMAL is durable across application crashes; a power loss may
+	 * lose the last commits, never consistency. */
+	return pragma(q, "PRAGMA synchronous = NORMAL", val, sizeof(val));
+}
+
+static int sqlite_open(const char *url, const char *location, struct nd_store **out)
+{
+	struct sqlite_store *q = nd_xcalloc(1, sizeof(*q));
+	int rc;
+
+	*out = NULL;
+	q->base.url = nd_xstrdup(url);
+	/* NOMUTEX: a handle belongs to one thread, so SQLite need not lock it. */
+	rc = sqlite3_open_v2(location, &q->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = nd_error(ND_ESTORE, "cannot open store '%s': %s", url,
+			      q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		goto out;
+	}
+	if ((rc = configure(q, location)) != 0 || (rc = migrate(q)) != 0)
+		goto out;
+	*out = &q->base;
+out:
+	if (rc)
+		sqlite_close(&q->base);
+	return rc;
+}
+
+struct sqlite3 *nd__sqlite_db(struct nd_store *s)
+{
+	if (!s || s->be != &nd__sqlite_be)
+		return NULL;
+	return sq(s)->db;
+}
+
+static int sqlite_schema_version(struct nd_store *s, int *out)
+{
+	return read_version(sq(s), out);
+}
+
+static int sqlite_generation(struct nd_store *s, int64_t *out)
+{
+	return query_int(sq(s), ST_GENERATION, out);
+}
+
+static int sqlite_article_count(struct nd_store *s, int64_t *out)
+{
+	return query_int(sq(s), ST_ARTICLE_COUNT, out);
+}
+
+/* --- writing --- */
+
+/*
+ * The id of the row with this slug (under parent, for sections), added with
+ * name when missing. Same slug means same row: a differently written name
+ * ("world" for "World") finds the existing one, whose name is kept.
+ */
+static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id add,
+		       int64_t parent, const char *slug, const char *name, int64_t *id)
+{
+	bool sections = find == ST_SECTION_FIND;
+	int base = sections ? 2 : 1; /* the slug's parameter number */
+	sqlite3_stmt *st = NULL;
+	int64_t position = 0;
+	bool found;
+	int rc;
+
+	if ((rc = stmt_get(q, find, &st)) != 0)
+		return rc;
+	if (sections)
+		bind_id(st, 1, parent, &rc);
+	bind_text(st, base, slug, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[find].what) : step_int(q, find, st, id, &found);
+	stmt_put(q, find, st);
+	if (rc || found)
+		return rc;
+
+	if (sections) {
+		if ((rc = stmt_get(q, ST_SECTION_NEXT_POSITION, &st)) != 0)
+			return rc;
+		bind_id(st, 1, parent, &rc);
+		rc = rc ? db_fail(q, rc, stmt_defs[ST_SECTION_NEXT_POSITION].what)
+			: step_int(q, ST_SECTION_NEXT_POSITION, st, &position, NULL);
+		stmt_put(q, ST_SECTION_NEXT_POSITION, st);
+		if (rc)
+			return rc;
+	}
+	if ((rc = stmt_get(q, add, &st)) != 0)
+		return rc;
+	if (sections)
+		bind_id(st, 1, parent, &rc);
+	bind_text(st, base, slug, &rc);
+	bind_text(st, base + 1, name, &rc);
+	if (sections)
+		bind_int(st, 4, position, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[add].what) : step_done(q, add, st);
+	stmt_put(q, add, st);
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+/* The id of the deepest section of path, creating the levels that are missing. */
+static int section_resolve(struct sqlite_store *q, const char *path, int64_t *id)
+{
+	struct nd__section_level levels[ND_MAX_SECTION_DEPTH];
+	int64_t parent = 0;
+	size_t n;
+	int rc;
+
+	if ((rc = nd__section_path_parse(path, levels, &n)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = find_or_add(q, ST_SECTION_FIND, ST_SECTION_ADD, parent, levels[i].slug,
+				 levels[i].name, &parent);
+	}
+	nd__section_levels_release(levels, n);
+	if (!rc)
+		*id = parent;
+	return rc;
+}
+
+/* The id of the author or tag called name; 0 when name is blank. */
+static int name_resolve(struct sqlite_store *q, const char *what, enum stmt_id find,
+			enum stmt_id add, const char *name, int64_t *id)
+{
+	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
+	int rc;
+
+	*id = 0;
+	if (nd__blank(name))
+		return 0;
+	if ((rc = nd__name_slug(what, name, &trimmed, &slug)) == 0)
+		rc = find_or_add(q, find, add, 0, slug.buf, trimmed.buf, id);
+	nd_buf_release(&trimmed);
+	nd_buf_release(&slug);
+	return rc;
+}
+
+/* What an article has before the put. id 0: it is new. */
+struct old_article {
+	int64_t id;
+	char *slug; /* owned */
+	int64_t published_at;
+};
+
+static int article_find(struct sqlite_store *q, const char *ext_id, struct old_article *old)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_FIND, &st)) != 0)
+		return rc;
+	bind_text(st, 1, ext_id, &rc);
+	if (!rc) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			old->id = sqlite3_column_int64(st, 0);
+			old->slug = nd_xstrdup(col_text(st, 1));
+			old->published_at = sqlite3_column_int64(st, 2);
+			rc = 0;
+		} else if (rc == SQLITE_DONE) {
+			rc = 0;
+		}
+	}
+	if (rc)
+		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_FIND].what);
+	stmt_put(q, ST_ARTICLE_FIND, st);
+	return rc;
+}
+
+static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *slug,
+		      int64_t self, bool *taken)
+{
+	sqlite3_stmt *st;
+	int64_t one;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_SLUG_TAKEN, &st)) != 0)
+		return rc;
+	bind_int(st, 1, section_id, &rc);
+	bind_text(st, 2, slug, &rc);
+	bind_id(st, 3, self, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_SLUG_TAKEN].what)
+		: step_int(q, ST_ARTICLE_SLUG_TAKEN, st, &one, taken);
+	stmt_put(q, ST_ARTICLE_SLUG_TAKEN, st);
+	return rc;
+}
+
+/*
+ * The slug the article gets in section_id: the given one, else the stored
+ * one (stable URLs), else one derived from the title; then made unique in
+ * the section with -2, -3, ...
+ */
+static int choose_slug(struct sqlite_store *q, const struct nd_article_in *in,
+		       const struct old_article *old, int64_t section_id, struct nd_buf *out)
+{
+	struct nd_buf base = ND_BUF_INIT;
+	unsigned n = 2;
+	bool taken;
+	int rc = 0;
+
+	if (old->id && !nd__article_slug_given(in))
+		nd_buf_adds(&base, old->slug);
+	else
+		rc = nd__article_base_slug(in, &base);
+	if (rc)
+		goto out;
+	nd_buf_add(out, base.buf, base.len);
+	while ((rc = slug_taken(q, section_id, out->buf, old->id, &taken)) == 0 && taken) {
+		nd_buf_reset(out);
+		nd__slug_suffixed(base.buf, n++, out);
+	}
+out:
+	nd_buf_release(&base);
+	return rc;
+}
+
+/* Binds parameters 2..13, which ST_ARTICLE_ADD and ST_ARTICLE_UPDATE share. */
+static void bind_article(sqlite3_stmt *st, const struct nd_article_in *in, int64_t section_id,
+			 int64_t author_id, const char *slug, int64_t published, int64_t updated,
+			 int *rc)
+{
+	bind_int(st, 2, section_id, rc);
+	bind_id(st, 3, author_id, rc);
+	bind_text(st, 4, slug, rc);
+	bind_text(st, 5, in->title, rc);
+	bind_text(st, 6, in->summary ? in->summary : "", rc);
+	bind_text(st, 7, in->body, rc);
+	bind_text(st, 8, nd__blank(in->language) ? "en" : in->language, rc);
+	bind_text(st, 9, in->image ? in->image : "", rc);
+	bind_text(st, 10, in->source_url ? in->source_url : "", rc);
+	bind_int(st, 11, in->status, rc);
+	bind_int(st, 12, published, rc);
+	bind_int(st, 13, updated, rc);
+}
+
+/* Replaces the article's tags by in->tags, in their order. */
+static int tags_set(struct sqlite_store *q, int64_t article_id, const struct nd_article_in *in)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_TAGS_CLEAR, &st)) != 0)
+		return rc;
+	bind_int(st, 1, article_id, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_TAGS_CLEAR].what)
+		: step_done(q, ST_ARTICLE_TAGS_CLEAR, st);
+	stmt_put(q, ST_ARTICLE_TAGS_CLEAR, st);
+
+	for (size_t i = 0; i < in->tag_count && !rc; i++) {
+		int64_t tag_id;
+
+		rc = name_resolve(q, "tag", ST_TAG_FIND, ST_TAG_ADD, in->tags[i], &tag_id);
+		if (rc || !tag_id)
+			continue;
+		if ((rc = stmt_get(q, ST_ARTICLE_TAG_ADD, &st)) != 0)
+			break;
+		bind_int(st, 1, article_id, &rc);
+		bind_int(st, 2, tag_id, &rc);
+		bind_int(st, 3, (int64_t)i, &rc);
+		rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_TAG_ADD].what)
+			: step_done(q, ST_ARTICLE_TAG_ADD, st);
+		stmt_put(q, ST_ARTICLE_TAG_ADD, st);
+	}
+	return rc;
+}
+
+static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in, bool *created)
+{
+	struct sqlite_store *q = sq(s);
+	struct old_article old = {0};
+	struct nd_buf slug = ND_BUF_INIT;
+	int64_t section_id = 0, author_id = 0, id, published, updated, t = now();
+	enum stmt_id write;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = section_resolve(q, in->section, &section_id)) != 0 ||
+	    (rc = name_resolve(q, "author", ST_AUTHOR_FIND, ST_AUTHOR_ADD, in->author,
+			       &author_id)) != 0 ||
+	    (rc = article_find(q, in->ext_id, &old)) != 0 ||
+	    (rc = choose_slug(q, in, &old, section_id, &slug)) != 0)
+		goto out;
+
+	if (old.id) {
+		/* An update keeps its publication time unless a new one is given. */
+		published = in->published_at ? in->published_at : old.published_at;
+		updated = in->updated_at ? in->updated_at : t;
+		write = ST_ARTICLE_UPDATE;
+	} else {
+		published = in->published_at ? in->published_at : t;
+		updated = in->updated_at ? in->updated_at : published;
+		write = ST_ARTICLE_ADD;
+	}
+	if ((rc = stmt_get(q, write, &st)) != 0)
+		goto out;
+	if (old.id)
+		bind_int(st, 1, old.id, &rc);
+	else
+		bind_text(st, 1, in->ext_id, &rc);
+	bind_article(st, in, section_id, author_id, slug.buf, published, updated, &rc);
+	if (!old.id)
+		bind_int(st, 14, t, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[write].what) : step_done(q, write, st);
+	stmt_put(q, write, st);
+	if (rc)
+		goto out;
+	id = old.id ? old.id : sqlite3_last_insert_rowid(q->db);
+
+	if ((rc = tags_set(q, id, in)) != 0)
+		goto out;
+	rc = run(q, ST_GENERATION_BUMP);
+out:
+	rc = write_end(q, rc);
+	if (!rc)
+		*created = old.id == 0;
+	free(old.slug);
+	nd_buf_release(&slug);
+	return rc;
+}
+
+static int sqlite_article_delete(struct nd_store *s, const char *ext_id)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_ARTICLE_DELETE, &st)) != 0)
+		goto out;
+	bind_text(st, 1, ext_id, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_DELETE].what)
+		: step_done(q, ST_ARTICLE_DELETE, st);
+	stmt_put(q, ST_ARTICLE_DELETE, st);
+	if (rc)
+		goto out;
+	/* Not an error of the store: the caller decides whether to report it. */
+	if (sqlite3_changes(q->db) == 0) {
+		rc = ND_ENOTFOUND;
+		goto out;
+	}
+	rc = run(q, ST_GENERATION_BUMP);
+out:
+	return write_end(q, rc);
+}
+
+/* --- reading --- */
+
+static int sqlite_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_SECTION, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nd_section_rec r = {
+			.id = sqlite3_column_int64(st, 0),
+			.parent_id = sqlite3_column_int64(st, 1), /* NULL reads as 0 */
+			.slug = col_text(st, 2),
+			.name = col_text(st, 3),
+			.position = sqlite3_column_int(st, 4),
+		};
+		if ((rc = cb(ctx, &r)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_SECTION].what);
+out:
+	stmt_put(q, ST_EACH_SECTION, st);
+	return rc;
+}
+
+/* Authors and tags have the same shape: one walk for both, with one of the callbacks set. */
+static int each_named(struct sqlite_store *q, enum stmt_id id, nd_author_cb author_cb,
+		      nd_tag_cb tag_cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t row_id = sqlite3_column_int64(st, 0);
+		const char *slug = col_text(st, 1), *name = col_text(st, 2);
+
+		if (author_cb) {
+			struct nd_author_rec r = {row_id, slug, name};
+			rc = author_cb(ctx, &r);
+		} else {
+			struct nd_tag_rec r = {row_id, slug, name};
+			rc = tag_cb(ctx, &r);
+		}
+		if (rc)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[id].what);
+out:
+	stmt_put(q, id, st);
+	return rc;
+}
+
+static int sqlite_each_author(struct nd_store *s, nd_author_cb cb, void *ctx)
+{
+	return each_named(sq(s), ST_EACH_AUTHOR, cb, NULL, ctx);
+}
+
+static int sqlite_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx)
+{
+	return each_named(sq(s), ST_EACH_TAG, NULL, cb, ctx);
+}
+
+/* A growable list of tag ids, reused from row to row of one walk. */
+struct id_list {
+	int64_t *v;
+	size_t n, alloc;
+};
+
+static int load_tag_ids(struct sqlite_store *q, int64_t article_id, struct id_list *ids)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	ids->n = 0;
+	if ((rc = stmt_get(q, ST_ARTICLE_TAG_IDS, &st)) != 0)
+		return rc;
+	bind_int(st, 1, article_id, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_TAG_IDS].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ids->n == ids->alloc) {
+			ids->alloc = ids->alloc ? ids->alloc * 2 : 8;
+			ids->v = nd_xrealloc(ids->v, ids->alloc * sizeof(*ids->v));
+		}
+		ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_ARTICLE_TAG_IDS].what);
+out:
+	stmt_put(q, ST_ARTICLE_TAG_IDS, st);
+	return rc;
+}
+
+/* Fills r from the current row of st (ARTICLE_COLS order) and calls cb. */
+static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list *ids,
+		       nd_article_cb cb, void *ctx)
+{
+	struct nd_article_rec r = {
+		.id = sqlite3_column_int64(st, 0),
+		.ext_id = col_text(st, 1),
+		.slug = col_text(st, 2),
+		.title = col_text(st, 3),
+		.summary = col_text(st, 4),
+		.body = col_text(st, 5),
+		.language = col_text(st, 6),
+		.image = col_text(st, 7),
+		.source_url = col_text(st, 8),
+		.section_id = sqlite3_column_int64(st, 9),
+		.author_id = sqlite3_column_int64(st, 10),
+		.status = (enum nd_article_status)sqlite3_column_int(st, 11),
+		.published_at = sqlite3_column_int64(st, 12),
+		.updated_at = sqlite3_column_int64(st, 13),
+		.created_at = sqlite3_column_int64(st, 14),
+	};
+	int rc;
+
+	/* Column pointers stay valid: reading another statement does not touch st. */
+	if ((rc = load_tag_ids(q, r.id, ids)) != 0)
+		return rc;
+	r.tag_ids = ids->v;
+	r.tag_count = ids->n;
+	return cb(ctx, &r);
+}
+
+static int sqlite_each_article(struct nd_store *s, enum nd_article_status status,
+			       int64_t before, nd_article_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	struct id_list ids = {0};
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_ARTICLE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, status, &rc);
+	bind_int(st, 2, before, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_EACH_ARTICLE].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = article_row(q, st, &ids, cb, ctx)) != 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_ARTICLE].what);
+out:
+	stmt_put(q, ST_EACH_ARTICLE, st);
+	free(ids.v);
+	return rc;
+}
+
+static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb,
+			      void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	struct id_list ids = {0};
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_GET, &st)) != 0)
+		return rc;
+	bind_text(st, 1, ext_id, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_GET].what);
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = article_row(q, st, &ids, cb, ctx);
+	else if (step == SQLITE_DONE)
+		rc = ND_ENOTFOUND;
+	else
+		rc = db_fail(q, step, stmt_defs[ST_ARTICLE_GET].what);
+out:
+	stmt_put(q, ST_ARTICLE_GET, st);
+	free(ids.v);
+	return rc;
+}
+
+const struct nd_store_be nd__sqlite_be = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.schema_version = sqlite_schema_version,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.article_put = sqlite_article_put,
+	.article_delete = sqlite_article_delete,
+	.article_count = sqlite_article_count,
+	.each_section = sqlite_each_section,
+	.each_author = sqlite_each_author,
+	.each_tag = sqlite_each_tag,
+	.each_article = sqlite_each_article,
+	.article_get = sqlite_article_get,
+	.generation = sqlite_generation,
+};

@@ -1,0 +1,486 @@
+/*
+ * The store front end: picks a backend by URL, checks what callers hand in,
+ * keeps track of the explicit transaction and dispatches through the
+ * backend's ops table. Also the helpers every backend shares (section paths,
+ * slugs, the embedded migrations).
+ */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/str.h"
+#include "store/slug.h"
+#include "store/store_int.h"
+
+static const char *const status_names[] = {
+	[ND_STATUS_PUBLISHED] = "published",
+	[ND_STATUS_DRAFT] = "draft",
+	[ND_STATUS_SCHEDULED] = "scheduled",
+};
+
+const char *nd_status_name(enum nd_article_status st)
+{
+	if ((unsigned)st >= ND_COUNT(status_names))
+		return NULL;
+	return status_names[st];
+}
+
+int nd_status_parse(const char *name, enum nd_article_status *out)
+{
+	for (size_t i = 0; name && i < ND_COUNT(status_names); i++) {
+		if (!strcmp(name, status_names[i])) {
+			*out = (enum nd_article_status)i;
+			return 0;
+		}
+	}
+	return ND_EINVAL;
+}
+
+/*
+ * URL prefixes and their backends. A URL that matches none and has no
+ * "scheme://" is a plain SQLite path.
+ */
+static const struct {
+	const char *prefix;
+	const char *name;
+	bool strip; /* the backend gets the URL without the prefix */
+	const struct nd_store_be *be; /* NULL: known, but not built yet */
+} schemes[] = {
+	{"sqlite:", "SQLite", true, &nd__sqlite_be},
+	{"postgres://", "PostgreSQL", false, NULL},
+	{"postgresql://", "PostgreSQL", false, NULL},
+};
+
+/* Whether url starts with "scheme://" (RFC 3986 scheme characters). */
+static bool has_scheme(const char *url)
+{
+	const char *p = url;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return false;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+	       *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return nd_starts_with(p, "://");
+}
+
+int nd_store_open(const char *url, struct nd_store **out)
+{
+	const struct nd_store_be *be = &nd__sqlite_be;
+	const char *location = url;
+	struct nd_store *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!url || !*url)
+		return nd_error(ND_EINVAL, "cannot open store: empty URL");
+	for (size_t i = 0; i < ND_COUNT(schemes); i++) {
+		if (!nd_starts_with(url, schemes[i].prefix))
+			continue;
+		if (!schemes[i].be)
+			return nd_error(ND_EUNSUPP,
+					"cannot open store '%s': the %s backend is not available "
+					"yet; use sqlite:PATH",
+					url, schemes[i].name);
+		be = schemes[i].be;
+		if (schemes[i].strip)
+			location = url + strlen(schemes[i].prefix);
+		goto found;
+	}
+	if (has_scheme(url))
+		return nd_error(ND_EINVAL,
+				"cannot open store '%s': unknown scheme (use sqlite:PATH or a path)",
+				url);
+found:
+	if (!*location)
+		return nd_error(ND_EINVAL, "cannot open store '%s': no database path", url);
+	rc = be->open(url, location, &s);
+	if (rc)
+		return rc;
+	s->be = be;
+	s->in_txn = false;
+	nd_trace("store", "opened store '%s' (%s)", url, be->name);
+	*out = s;
+	return 0;
+}
+
+void nd_store_close(struct nd_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_txn) {
+		nd_log(ND_LOG_WARN, "store '%s' closed inside a transaction; rolling it back",
+		       s->url);
+		s->be->rollback(s);
+	}
+	s->be->close(s);
+}
+
+int nd_store_schema_version(struct nd_store *s, int *out)
+{
+	ND_ASSERT(s && out);
+	return s->be->schema_version(s, out);
+}
+
+int nd_store_begin(struct nd_store *s)
+{
+	int rc;
+
+	ND_ASSERT(s);
+	if (s->in_txn)
+		return nd_error(ND_EINVAL, "store '%s': a transaction is already open", s->url);
+	rc = s->be->begin(s);
+	if (!rc)
+		s->in_txn = true;
+	return rc;
+}
+
+int nd_store_commit(struct nd_store *s)
+{
+	ND_ASSERT(s);
+	if (!s->in_txn)
+		return nd_error(ND_EINVAL, "store '%s': commit without a transaction", s->url);
+	/* A failed commit rolls back: either way the transaction is over. */
+	s->in_txn = false;
+	return s->be->commit(s);
+}
+
+int nd_store_rollback(struct nd_store *s)
+{
+	ND_ASSERT(s);
+	if (!s->in_txn)
+		return nd_error(ND_EINVAL, "store '%s': rollback without a transaction", s->url);
+	s->in_txn = false;
+	return s->be->rollback(s);
+}
+
+static bool is_blank_char(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool nd__blank(const char *s)
+{
+	if (!s)
+		return true;
+	while (is_blank_char(*s))
+		s++;
+	return *s == '\0';
+}
+
+/* Narrows [*start, *end) to leave out ASCII white space at both ends. */
+static void trim(const char **start, const char **end)
+{
+	while (*start < *end && is_blank_char(**start))
+		(*start)++;
+	while (*end > *start && is_blank_char((*end)[-1]))
+		(*end)--;
+}
+
+static int check_utf8(const char *ext_id, const char *field, const char *v)
+{
+	size_t bad;
+
+	if (v && !nd_utf8_valid(v, strlen(v), &bad))
+		return nd_error(ND_EINVAL, "article '%s': %s is not valid UTF-8 (byte %zu)", ext_id,
+				field, bad);
+	return 0;
+}
+
+/* Everything a backend may rely on about in. */
+static int check_article(const struct nd_article_in *in)
+{
+	const struct {
+		const char *field;
+		const char *v;
+	} texts[] = {
+		{"ext_id", in->ext_id},   {"title", in->title},
+		{"body", in->body},       {"summary", in->summary},
+		{"section", in->section}, {"author", in->author},
+		{"slug", in->slug},       {"language", in->language},
+		{"image", in->image},     {"source_url", in->source_url},
+	};
+	int rc;
+
+	if (nd__blank(in->ext_id))
+		return nd_error(ND_EINVAL, "article has no ext_id");
+	for (size_t i = 0; i < ND_COUNT(texts); i++)
+		if ((rc = check_utf8(in->ext_id, texts[i].field, texts[i].v)) != 0)
+			return rc;
+	if (nd__blank(in->title))
+		return nd_error(ND_EINVAL, "article '%s' has no title", in->ext_id);
+	if (nd__blank(in->body))
+		return nd_error(ND_EINVAL, "article '%s' has no body", in->ext_id);
+	if (strlen(in->title) > ND_MAX_TITLE)
+		return nd_error(ND_ETOOBIG, "article '%s': title is longer than %d bytes",
+				in->ext_id, ND_MAX_TITLE);
+	if (!nd_status_name(in->status))
+		return nd_error(ND_EINVAL, "article '%s': unknown status %d", in->ext_id,
+				(int)in->status);
+	if (in->tag_count > ND_MAX_TAGS)
+		return nd_error(ND_ETOOBIG, "article '%s' has %zu tags, more than %d", in->ext_id,
+				in->tag_count, ND_MAX_TAGS);
+	if (in->tag_count && !in->tags)
+		return nd_error(ND_EINVAL, "article '%s': tag_count %zu but no tags", in->ext_id,
+				in->tag_count);
+	for (size_t i = 0; i < in->tag_count; i++) {
+		if (!in->tags[i])
+			return nd_error(ND_EINVAL, "article '%s': tag %zu is NULL", in->ext_id, i);
+		if ((rc = check_utf8(in->ext_id, "tag", in->tags[i])) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int nd_store_article_put(struct nd_store *s, const struct nd_article_in *in, bool *created)
+{
+	bool made = false;
+	int rc;
+
+	ND_ASSERT(s && in);
+	if ((rc = check_article(in)) != 0)
+		return rc;
+	rc = s->be->article_put(s, in, &made);
+	if (!rc && created)
+		*created = made;
+	return rc;
+}
+
+int nd_store_article_delete(struct nd_store *s, const char *ext_id)
+{
+	ND_ASSERT(s);
+	if (nd__blank(ext_id))
+		return nd_error(ND_EINVAL, "store '%s': delete without an ext_id", s->url);
+	return s->be->article_delete(s, ext_id);
+}
+
+int nd_store_article_count(struct nd_store *s, int64_t *out)
+{
+	ND_ASSERT(s && out);
+	return s->be->article_count(s, out);
+}
+
+int nd_store_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_section(s, cb, ctx);
+}
+
+int nd_store_each_author(struct nd_store *s, nd_author_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_author(s, cb, ctx);
+}
+
+int nd_store_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_tag(s, cb, ctx);
+}
+
+int nd_store_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
+			  nd_article_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	if (!nd_status_name(status))
+		return nd_error(ND_EINVAL, "store '%s': unknown status %d", s->url, (int)status);
+	return s->be->each_article(s, status, before, cb, ctx);
+}
+
+int nd_store_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	if (!ext_id)
+		return ND_ENOTFOUND;
+	return s->be->article_get(s, ext_id, cb, ctx);
+}
+
+int nd_store_generation(struct nd_store *s, int64_t *out)
+{
+	ND_ASSERT(s && out);
+	return s->be->generation(s, out);
+}
+
+/* --- helpers shared by the backends (store_int.h) --- */
+
+/*
+ * Top-level slugs that the router serves itself (route/routes.def); a
+ * section with one of these would be unreachable, so it becomes
+ * "<slug>-section". Keep in step with the routes.
+ */
+static const char *const reserved_slugs[] = {
+	"api",	  "static", "tag",	   "author",	 "search", "feed",
+	"feeds",  "sitemap.xml", "robots.txt", "admin", "page",
+};
+
+bool nd__section_slug_reserved(const char *slug)
+{
+	for (size_t i = 0; i < ND_COUNT(reserved_slugs); i++)
+		if (!strcmp(slug, reserved_slugs[i]))
+			return true;
+	return false;
+}
+
+void nd__section_levels_release(struct nd__section_level *levels, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		free(levels[i].name);
+		free(levels[i].slug);
+		levels[i].name = levels[i].slug = NULL;
+	}
+}
+
+int nd__section_path_parse(const char *path, struct nd__section_level *levels, size_t *count)
+{
+	struct nd_buf slug = ND_BUF_INIT;
+	const char *p = path ? path : "";
+	size_t n = 0;
+	int rc = 0;
+
+	while (*p) {
+		const char *start = p, *end = p + strcspn(p, "/");
+
+		p = *end ? end + 1 : end;
+		trim(&start, &end);
+		if (start == end)
+			continue;
+		if (n == ND_MAX_SECTION_DEPTH) {
+			rc = nd_error(ND_EINVAL, "section path '%s' is deeper than %d levels", path,
+				      ND_MAX_SECTION_DEPTH);
+			goto out;
+		}
+		levels[n].name = nd_xstrndup(start, (size_t)(end - start));
+		levels[n].slug = NULL;
+		nd_buf_reset(&slug);
+		nd_slugify(levels[n].name, ND_MAX_SLUG, &slug);
+		if (slug.len == 0) {
+			rc = nd_error(ND_EINVAL, "section '%s' in path '%s' has no letter or digit",
+				      levels[n].name, path);
+			n++;
+			goto out;
+		}
+		/* The reserved slugs are short, so the suffix cannot pass ND_MAX_SLUG. */
+		if (n == 0 && nd__section_slug_reserved(slug.buf))
+			nd_buf_adds(&slug, ND_RESERVED_SUFFIX);
+		levels[n].slug = nd_xstrndup(slug.buf, slug.len);
+		n++;
+	}
+	if (n == 0) {
+		levels[0].name = nd_xstrdup(ND_DEFAULT_SECTION);
+		levels[0].slug = NULL;
+		nd_slugify(ND_DEFAULT_SECTION, ND_MAX_SLUG, &slug);
+		levels[0].slug = nd_xstrndup(slug.buf, slug.len);
+		n = 1;
+	}
+out:
+	if (rc) {
+		nd__section_levels_release(levels, n);
+		n = 0;
+	}
+	nd_buf_release(&slug);
+	*count = n;
+	return rc;
+}
+
+int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed,
+		  struct nd_buf *slug)
+{
+	const char *start = name, *end = name + strlen(name);
+	size_t before = slug->len;
+
+	trim(&start, &end);
+	nd_buf_add(trimmed, start, (size_t)(end - start));
+	nd_slugify(trimmed->buf, ND_MAX_SLUG, slug);
+	if (slug->len == before)
+		return nd_error(ND_EINVAL, "%s '%s' has no letter or digit", what, name);
+	return 0;
+}
+
+bool nd__article_slug_given(const struct nd_article_in *in)
+{
+	return !nd__blank(in->slug);
+}
+
+int nd__article_base_slug(const struct nd_article_in *in, struct nd_buf *out)
+{
+	size_t before = out->len;
+
+	if (nd__article_slug_given(in)) {
+		nd_slugify(in->slug, ND_MAX_SLUG, out);
+		if (out->len == before)
+			return nd_error(ND_EINVAL, "article '%s': slug '%s' has no letter or digit",
+					in->ext_id, in->slug);
+		return 0;
+	}
+	nd_slugify(in->title, ND_MAX_SLUG, out);
+	if (out->len == before)
+		nd_slugify(in->ext_id, ND_MAX_SLUG, out);
+	if (out->len == before)
+		nd_buf_adds(out, "article");
+	return 0;
+}
+
+void nd__slug_suffixed(const char *base, unsigned n, struct nd_buf *out)
+{
+	char suffix[16];
+	size_t room, len = strlen(base);
+	int slen;
+
+	ND_ASSERT(n >= 2);
+	slen = snprintf(suffix, sizeof(suffix), "-%u", n);
+	room = ND_MAX_SLUG - (size_t)slen;
+	if (len > room) {
+		len = room;
+		while (len > 0 && ((unsigned char)base[len] & 0xC0) == 0x80)
+			len--;
+		while (len > 0 && base[len - 1] == '-')
+			len--;
+	}
+	nd_buf_add(out, base, len);
+	nd_buf_add(out, suffix, (size_t)slen);
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool nd__migration_next(const char **cursor, struct nd__migration *m)
+{
+	const char *name = *cursor, *sql;
+	size_t len;
+	int version;
+
+	if (!*name)
+		return false;
+	len = strlen(name);
+	if (len < 10 || !is_digit(name[0]) || !is_digit(name[1]) || !is_digit(name[2]) ||
+	    !is_digit(name[3]) || name[4] != '-' || strcmp(name + len - 4, ".sql"))
+		ND_BUG("embedded migration '%s' is not named NNNN-what.sql", name);
+	version = (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 +
+		  (name[3] - '0');
+	if (version != m->version + 1)
+		ND_BUG("embedded migration '%s' follows version %d: versions must count up by 1",
+		       name, m->version);
+	sql = name + len + 1;
+	m->version = version;
+	m->name = name;
+	m->sql = sql;
+	*cursor = sql + strlen(sql) + 1;
+	return true;
+}
+
+int nd__migration_latest(const char *blob)
+{
+	struct nd__migration m = {0};
+	const char *cursor = blob;
+
+	while (nd__migration_next(&cursor, &m))
+		;
+	return m.version;
+}

@@ -1,0 +1,153 @@
+#pragma once
+/*
+ * Inside the store: the backend interface and the helpers every backend
+ * shares. Only src/store/ and its tests include this file.
+ *
+ * A backend is a struct of function pointers (git's ref_storage_be, curl's
+ * Curl_ssl). store.c picks one by URL, checks arguments and input, tracks
+ * the explicit transaction, and calls through the table; a backend only
+ * talks to its database. Adding a backend is one file plus one line in the
+ * backends[] table of store.c. Each backend's handle embeds struct nd_store
+ * as its first member, so it can be cast both ways.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/store.h"
+
+struct nd_store_be;
+
+/* What every handle starts with; the backend's own state follows. */
+struct nd_store {
+	const struct nd_store_be *be;
+	char *url;   /* as given to nd_store_open, for messages; owned */
+	bool in_txn; /* between nd_store_begin and commit/rollback */
+};
+
+/*
+ * The backend operations. store.c has already checked that pointers are not
+ * NULL, that article input is valid (check_article) and that begin/commit/
+ * rollback are properly paired, so a backend does neither. Return values
+ * and callback rules are those of the matching nd_store_* function.
+ */
+typedef int nd_store_open_fn(const char *url, const char *location, struct nd_store **out);
+typedef void nd_store_close_fn(struct nd_store *s);
+typedef int nd_store_version_fn(struct nd_store *s, int *out);
+typedef int nd_store_txn_fn(struct nd_store *s);
+typedef int nd_store_put_fn(struct nd_store *s, const struct nd_article_in *in, bool *created);
+typedef int nd_store_by_ext_id_fn(struct nd_store *s, const char *ext_id);
+typedef int nd_store_count_fn(struct nd_store *s, int64_t *out);
+typedef int nd_store_each_section_fn(struct nd_store *s, nd_section_cb cb, void *ctx);
+typedef int nd_store_each_author_fn(struct nd_store *s, nd_author_cb cb, void *ctx);
+typedef int nd_store_each_tag_fn(struct nd_store *s, nd_tag_cb cb, void *ctx);
+typedef int nd_store_each_article_fn(struct nd_store *s, enum nd_article_status status,
+				     int64_t before, nd_article_cb cb, void *ctx);
+typedef int nd_store_get_fn(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx);
+
+struct nd_store_be {
+	const char *name; /* "sqlite", for messages */
+	/*
+	 * Opens location (the URL without what store.c stripped) and applies
+	 * pending migrations; url is the full URL, for messages. On success
+	 * *out is a new handle with url set to a copy of url; store.c fills in
+	 * be and in_txn.
+	 */
+	nd_store_open_fn *open;
+	nd_store_close_fn *close; /* frees the handle, url included */
+	nd_store_version_fn *schema_version;
+	nd_store_txn_fn *begin;
+	nd_store_txn_fn *commit; /* on failure the transaction is rolled back */
+	nd_store_txn_fn *rollback;
+	nd_store_put_fn *article_put;
+	nd_store_by_ext_id_fn *article_delete;
+	nd_store_count_fn *article_count;
+	nd_store_each_section_fn *each_section;
+	nd_store_each_author_fn *each_author;
+	nd_store_each_tag_fn *each_tag;
+	nd_store_each_article_fn *each_article;
+	nd_store_get_fn *article_get;
+	nd_store_count_fn *generation;
+};
+
+extern const struct nd_store_be nd__sqlite_be;
+
+/*
+ * The SQLite connection behind s, or NULL when s is not a SQLite store.
+ * Borrowed, valid until nd_store_close. For tests that inspect PRAGMAs and
+ * raw tables; the rest of the program goes through store.h.
+ */
+struct sqlite3 *nd__sqlite_db(struct nd_store *s);
+
+/*
+ * Schema migrations, embedded by schema.S: for each one its file name
+ * ("0001-initial.sql"), NUL, its SQL, NUL; after the last, one more NUL.
+ */
+extern const char nd__sqlite_migrations[];
+
+struct nd__migration {
+	int version;      /* from the first four digits of name */
+	const char *name; /* "0001-initial.sql" */
+	const char *sql;
+};
+
+/*
+ * Steps *cursor (start it at the blob, with m zeroed) to the next migration:
+ * fills m and returns true, or returns false after the last. Names must be
+ * "NNNN-what.sql" and versions count up from 1 without gaps, a build
+ * invariant (ND_BUG otherwise). Everything in m is borrowed from the blob
+ * and valid for the life of the program.
+ */
+bool nd__migration_next(const char **cursor, struct nd__migration *m);
+/* The version of the last migration in blob; 0 when it is empty. */
+int nd__migration_latest(const char *blob);
+
+/* The section an article without one is filed under. */
+#define ND_DEFAULT_SECTION "News"
+/* Appended to a top-level section slug that would shadow a site route. */
+#define ND_RESERVED_SUFFIX "-section"
+
+/* One level of a parsed section path. */
+struct nd__section_level {
+	char *name; /* trimmed display name; owned */
+	char *slug; /* nd_slugify(name), "-section" added when reserved; owned */
+};
+
+/*
+ * Splits path ("World/Europe") into at most ND_MAX_SECTION_DEPTH levels,
+ * top first: names are trimmed, empty levels skipped, and a path with no
+ * level (NULL, "", " / ") gives the single level "News". A top-level slug
+ * that names a site route (nd__section_slug_reserved) gets "-section".
+ * Fills levels[] and *count. Errors: ND_EINVAL when the path is too deep or
+ * a level has no letter or digit. The caller owns the strings, freed with
+ * nd__section_levels_release (also on failure, which leaves *count at 0).
+ */
+int nd__section_path_parse(const char *path, struct nd__section_level *levels, size_t *count);
+void nd__section_levels_release(struct nd__section_level *levels, size_t count);
+/* Whether a top-level section with this slug would shadow a site route. */
+bool nd__section_slug_reserved(const char *slug);
+
+/*
+ * Trims name and slugifies it into slug (both appended). what names the
+ * field for the message ("tag", "author"). Errors: ND_EINVAL when the name
+ * has no letter or digit.
+ */
+int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed,
+		  struct nd_buf *slug);
+
+/* Whether s is NULL, empty or only ASCII white space (then it counts as absent). */
+bool nd__blank(const char *s);
+/* Whether in->slug holds more than white space (else: keep or derive one). */
+bool nd__article_slug_given(const struct nd_article_in *in);
+/*
+ * Appends the slug an article starts from: in->slug normalised if given,
+ * else from the title, else from ext_id, else "article". Errors: ND_EINVAL
+ * when a given slug has no letter or digit.
+ */
+int nd__article_base_slug(const struct nd_article_in *in, struct nd_buf *out);
+/*
+ * Appends base with the suffix "-n" (n >= 2), shortening base on a code
+ * point boundary so the result stays within ND_MAX_SLUG bytes.
+ */
+void nd__slug_suffixed(const char *base, unsigned n, struct nd_buf *out);
