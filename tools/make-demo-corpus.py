@@ -33,7 +33,8 @@ from urllib.parse import urlparse
 
 ANCHOR = datetime.datetime(2026, 11, 28, 18, 0, 0, tzinfo=datetime.timezone.utc)
 WINDOW_DAYS = 30
-TITLE_MAX = 110
+TITLE_MAX = 110          # headlines made from a lede
+TITLE_SOFT_MAX = 120     # a whole sentence or a real source headline may run a little longer
 SUMMARY_MAX = 240
 
 # --------------------------------------------------------------------------- topics
@@ -93,6 +94,7 @@ HEADLINES = {
     "43_11ecbplus": "AMD to Acquire Server Start - Up",
     "43_9ecbplus": "AMD Completes SeaMicro Acquisition Headed to $9",
     "45_1ecbplus": "LeFlore Jury: Simpson Guilty Of Killing Pregnant Girlfriend",
+    "13_14ecbplus": "Palin appointee under federal indictment.",
     "7_7ecbplus": "Wladimir Klitschko stops Tony Thompson in 6 with efficient execution",
     "9_2ecbplus": "Obama overturns Bush endangered species rule",
     "9_3ecbplus": "Biologists Call on Obama Administration to Overturn Bush Rules that Cut Science Out of Endangered Species Legislation",
@@ -431,15 +433,15 @@ def sentences(text):
 
 
 # --------------------------------------------------------------------------- titles
-TRAILING_WEAK = {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
-                 "from", "as", "because", "that", "which", "who", "after", "before", "while", "when", "its",
-                 "his", "her", "their", "is", "was", "are", "were", "has", "have", "had", "be", "now", "then",
-                 "also", "so", "than", "into", "over", "under", "about", "around", "this", "these", "those"}
+TRAILING_WEAK = {"a", "an", "the", "and", "or", "but", "of", "to", "for", "with", "by", "from", "as", "because",
+                 "that", "which", "who", "whom", "whose", "while", "when", "where", "its", "his", "their", "is",
+                 "was", "are", "were", "has", "have", "had", "be", "than", "into", "after", "before", "at",
+                 "these", "those", "one", "some", "nor", "if", "whether", "without", "then", "now"}
 # words a headline may be cut before (the tail they start is an adverbial or a coordinated clause);
 # not "who/which/that": cutting a defining relative clause leaves "sentenced the man"
 CLAUSE_WORDS = {"after", "when", "while", "as", "because", "but", "and", "with", "in", "following", "despite",
-                "amid", "before", "on", "for", "where", "since", "until", "during", "without", "at", "from",
-                "by", "over", "following", "according", "over", "ending", "leaving", "saying", "citing"}
+                "amid", "before", "on", "for", "where", "since", "until", "during", "without", "at",
+                "over", "according", "ending", "leaving", "saying", "citing", "killing", "bringing", "from"}
 # a lede starting with one of these opens with an adverbial phrase ("Early Friday morning, ...")
 INTRO_START = {"after", "early", "late", "on", "in", "with", "just", "now", "yesterday", "today", "last",
                "following", "despite", "amid", "since", "before", "when", "while", "as", "although", "though",
@@ -448,8 +450,9 @@ INTRO_START = {"after", "early", "late", "on", "in", "with", "just", "now", "yes
                "talking", "speaking", "nearly", "almost", "once", "for", "by", "from", "upon", "without",
                "seventeen", "twenty", "thirty", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                "ten", "eleven", "twelve", "well", "oh", "so"}
-MAIN_CLAUSE_START = re.compile(r"^(?:the|a|an|his|her|their|its|my|our|he|she|they|it|we|i|police|officials|"
-                               r"authorities|[A-Z][\w’'.-]*)\b")
+MAIN_CLAUSE_START = re.compile(r"^[“‘\"']?(?:the|a|an|his|her|their|its|my|our|he|she|they|it|we|i|police|"
+                               r"officials|authorities|one|some|many|most|all|both|several|[A-Z0-9][\w’'.-]*)\b")
+PRONOUN_START = re.compile(r"^(?:He|She|They|It|We|I|You|This|That|These|Those|His|Her|Their|Its)\b")
 ABBR_END = re.compile(r"(?:\b(?:Gov|Sen|Rep|Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Prof|Jr|Sr|Mt|Ft|No|vs)\.|"
                       r"\b[A-Z]\.|\b(?:[A-Za-z]\.){2,})$")
 
@@ -459,13 +462,13 @@ def drop_intro(s):
     first = re.sub(r"[^\w]", "", s.split(" ")[0]).lower()
     if first not in INTRO_START:
         return s
-    parts = re.split(r"(?<!\d),\s+", s)
+    parts = re.split(r"(?<!\d),(?!\d)[”’\"']?\s+", s)
     for i in range(1, len(parts)):
         seg = parts[i]
         if MAIN_CLAUSE_START.match(seg) and not re.match(r"(?i)^(?:around|about|at|on|in|after|before|"
                                                             r"during|just|nearly|only|some|with|when|while|"
                                                             r"as|and|or|but)\b", seg):
-            rest = ", ".join(parts[i:])
+            rest = s[s.index(seg, len(parts[0])):] if seg in s else ", ".join(parts[i:])
             if len(rest) >= 30:
                 return rest[:1].upper() + rest[1:]
             break
@@ -485,11 +488,15 @@ def cut_points(s):
         prefix = " ".join(words[:i])
         prev, nxt = words[i - 1], words[i]
         comma_cut = prev[-1:] in ",;:" or nxt in ("—", "–")
-        word_cut = re.sub(r"[^\w]", "", nxt).lower() in CLAUSE_WORDS
+        word_cut = re.sub(r"[^\w]", "", nxt).lower() in CLAUSE_WORDS or (
+            nxt in ("by", "after", "before") and i + 1 < len(words) and words[i + 1].endswith("ing"))
         cut = trim_weak_end(prefix.rstrip(" ,;:—–-"))
         good = (comma_cut or word_cut) and len(cut) >= 40 and balanced(cut) and not ABBR_END.search(cut)
         if good:
-            commas = len(re.findall(r"(?<!\d),(?!\d)", cut))
+            commas = len(re.findall(r"(?<!\d),(?!\d)(?!\s+\S+(?:\s+\S+)?\s+(?:and|or)\s)", cut))
+            if comma_cut and re.sub(r"[^\w]", "", nxt).lower() in ("and", "but", "or", "while", "said", "says",
+                                                                "according", "police", "officials"):
+                commas += 1                           # this comma closes an aside: "..., Sarah Palin, and she"
             if commas % 2:                            # an unclosed appositive: "Mark Vinar, an Australian"
                 good = False
         if good and comma_cut and prev[-1:] == ",":
@@ -521,42 +528,33 @@ def shorten(s, limit, ellipsis=False):
     return cut, True
 
 
-def shorten_variants(s, limit):
-    """Every good cut of s that fits in limit, longest first (for de-duplicating)."""
-    s = s.strip()
-    if len(s) <= limit:
-        yield s
-    t = drop_intro(s)
-    if t != s and len(t) <= limit:
-        yield t.rstrip(".")
-    for cut, q in cut_points(t):
-        if q == 2 and len(cut) <= limit:
-            yield cut
-
-
-def trim_weak_end(s):
+def trim_weak_end(s, weak=TRAILING_WEAK):
     words = s.split(" ")
-    while len(words) > 3 and re.sub(r"[^\w]", "", words[-1]).lower() in TRAILING_WEAK:
+    while len(words) > 3 and re.fullmatch(r"[a-z]+[,;:]?", words[-1]) and words[-1].rstrip(",;:") in weak:
         words.pop()
     return " ".join(words).rstrip(" ,;:—–-")
 
 
+WORD_RE = r"[A-Za-z0-9][A-Za-z0-9’'.]*[A-Za-z0-9]|[A-Za-z]"
+GLOBAL_FORMS = collections.defaultdict(collections.Counter)   # filled by main(): spelling across the corpus
+
+
 def word_forms(text):
+    """lower-cased word -> Counter of its spellings, not counting sentence-initial capitals and
+    all-caps runs (headline shouting), except short acronyms."""
     forms = collections.defaultdict(collections.Counter)
     for sent in sentences(text):
-        ws = re.findall(r"[A-Za-z][A-Za-z’'.]*[A-Za-z]|[A-Za-z]", sent)
+        ws = re.findall(WORD_RE, sent)
+        shouting = sum(1 for w in ws if w.isupper() and len(w) > 1) > len(ws) / 2
         for i, w in enumerate(ws):
-            if w.isupper() and len(w) > 1 and not re.fullmatch(r"[A-Z]{2,5}s?", w):
+            if w.isupper() and len(w) > 1 and (shouting or not re.fullmatch(r"[A-Z]{2,5}s?", w)):
                 continue
-            if i == 0:      # sentence-initial capital says nothing about the word
-                forms[w.lower()][w] += 0
-                continue
-            forms[w.lower()][w] += 1
+            forms[w.lower()][w] += 0 if i == 0 else 1
     return forms
 
 
 def recase_caps(title, text, force=False):
-    """ALL-CAPS headline -> sentence case, using how the article itself spells each word."""
+    """ALL-CAPS headline -> sentence case, using how the article (else the corpus) spells each word."""
     letters = [c for c in title if c.isalpha()]
     if not force and (not letters or sum(c.isupper() for c in letters) / len(letters) < 0.8 or
                       len(title.split()) < 2):
@@ -565,15 +563,15 @@ def recase_caps(title, text, force=False):
 
     def one(m):
         w = m.group(0)
-        f = forms.get(w.lower())
-        if f and sum(f.values()) > 0:
-            return f.most_common(1)[0][0]
-        if f:
+        for f in (forms.get(w.lower()), GLOBAL_FORMS.get(w.lower())):
+            if f and sum(f.values()) > 0:
+                return f.most_common(1)[0][0]
+        if forms.get(w.lower()):
             return w.lower()
         if len(w) <= 3 and w.isalpha():
             return w          # unknown short word: probably an acronym (DUI, NFL)
         return w.lower()
-    out = re.sub(r"[A-Za-z][A-Za-z’'.]*[A-Za-z]|[A-Za-z]", one, title)
+    out = re.sub(WORD_RE, one, title)
     return out[:1].upper() + out[1:]
 
 
@@ -598,21 +596,33 @@ def recase_leading_caps(title, text):
     """'AN AUSTRALIAN climber ...' (a newspaper lede style) -> 'An Australian climber ...'."""
     words = title.split(" ")
     n = 0
-    while n < len(words) and re.fullmatch(r"[A-Z][A-Z’'.-]*[A-Z]|[A-Z]", re.sub(r"[^\w’'.-]", "", words[n]) or "x"):
+    while n < len(words) and re.fullmatch(r"[A-Z0-9][A-Z0-9’'.-]*[A-Z]|[A-Z]", re.sub(r"[^\w’'.-]", "", words[n]) or "x"):
         n += 1
-    if n == 0 or n == len(words) or (n == 1 and len(words[0]) <= 3):
+    if n == 0 or n == len(words):
         return title
+    if n == 1:
+        w = re.sub(r"[^\w]", "", words[0])
+        f = GLOBAL_FORMS.get(w.lower())
+        if len(w) <= 1 or not f or sum(f.values()) == 0 or f.most_common(1)[0][0] == w:
+            return title      # an acronym (NBA, UN) or unknown
     head = recase_caps(" ".join(words[:n]), text, force=True)
     return head + " " + " ".join(words[n:])
 
 
-def clean_title(t):
-    t = re.sub(r"(?i)\s*" + MONTHS + r"\s*\d{1,2},\s*\d{4}\s*$", "", t)      # "...DA SAYSSEPTEMBER 19, 2013"
-    t = strip_stamps(t, at_start=True)
+SOURCE_TITLE_WEAK = {"a", "an", "the", "and", "or", "but", "of", "because", "that", "which", "who"}
+
+
+def clean_title(t, stamps=True):
+    """Headline hygiene: no dateline, no final full stop, no dangling 'because' (truncated sources)."""
+    if stamps:
+        t = re.sub(r"(?i)\s*" + MONTHS + r"\s*\d{1,2},\s*\d{4}\s*$", "", t)   # "...DA SAYSSEPTEMBER 19, 2013"
+        t = strip_stamps(t, at_start=True)
     t = t.strip(" |-–—:,")
-    if t.endswith(".") and not t.endswith(".."):
+    last = t.split(" ")[-1].rstrip(".").lower() if t else ""
+    if t.endswith(".") and not t.endswith("..") and not ABBR_END.search(t) and last not in ABBREVS:
         t = t[:-1]
-    return trim_weak_end(t)
+    t = trim_weak_end(t, SOURCE_TITLE_WEAK)
+    return t[:1].upper() + t[1:]
 
 
 def norm(s):
@@ -620,10 +630,75 @@ def norm(s):
 
 
 def weak_lede(s):
-    """A chatty first sentence ("It's about time, right?") makes a poor headline."""
+    """A chatty sentence ("It's about time, right?", "But after ...") makes a poor headline."""
     words = re.findall(r"[A-Za-z][\w’'.-]*", s)
     caps = [w for w in words[1:] if w[0].isupper() and w not in ("I", "I'm", "I’m", "I've")]
-    return len(words) < 6 or not caps
+    return len(words) < 4 or not caps or words[0] in ("But", "And", "So", "Still", "However", "Or", "Yet")
+
+
+def strip_parens(s):
+    return re.sub(r"\s*(?:\([^()]{1,60}\)|\[[^\[\]]{1,60}\])", "", s)
+
+
+def strip_asides(s):
+    """Drop parentheses, ages and non-defining clauses: 'Mark Vinar, an Australian climber from Perth,
+    has been presumed dead' -> 'Mark Vinar has been presumed dead'."""
+    s = strip_parens(s)
+    s = re.sub(r", \d{1,3},(?= (?:who|whose|which)\b)", ",", s)                   # "Smith, 26, who"
+    s = re.sub(r", \d{1,3},(?= )", "", s)                                         # "Nichols, 37, was"
+    s = re.sub(r", (?:who|whose|which)\b[^,;:“”\"]{3,90}?,(?= [a-z])", "", s)
+    s = re.sub(r"(\b[A-Z][\w’'.-]*), (?:an?|the|now|once|also)\b[^,;:“”\"]{3,60}?,(?= [a-z])", r"\1", s)
+    s = re.sub(r", (?:who|whose|which)\b[^,;:“”\"]{3,200}$", "", s)                # trailing ", which ..."
+    return s
+
+
+def headline_options(sent, text):
+    """(score, headline) ways to make a headline of one sentence; higher is better:
+    3 whole sentence, 2.5 sentence without asides / opening adverbial, 2.4 whole but a little long,
+    2 cut at a clause boundary, 1 cut anywhere; -0.8 when it opens with a pronoun ("He said ...")."""
+    t = clean_title(sent, stamps=False)
+    t = LEDE_DATELINE.sub("", t)
+    t = recase_leading_caps(t, text)
+    t = t[:1].upper() + t[1:]
+    pen = 0.8 if PRONOUN_START.match(t) else 0.0
+    if len(t) <= TITLE_MAX:
+        yield 3.0 - pen, t
+        return
+    if len(t) <= TITLE_SOFT_MAX:
+        yield 2.4 - pen, t
+    forms = []
+    a = strip_asides(t)
+    for x in (a, drop_intro(a), drop_intro(t)):
+        x = clean_title(x, stamps=False)
+        if x != t and x not in forms:
+            forms.append(x)
+    for x in forms:
+        if len(x) <= TITLE_MAX:
+            yield 2.5 - (0.8 if PRONOUN_START.match(x) else 0), x
+    seen_q1 = False
+    for x in forms[:1] + [t] + forms[1:]:
+        for cut, q in cut_points(x):
+            if len(cut) > TITLE_MAX or (q == 1 and seen_q1):
+                continue
+            seen_q1 = seen_q1 or q == 1
+            yield (2.0 if q == 2 else 1.0) - (0.8 if PRONOUN_START.match(cut) else 0), cut
+
+
+def best_headline(sents, text, skip=()):
+    """Best headline from the first sentences: (headline, index of the sentence, whole sentence used)."""
+    best = None
+    for i, sent in enumerate(sents[:3]):
+        if weak_lede(sent) and i + 1 < len(sents):
+            continue
+        for score, h in headline_options(sent, text):
+            if norm(h) in skip or len(h) < 20:
+                continue
+            score -= 1.2 * i                           # the lede is worth more than later sentences
+            if best is None or score > best[0]:
+                best = (score, h, i, norm(h) == norm(clean_title(sent, stamps=False)))
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
 
 
 # --------------------------------------------------------------------------- tags
@@ -738,13 +813,6 @@ def schedule(docs):
 
 
 # --------------------------------------------------------------------------- per article
-def lede_headline(sent, text):
-    t = clean_title(sent)
-    t = LEDE_DATELINE.sub("", t)
-    t = recase_leading_caps(t, text)
-    return shorten(t, TITLE_MAX)
-
-
 def build(d):
     tokenised = d["source"] == "ecbplus"
     doc = d["doc"]
@@ -777,18 +845,22 @@ def build(d):
         else:
             mode = "source"
     body_sents = sentences(rest)
+    if not body_sents:                  # the whole text was the headline (a one-line transactions item)
+        body_sents = sentences(text)
 
     if mode == "lede":
-        # the lede makes the headline; a chatty lede ("It's about time, right?") gives way to the next
-        lede_i = 0
-        if weak_lede(body_sents[0]) and len(body_sents) > 1 and not weak_lede(body_sents[1]):
-            lede_i = 1
-        title, cut = lede_headline(body_sents[lede_i], text)
-        if lede_i == 0 and not cut and len(body_sents) > 1:
+        got = best_headline(body_sents, text)
+        if got is None:
+            raise SystemExit("%s: no headline" % doc)
+        title, i, whole = got
+        if i == 0 and whole and len(body_sents) > 1:
             body_sents = body_sents[1:]        # the headline is the whole first sentence: not twice
     else:
-        title, _ = shorten(clean_title(title), TITLE_MAX)
+        title = clean_title(title)
+        if len(title) > TITLE_SOFT_MAX:
+            title, _ = shorten(title, TITLE_MAX)
         title = recase_caps(title, rest or text)
+        title = recase_leading_caps(title, rest or text)
     title = fix_lowercase_names(title, text)
     return {"doc": doc, "d": d, "title": title, "title_from": mode, "body_sents": body_sents, "text": text}
 
@@ -819,11 +891,10 @@ def unique_titles(items):
             seen.add(key)
             continue
         cands = []
-        for x in it["body_sents"][:4]:
-            if not weak_lede(x):
-                cands.append(lede_headline(x, it["text"])[0])
-        for x in it["body_sents"][:1]:
-            cands.extend(recase_leading_caps(c, it["text"]) for c in shorten_variants(clean_title(x), TITLE_MAX))
+        for i in range(min(4, len(it["body_sents"]))):
+            got = best_headline(it["body_sents"][i:], it["text"], skip=taken)
+            if got:
+                cands.append(got[0])
         for cand in cands:
             if norm(cand) not in taken and len(cand) >= 25:
                 it["title"] = cand
@@ -869,6 +940,9 @@ def main():
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
+    for d in docs:
+        for w, c in word_forms(detok(d["text"], d["source"] == "ecbplus")).items():
+            GLOBAL_FORMS[w].update(c)
     items = [build(d) for d in docs]
     unique_titles(items)
     when = schedule(docs)

@@ -6,6 +6,7 @@
 
 #include "config/config.h"
 #include "core/arena.h"
+#include "core/err.h"
 #include "core/hash.h"
 #include "core/limits.h"
 #include "core/log.h"

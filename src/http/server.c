@@ -85,6 +85,22 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 	return ret;
 }
 
+/* An error the HTTP layer answers itself, before any handler runs. */
+static enum MHD_Result send_error(struct nd_http_server *srv, struct MHD_Connection *conn,
+				  int status)
+{
+	struct nd_http_response res;
+	enum MHD_Result ret;
+
+	memset(&res, 0, sizeof(res));
+	nd_buf_init(&res.body, 0);
+	res.status = status;
+	nd_http_add_header(&res, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = send_response(srv, conn, &res);
+	nd_buf_release(&res.body);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -99,8 +115,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		 * flight until libmicrohttpd reports it completed. */
 		*con_cls = &request_marker;
 		atomic_fetch_add(&srv->in_flight, 1);
-		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		if (strlen(url) > ND_MAX_URL)
+			return send_error(srv, conn, 414);
+		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
+			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+								      MHD_HTTP_HEADER_CONTENT_LENGTH);
+			/* Refuse an oversized body before reading any of it. */
+			if (cl && strtoull(cl, NULL, 10) > ND_MAX_BODY)
+				return send_error(srv, conn, 413);
 			return MHD_YES; /* wait for the body, then answer */
+		}
 	}
 	if (*upload_data_size) {
 		/* No route takes a body yet: read and drop it, bounded by the
@@ -227,7 +251,10 @@ int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn 
 	srv->handler = handler;
 	srv->ctx = ctx;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		flags, 0, NULL, NULL, on_request, srv,
+		/* The logger first, so no message escapes to libmicrohttpd's own. */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned int)(opts->timeout > 0 ? opts->timeout : ND_CONNECTION_TIMEOUT),
 		MHD_OPTION_CONNECTION_LIMIT,
@@ -236,7 +263,7 @@ int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn 
 		/* Headers and URL must fit in the per-connection memory pool. */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(ND_MAX_HEADER + ND_MAX_URL + 8192),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		srv, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_END);
+		srv, MHD_OPTION_END);
 	if (!srv->daemon) {
 		free(srv);
 		return nd_error(ND_EIO, "cannot listen on '%s' (address in use or not available?)",

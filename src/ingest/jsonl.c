@@ -73,10 +73,19 @@ static const char *type_name(const json_t *v)
 }
 
 /*
- * Appends 'value' for a message: at most QUOTE_MAX bytes (cut on a UTF-8
- * boundary, then "..."), control characters shown as '?', so a hostile
- * value cannot break the one-line report or the terminal.
+ * Appends s[0..len) with control characters shown as '?', so input quoted
+ * in a message cannot break the one-line report or drive the terminal.
  */
+static void add_defused(struct nd_buf *why, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		nd_buf_addch(why, c < 0x20 || c == 0x7F ? '?' : (char)c);
+	}
+}
+
+/* Appends 'value' for a message: defused, and at most QUOTE_MAX bytes (cut
+ * on a UTF-8 boundary, then "..."). */
 static void add_quoted(struct nd_buf *why, const char *s, size_t len)
 {
 	size_t n = len;
@@ -87,10 +96,7 @@ static void add_quoted(struct nd_buf *why, const char *s, size_t len)
 			n--;
 	}
 	nd_buf_addch(why, '\'');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		nd_buf_addch(why, c < 0x20 || c == 0x7F ? '?' : (char)c);
-	}
+	add_defused(why, s, n);
 	nd_buf_addch(why, '\'');
 	if (n < len)
 		nd_buf_adds(why, "...");
@@ -439,7 +445,9 @@ int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a,
 	}
 	root = json_loadb(line, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		nd_buf_addf(why, "bad JSON at column %d: %s", jerr.column, jerr.text);
+		/* jansson quotes the input near the fault ("near 'tru'"). */
+		nd_buf_addf(why, "bad JSON at column %d: ", jerr.column);
+		add_defused(why, jerr.text, strlen(jerr.text));
 		return ND_ESYNTAX;
 	}
 	if (!json_is_object(root)) {
@@ -591,10 +599,16 @@ report(struct import *im, uint64_t lineno, const char *fmt, ...)
 	fputc('\n', im->err);
 }
 
-static void reset_batch(struct import *im)
+/* Drops the parsed lines (the JSON their articles borrow from). */
+static void free_parsed(struct import *im)
 {
 	nd_arena_free(im->arena);
 	im->arena = nd_arena_new(64 * 1024);
+}
+
+static void reset_batch(struct import *im)
+{
+	free_parsed(im);
 	im->batch_count = 0;
 	im->batch_bytes = 0;
 	im->batch_new = im->batch_updated = 0;
@@ -713,7 +727,7 @@ static int put(struct import *im, const struct nd_article_in *art, uint64_t line
 		}
 		/* Nothing to replay in one transaction, so each article's JSON
 		 * can go as soon as it is put: memory stays flat. */
-		reset_batch(im);
+		free_parsed(im);
 	} else {
 		if (im->batch_count == im->batch_alloc) {
 			im->batch_alloc = im->batch_alloc ? 2 * im->batch_alloc : 64;

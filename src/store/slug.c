@@ -18,7 +18,7 @@
  */
 static bool strips_marks(utf8proc_int32_t base)
 {
-	return base < 0x0300 ||                    /* Latin, IPA, spacing modifiers */
+	return base < 0x0300 ||                     /* Latin, IPA, spacing modifiers */
 	       (base >= 0x0370 && base < 0x0400) || /* Greek */
 	       (base >= 0x1D00 && base < 0x1DC0) || /* phonetic extensions */
 	       (base >= 0x1E00 && base < 0x2000) || /* Latin and Greek extended */
@@ -37,16 +37,16 @@ static const struct {
 	utf8proc_int32_t cp;
 	const char *ascii;
 } latin_fold[] = {
-	{0x00E6, "ae"}, /* æ */
-	{0x00F0, "d"},  /* ð */
-	{0x00F8, "o"},  /* ø */
-	{0x00FE, "th"}, /* þ */
-	{0x0111, "d"},  /* đ */
-	{0x0127, "h"},  /* ħ */
-	{0x0131, "i"},  /* dotless ı */
-	{0x0142, "l"},  /* ł */
-	{0x0153, "oe"}, /* œ */
-	{0x0167, "t"},  /* ŧ */
+    {0x00E6, "ae"}, /* æ */
+    {0x00F0, "d"},  /* ð */
+    {0x00F8, "o"},  /* ø */
+    {0x00FE, "th"}, /* þ */
+    {0x0111, "d"},  /* đ */
+    {0x0127, "h"},  /* ħ */
+    {0x0131, "i"},  /* dotless ı */
+    {0x0142, "l"},  /* ł */
+    {0x0153, "oe"}, /* œ */
+    {0x0167, "t"},  /* ŧ */
 };
 
 static const char *latin_ascii(utf8proc_int32_t cp)
@@ -116,8 +116,8 @@ static size_t cut_point(const char *slug, size_t len, size_t max_len)
 
 void nd_slugify(const char *s, size_t max_len, struct nd_buf *out)
 {
-	const utf8proc_option_t decompose = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-					    UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+	const utf8proc_option_t decompose =
+	    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
 	struct nd_buf clean = ND_BUF_INIT, slug = ND_BUF_INIT;
 	utf8proc_int32_t *cps = NULL, *kept32 = NULL, base = 0;
 	utf8proc_ssize_t n, kept = 0;
@@ -131,12 +131,12 @@ void nd_slugify(const char *s, size_t max_len, struct nd_buf *out)
 
 	/* NFKD + case fold. The first call only measures. */
 	n = utf8proc_decompose((const utf8proc_uint8_t *)clean.buf, (utf8proc_ssize_t)clean.len,
-			       NULL, 0, decompose);
+	                       NULL, 0, decompose);
 	if (n <= 0)
 		goto out;
 	cps = nd_xcalloc((size_t)n, sizeof(*cps));
 	n = utf8proc_decompose((const utf8proc_uint8_t *)clean.buf, (utf8proc_ssize_t)clean.len,
-			       cps, n, decompose);
+	                       cps, n, decompose);
 	if (n <= 0)
 		goto out;
 

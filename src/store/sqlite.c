@@ -18,8 +18,8 @@
 /* How long a writer waits for another one before giving up with ND_EBUSY. */
 #define BUSY_TIMEOUT_MS 5000
 
-#define ARTICLE_COLS                                                                       \
-	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, " \
+#define ARTICLE_COLS                                                                               \
+	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, "        \
 	"author_id, status, published_at, updated_at, created_at"
 
 enum stmt_id {
@@ -62,84 +62,83 @@ static const struct {
 	const char *sql;
 	const char *what;
 } stmt_defs[ST__COUNT] = {
-	/* IMMEDIATE takes the write lock up front, so two writers never deadlock
-	 * upgrading from read to write; the second one waits (busy timeout). */
-	[ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction"},
-	[ST_COMMIT] = {"COMMIT", "commit"},
-	[ST_ROLLBACK] = {"ROLLBACK", "roll back"},
-	[ST_SAVEPOINT] = {"SAVEPOINT nd_write", "set a savepoint"},
-	[ST_RELEASE] = {"RELEASE nd_write", "release a savepoint"},
-	[ST_ROLLBACK_TO] = {"ROLLBACK TO nd_write", "roll back to a savepoint"},
-	[ST_VERSION] = {"SELECT coalesce(max(version), 0) FROM schema_migrations",
-			"read the schema version"},
-	[ST_VERSION_ADD] = {"INSERT INTO schema_migrations (version, name, applied_at) "
-			    "VALUES (?1, ?2, ?3)",
-			    "record a migration"},
-	[ST_GENERATION] = {"SELECT value FROM meta WHERE key = 'generation'",
-			   "read the generation"},
-	[ST_GENERATION_BUMP] = {"UPDATE meta SET value = value + 1 WHERE key = 'generation'",
-				"bump the generation"},
-	[ST_SECTION_FIND] = {"SELECT id FROM sections WHERE parent_id IS ?1 AND slug = ?2",
-			     "look up a section"},
-	[ST_SECTION_NEXT_POSITION] = {"SELECT coalesce(max(position), 0) + 1 FROM sections "
-				      "WHERE parent_id IS ?1",
-				      "number a section"},
-	[ST_SECTION_ADD] = {"INSERT INTO sections (parent_id, slug, name, position) "
-			    "VALUES (?1, ?2, ?3, ?4)",
-			    "add a section"},
-	[ST_AUTHOR_FIND] = {"SELECT id FROM authors WHERE slug = ?1", "look up an author"},
-	[ST_AUTHOR_ADD] = {"INSERT INTO authors (slug, name) VALUES (?1, ?2)", "add an author"},
-	[ST_TAG_FIND] = {"SELECT id FROM tags WHERE slug = ?1", "look up a tag"},
-	[ST_TAG_ADD] = {"INSERT INTO tags (slug, name) VALUES (?1, ?2)", "add a tag"},
-	[ST_ARTICLE_FIND] = {"SELECT id, slug, published_at FROM articles WHERE ext_id = ?1",
-			     "look up an article"},
-	[ST_ARTICLE_SLUG_TAKEN] = {"SELECT 1 FROM articles "
-				   "WHERE section_id = ?1 AND slug = ?2 AND id IS NOT ?3",
-				   "check a slug"},
-	/* ADD and UPDATE number their shared columns alike (bind_article). */
-	[ST_ARTICLE_ADD] = {"INSERT INTO articles (ext_id, section_id, author_id, slug, title, "
-			    "summary, body, language, image, source_url, status, published_at, "
-			    "updated_at, created_at) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-			    "add an article"},
-	[ST_ARTICLE_UPDATE] = {"UPDATE articles SET section_id = ?2, author_id = ?3, slug = ?4, "
-			       "title = ?5, summary = ?6, body = ?7, language = ?8, image = ?9, "
-			       "source_url = ?10, status = ?11, published_at = ?12, "
-			       "updated_at = ?13 WHERE id = ?1",
-			       "update an article"},
-	[ST_ARTICLE_DELETE] = {"DELETE FROM articles WHERE ext_id = ?1", "delete an article"},
-	[ST_ARTICLE_COUNT] = {"SELECT count(*) FROM articles", "count articles"},
-	[ST_ARTICLE_TAGS_CLEAR] = {"DELETE FROM article_tags WHERE article_id = ?1",
-				   "clear the tags of an article"},
-	/* A tag named twice (same slug) is linked once, at its first place. */
-	[ST_ARTICLE_TAG_ADD] = {"INSERT INTO article_tags (article_id, tag_id, position) "
-				"VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-				"tag an article"},
-	[ST_ARTICLE_TAG_IDS] = {"SELECT tag_id FROM article_tags WHERE article_id = ?1 "
-				"ORDER BY position",
-				"read the tags of an article"},
-	/*
-	 * Depth-first: each parent just before its children, siblings by
-	 * position. The sort key is the path of zero-padded positions.
-	 */
-	[ST_EACH_SECTION] = {"WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("
-			     " SELECT id, parent_id, slug, name, position,"
-			     "  printf('%010d.%019d', position, id)"
-			     " FROM sections WHERE parent_id IS NULL"
-			     " UNION ALL"
-			     " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
-			     "  t.key || '/' || printf('%010d.%019d', s.position, s.id)"
-			     " FROM sections s JOIN tree t ON s.parent_id = t.id)"
-			     " SELECT id, parent_id, slug, name, position FROM tree ORDER BY key",
-			     "list sections"},
-	[ST_EACH_AUTHOR] = {"SELECT id, slug, name FROM authors ORDER BY slug", "list authors"},
-	[ST_EACH_TAG] = {"SELECT id, slug, name FROM tags ORDER BY slug", "list tags"},
-	[ST_EACH_ARTICLE] = {"SELECT " ARTICLE_COLS " FROM articles "
-			     "WHERE status = ?1 AND published_at <= ?2 "
-			     "ORDER BY published_at DESC, id DESC",
-			     "list articles"},
-	[ST_ARTICLE_GET] = {"SELECT " ARTICLE_COLS " FROM articles WHERE ext_id = ?1",
-			    "read an article"},
+    /* IMMEDIATE takes the write lock up front, so two writers never deadlock
+     * upgrading from read to write; the second one waits (busy timeout). */
+    [ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction"},
+    [ST_COMMIT] = {"COMMIT", "commit"},
+    [ST_ROLLBACK] = {"ROLLBACK", "roll back"},
+    [ST_SAVEPOINT] = {"SAVEPOINT nd_write", "set a savepoint"},
+    [ST_RELEASE] = {"RELEASE nd_write", "release a savepoint"},
+    [ST_ROLLBACK_TO] = {"ROLLBACK TO nd_write", "roll back to a savepoint"},
+    [ST_VERSION] = {"SELECT coalesce(max(version), 0) FROM schema_migrations",
+                    "read the schema version"},
+    [ST_VERSION_ADD] = {"INSERT INTO schema_migrations (version, name, applied_at) "
+                        "VALUES (?1, ?2, ?3)",
+                        "record a migration"},
+    [ST_GENERATION] = {"SELECT value FROM meta WHERE key = 'generation'", "read the generation"},
+    [ST_GENERATION_BUMP] = {"UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+                            "bump the generation"},
+    [ST_SECTION_FIND] = {"SELECT id FROM sections WHERE parent_id IS ?1 AND slug = ?2",
+                         "look up a section"},
+    [ST_SECTION_NEXT_POSITION] = {"SELECT coalesce(max(position), 0) + 1 FROM sections "
+                                  "WHERE parent_id IS ?1",
+                                  "number a section"},
+    [ST_SECTION_ADD] = {"INSERT INTO sections (parent_id, slug, name, position) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+                        "add a section"},
+    [ST_AUTHOR_FIND] = {"SELECT id FROM authors WHERE slug = ?1", "look up an author"},
+    [ST_AUTHOR_ADD] = {"INSERT INTO authors (slug, name) VALUES (?1, ?2)", "add an author"},
+    [ST_TAG_FIND] = {"SELECT id FROM tags WHERE slug = ?1", "look up a tag"},
+    [ST_TAG_ADD] = {"INSERT INTO tags (slug, name) VALUES (?1, ?2)", "add a tag"},
+    [ST_ARTICLE_FIND] = {"SELECT id, slug, published_at FROM articles WHERE ext_id = ?1",
+                         "look up an article"},
+    [ST_ARTICLE_SLUG_TAKEN] = {"SELECT 1 FROM articles "
+                               "WHERE section_id = ?1 AND slug = ?2 AND id IS NOT ?3",
+                               "check a slug"},
+    /* ADD and UPDATE number their shared columns alike (bind_article). */
+    [ST_ARTICLE_ADD] = {"INSERT INTO articles (ext_id, section_id, author_id, slug, title, "
+                        "summary, body, language, image, source_url, status, published_at, "
+                        "updated_at, created_at) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                        "add an article"},
+    [ST_ARTICLE_UPDATE] = {"UPDATE articles SET section_id = ?2, author_id = ?3, slug = ?4, "
+                           "title = ?5, summary = ?6, body = ?7, language = ?8, image = ?9, "
+                           "source_url = ?10, status = ?11, published_at = ?12, "
+                           "updated_at = ?13 WHERE id = ?1",
+                           "update an article"},
+    [ST_ARTICLE_DELETE] = {"DELETE FROM articles WHERE ext_id = ?1", "delete an article"},
+    [ST_ARTICLE_COUNT] = {"SELECT count(*) FROM articles", "count articles"},
+    [ST_ARTICLE_TAGS_CLEAR] = {"DELETE FROM article_tags WHERE article_id = ?1",
+                               "clear the tags of an article"},
+    /* A tag named twice (same slug) is linked once, at its first place. */
+    [ST_ARTICLE_TAG_ADD] = {"INSERT INTO article_tags (article_id, tag_id, position) "
+                            "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                            "tag an article"},
+    [ST_ARTICLE_TAG_IDS] = {"SELECT tag_id FROM article_tags WHERE article_id = ?1 "
+                            "ORDER BY position",
+                            "read the tags of an article"},
+    /*
+     * Depth-first: each parent just before its children, siblings by
+     * position. The sort key is the path of zero-padded positions.
+     */
+    [ST_EACH_SECTION] = {"WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("
+                         " SELECT id, parent_id, slug, name, position,"
+                         "  printf('%010d.%019d', position, id)"
+                         " FROM sections WHERE parent_id IS NULL"
+                         " UNION ALL"
+                         " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
+                         "  t.key || '/' || printf('%010d.%019d', s.position, s.id)"
+                         " FROM sections s JOIN tree t ON s.parent_id = t.id)"
+                         " SELECT id, parent_id, slug, name, position FROM tree ORDER BY key",
+                         "list sections"},
+    [ST_EACH_AUTHOR] = {"SELECT id, slug, name FROM authors ORDER BY slug", "list authors"},
+    [ST_EACH_TAG] = {"SELECT id, slug, name FROM tags ORDER BY slug", "list tags"},
+    [ST_EACH_ARTICLE] = {"SELECT " ARTICLE_COLS " FROM articles "
+                         "WHERE status = ?1 AND published_at <= ?2 "
+                         "ORDER BY published_at DESC, id DESC",
+                         "list articles"},
+    [ST_ARTICLE_GET] = {"SELECT " ARTICLE_COLS " FROM articles WHERE ext_id = ?1",
+                        "read an article"},
 };
 
 struct sqlite_store {
@@ -162,8 +161,8 @@ static int64_t now(void)
 /* Logs SQLite's message for a failed rc and returns the nd_err for it. */
 static int db_fail(struct sqlite_store *q, int rc, const char *what)
 {
-	int err = ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) ? ND_EBUSY
-									     : ND_ESTORE;
+	int err =
+	    ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) ? ND_EBUSY : ND_ESTORE;
 
 	return nd_error(err, "store '%s': cannot %s: %s", q->base.url, what, sqlite3_errmsg(q->db));
 }
@@ -186,7 +185,7 @@ static int stmt_get(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt **out)
 		return 0;
 	}
 	rc = sqlite3_prepare_v3(q->db, stmt_defs[id].sql, -1,
-				q->stmts[id] ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	                        q->stmts[id] ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return db_fail(q, rc, stmt_defs[id].what);
@@ -273,7 +272,7 @@ static int run(struct sqlite_store *q, enum stmt_id id)
  * left alone when there was none.
  */
 static int step_int(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st, int64_t *out,
-		    bool *found)
+                    bool *found)
 {
 	int rc = sqlite3_step(st);
 
@@ -408,7 +407,7 @@ static int apply_migration(struct sqlite_store *q, const struct nd__migration *m
 	/* The one place SQL text runs unprepared: trusted, embedded, value-free. */
 	if (sqlite3_exec(q->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
 		rc = nd_error(ND_ESTORE, "store '%s': migration %s failed: %s", q->base.url,
-			      m->name, msg ? msg : sqlite3_errmsg(q->db));
+		              m->name, msg ? msg : sqlite3_errmsg(q->db));
 		goto out;
 	}
 	if ((rc = stmt_get(q, ST_VERSION_ADD, &st)) != 0)
@@ -416,8 +415,7 @@ static int apply_migration(struct sqlite_store *q, const struct nd__migration *m
 	bind_int(st, 1, m->version, &rc);
 	bind_text(st, 2, m->name, &rc);
 	bind_int(st, 3, now(), &rc);
-	rc = rc ? db_fail(q, rc, stmt_defs[ST_VERSION_ADD].what)
-		: step_done(q, ST_VERSION_ADD, st);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_VERSION_ADD].what) : step_done(q, ST_VERSION_ADD, st);
 	if (rc)
 		goto out;
 	nd_log(ND_LOG_INFO, "store '%s': applied migration %s", q->base.url, m->name);
@@ -437,12 +435,12 @@ static int migrate(struct sqlite_store *q)
 
 	/* The bookkeeping table is not a migration: it must exist to read the version. */
 	if (sqlite3_exec(q->db,
-			 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-			 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-			 "applied_at INTEGER NOT NULL)",
-			 NULL, NULL, &msg) != SQLITE_OK) {
+	                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	                 "applied_at INTEGER NOT NULL)",
+	                 NULL, NULL, &msg) != SQLITE_OK) {
 		rc = nd_error(ND_ESTORE, "cannot open store '%s': %s", q->base.url,
-			      msg ? msg : sqlite3_errmsg(q->db));
+		              msg ? msg : sqlite3_errmsg(q->db));
 		sqlite3_free(msg);
 		return rc;
 	}
@@ -450,9 +448,9 @@ static int migrate(struct sqlite_store *q)
 		return rc;
 	if (cur > latest)
 		return nd_error(ND_ESTORE,
-				"cannot open store '%s': its schema version %d is newer than "
-				"this newsdesk knows (%d); upgrade newsdesk",
-				q->base.url, cur, latest);
+		                "cannot open store '%s': its schema version %d is newer than "
+		                "this newsdesk knows (%d); upgrade newsdesk",
+		                q->base.url, cur, latest);
 	while (nd__migration_next(&cursor, &m))
 		if (m.version > cur && (rc = apply_migration(q, &m)) != 0)
 			return rc;
@@ -489,13 +487,14 @@ static int configure(struct sqlite_store *q, const char *location)
 		return rc;
 	if (strcmp(val, "1"))
 		return nd_error(ND_ESTORE, "cannot open store '%s': SQLite has no foreign keys",
-				q->base.url);
+		                q->base.url);
 	/* WAL: readers never block the writer nor it them. Persistent in the file. */
 	if ((rc = pragma(q, "PRAGMA journal_mode = WAL", val, sizeof(val))) != 0)
 		return rc;
 	if (strcmp(val, "wal") && !(in_memory(location) && !strcmp(val, "memory")))
-		return nd_error(ND_ESTORE, "cannot open store '%s': cannot use WAL (journal mode %s)",
-				q->base.url, val);
+		return nd_error(ND_ESTORE,
+		                "cannot open store '%s': cannot use WAL (journal mode %s)",
+		                q->base.url, val);
 	/* In WAL mode NORMAL is durable across application crashes; a power loss may
 	 * lose the last commits, never consistency. */
 	return pragma(q, "PRAGMA synchronous = NORMAL", val, sizeof(val));
@@ -509,11 +508,12 @@ static int sqlite_open(const char *url, const char *location, struct nd_store **
 	*out = NULL;
 	q->base.url = nd_xstrdup(url);
 	/* NOMUTEX: a handle belongs to one thread, so SQLite need not lock it. */
-	rc = sqlite3_open_v2(location, &q->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc =
+	    sqlite3_open_v2(location, &q->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = nd_error(ND_ESTORE, "cannot open store '%s': %s", url,
-			      q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+		              q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
 		goto out;
 	}
 	if ((rc = configure(q, location)) != 0 || (rc = migrate(q)) != 0)
@@ -554,8 +554,8 @@ static int sqlite_article_count(struct nd_store *s, int64_t *out)
  * name when missing. Same slug means same row: a differently written name
  * ("world" for "World") finds the existing one, whose name is kept.
  */
-static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id add,
-		       int64_t parent, const char *slug, const char *name, int64_t *id)
+static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id add, int64_t parent,
+                       const char *slug, const char *name, int64_t *id)
 {
 	bool sections = find == ST_SECTION_FIND;
 	int base = sections ? 2 : 1; /* the slug's parameter number */
@@ -579,7 +579,7 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 			return rc;
 		bind_id(st, 1, parent, &rc);
 		rc = rc ? db_fail(q, rc, stmt_defs[ST_SECTION_NEXT_POSITION].what)
-			: step_int(q, ST_SECTION_NEXT_POSITION, st, &position, NULL);
+		        : step_int(q, ST_SECTION_NEXT_POSITION, st, &position, NULL);
 		stmt_put(q, ST_SECTION_NEXT_POSITION, st);
 		if (rc)
 			return rc;
@@ -611,7 +611,7 @@ static int section_resolve(struct sqlite_store *q, const char *path, int64_t *id
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
 		rc = find_or_add(q, ST_SECTION_FIND, ST_SECTION_ADD, parent, levels[i].slug,
-				 levels[i].name, &parent);
+		                 levels[i].name, &parent);
 	}
 	nd__section_levels_release(levels, n);
 	if (!rc)
@@ -621,7 +621,7 @@ static int section_resolve(struct sqlite_store *q, const char *path, int64_t *id
 
 /* The id of the author or tag called name; 0 when name is blank. */
 static int name_resolve(struct sqlite_store *q, const char *what, enum stmt_id find,
-			enum stmt_id add, const char *name, int64_t *id)
+                        enum stmt_id add, const char *name, int64_t *id)
 {
 	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
 	int rc;
@@ -668,8 +668,8 @@ static int article_find(struct sqlite_store *q, const char *ext_id, struct old_a
 	return rc;
 }
 
-static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *slug,
-		      int64_t self, bool *taken)
+static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *slug, int64_t self,
+                      bool *taken)
 {
 	sqlite3_stmt *st;
 	int64_t one;
@@ -681,7 +681,7 @@ static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *sl
 	bind_text(st, 2, slug, &rc);
 	bind_id(st, 3, self, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_SLUG_TAKEN].what)
-		: step_int(q, ST_ARTICLE_SLUG_TAKEN, st, &one, taken);
+	        : step_int(q, ST_ARTICLE_SLUG_TAKEN, st, &one, taken);
 	stmt_put(q, ST_ARTICLE_SLUG_TAKEN, st);
 	return rc;
 }
@@ -692,7 +692,7 @@ static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *sl
  * the section with -2, -3, ...
  */
 static int choose_slug(struct sqlite_store *q, const struct nd_article_in *in,
-		       const struct old_article *old, int64_t section_id, struct nd_buf *out)
+                       const struct old_article *old, int64_t section_id, struct nd_buf *out)
 {
 	struct nd_buf base = ND_BUF_INIT;
 	unsigned n = 2;
@@ -717,8 +717,8 @@ out:
 
 /* Binds parameters 2..13, which ST_ARTICLE_ADD and ST_ARTICLE_UPDATE share. */
 static void bind_article(sqlite3_stmt *st, const struct nd_article_in *in, int64_t section_id,
-			 int64_t author_id, const char *slug, int64_t published, int64_t updated,
-			 int *rc)
+                         int64_t author_id, const char *slug, int64_t published, int64_t updated,
+                         int *rc)
 {
 	bind_int(st, 2, section_id, rc);
 	bind_id(st, 3, author_id, rc);
@@ -744,7 +744,7 @@ static int tags_set(struct sqlite_store *q, int64_t article_id, const struct nd_
 		return rc;
 	bind_int(st, 1, article_id, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_TAGS_CLEAR].what)
-		: step_done(q, ST_ARTICLE_TAGS_CLEAR, st);
+	        : step_done(q, ST_ARTICLE_TAGS_CLEAR, st);
 	stmt_put(q, ST_ARTICLE_TAGS_CLEAR, st);
 
 	for (size_t i = 0; i < in->tag_count && !rc; i++) {
@@ -759,7 +759,7 @@ static int tags_set(struct sqlite_store *q, int64_t article_id, const struct nd_
 		bind_int(st, 2, tag_id, &rc);
 		bind_int(st, 3, (int64_t)i, &rc);
 		rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_TAG_ADD].what)
-			: step_done(q, ST_ARTICLE_TAG_ADD, st);
+		        : step_done(q, ST_ARTICLE_TAG_ADD, st);
 		stmt_put(q, ST_ARTICLE_TAG_ADD, st);
 	}
 	return rc;
@@ -779,7 +779,7 @@ static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in
 		return rc;
 	if ((rc = section_resolve(q, in->section, &section_id)) != 0 ||
 	    (rc = name_resolve(q, "author", ST_AUTHOR_FIND, ST_AUTHOR_ADD, in->author,
-			       &author_id)) != 0 ||
+	                       &author_id)) != 0 ||
 	    (rc = article_find(q, in->ext_id, &old)) != 0 ||
 	    (rc = choose_slug(q, in, &old, section_id, &slug)) != 0)
 		goto out;
@@ -833,7 +833,7 @@ static int sqlite_article_delete(struct nd_store *s, const char *ext_id)
 		goto out;
 	bind_text(st, 1, ext_id, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_DELETE].what)
-		: step_done(q, ST_ARTICLE_DELETE, st);
+	        : step_done(q, ST_ARTICLE_DELETE, st);
 	stmt_put(q, ST_ARTICLE_DELETE, st);
 	if (rc)
 		goto out;
@@ -859,11 +859,11 @@ static int sqlite_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct nd_section_rec r = {
-			.id = sqlite3_column_int64(st, 0),
-			.parent_id = sqlite3_column_int64(st, 1), /* NULL reads as 0 */
-			.slug = col_text(st, 2),
-			.name = col_text(st, 3),
-			.position = sqlite3_column_int(st, 4),
+		    .id = sqlite3_column_int64(st, 0),
+		    .parent_id = sqlite3_column_int64(st, 1), /* NULL reads as 0 */
+		    .slug = col_text(st, 2),
+		    .name = col_text(st, 3),
+		    .position = sqlite3_column_int(st, 4),
 		};
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
@@ -877,7 +877,7 @@ out:
 
 /* Authors and tags have the same shape: one walk for both, with one of the callbacks set. */
 static int each_named(struct sqlite_store *q, enum stmt_id id, nd_author_cb author_cb,
-		      nd_tag_cb tag_cb, void *ctx)
+                      nd_tag_cb tag_cb, void *ctx)
 {
 	sqlite3_stmt *st;
 	int rc, step;
@@ -950,37 +950,39 @@ out:
 
 /* Fills r from the current row of st (ARTICLE_COLS order) and calls cb. */
 static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list *ids,
-		       nd_article_cb cb, void *ctx)
+                       nd_article_cb cb, void *ctx)
 {
 	struct nd_article_rec r = {
-		.id = sqlite3_column_int64(st, 0),
-		.ext_id = col_text(st, 1),
-		.slug = col_text(st, 2),
-		.title = col_text(st, 3),
-		.summary = col_text(st, 4),
-		.body = col_text(st, 5),
-		.language = col_text(st, 6),
-		.image = col_text(st, 7),
-		.source_url = col_text(st, 8),
-		.section_id = sqlite3_column_int64(st, 9),
-		.author_id = sqlite3_column_int64(st, 10),
-		.status = (enum nd_article_status)sqlite3_column_int(st, 11),
-		.published_at = sqlite3_column_int64(st, 12),
-		.updated_at = sqlite3_column_int64(st, 13),
-		.created_at = sqlite3_column_int64(st, 14),
+	    .id = sqlite3_column_int64(st, 0),
+	    .ext_id = col_text(st, 1),
+	    .slug = col_text(st, 2),
+	    .title = col_text(st, 3),
+	    .summary = col_text(st, 4),
+	    .body = col_text(st, 5),
+	    .language = col_text(st, 6),
+	    .image = col_text(st, 7),
+	    .source_url = col_text(st, 8),
+	    .section_id = sqlite3_column_int64(st, 9),
+	    .author_id = sqlite3_column_int64(st, 10),
+	    .status = (enum nd_article_status)sqlite3_column_int(st, 11),
+	    .published_at = sqlite3_column_int64(st, 12),
+	    .updated_at = sqlite3_column_int64(st, 13),
+	    .created_at = sqlite3_column_int64(st, 14),
 	};
 	int rc;
 
 	/* Column pointers stay valid: reading another statement does not touch st. */
 	if ((rc = load_tag_ids(q, r.id, ids)) != 0)
 		return rc;
-	r.tag_ids = ids->v;
+	static const int64_t no_tags[1];
+
+	r.tag_ids = ids->n ? ids->v : no_tags; /* never NULL, so callers may memcpy */
 	r.tag_count = ids->n;
 	return cb(ctx, &r);
 }
 
-static int sqlite_each_article(struct nd_store *s, enum nd_article_status status,
-			       int64_t before, nd_article_cb cb, void *ctx)
+static int sqlite_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
+                               nd_article_cb cb, void *ctx)
 {
 	struct sqlite_store *q = sq(s);
 	struct id_list ids = {0};
@@ -1006,8 +1008,7 @@ out:
 	return rc;
 }
 
-static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb,
-			      void *ctx)
+static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
 {
 	struct sqlite_store *q = sq(s);
 	struct id_list ids = {0};
@@ -1035,20 +1036,20 @@ out:
 }
 
 const struct nd_store_be nd__sqlite_be = {
-	.name = "sqlite",
-	.open = sqlite_open,
-	.close = sqlite_close,
-	.schema_version = sqlite_schema_version,
-	.begin = sqlite_begin,
-	.commit = sqlite_commit,
-	.rollback = sqlite_rollback,
-	.article_put = sqlite_article_put,
-	.article_delete = sqlite_article_delete,
-	.article_count = sqlite_article_count,
-	.each_section = sqlite_each_section,
-	.each_author = sqlite_each_author,
-	.each_tag = sqlite_each_tag,
-	.each_article = sqlite_each_article,
-	.article_get = sqlite_article_get,
-	.generation = sqlite_generation,
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .schema_version = sqlite_schema_version,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .article_put = sqlite_article_put,
+    .article_delete = sqlite_article_delete,
+    .article_count = sqlite_article_count,
+    .each_section = sqlite_each_section,
+    .each_author = sqlite_each_author,
+    .each_tag = sqlite_each_tag,
+    .each_article = sqlite_each_article,
+    .article_get = sqlite_article_get,
+    .generation = sqlite_generation,
 };

@@ -18,9 +18,9 @@
 #include "store/store_int.h"
 
 static const char *const status_names[] = {
-	[ND_STATUS_PUBLISHED] = "published",
-	[ND_STATUS_DRAFT] = "draft",
-	[ND_STATUS_SCHEDULED] = "scheduled",
+    [ND_STATUS_PUBLISHED] = "published",
+    [ND_STATUS_DRAFT] = "draft",
+    [ND_STATUS_SCHEDULED] = "scheduled",
 };
 
 const char *nd_status_name(enum nd_article_status st)
@@ -48,12 +48,12 @@ int nd_status_parse(const char *name, enum nd_article_status *out)
 static const struct {
 	const char *prefix;
 	const char *name;
-	bool strip; /* the backend gets the URL without the prefix */
+	bool strip;                   /* the backend gets the URL without the prefix */
 	const struct nd_store_be *be; /* NULL: known, but not built yet */
 } schemes[] = {
-	{"sqlite:", "SQLite", true, &nd__sqlite_be},
-	{"postgres://", "PostgreSQL", false, NULL},
-	{"postgresql://", "PostgreSQL", false, NULL},
+    {"sqlite:", "SQLite", true, &nd__sqlite_be},
+    {"postgres://", "PostgreSQL", false, NULL},
+    {"postgresql://", "PostgreSQL", false, NULL},
 };
 
 /* Whether url starts with "scheme://" (RFC 3986 scheme characters). */
@@ -84,18 +84,18 @@ int nd_store_open(const char *url, struct nd_store **out)
 			continue;
 		if (!schemes[i].be)
 			return nd_error(ND_EUNSUPP,
-					"cannot open store '%s': the %s backend is not available "
-					"yet; use sqlite:PATH",
-					url, schemes[i].name);
+			                "cannot open store '%s': the %s backend is not available "
+			                "yet; use sqlite:PATH",
+			                url, schemes[i].name);
 		be = schemes[i].be;
 		if (schemes[i].strip)
 			location = url + strlen(schemes[i].prefix);
 		goto found;
 	}
 	if (has_scheme(url))
-		return nd_error(ND_EINVAL,
-				"cannot open store '%s': unknown scheme (use sqlite:PATH or a path)",
-				url);
+		return nd_error(
+		    ND_EINVAL, "cannot open store '%s': unknown scheme (use sqlite:PATH or a path)",
+		    url);
 found:
 	if (!*location)
 		return nd_error(ND_EINVAL, "cannot open store '%s': no database path", url);
@@ -188,7 +188,7 @@ static int check_utf8(const char *ext_id, const char *field, const char *v)
 
 	if (v && !nd_utf8_valid(v, strlen(v), &bad))
 		return nd_error(ND_EINVAL, "article '%s': %s is not valid UTF-8 (byte %zu)", ext_id,
-				field, bad);
+		                field, bad);
 	return 0;
 }
 
@@ -199,11 +199,11 @@ static int check_article(const struct nd_article_in *in)
 		const char *field;
 		const char *v;
 	} texts[] = {
-		{"ext_id", in->ext_id},   {"title", in->title},
-		{"body", in->body},       {"summary", in->summary},
-		{"section", in->section}, {"author", in->author},
-		{"slug", in->slug},       {"language", in->language},
-		{"image", in->image},     {"source_url", in->source_url},
+	    {"ext_id", in->ext_id},   {"title", in->title},
+	    {"body", in->body},       {"summary", in->summary},
+	    {"section", in->section}, {"author", in->author},
+	    {"slug", in->slug},       {"language", in->language},
+	    {"image", in->image},     {"source_url", in->source_url},
 	};
 	int rc;
 
@@ -218,16 +218,16 @@ static int check_article(const struct nd_article_in *in)
 		return nd_error(ND_EINVAL, "article '%s' has no body", in->ext_id);
 	if (strlen(in->title) > ND_MAX_TITLE)
 		return nd_error(ND_ETOOBIG, "article '%s': title is longer than %d bytes",
-				in->ext_id, ND_MAX_TITLE);
+		                in->ext_id, ND_MAX_TITLE);
 	if (!nd_status_name(in->status))
 		return nd_error(ND_EINVAL, "article '%s': unknown status %d", in->ext_id,
-				(int)in->status);
+		                (int)in->status);
 	if (in->tag_count > ND_MAX_TAGS)
 		return nd_error(ND_ETOOBIG, "article '%s' has %zu tags, more than %d", in->ext_id,
-				in->tag_count, ND_MAX_TAGS);
+		                in->tag_count, ND_MAX_TAGS);
 	if (in->tag_count && !in->tags)
 		return nd_error(ND_EINVAL, "article '%s': tag_count %zu but no tags", in->ext_id,
-				in->tag_count);
+		                in->tag_count);
 	for (size_t i = 0; i < in->tag_count; i++) {
 		if (!in->tags[i])
 			return nd_error(ND_EINVAL, "article '%s': tag %zu is NULL", in->ext_id, i);
@@ -284,7 +284,7 @@ int nd_store_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx)
 }
 
 int nd_store_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
-			  nd_article_cb cb, void *ctx)
+                          nd_article_cb cb, void *ctx)
 {
 	ND_ASSERT(s && cb);
 	if (!nd_status_name(status))
@@ -314,8 +314,8 @@ int nd_store_generation(struct nd_store *s, int64_t *out)
  * "<slug>-section". Keep in step with the routes.
  */
 static const char *const reserved_slugs[] = {
-	"api",	  "static", "tag",	   "author",	 "search", "feed",
-	"feeds",  "sitemap.xml", "robots.txt", "admin", "page",
+    "api",   "static",      "tag",        "author", "search", "feed",
+    "feeds", "sitemap.xml", "robots.txt", "admin",  "page",
 };
 
 bool nd__section_slug_reserved(const char *slug)
@@ -351,7 +351,7 @@ int nd__section_path_parse(const char *path, struct nd__section_level *levels, s
 			continue;
 		if (n == ND_MAX_SECTION_DEPTH) {
 			rc = nd_error(ND_EINVAL, "section path '%s' is deeper than %d levels", path,
-				      ND_MAX_SECTION_DEPTH);
+			              ND_MAX_SECTION_DEPTH);
 			goto out;
 		}
 		levels[n].name = nd_xstrndup(start, (size_t)(end - start));
@@ -360,7 +360,7 @@ int nd__section_path_parse(const char *path, struct nd__section_level *levels, s
 		nd_slugify(levels[n].name, ND_MAX_SLUG, &slug);
 		if (slug.len == 0) {
 			rc = nd_error(ND_EINVAL, "section '%s' in path '%s' has no letter or digit",
-				      levels[n].name, path);
+			              levels[n].name, path);
 			n++;
 			goto out;
 		}
@@ -387,8 +387,7 @@ out:
 	return rc;
 }
 
-int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed,
-		  struct nd_buf *slug)
+int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed, struct nd_buf *slug)
 {
 	const char *start = name, *end = name + strlen(name);
 	size_t before = slug->len;
@@ -414,7 +413,7 @@ int nd__article_base_slug(const struct nd_article_in *in, struct nd_buf *out)
 		nd_slugify(in->slug, ND_MAX_SLUG, out);
 		if (out->len == before)
 			return nd_error(ND_EINVAL, "article '%s': slug '%s' has no letter or digit",
-					in->ext_id, in->slug);
+			                in->ext_id, in->slug);
 		return 0;
 	}
 	nd_slugify(in->title, ND_MAX_SLUG, out);
@@ -462,8 +461,8 @@ bool nd__migration_next(const char **cursor, struct nd__migration *m)
 	if (len < 10 || !is_digit(name[0]) || !is_digit(name[1]) || !is_digit(name[2]) ||
 	    !is_digit(name[3]) || name[4] != '-' || strcmp(name + len - 4, ".sql"))
 		ND_BUG("embedded migration '%s' is not named NNNN-what.sql", name);
-	version = (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 +
-		  (name[3] - '0');
+	version =
+	    (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 + (name[3] - '0');
 	if (version != m->version + 1)
 		ND_BUG("embedded migration '%s' follows version %d: versions must count up by 1",
 		       name, m->version);

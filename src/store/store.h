@@ -35,15 +35,15 @@ int nd_status_parse(const char *name, enum nd_article_status *out);
  * what it keeps. NULL optional fields mean "none" (or "derive" for slug).
  */
 struct nd_article_in {
-	const char *ext_id;  /* required: the stable external id */
-	const char *title;   /* required */
-	const char *body;    /* required: Markdown source */
+	const char *ext_id; /* required: the stable external id */
+	const char *title;  /* required */
+	const char *body;   /* required: Markdown source */
 	const char *summary;
-	const char *section; /* section path, levels separated by '/': "World/Europe" */
-	const char *author;  /* display name; created if new */
+	const char *section;     /* section path, levels separated by '/': "World/Europe" */
+	const char *author;      /* display name; created if new */
 	const char *const *tags; /* display names; created if new */
 	size_t tag_count;
-	const char *slug;    /* NULL: keep the stored one, or derive from title */
+	const char *slug;     /* NULL: keep the stored one, or derive from title */
 	const char *language; /* NULL: "en" */
 	const char *image;
 	const char *source_url;
@@ -145,7 +145,7 @@ int nd_store_each_author(struct nd_store *s, nd_author_cb cb, void *ctx);
 int nd_store_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx);
 /* Articles with this status whose published_at <= before (use INT64_MAX for all). */
 int nd_store_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
-			  nd_article_cb cb, void *ctx);
+                          nd_article_cb cb, void *ctx);
 /* The one article with ext_id; ND_ENOTFOUND if none. */
 int nd_store_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx);
 

@@ -43,7 +43,7 @@ typedef int nd_store_each_section_fn(struct nd_store *s, nd_section_cb cb, void 
 typedef int nd_store_each_author_fn(struct nd_store *s, nd_author_cb cb, void *ctx);
 typedef int nd_store_each_tag_fn(struct nd_store *s, nd_tag_cb cb, void *ctx);
 typedef int nd_store_each_article_fn(struct nd_store *s, enum nd_article_status status,
-				     int64_t before, nd_article_cb cb, void *ctx);
+                                     int64_t before, nd_article_cb cb, void *ctx);
 typedef int nd_store_get_fn(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx);
 
 struct nd_store_be {
@@ -133,8 +133,7 @@ bool nd__section_slug_reserved(const char *slug);
  * field for the message ("tag", "author"). Errors: ND_EINVAL when the name
  * has no letter or digit.
  */
-int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed,
-		  struct nd_buf *slug);
+int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed, struct nd_buf *slug);
 
 /* Whether s is NULL, empty or only ASCII white space (then it counts as absent). */
 bool nd__blank(const char *s);

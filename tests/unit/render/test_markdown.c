@@ -1,5 +1,6 @@
 #include "helpers/cmocka.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"

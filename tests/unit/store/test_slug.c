@@ -68,9 +68,9 @@ static void test_other_scripts(void **state)
 
 static void test_compatibility_forms(void **state)
 {
-	check("ﬁsh", "fish");              /* ligature */
-	check("ＡＢＣ１２３", "abc123");   /* full width */
-	check("ｶﾞｲﾄﾞ", "ガイド");          /* half-width katakana */
+	check("ﬁsh", "fish");                    /* ligature */
+	check("ＡＢＣ１２３", "abc123");         /* full width */
+	check("ｶﾞｲﾄﾞ", "ガイド");                /* half-width katakana */
 	check("Bundes\xc2\xadtag", "bundestag"); /* soft hyphen vanishes */
 }
 
@@ -92,7 +92,9 @@ static void test_separators(void **state)
 
 static void test_invalid_utf8_dropped(void **state)
 {
-	check("ab\xff" "cd", "abcd");
+	check("ab\xff"
+	      "cd",
+	      "abcd");
 	check("\xc3(x", "x");
 	check("\xed\xa0\x80surrogate", "surrogate");
 }
@@ -149,17 +151,17 @@ static void test_long_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ascii),
-		cmocka_unit_test(test_latin_diacritics),
-		cmocka_unit_test(test_other_scripts),
-		cmocka_unit_test(test_compatibility_forms),
-		cmocka_unit_test(test_nothing_left),
-		cmocka_unit_test(test_separators),
-		cmocka_unit_test(test_invalid_utf8_dropped),
-		cmocka_unit_test(test_cut_on_dash),
-		cmocka_unit_test(test_cut_never_splits_utf8),
-		cmocka_unit_test(test_appends),
-		cmocka_unit_test(test_long_input),
+	    cmocka_unit_test(test_ascii),
+	    cmocka_unit_test(test_latin_diacritics),
+	    cmocka_unit_test(test_other_scripts),
+	    cmocka_unit_test(test_compatibility_forms),
+	    cmocka_unit_test(test_nothing_left),
+	    cmocka_unit_test(test_separators),
+	    cmocka_unit_test(test_invalid_utf8_dropped),
+	    cmocka_unit_test(test_cut_on_dash),
+	    cmocka_unit_test(test_cut_never_splits_utf8),
+	    cmocka_unit_test(test_appends),
+	    cmocka_unit_test(test_long_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1158 @@
+/*
+ * Tests for src/store/store.c and the SQLite backend (src/store/sqlite.c).
+ * Each test gets a fresh database in its own temporary directory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "store/store.h"
+#include "store/store_int.h"
+
+#ifndef ND_SOURCE_DIR
+#error "the build must define ND_SOURCE_DIR"
+#endif
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	char url[160];
+	struct nd_store *s;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-store-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
+	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	if (nd_store_open(f->url, &f->s) != 0) {
+		rmdir(f->dir);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char p[192];
+
+	nd_store_close(f->s);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* --- helpers --- */
+
+static struct nd_article_in article(const char *ext_id, const char *title)
+{
+	struct nd_article_in in = {
+	    .ext_id = ext_id,
+	    .title = title,
+	    .body = "Some *Markdown* body.",
+	    .published_at = 1700000000,
+	};
+	return in;
+}
+
+static void put_ok(struct nd_store *s, const struct nd_article_in *in, bool want_created)
+{
+	bool created = !want_created;
+
+	assert_int_equal(nd_store_article_put(s, in, &created), 0);
+	assert_int_equal(created, want_created);
+}
+
+/* A copy of the fields the tests look at. */
+struct got {
+	int64_t id, section_id, author_id;
+	char ext_id[64], slug[160], title[128], summary[64], language[16], image[64];
+	enum nd_article_status status;
+	int64_t published_at, updated_at, created_at;
+	int64_t tag_ids[ND_MAX_TAGS];
+	size_t tag_count;
+};
+
+static int copy_article(void *ctx, const struct nd_article_rec *r)
+{
+	struct got *g = ctx;
+
+	g->id = r->id;
+	g->section_id = r->section_id;
+	g->author_id = r->author_id;
+	snprintf(g->ext_id, sizeof(g->ext_id), "%s", r->ext_id);
+	snprintf(g->slug, sizeof(g->slug), "%s", r->slug);
+	snprintf(g->title, sizeof(g->title), "%s", r->title);
+	snprintf(g->summary, sizeof(g->summary), "%s", r->summary);
+	snprintf(g->language, sizeof(g->language), "%s", r->language);
+	snprintf(g->image, sizeof(g->image), "%s", r->image);
+	g->status = r->status;
+	g->published_at = r->published_at;
+	g->updated_at = r->updated_at;
+	g->created_at = r->created_at;
+	g->tag_count = r->tag_count;
+	memcpy(g->tag_ids, r->tag_ids, r->tag_count * sizeof(*r->tag_ids));
+	return 0;
+}
+
+static struct got get(struct nd_store *s, const char *ext_id)
+{
+	struct got g;
+
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(nd_store_article_get(s, ext_id, copy_article, &g), 0);
+	return g;
+}
+
+/* Collected rows of a walk, kept as "slug" strings plus ids. */
+struct rows {
+	size_t n;
+	int64_t id[32], parent[32];
+	char slug[32][160], name[32][64];
+	int position[32];
+	int stop_after; /* a callback returns 42 after this many rows; 0: never */
+};
+
+static int add_row(struct rows *rows, int64_t id, int64_t parent, const char *slug,
+                   const char *name, int position)
+{
+	size_t i = rows->n++;
+
+	assert_true(i < 32);
+	rows->id[i] = id;
+	rows->parent[i] = parent;
+	rows->position[i] = position;
+	snprintf(rows->slug[i], sizeof(rows->slug[i]), "%s", slug);
+	snprintf(rows->name[i], sizeof(rows->name[i]), "%s", name);
+	return rows->stop_after && rows->n == (size_t)rows->stop_after ? 42 : 0;
+}
+
+static int section_row(void *ctx, const struct nd_section_rec *r)
+{
+	return add_row(ctx, r->id, r->parent_id, r->slug, r->name, r->position);
+}
+
+static int tag_row(void *ctx, const struct nd_tag_rec *r)
+{
+	return add_row(ctx, r->id, 0, r->slug, r->name, 0);
+}
+
+static int author_row(void *ctx, const struct nd_author_rec *r)
+{
+	return add_row(ctx, r->id, 0, r->slug, r->name, 0);
+}
+
+static int article_row(void *ctx, const struct nd_article_rec *r)
+{
+	return add_row(ctx, r->id, r->section_id, r->ext_id, r->slug, (int)r->published_at);
+}
+
+static struct rows sections(struct nd_store *s)
+{
+	struct rows r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nd_store_each_section(s, section_row, &r), 0);
+	return r;
+}
+
+static struct rows tags(struct nd_store *s)
+{
+	struct rows r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nd_store_each_tag(s, tag_row, &r), 0);
+	return r;
+}
+
+/* The id of the tag or section with this slug in rows; fails when absent. */
+static int64_t id_of(const struct rows *r, const char *slug)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->slug[i], slug))
+			return r->id[i];
+	fail_msg("no row with slug '%s'", slug);
+	return 0;
+}
+
+/* Full slug path of a section ("world/europe"), built from the walk. */
+static void section_path(const struct rows *r, int64_t id, char *out, size_t size)
+{
+	char tmp[256];
+
+	out[0] = '\0';
+	while (id) {
+		size_t i;
+
+		for (i = 0; i < r->n && r->id[i] != id; i++)
+			;
+		assert_true(i < r->n);
+		snprintf(tmp, sizeof(tmp), "%s%s%s", r->slug[i], out[0] ? "/" : "", out);
+		snprintf(out, size, "%s", tmp);
+		id = r->parent[i];
+	}
+}
+
+static int64_t count(struct nd_store *s)
+{
+	int64_t n = -1;
+
+	assert_int_equal(nd_store_article_count(s, &n), 0);
+	return n;
+}
+
+static int64_t generation(struct nd_store *s)
+{
+	int64_t g = -1;
+
+	assert_int_equal(nd_store_generation(s, &g), 0);
+	return g;
+}
+
+/* One integer from raw SQL on the store's own connection. */
+static int64_t sql_int(struct nd_store *s, const char *sql)
+{
+	sqlite3 *db = nd__sqlite_db(s);
+	sqlite3_stmt *st = NULL;
+	int64_t v;
+
+	assert_non_null(db);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void sql_text(struct nd_store *s, const char *sql, char *out, size_t size)
+{
+	sqlite3 *db = nd__sqlite_db(s);
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* The number of src/store/schema/NNNN-*.sql files in the source tree. */
+static int schema_files(void)
+{
+	DIR *d = opendir(ND_SOURCE_DIR "/src/store/schema");
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len > 4 && !strcmp(e->d_name + len - 4, ".sql"))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* --- opening and migrations --- */
+
+static void test_open_applies_migrations(void **state)
+{
+	struct fixture *f = *state;
+	int version = -1;
+	char name[64];
+
+	assert_int_equal(nd_store_schema_version(f->s, &version), 0);
+	assert_true(version >= 1);
+	/* Every migration file in the tree is embedded, and all were applied. */
+	assert_int_equal(version, schema_files());
+	assert_int_equal(version, nd__migration_latest(nd__sqlite_migrations));
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM schema_migrations"), version);
+	sql_text(f->s, "SELECT name FROM schema_migrations WHERE version = 1", name, sizeof(name));
+	assert_string_equal(name, "0001-initial.sql");
+	/* The 0001 tables exist and start empty, generation at 0. */
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+	                               "AND name IN ('sections', 'authors', 'tags', 'articles', "
+	                               "'article_tags', 'meta')"),
+	                 6);
+	assert_int_equal(count(f->s), 0);
+	assert_int_equal(generation(f->s), 0);
+}
+
+static void test_migration_blob_walk(void **state)
+{
+	const char *cursor = nd__sqlite_migrations;
+	struct nd__migration m = {0};
+	int n = 0;
+
+	while (nd__migration_next(&cursor, &m)) {
+		n++;
+		assert_int_equal(m.version, n);
+		assert_true(strlen(m.sql) > 0);
+		assert_int_equal(atoi(m.name), n);
+	}
+	assert_int_equal(n, schema_files());
+	/* 0001 is what the schema file says. */
+	cursor = nd__sqlite_migrations;
+	memset(&m, 0, sizeof(m));
+	assert_true(nd__migration_next(&cursor, &m));
+	assert_non_null(strstr(m.sql, "CREATE TABLE articles"));
+}
+
+static void test_reopen_is_idempotent(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "Hello");
+	int before = 0, after = 0;
+
+	put_ok(f->s, &in, true);
+	assert_int_equal(nd_store_schema_version(f->s, &before), 0);
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+	assert_int_equal(nd_store_schema_version(f->s, &after), 0);
+	assert_int_equal(after, before);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM schema_migrations"), before);
+	assert_int_equal(count(f->s), 1);
+	assert_int_equal(generation(f->s), 1);
+	/* A plain path names the same database. */
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->path, &f->s), 0);
+	assert_int_equal(count(f->s), 1);
+}
+
+static void test_newer_database_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_store *s = (struct nd_store *)0x1;
+	char sql[128];
+	int latest = nd__migration_latest(nd__sqlite_migrations);
+
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO schema_migrations VALUES (%d, '%04d-future.sql', 0)", latest + 1,
+	         latest + 1);
+	assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &s), ND_ESTORE);
+	assert_null(s);
+	/* The refused database was left alone: without the future version it opens. */
+	{
+		sqlite3 *db;
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "DELETE FROM schema_migrations WHERE version = %d",
+		         latest + 1);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+}
+
+static void test_urls(void **state)
+{
+	struct nd_store *s = (struct nd_store *)0x1;
+
+	assert_int_equal(nd_store_open("postgres://localhost/news", &s), ND_EUNSUPP);
+	assert_null(s);
+	assert_int_equal(nd_store_open("postgresql://localhost/news", &s), ND_EUNSUPP);
+	assert_int_equal(nd_store_open("mysql://localhost/news", &s), ND_EINVAL);
+	assert_int_equal(nd_store_open("", &s), ND_EINVAL);
+	assert_int_equal(nd_store_open("sqlite:", &s), ND_EINVAL);
+	assert_int_equal(nd_store_open("/nonexistent-dir/sub/news.db", &s), ND_ESTORE);
+	assert_null(s);
+	assert_int_equal(nd_store_open("sqlite::memory:", &s), 0);
+	assert_non_null(s);
+	assert_int_equal(count(s), 0);
+	nd_store_close(s);
+	nd_store_close(NULL);
+}
+
+static void test_not_a_database(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_store *s = NULL;
+	char path[192];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/junk.db", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("this is not a database, just some text that is long enough to be a header.\n", fp);
+	fclose(fp);
+	assert_int_equal(nd_store_open(path, &s), ND_ESTORE);
+	assert_null(s);
+	unlink(path);
+}
+
+static void test_pragmas(void **state)
+{
+	struct fixture *f = *state;
+	char mode[16];
+
+	assert_int_equal(sql_int(f->s, "PRAGMA foreign_keys"), 1);
+	sql_text(f->s, "PRAGMA journal_mode", mode, sizeof(mode));
+	assert_string_equal(mode, "wal");
+	assert_int_equal(sql_int(f->s, "PRAGMA synchronous"), 1); /* NORMAL */
+	assert_int_equal(sql_int(f->s, "PRAGMA busy_timeout"), 5000);
+	/* Foreign keys are enforced, not just declared. */
+	assert_int_not_equal(sqlite3_exec(nd__sqlite_db(f->s),
+	                                  "INSERT INTO article_tags VALUES (999, 999, 0)", NULL,
+	                                  NULL, NULL),
+	                     SQLITE_OK);
+}
+
+/* --- put --- */
+
+static void test_put_creates_then_updates(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "First title");
+	struct got g;
+
+	in.summary = "Short";
+	in.image = "https://example.org/a.jpg";
+	in.published_at = 1000;
+	put_ok(f->s, &in, true);
+	g = get(f->s, "a1");
+	assert_string_equal(g.title, "First title");
+	assert_string_equal(g.summary, "Short");
+	assert_string_equal(g.language, "en");
+	assert_string_equal(g.image, "https://example.org/a.jpg");
+	assert_int_equal(g.status, ND_STATUS_PUBLISHED);
+	assert_int_equal(g.published_at, 1000);
+	assert_int_equal(g.updated_at, 1000); /* 0: published_at on create */
+	assert_true(g.created_at > 1600000000);
+	assert_int_equal(g.author_id, 0);
+	assert_int_equal(g.tag_count, 0);
+
+	in.title = "Second title";
+	in.summary = NULL;
+	in.language = "fr";
+	in.published_at = 0; /* keeps the stored one */
+	in.status = ND_STATUS_DRAFT;
+	put_ok(f->s, &in, false);
+	assert_int_equal(count(f->s), 1);
+	struct got h = get(f->s, "a1");
+	assert_int_equal(h.id, g.id);
+	assert_string_equal(h.title, "Second title");
+	assert_string_equal(h.summary, "");
+	assert_string_equal(h.language, "fr");
+	assert_int_equal(h.status, ND_STATUS_DRAFT);
+	assert_int_equal(h.published_at, 1000);
+	assert_true(h.updated_at > 1600000000); /* 0: now on update */
+	assert_int_equal(h.created_at, g.created_at);
+
+	/* created may be NULL. */
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), 0);
+}
+
+static void test_slug_unique_within_section(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "Big News Today");
+
+	in.section = "World";
+	put_ok(f->s, &in, true);
+	in.ext_id = "a2";
+	put_ok(f->s, &in, true);
+	in.ext_id = "a3";
+	put_ok(f->s, &in, true);
+	in.ext_id = "b1";
+	in.section = "Sport";
+	put_ok(f->s, &in, true);
+	assert_string_equal(get(f->s, "a1").slug, "big-news-today");
+	assert_string_equal(get(f->s, "a2").slug, "big-news-today-2");
+	assert_string_equal(get(f->s, "a3").slug, "big-news-today-3");
+	/* Another section may use the same slug. */
+	assert_string_equal(get(f->s, "b1").slug, "big-news-today");
+	/* Re-putting a2 unchanged does not move it to a new suffix. */
+	in.ext_id = "a2";
+	in.section = "World";
+	put_ok(f->s, &in, false);
+	assert_string_equal(get(f->s, "a2").slug, "big-news-today-2");
+}
+
+static void test_slug_stable_on_update(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "Original headline");
+	struct nd_article_in other = article("a2", "Other");
+
+	put_ok(f->s, &in, true);
+	in.title = "Corrected headline";
+	put_ok(f->s, &in, false);
+	assert_string_equal(get(f->s, "a1").slug, "original-headline");
+
+	/* A given slug is normalised and replaces the stored one. */
+	in.slug = "  Brand New Slug!  ";
+	put_ok(f->s, &in, false);
+	assert_string_equal(get(f->s, "a1").slug, "brand-new-slug");
+	in.slug = NULL;
+	in.title = "Yet another";
+	put_ok(f->s, &in, false);
+	assert_string_equal(get(f->s, "a1").slug, "brand-new-slug");
+
+	/* A given slug that another article has is made unique. */
+	other.slug = "brand-new-slug";
+	put_ok(f->s, &other, true);
+	assert_string_equal(get(f->s, "a2").slug, "brand-new-slug-2");
+
+	/* An empty slug means "none given". */
+	in.slug = "";
+	put_ok(f->s, &in, false);
+	assert_string_equal(get(f->s, "a1").slug, "brand-new-slug");
+}
+
+static void test_slug_follows_section_move(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a1", "Same title");
+	struct nd_article_in b = article("b1", "Same title");
+	struct got g;
+
+	a.section = "World";
+	b.section = "Sport";
+	put_ok(f->s, &a, true);
+	put_ok(f->s, &b, true);
+	/* Moving into a section where the slug is taken gets a suffix. */
+	b.section = "World";
+	put_ok(f->s, &b, false);
+	g = get(f->s, "b1");
+	assert_string_equal(g.slug, "same-title-2");
+	assert_int_equal(g.section_id, get(f->s, "a1").section_id);
+}
+
+static void test_slug_fallbacks(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("AB 12", "!!! ???");
+
+	put_ok(f->s, &in, true);
+	assert_string_equal(get(f->s, "AB 12").slug, "ab-12");
+	in = article("###", "...");
+	put_ok(f->s, &in, true);
+	assert_string_equal(get(f->s, "###").slug, "article");
+	in = article("$$$", "...");
+	put_ok(f->s, &in, true);
+	assert_string_equal(get(f->s, "$$$").slug, "article-2");
+	/* A given slug with nothing left in it is an error. */
+	in = article("x1", "Fine");
+	in.slug = "!!!";
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+}
+
+static void test_slug_length_with_suffix(void **state)
+{
+	struct fixture *f = *state;
+	char title[400];
+	struct got g;
+
+	for (size_t i = 0, len = 0; i < 40; i++)
+		len += (size_t)snprintf(title + len, sizeof(title) - len, "Wörter ");
+	struct nd_article_in in = article("l1", title);
+	put_ok(f->s, &in, true);
+	in.ext_id = "l2";
+	put_ok(f->s, &in, true);
+	g = get(f->s, "l1");
+	assert_true(strlen(g.slug) <= ND_MAX_SLUG);
+	assert_true(strlen(g.slug) > ND_MAX_SLUG - 8);
+	g = get(f->s, "l2");
+	assert_true(strlen(g.slug) <= ND_MAX_SLUG);
+	assert_string_equal(g.slug + strlen(g.slug) - 2, "-2");
+	assert_int_not_equal(g.slug[strlen(g.slug) - 3], '-');
+}
+
+/* --- sections --- */
+
+static void test_section_hierarchy(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "One");
+	char path[256];
+	struct rows r;
+
+	in.section = "World/Europe";
+	put_ok(f->s, &in, true);
+	in = article("a2", "Two");
+	in.section = "Sport";
+	put_ok(f->s, &in, true);
+	in = article("a3", "Three");
+	in.section = "  World / Asia ";
+	put_ok(f->s, &in, true);
+	in = article("a4", "Four");
+	in.section = "/world//Europe/"; /* empty levels ignored, same slugs */
+	put_ok(f->s, &in, true);
+	in = article("a5", "Five");
+	in.section = "World/Europe/France";
+	put_ok(f->s, &in, true);
+
+	r = sections(f->s);
+	assert_int_equal(r.n, 5);
+	/* Depth first, each parent before its children, siblings by position. */
+	const char *want[] = {"world", "europe", "france", "asia", "sport"};
+	for (size_t i = 0; i < 5; i++)
+		assert_string_equal(r.slug[i], want[i]);
+	assert_string_equal(r.name[0], "World"); /* the first spelling is kept */
+	assert_string_equal(r.name[3], "Asia");
+	assert_int_equal(r.parent[0], 0);
+	assert_int_equal(r.parent[1], r.id[0]);
+	assert_int_equal(r.parent[2], r.id[1]);
+	assert_int_equal(r.parent[3], r.id[0]);
+	assert_int_equal(r.parent[4], 0);
+	assert_int_equal(r.position[0], 1);
+	assert_int_equal(r.position[4], 2);
+	assert_int_equal(r.position[1], 1);
+	assert_int_equal(r.position[3], 2);
+	for (size_t i = 0; i < r.n; i++) {
+		bool parent_seen = r.parent[i] == 0;
+		for (size_t j = 0; j < i; j++)
+			parent_seen |= r.id[j] == r.parent[i];
+		assert_true(parent_seen);
+	}
+
+	section_path(&r, get(f->s, "a1").section_id, path, sizeof(path));
+	assert_string_equal(path, "world/europe");
+	assert_int_equal(get(f->s, "a4").section_id, get(f->s, "a1").section_id);
+	section_path(&r, get(f->s, "a5").section_id, path, sizeof(path));
+	assert_string_equal(path, "world/europe/france");
+}
+
+static void test_section_limits(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "One");
+
+	in.section = "A/B/C/D"; /* ND_MAX_SECTION_DEPTH levels */
+	put_ok(f->s, &in, true);
+	in.section = "A/B/C/D/E";
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in.section = "World/???";
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	/* Nothing of the failed puts was kept. */
+	assert_int_equal(sections(f->s).n, 4);
+}
+
+static void test_default_section(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "One");
+	struct rows r;
+
+	put_ok(f->s, &in, true);
+	in = article("a2", "Two");
+	in.section = " / ";
+	put_ok(f->s, &in, true);
+	r = sections(f->s);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.slug[0], "news");
+	assert_string_equal(r.name[0], "News");
+	assert_int_equal(r.parent[0], 0);
+	assert_int_equal(get(f->s, "a1").section_id, r.id[0]);
+	assert_int_equal(get(f->s, "a2").section_id, r.id[0]);
+}
+
+static void test_reserved_section_slugs(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "One");
+	struct rows r;
+
+	in.section = "API";
+	put_ok(f->s, &in, true);
+	in = article("a2", "Two");
+	in.section = "Search/Tag"; /* only the top level is reserved */
+	put_ok(f->s, &in, true);
+	in = article("a3", "Three");
+	in.section = "Sitemap.xml";
+	put_ok(f->s, &in, true);
+	r = sections(f->s);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.slug[0], "api-section");
+	assert_string_equal(r.name[0], "API");
+	assert_string_equal(r.slug[1], "search-section");
+	assert_string_equal(r.slug[2], "tag");
+	/* "sitemap.xml" slugifies to "sitemap-xml", which no route uses. */
+	assert_string_equal(r.slug[3], "sitemap-xml");
+	assert_true(nd__section_slug_reserved("robots.txt"));
+	assert_false(nd__section_slug_reserved("news"));
+}
+
+/* --- authors and tags --- */
+
+static void test_authors(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "One");
+	struct rows r;
+
+	in.author = " Jane Doe ";
+	put_ok(f->s, &in, true);
+	in = article("a2", "Two");
+	in.author = "jane doe"; /* same slug: same author */
+	put_ok(f->s, &in, true);
+	in = article("a3", "Three");
+	in.author = "José Álvarez";
+	put_ok(f->s, &in, true);
+	in = article("a4", "Four");
+	in.author = "  "; /* blank: none */
+	put_ok(f->s, &in, true);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nd_store_each_author(f->s, author_row, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.slug[0], "jane-doe");
+	assert_string_equal(r.name[0], "Jane Doe");
+	assert_string_equal(r.slug[1], "jose-alvarez");
+	assert_int_equal(get(f->s, "a1").author_id, r.id[0]);
+	assert_int_equal(get(f->s, "a2").author_id, r.id[0]);
+	assert_int_equal(get(f->s, "a3").author_id, r.id[1]);
+	assert_int_equal(get(f->s, "a4").author_id, 0);
+
+	in = article("a5", "Five");
+	in.author = "???";
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+}
+
+static void test_tags_keep_order_and_are_replaced(void **state)
+{
+	struct fixture *f = *state;
+	const char *first[] = {"Zeta", "alpha", "Économie", "ALPHA", " ", "Mid"};
+	const char *second[] = {"economie", "New one"};
+	struct nd_article_in in = article("a1", "One");
+	struct rows r;
+	struct got g;
+
+	in.tags = first;
+	in.tag_count = 6;
+	put_ok(f->s, &in, true);
+	r = tags(f->s);
+	/* Same slug, same tag; blank names skipped; listed by slug. */
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.slug[0], "alpha");
+	assert_string_equal(r.slug[1], "economie");
+	assert_string_equal(r.name[1], "Économie");
+	assert_string_equal(r.slug[2], "mid");
+	assert_string_equal(r.slug[3], "zeta");
+	g = get(f->s, "a1");
+	assert_int_equal(g.tag_count, 4);
+	assert_int_equal(g.tag_ids[0], id_of(&r, "zeta"));
+	assert_int_equal(g.tag_ids[1], id_of(&r, "alpha"));
+	assert_int_equal(g.tag_ids[2], id_of(&r, "economie"));
+	assert_int_equal(g.tag_ids[3], id_of(&r, "mid"));
+
+	in.tags = second;
+	in.tag_count = 2;
+	put_ok(f->s, &in, false);
+	r = tags(f->s);
+	assert_int_equal(r.n, 5); /* tags outlive their articles */
+	g = get(f->s, "a1");
+	assert_int_equal(g.tag_count, 2);
+	assert_int_equal(g.tag_ids[0], id_of(&r, "economie"));
+	assert_int_equal(g.tag_ids[1], id_of(&r, "new-one"));
+
+	in.tags = NULL;
+	in.tag_count = 0;
+	put_ok(f->s, &in, false);
+	assert_int_equal(get(f->s, "a1").tag_count, 0);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM article_tags"), 0);
+}
+
+/* --- reading --- */
+
+static void put_at(struct nd_store *s, const char *ext_id, int64_t when, enum nd_article_status st)
+{
+	struct nd_article_in in = article(ext_id, ext_id);
+
+	in.published_at = when;
+	in.status = st;
+	put_ok(s, &in, true);
+}
+
+static void test_each_article_filters_and_orders(void **state)
+{
+	struct fixture *f = *state;
+	struct rows r;
+
+	put_at(f->s, "p100", 100, ND_STATUS_PUBLISHED);
+	put_at(f->s, "p300", 300, ND_STATUS_PUBLISHED);
+	put_at(f->s, "p200", 200, ND_STATUS_PUBLISHED);
+	put_at(f->s, "d150", 150, ND_STATUS_DRAFT);
+	put_at(f->s, "s900", 900, ND_STATUS_SCHEDULED);
+	put_at(f->s, "q200", 200, ND_STATUS_PUBLISHED);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(
+	    nd_store_each_article(f->s, ND_STATUS_PUBLISHED, INT64_MAX, article_row, &r), 0);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(r.slug[0], "p300");
+	/* Equal times: the later insert first. */
+	assert_string_equal(r.slug[1], "q200");
+	assert_string_equal(r.slug[2], "p200");
+	assert_string_equal(r.slug[3], "p100");
+	assert_int_equal(r.position[0], 300);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nd_store_each_article(f->s, ND_STATUS_PUBLISHED, 200, article_row, &r), 0);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.slug[0], "q200");
+	assert_string_equal(r.slug[2], "p100");
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nd_store_each_article(f->s, ND_STATUS_PUBLISHED, 99, article_row, &r), 0);
+	assert_int_equal(r.n, 0);
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(nd_store_each_article(f->s, ND_STATUS_DRAFT, INT64_MAX, article_row, &r),
+	                 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.slug[0], "d150");
+
+	/* A non-zero return stops the walk and comes back. */
+	memset(&r, 0, sizeof(r));
+	r.stop_after = 2;
+	assert_int_equal(
+	    nd_store_each_article(f->s, ND_STATUS_PUBLISHED, INT64_MAX, article_row, &r), 42);
+	assert_int_equal(r.n, 2);
+	/* And the statement is usable again. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(
+	    nd_store_each_article(f->s, ND_STATUS_PUBLISHED, INT64_MAX, article_row, &r), 0);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(
+	    nd_store_each_article(f->s, (enum nd_article_status)7, INT64_MAX, article_row, &r),
+	    ND_EINVAL);
+}
+
+struct nested {
+	struct nd_store *s;
+	int outer, inner;
+};
+
+static int count_inner(void *ctx, const struct nd_article_rec *r)
+{
+	((struct nested *)ctx)->inner++;
+	return 0;
+}
+
+/* A callback that comes back into the store, with the very same query. */
+static int reenter(void *ctx, const struct nd_article_rec *r)
+{
+	struct nested *n = ctx;
+	struct got g;
+
+	n->outer++;
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(nd_store_article_get(n->s, r->ext_id, copy_article, &g), 0);
+	assert_int_equal(g.id, r->id);
+	assert_int_equal(g.tag_count, r->tag_count);
+	return nd_store_each_article(n->s, ND_STATUS_PUBLISHED, INT64_MAX, count_inner, n);
+}
+
+static void test_callbacks_may_reenter(void **state)
+{
+	struct fixture *f = *state;
+	const char *t[] = {"x", "y"};
+	struct nd_article_in in = article("a1", "One");
+	struct nested n = {f->s, 0, 0};
+
+	in.tags = t;
+	in.tag_count = 2;
+	put_ok(f->s, &in, true);
+	put_at(f->s, "a2", 5, ND_STATUS_PUBLISHED);
+	put_at(f->s, "a3", 6, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_store_each_article(f->s, ND_STATUS_PUBLISHED, INT64_MAX, reenter, &n),
+	                 0);
+	assert_int_equal(n.outer, 3);
+	assert_int_equal(n.inner, 9);
+}
+
+static void test_article_get(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "Title");
+	struct got g;
+
+	in.source_url = "https://wire.example/1";
+	put_ok(f->s, &in, true);
+	g = get(f->s, "a1");
+	assert_string_equal(g.ext_id, "a1");
+	assert_string_equal(g.title, "Title");
+	assert_string_equal(g.slug, "title");
+	assert_true(g.section_id > 0);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(nd_store_article_get(f->s, "nope", copy_article, &g), ND_ENOTFOUND);
+	assert_int_equal(g.id, 0);
+	assert_int_equal(nd_store_article_get(f->s, NULL, copy_article, &g), ND_ENOTFOUND);
+}
+
+/* --- delete, generation, transactions --- */
+
+static void test_delete_cascades(void **state)
+{
+	struct fixture *f = *state;
+	const char *t[] = {"one", "two"};
+	struct nd_article_in in = article("a1", "One");
+
+	in.tags = t;
+	in.tag_count = 2;
+	put_ok(f->s, &in, true);
+	in.ext_id = "a2";
+	put_ok(f->s, &in, true);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM article_tags"), 4);
+	assert_int_equal(nd_store_article_delete(f->s, "a1"), 0);
+	assert_int_equal(count(f->s), 1);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM article_tags"), 2);
+	assert_int_equal(tags(f->s).n, 2);
+	assert_int_equal(nd_store_article_get(f->s, "a1", copy_article, NULL), ND_ENOTFOUND);
+	assert_int_equal(nd_store_article_delete(f->s, "a1"), ND_ENOTFOUND);
+	assert_int_equal(nd_store_article_delete(f->s, ""), ND_EINVAL);
+	/* The slug is free again. */
+	in.ext_id = "a3";
+	put_ok(f->s, &in, true);
+	assert_string_equal(get(f->s, "a3").slug, "one");
+}
+
+static void test_generation_bumps(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in in = article("a1", "One");
+
+	assert_int_equal(generation(f->s), 0);
+	put_ok(f->s, &in, true);
+	assert_int_equal(generation(f->s), 1);
+	put_ok(f->s, &in, false);
+	assert_int_equal(generation(f->s), 2);
+	in.title = NULL;
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	assert_int_equal(generation(f->s), 2);
+	assert_int_equal(nd_store_article_delete(f->s, "zzz"), ND_ENOTFOUND);
+	assert_int_equal(generation(f->s), 2);
+	assert_int_equal(nd_store_article_delete(f->s, "a1"), 0);
+	assert_int_equal(generation(f->s), 3);
+}
+
+static void test_transactions(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a1", "One"), b = article("b1", "Two");
+
+	assert_int_equal(nd_store_begin(f->s), 0);
+	assert_int_equal(nd_store_begin(f->s), ND_EINVAL); /* no nesting */
+	put_ok(f->s, &a, true);
+	put_ok(f->s, &b, true);
+	assert_int_equal(count(f->s), 2); /* visible inside */
+	assert_int_equal(nd_store_rollback(f->s), 0);
+	assert_int_equal(count(f->s), 0);
+	assert_int_equal(generation(f->s), 0);
+	assert_int_equal(sections(f->s).n, 0);
+
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &a, true);
+	put_ok(f->s, &b, true);
+	assert_int_equal(nd_store_commit(f->s), 0);
+	assert_int_equal(count(f->s), 2);
+	assert_int_equal(generation(f->s), 2);
+
+	assert_int_equal(nd_store_commit(f->s), ND_EINVAL);
+	assert_int_equal(nd_store_rollback(f->s), ND_EINVAL);
+
+	/* Committed writes survive a reopen. */
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+	assert_int_equal(count(f->s), 2);
+}
+
+static void test_failed_put_inside_transaction(void **state)
+{
+	struct fixture *f = *state;
+	const char *bad[] = {"fine", "###"};
+	struct nd_article_in a = article("a1", "One"), b = article("b1", "Two");
+
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &a, true);
+	b.section = "Elsewhere";
+	b.tags = bad;
+	b.tag_count = 2;
+	/* Fails after its section and first tag were written: those go, a1 stays. */
+	assert_int_equal(nd_store_article_put(f->s, &b, NULL), ND_EINVAL);
+	assert_int_equal(nd_store_commit(f->s), 0);
+	assert_int_equal(count(f->s), 1);
+	assert_int_equal(tags(f->s).n, 0);
+	assert_int_equal(sections(f->s).n, 1);
+	assert_int_equal(generation(f->s), 1);
+}
+
+static void test_close_inside_transaction_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a1", "One");
+
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &a, true);
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+	assert_int_equal(count(f->s), 0);
+}
+
+static void test_two_handles(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a1", "One");
+	struct nd_store *reader = NULL;
+
+	assert_int_equal(nd_store_open(f->url, &reader), 0);
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &a, true);
+	/* WAL: the reader is not blocked and sees the last commit only. */
+	assert_int_equal(count(reader), 0);
+	assert_int_equal(nd_store_commit(f->s), 0);
+	assert_int_equal(count(reader), 1);
+	assert_int_equal(generation(reader), 1);
+	nd_store_close(reader);
+}
+
+/* --- validation --- */
+
+static void test_invalid_input(void **state)
+{
+	struct fixture *f = *state;
+	const char *tags[ND_MAX_TAGS + 1];
+	char long_title[ND_MAX_TITLE + 2];
+	struct nd_article_in in;
+
+	in = article(NULL, "T");
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("  ", "T");
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", NULL);
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", " \t ");
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", "T");
+	in.body = "";
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", "Bad \xff UTF-8");
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", "T");
+	in.summary = "\xc3";
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", "T");
+	in.status = (enum nd_article_status)9;
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	in = article("a1", "T");
+	in.tag_count = 1;
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	for (size_t i = 0; i <= ND_MAX_TAGS; i++)
+		tags[i] = "t";
+	in.tags = tags;
+	in.tag_count = ND_MAX_TAGS + 1;
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_ETOOBIG);
+	in.tag_count = ND_MAX_TAGS;
+	tags[3] = NULL;
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_EINVAL);
+	memset(long_title, 'x', sizeof(long_title) - 1);
+	long_title[sizeof(long_title) - 1] = '\0';
+	in = article("a1", long_title);
+	assert_int_equal(nd_store_article_put(f->s, &in, NULL), ND_ETOOBIG);
+
+	/* Nothing was written. */
+	assert_int_equal(count(f->s), 0);
+	assert_int_equal(generation(f->s), 0);
+	assert_int_equal(sections(f->s).n, 0);
+
+	/* The longest allowed title is fine. */
+	long_title[ND_MAX_TITLE] = '\0';
+	in = article("a1", long_title);
+	put_ok(f->s, &in, true);
+}
+
+static void test_status_names(void **state)
+{
+	enum nd_article_status st = ND_STATUS_PUBLISHED;
+
+	assert_string_equal(nd_status_name(ND_STATUS_PUBLISHED), "published");
+	assert_string_equal(nd_status_name(ND_STATUS_DRAFT), "draft");
+	assert_string_equal(nd_status_name(ND_STATUS_SCHEDULED), "scheduled");
+	assert_null(nd_status_name((enum nd_article_status)3));
+	assert_int_equal(nd_status_parse("draft", &st), 0);
+	assert_int_equal(st, ND_STATUS_DRAFT);
+	assert_int_equal(nd_status_parse("scheduled", &st), 0);
+	assert_int_equal(st, ND_STATUS_SCHEDULED);
+	assert_int_equal(nd_status_parse("Draft", &st), ND_EINVAL);
+	assert_int_equal(nd_status_parse(NULL, &st), ND_EINVAL);
+	assert_int_equal(st, ND_STATUS_SCHEDULED);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_open_applies_migrations),
+	    T(test_migration_blob_walk),
+	    T(test_reopen_is_idempotent),
+	    T(test_newer_database_refused),
+	    T(test_urls),
+	    T(test_not_a_database),
+	    T(test_pragmas),
+	    T(test_put_creates_then_updates),
+	    T(test_slug_unique_within_section),
+	    T(test_slug_stable_on_update),
+	    T(test_slug_follows_section_move),
+	    T(test_slug_fallbacks),
+	    T(test_slug_length_with_suffix),
+	    T(test_section_hierarchy),
+	    T(test_section_limits),
+	    T(test_default_section),
+	    T(test_reserved_section_slugs),
+	    T(test_authors),
+	    T(test_tags_keep_order_and_are_replaced),
+	    T(test_each_article_filters_and_orders),
+	    T(test_callbacks_may_reenter),
+	    T(test_article_get),
+	    T(test_delete_cascades),
+	    T(test_generation_bumps),
+	    T(test_transactions),
+	    T(test_failed_put_inside_transaction),
+	    T(test_close_inside_transaction_rolls_back),
+	    T(test_two_handles),
+	    T(test_invalid_input),
+	    T(test_status_names),
+	};
+
+	/* The error paths are exercised on purpose; ND_TEST_VERBOSE=1 shows their logs. */
+	if (!getenv("ND_TEST_VERBOSE"))
+		nd_log_level = ND_LOG_NONE;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
