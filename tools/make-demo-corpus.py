@@ -462,7 +462,7 @@ def drop_intro(s):
     first = re.sub(r"[^\w]", "", s.split(" ")[0]).lower()
     if first not in INTRO_START:
         return s
-    parts = re.split(r"(?<!\d),(?!\d)[”’\"']?\s+", s)
+    parts = re.split(r",(?!\d)[”’\"']?\s+", s)
     for i in range(1, len(parts)):
         seg = parts[i]
         if MAIN_CLAUSE_START.match(seg) and not re.match(r"(?i)^(?:around|about|at|on|in|after|before|"
@@ -494,11 +494,10 @@ def cut_points(s):
         good = (comma_cut or word_cut) and len(cut) >= 40 and balanced(cut) and not ABBR_END.search(cut)
         if good:
             commas = len(re.findall(r"(?<!\d),(?!\d)(?!\s+\S+(?:\s+\S+)?\s+(?:and|or)\s)", cut))
-            if comma_cut and re.sub(r"[^\w]", "", nxt).lower() in ("and", "but", "or", "while", "said", "says",
-                                                                "according", "police", "officials"):
-                commas += 1                           # this comma closes an aside: "..., Sarah Palin, and she"
-            if commas % 2:                            # an unclosed appositive: "Mark Vinar, an Australian"
-                good = False
+            closing = comma_cut and re.sub(r"[^\w]", "", nxt).lower() in (
+                "and", "but", "or", "while", "said", "says", "according", "police", "officials")
+            if commas % 2 and not closing:            # an unclosed appositive: "Mark Vinar, an Australian"
+                good = False                          # (but "..., Sarah Palin, and she" closes one)
         if good and comma_cut and prev[-1:] == ",":
             last = re.sub(r"[^\w]", "", prev)
             if last.isupper() or last.isdigit() or (last[:1].isupper() and nxt[:1].isupper()):

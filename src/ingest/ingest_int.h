@@ -22,11 +22,11 @@
  */
 struct nd__lines {
 	FILE *in;
-	size_t max;       /* longest line kept, bytes, terminator excluded */
+	size_t max;        /* longest line kept, bytes, terminator excluded */
 	struct nd_buf buf; /* the current line */
-	uint64_t bytes;   /* bytes consumed so far, terminators included */
-	uint64_t lineno;  /* number of the line last returned, from 1 */
-	bool done;        /* end of input or a read error was seen */
+	uint64_t bytes;    /* bytes consumed so far, terminators included */
+	uint64_t lineno;   /* number of the line last returned, from 1 */
+	bool done;         /* end of input or a read error was seen */
 };
 
 /* Initialises r to read from in (borrowed, valid until nd__lines_release). */

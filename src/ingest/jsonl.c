@@ -143,7 +143,7 @@ static int req_string(json_t *obj, const char *key, struct field *f, struct nd_b
 	}
 	if (!json_is_string(v) || blank_value(json_string_value(v), json_string_length(v))) {
 		nd_buf_addf(why, "field '%s' must be a non-empty string, not %s", key,
-			    json_is_string(v) ? "a blank one" : type_name(v));
+		            json_is_string(v) ? "a blank one" : type_name(v));
 		return ND_EINVAL;
 	}
 	f->p = json_string_value(v);
@@ -168,7 +168,7 @@ static int parse_date(json_t *obj, const char *key, int64_t *out, struct nd_buf 
 		return 0;
 	if (!json_is_string(v)) {
 		nd_buf_addf(why, "field '%s' must be an RFC 3339 date string, not %s", key,
-			    type_name(v));
+		            type_name(v));
 		return ND_EINVAL;
 	}
 	if (nd_rfc3339_parse(json_string_value(v), json_string_length(v), out) < 0) {
@@ -185,7 +185,7 @@ static int parse_date(json_t *obj, const char *key, int64_t *out, struct nd_buf 
  * with a letter or digit.
  */
 static int check_section(const struct field *f, struct nd_buf *scratch, struct nd_buf *slug,
-			 struct nd_buf *why)
+                         struct nd_buf *why)
 {
 	size_t levels = 0, start = 0;
 
@@ -205,7 +205,7 @@ static int check_section(const struct field *f, struct nd_buf *scratch, struct n
 	}
 	if (levels > ND_MAX_SECTION_DEPTH) {
 		nd_buf_addf(why, "field 'section' has %zu levels, over the limit of %d", levels,
-			    ND_MAX_SECTION_DEPTH);
+		            ND_MAX_SECTION_DEPTH);
 		return ND_ETOOBIG;
 	}
 	return 0;
@@ -213,7 +213,7 @@ static int check_section(const struct field *f, struct nd_buf *scratch, struct n
 
 /* An author or a given slug: must give a non-empty slug. */
 static int check_word(const char *key, const struct field *f, struct nd_buf *scratch,
-		      struct nd_buf *slug, struct nd_buf *why)
+                      struct nd_buf *slug, struct nd_buf *why)
 {
 	if (has_word(f->p, f->len, scratch, slug))
 		return 0;
@@ -270,9 +270,10 @@ static int check_url(const char *key, const struct field *f, bool path_ok, struc
 	for (size_t k = 0; k < f->len; k++) {
 		unsigned char c = (unsigned char)f->p[k];
 		if (c <= 0x20 || c == 0x7F) {
-			nd_buf_addf(why, "field '%s' must be a URL without spaces or control "
-					 "characters",
-				    key);
+			nd_buf_addf(why,
+			            "field '%s' must be a URL without spaces or control "
+			            "characters",
+			            key);
 			return ND_EINVAL;
 		}
 	}
@@ -280,14 +281,14 @@ static int check_url(const char *key, const struct field *f, bool path_ok, struc
 		return 0;
 	if (path_ok && f->len > 0 && is_alpha(f->p[0])) {
 		/* RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-		while (i < f->len && (is_alnum(f->p[i]) || f->p[i] == '+' || f->p[i] == '-' ||
-				      f->p[i] == '.'))
+		while (i < f->len &&
+		       (is_alnum(f->p[i]) || f->p[i] == '+' || f->p[i] == '-' || f->p[i] == '.'))
 			i++;
 	}
 	if (path_ok && (i == f->len || f->p[i] != ':'))
 		return 0;
 	nd_buf_addf(why, "field '%s' must be %s, not ", key,
-		    path_ok ? "an http or https URL or a path" : "an http or https URL");
+	            path_ok ? "an http or https URL or a path" : "an http or https URL");
 	add_quoted(why, f->p, f->len);
 	return ND_EINVAL;
 }
@@ -298,9 +299,9 @@ static int parse_status(json_t *obj, enum nd_article_status *out, struct nd_buf 
 		const char *name;
 		enum nd_article_status status;
 	} names[] = {
-		{"published", ND_STATUS_PUBLISHED},
-		{"draft", ND_STATUS_DRAFT},
-		{"scheduled", ND_STATUS_SCHEDULED},
+	    {"published", ND_STATUS_PUBLISHED},
+	    {"draft", ND_STATUS_DRAFT},
+	    {"scheduled", ND_STATUS_SCHEDULED},
 	};
 	json_t *v = json_object_get(obj, "status");
 
@@ -328,7 +329,7 @@ static int parse_status(json_t *obj, enum nd_article_status *out, struct nd_buf 
  * digit. *out gets the array, or NULL when the field is absent or null.
  */
 static int check_tags(json_t *obj, json_t **out, struct nd_buf *scratch, struct nd_buf *slug,
-		      struct nd_buf *why)
+                      struct nd_buf *why)
 {
 	json_t *v = json_object_get(obj, "tags"), *t;
 	size_t i;
@@ -342,22 +343,22 @@ static int check_tags(json_t *obj, json_t **out, struct nd_buf *scratch, struct 
 	}
 	if (json_array_size(v) > ND_MAX_TAGS) {
 		nd_buf_addf(why, "field 'tags' has %zu entries, over the limit of %d",
-			    json_array_size(v), ND_MAX_TAGS);
+		            json_array_size(v), ND_MAX_TAGS);
 		return ND_ETOOBIG;
 	}
 	json_array_foreach(v, i, t)
 	{
 		if (!json_is_string(t)) {
 			nd_buf_addf(why,
-				    "field 'tags' must be an array of strings, but entry %zu is %s",
-				    i + 1, type_name(t));
+			            "field 'tags' must be an array of strings, but entry %zu is %s",
+			            i + 1, type_name(t));
 			return ND_EINVAL;
 		}
 		if (blank_value(json_string_value(t), json_string_length(t))) {
 			nd_buf_addf(why,
-				    "field 'tags' must be an array of non-empty strings, but entry "
-				    "%zu is blank",
-				    i + 1);
+			            "field 'tags' must be an array of non-empty strings, but entry "
+			            "%zu is blank",
+			            i + 1);
 			return ND_EINVAL;
 		}
 		if (!has_word(json_string_value(t), json_string_length(t), scratch, slug)) {
@@ -379,7 +380,7 @@ static int check_tags(json_t *obj, json_t **out, struct nd_buf *scratch, struct 
  * line leaves nothing in a.
  */
 static void collect_tags(json_t *v, struct nd_arena *a, struct nd_article_in *art,
-			 struct nd_buf *scratch, struct nd_buf *slug)
+                         struct nd_buf *scratch, struct nd_buf *slug)
 {
 	size_t i, n = 0, size = json_array_size(v);
 	const char **names;
@@ -414,8 +415,8 @@ static void decref_cb(void *p)
 	json_decref(p);
 }
 
-int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a,
-			struct nd_article_in *out, struct nd_buf *why)
+int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct nd_article_in *out,
+                        struct nd_buf *why)
 {
 	struct field id, title, body, summary, section, author, slug, language, image, source_url;
 	struct nd_article_in art = {0};
@@ -458,7 +459,8 @@ int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a,
 
 	/* One field after the other, in a fixed order, so a line with several
 	 * faults always gets the same message. */
-	if ((rc = req_string(root, "id", &id, why)) || (rc = req_string(root, "title", &title, why)) ||
+	if ((rc = req_string(root, "id", &id, why)) ||
+	    (rc = req_string(root, "title", &title, why)) ||
 	    (rc = req_string(root, "body", &body, why)) ||
 	    (rc = check_max("title", &title, ND_MAX_TITLE, why)) ||
 	    (rc = opt_string(root, "summary", &summary, why)) ||
@@ -572,7 +574,7 @@ static void draw_bar(struct import *im)
 			long eta = (long)((double)(im->total_bytes - b) / bps + 0.5);
 			if (eta >= 3600)
 				fprintf(im->err, ", ETA %ld:%02ld:%02ld", eta / 3600, eta / 60 % 60,
-					eta % 60);
+				        eta % 60);
 			else
 				fprintf(im->err, ", ETA %ld:%02ld", eta / 60, eta % 60);
 		}
@@ -745,7 +747,8 @@ static int put(struct import *im, const struct nd_article_in *art, uint64_t line
 		im->batch_new++;
 	else
 		im->batch_updated++;
-	if (!im->strict && (im->batch_count >= im->batch_lines || im->batch_bytes >= BATCH_MAX_BYTES)) {
+	if (!im->strict &&
+	    (im->batch_count >= im->batch_lines || im->batch_bytes >= BATCH_MAX_BYTES)) {
 		if ((rc = commit(im)) < 0)
 			return rc;
 		reset_batch(im);
@@ -787,7 +790,7 @@ void nd_import_opts_init(struct nd_import_opts *o)
 }
 
 int nd_import_jsonl(struct nd_store *s, FILE *in, const struct nd_import_opts *opts,
-		    struct nd_import_stats *stats)
+                    struct nd_import_stats *stats)
 {
 	struct nd_import_stats local;
 	struct import im = {0};
@@ -806,8 +809,7 @@ int nd_import_jsonl(struct nd_store *s, FILE *in, const struct nd_import_opts *o
 	im.progress = opts && opts->progress;
 	im.total_bytes = opts ? opts->total_bytes : 0;
 	im.batch_lines = opts && opts->batch_lines ? opts->batch_lines : 1000;
-	nd__lines_init(&im.lines, in,
-		       opts && opts->max_line ? opts->max_line : ND_MAX_IMPORT_LINE);
+	nd__lines_init(&im.lines, in, opts && opts->max_line ? opts->max_line : ND_MAX_IMPORT_LINE);
 	im.arena = nd_arena_new(64 * 1024);
 	clock_gettime(CLOCK_MONOTONIC, &im.t0);
 
@@ -867,9 +869,9 @@ void nd_import_summary(const struct nd_import_stats *st, struct nd_buf *out)
 	double rate = st->seconds > 0 ? (double)done / st->seconds : 0;
 
 	nd_buf_addf(out,
-		    "imported %" PRIu64 ", updated %" PRIu64 ", rejected %" PRIu64 " (%" PRIu64
-		    " lines, %.1f s, %.0f articles/s)",
-		    st->imported, st->updated, st->rejected, st->lines, st->seconds, rate);
+	            "imported %" PRIu64 ", updated %" PRIu64 ", rejected %" PRIu64 " (%" PRIu64
+	            " lines, %.1f s, %.0f articles/s)",
+	            st->imported, st->updated, st->rejected, st->lines, st->seconds, rate);
 }
 
 int nd_import_open(const char *path, FILE **in, struct nd_import_opts *opts)

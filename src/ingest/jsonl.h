@@ -92,8 +92,8 @@ bool nd_jsonl_blank(const char *line, size_t len);
  * Byte and column numbers count from 1. A blank line is an error here
  * ("empty line"); the import loop skips those before calling this.
  */
-int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a,
-			struct nd_article_in *out, struct nd_buf *why);
+int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct nd_article_in *out,
+                        struct nd_buf *why);
 
 struct nd_import_opts {
 	/* The input's name in messages, "FILE:LINE: ...": the path, or
@@ -159,7 +159,7 @@ struct nd_import_stats {
  * every case and counts only what is stored in the end.
  */
 int nd_import_jsonl(struct nd_store *s, FILE *in, const struct nd_import_opts *opts,
-		    struct nd_import_stats *stats);
+                    struct nd_import_stats *stats);
 
 /*
  * Appends the summary line (no newline) for st to out:

@@ -46,13 +46,13 @@ static void test_parse_all_fields(void **state)
 	struct nd_article_in art;
 
 	parse_ok(a,
-		 "{\"id\": \"a-1\", \"title\": \"Café crème\", \"body\": \"# Hi\\n\\n*x*\", "
-		 "\"summary\": \"S\", \"section\": \"World/Europe\", \"author\": \"Ada\", "
-		 "\"tags\": [\"one\", \"two\"], \"published_at\": \"2024-03-01T12:00:00+01:00\", "
-		 "\"updated_at\": \"2024-03-02\", \"slug\": \"cafe\", \"language\": \"fr-CA\", "
-		 "\"image\": \"/media/cafe.jpg\", \"source_url\": \"https://example.com/c\", "
-		 "\"status\": \"scheduled\"}",
-		 &art);
+	         "{\"id\": \"a-1\", \"title\": \"Café crème\", \"body\": \"# Hi\\n\\n*x*\", "
+	         "\"summary\": \"S\", \"section\": \"World/Europe\", \"author\": \"Ada\", "
+	         "\"tags\": [\"one\", \"two\"], \"published_at\": \"2024-03-01T12:00:00+01:00\", "
+	         "\"updated_at\": \"2024-03-02\", \"slug\": \"cafe\", \"language\": \"fr-CA\", "
+	         "\"image\": \"/media/cafe.jpg\", \"source_url\": \"https://example.com/c\", "
+	         "\"status\": \"scheduled\"}",
+	         &art);
 	assert_string_equal(art.ext_id, "a-1");
 	assert_string_equal(art.title, "Café crème");
 	assert_string_equal(art.body, "# Hi\n\n*x*");
@@ -93,11 +93,11 @@ static void test_parse_defaults(void **state)
 
 	/* null and blank optional fields are absent; unknown fields ignored. */
 	parse_ok(a,
-		 "{\"id\":\"x\",\"title\":\"T\",\"body\":\"B\",\"summary\":null,\"section\":\"\","
-		 "\"author\":\"  \",\"tags\":null,\"published_at\":null,\"slug\":\"\","
-		 "\"language\":null,\"status\":null,\"image\":\"\",\"future\":{\"a\":[1,2]},"
-		 "\"also\":17}",
-		 &art);
+	         "{\"id\":\"x\",\"title\":\"T\",\"body\":\"B\",\"summary\":null,\"section\":\"\","
+	         "\"author\":\"  \",\"tags\":null,\"published_at\":null,\"slug\":\"\","
+	         "\"language\":null,\"status\":null,\"image\":\"\",\"future\":{\"a\":[1,2]},"
+	         "\"also\":17}",
+	         &art);
 	assert_null(art.summary);
 	assert_null(art.section);
 	assert_null(art.author);
@@ -122,9 +122,9 @@ static void test_parse_tags_dedup(void **state)
 
 	/* Same slug, same tag: the first spelling wins. */
 	parse_ok(a,
-		 "{\"id\":\"x\",\"title\":\"T\",\"body\":\"B\","
-		 "\"tags\":[\"Tech\",\"news\",\"tech\",\"TECH \",\"Café\",\"cafe\",\"News\"]}",
-		 &art);
+	         "{\"id\":\"x\",\"title\":\"T\",\"body\":\"B\","
+	         "\"tags\":[\"Tech\",\"news\",\"tech\",\"TECH \",\"Café\",\"cafe\",\"News\"]}",
+	         &art);
 	assert_int_equal(art.tag_count, 3);
 	assert_string_equal(art.tags[0], "Tech");
 	assert_string_equal(art.tags[1], "news");
@@ -144,12 +144,11 @@ static void check_bad(const struct bad_case *c, size_t len)
 	struct nd_buf why = ND_BUF_INIT;
 	struct nd_article_in art = {.ext_id = "untouched"};
 	int rc = nd_jsonl_parse_line(c->line, len, a, &art, &why);
-	bool ok = rc == c->code && !strcmp(why.buf, c->message) &&
-		  !strcmp(art.ext_id, "untouched");
+	bool ok = rc == c->code && !strcmp(why.buf, c->message) && !strcmp(art.ext_id, "untouched");
 
 	if (!ok)
-		fprintf(stderr, "line '%s'\n got %s '%s'\nwant %s '%s'\n", c->line,
-			nd_err_name(rc), why.buf, nd_err_name(c->code), c->message);
+		fprintf(stderr, "line '%s'\n got %s '%s'\nwant %s '%s'\n", c->line, nd_err_name(rc),
+		        why.buf, nd_err_name(c->code), c->message);
 	nd_buf_release(&why);
 	nd_arena_free(a);
 	assert_true(ok);
@@ -160,128 +159,128 @@ static void check_bad(const struct bad_case *c, size_t len)
 static void test_parse_errors(void **state)
 {
 	static const struct bad_case cases[] = {
-		/* not JSON */
-		{"{\"id\": \"x\",}", ND_ESYNTAX,
-		 "bad JSON at column 12: string or '}' expected near '}'"},
-		{"{\"id\" \"x\"}", ND_ESYNTAX, "bad JSON at column 9: ':' expected near '\"x\"'"},
-		{"{\"id\": tru}", ND_ESYNTAX, "bad JSON at column 10: invalid token near 'tru'"},
-		{"{\"id\": \"x\"", ND_ESYNTAX, "bad JSON at column 10: '}' expected near end of file"},
-		{"{" OK3 "} {}", ND_ESYNTAX, "bad JSON at column 35: end of file expected near '{'"},
-		{"{\"id\": \"x\\u0000y\"}", ND_ESYNTAX,
-		 "bad JSON at column 17: \\u0000 is not allowed without JSON_ALLOW_NUL near "
-		 "'\"x\\u0000y\"'"},
-		{"{\"id\": \"\\ud800\"}", ND_ESYNTAX,
-		 "bad JSON at column 15: invalid Unicode '\\uD800' near '\"\\ud800\"'"},
-		{"{\"id\":\"a\",\"id\":\"b\"}", ND_ESYNTAX,
-		 "bad JSON at column 14: duplicate object key near '\"id\"'"},
-		{"{\"id\": \"\x01\"}", ND_ESYNTAX,
-		 "bad JSON at column 8: control character 0x1 near '\"'"},
-		{"{\"id\": \x1b[2J}", ND_ESYNTAX, "bad JSON at column 8: invalid token near '?'"},
-		/* not an object */
-		{"[1, 2]", ND_EINVAL, "line is not a JSON object but an array"},
-		{"\"text\"", ND_EINVAL, "line is not a JSON object but a string"},
-		{"42", ND_EINVAL, "line is not a JSON object but a number"},
-		{"null", ND_EINVAL, "line is not a JSON object but null"},
-		{"true", ND_EINVAL, "line is not a JSON object but a boolean"},
-		/* required fields */
-		{"{}", ND_EINVAL, "missing required field 'id'"},
-		{"{\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL, "missing required field 'id'"},
-		{"{\"id\":\"x\",\"body\":\"B\"}", ND_EINVAL, "missing required field 'title'"},
-		{"{\"id\":\"x\",\"title\":\"T\"}", ND_EINVAL, "missing required field 'body'"},
-		{"{\"id\":\"\",\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
-		 "field 'id' must be a non-empty string, not a blank one"},
-		{"{\"id\":\" \\t\",\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
-		 "field 'id' must be a non-empty string, not a blank one"},
-		{"{\"id\":7,\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
-		 "field 'id' must be a non-empty string, not a number"},
-		{"{\"id\":null,\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
-		 "field 'id' must be a non-empty string, not null"},
-		{"{\"id\":\"x\",\"title\":[\"T\"],\"body\":\"B\"}", ND_EINVAL,
-		 "field 'title' must be a non-empty string, not an array"},
-		{"{\"id\":\"x\",\"title\":\"T\",\"body\":\"\"}", ND_EINVAL,
-		 "field 'body' must be a non-empty string, not a blank one"},
-		{"{\"id\":\"x\",\"title\":\"T\",\"body\":{}}", ND_EINVAL,
-		 "field 'body' must be a non-empty string, not an object"},
-		/* optional strings of the wrong type */
-		{"{" OK3 ",\"summary\":1.5}", ND_EINVAL,
-		 "field 'summary' must be a string, not a number"},
-		{"{" OK3 ",\"section\":[\"World\"]}", ND_EINVAL,
-		 "field 'section' must be a string, not an array"},
-		{"{" OK3 ",\"author\":{\"name\":\"A\"}}", ND_EINVAL,
-		 "field 'author' must be a string, not an object"},
-		{"{" OK3 ",\"slug\":false}", ND_EINVAL, "field 'slug' must be a string, not a boolean"},
-		{"{" OK3 ",\"language\":1}", ND_EINVAL,
-		 "field 'language' must be a string, not a number"},
-		{"{" OK3 ",\"image\":1}", ND_EINVAL, "field 'image' must be a string, not a number"},
-		{"{" OK3 ",\"source_url\":true}", ND_EINVAL,
-		 "field 'source_url' must be a string, not a boolean"},
-		/* tags */
-		{"{" OK3 ",\"tags\":\"a,b\"}", ND_EINVAL,
-		 "field 'tags' must be an array of strings, not a string"},
-		{"{" OK3 ",\"tags\":[\"a\",2]}", ND_EINVAL,
-		 "field 'tags' must be an array of strings, but entry 2 is a number"},
-		{"{" OK3 ",\"tags\":[null]}", ND_EINVAL,
-		 "field 'tags' must be an array of strings, but entry 1 is null"},
-		{"{" OK3 ",\"tags\":[\"a\",\" \"]}", ND_EINVAL,
-		 "field 'tags' must be an array of non-empty strings, but entry 2 is blank"},
-		{"{" OK3 ",\"tags\":[\"a\",\"!!!\"]}", ND_EINVAL,
-		 "field 'tags': entry 2 '!!!' has no letter or digit"},
-		/* dates */
-		{"{" OK3 ",\"published_at\":\"2024-13-01\"}", ND_EINVAL,
-		 "field 'published_at': invalid RFC 3339 date '2024-13-01'"},
-		{"{" OK3 ",\"published_at\":\"2023-02-29T10:00:00Z\"}", ND_EINVAL,
-		 "field 'published_at': invalid RFC 3339 date '2023-02-29T10:00:00Z'"},
-		{"{" OK3 ",\"updated_at\":\"yesterday\"}", ND_EINVAL,
-		 "field 'updated_at': invalid RFC 3339 date 'yesterday'"},
-		{"{" OK3 ",\"updated_at\":\"2024-03-01T10:00:00\"}", ND_EINVAL,
-		 "field 'updated_at': invalid RFC 3339 date '2024-03-01T10:00:00'"},
-		{"{" OK3 ",\"published_at\":1709251200}", ND_EINVAL,
-		 "field 'published_at' must be an RFC 3339 date string, not a number"},
-		/* a long or hostile value is cut and defused in the message */
-		{"{" OK3 ",\"published_at\":\"2024-01-01\\n\\u001b[31mred and a very long tail here\"}",
-		 ND_EINVAL,
-		 "field 'published_at': invalid RFC 3339 date '2024-01-01??[31mred and a very long "
-		 "tail'..."},
-		/* status */
-		{"{" OK3 ",\"status\":\"live\"}", ND_EINVAL,
-		 "field 'status' must be one of published, draft, scheduled, not 'live'"},
-		{"{" OK3 ",\"status\":\"Published\"}", ND_EINVAL,
-		 "field 'status' must be one of published, draft, scheduled, not 'Published'"},
-		{"{" OK3 ",\"status\":1}", ND_EINVAL,
-		 "field 'status' must be one of published, draft, scheduled, not a number"},
-		/* sections, authors and slugs become slugs */
-		{"{" OK3 ",\"section\":\"A/B/C/D/E\"}", ND_ETOOBIG,
-		 "field 'section' has 5 levels, over the limit of 4"},
-		{"{" OK3 ",\"section\":\"World/***\"}", ND_EINVAL,
-		 "field 'section': level '***' has no letter or digit"},
-		{"{" OK3 ",\"author\":\"--\"}", ND_EINVAL,
-		 "field 'author' has no letter or digit: '--'"},
-		{"{" OK3 ",\"slug\":\"---\"}", ND_EINVAL, "field 'slug' has no letter or digit: '---'"},
-		/* other values */
-		{"{" OK3 ",\"language\":\"english\"}", ND_EINVAL,
-		 "field 'language' must be a language tag like 'en' or 'pt-BR', not 'english'"},
-		{"{" OK3 ",\"language\":\"e\"}", ND_EINVAL,
-		 "field 'language' must be a language tag like 'en' or 'pt-BR', not 'e'"},
-		{"{" OK3 ",\"language\":\"en-\"}", ND_EINVAL,
-		 "field 'language' must be a language tag like 'en' or 'pt-BR', not 'en-'"},
-		{"{" OK3 ",\"source_url\":\"javascript:alert(1)\"}", ND_EINVAL,
-		 "field 'source_url' must be an http or https URL, not 'javascript:alert(1)'"},
-		{"{" OK3 ",\"source_url\":\"/relative\"}", ND_EINVAL,
-		 "field 'source_url' must be an http or https URL, not '/relative'"},
-		{"{" OK3 ",\"image\":\"data:image/png;base64,xx\"}", ND_EINVAL,
-		 "field 'image' must be an http or https URL or a path, not "
-		 "'data:image/png;base64,xx'"},
-		{"{" OK3 ",\"image\":\"java\\tscript:alert(1)\"}", ND_EINVAL,
-		 "field 'image' must be a URL without spaces or control characters"},
-		{"{" OK3 ",\"image\":\" javascript:alert(1)\"}", ND_EINVAL,
-		 "field 'image' must be a URL without spaces or control characters"},
-		/* the first fault in field order is the one reported */
-		{"{\"title\":5}", ND_EINVAL, "missing required field 'id'"},
-		{"{" OK3 ",\"status\":\"x\",\"tags\":1}", ND_EINVAL,
-		 "field 'tags' must be an array of strings, not a number"},
-		/* blank */
-		{"", ND_EINVAL, "empty line"},
-		{" \t ", ND_EINVAL, "empty line"},
+	    /* not JSON */
+	    {"{\"id\": \"x\",}", ND_ESYNTAX,
+	     "bad JSON at column 12: string or '}' expected near '}'"},
+	    {"{\"id\" \"x\"}", ND_ESYNTAX, "bad JSON at column 9: ':' expected near '\"x\"'"},
+	    {"{\"id\": tru}", ND_ESYNTAX, "bad JSON at column 10: invalid token near 'tru'"},
+	    {"{\"id\": \"x\"", ND_ESYNTAX, "bad JSON at column 10: '}' expected near end of file"},
+	    {"{" OK3 "} {}", ND_ESYNTAX, "bad JSON at column 35: end of file expected near '{'"},
+	    {"{\"id\": \"x\\u0000y\"}", ND_ESYNTAX,
+	     "bad JSON at column 17: \\u0000 is not allowed without JSON_ALLOW_NUL near "
+	     "'\"x\\u0000y\"'"},
+	    {"{\"id\": \"\\ud800\"}", ND_ESYNTAX,
+	     "bad JSON at column 15: invalid Unicode '\\uD800' near '\"\\ud800\"'"},
+	    {"{\"id\":\"a\",\"id\":\"b\"}", ND_ESYNTAX,
+	     "bad JSON at column 14: duplicate object key near '\"id\"'"},
+	    {"{\"id\": \"\x01\"}", ND_ESYNTAX,
+	     "bad JSON at column 8: control character 0x1 near '\"'"},
+	    {"{\"id\": \x1b[2J}", ND_ESYNTAX, "bad JSON at column 8: invalid token near '?'"},
+	    /* not an object */
+	    {"[1, 2]", ND_EINVAL, "line is not a JSON object but an array"},
+	    {"\"text\"", ND_EINVAL, "line is not a JSON object but a string"},
+	    {"42", ND_EINVAL, "line is not a JSON object but a number"},
+	    {"null", ND_EINVAL, "line is not a JSON object but null"},
+	    {"true", ND_EINVAL, "line is not a JSON object but a boolean"},
+	    /* required fields */
+	    {"{}", ND_EINVAL, "missing required field 'id'"},
+	    {"{\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL, "missing required field 'id'"},
+	    {"{\"id\":\"x\",\"body\":\"B\"}", ND_EINVAL, "missing required field 'title'"},
+	    {"{\"id\":\"x\",\"title\":\"T\"}", ND_EINVAL, "missing required field 'body'"},
+	    {"{\"id\":\"\",\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
+	     "field 'id' must be a non-empty string, not a blank one"},
+	    {"{\"id\":\" \\t\",\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
+	     "field 'id' must be a non-empty string, not a blank one"},
+	    {"{\"id\":7,\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
+	     "field 'id' must be a non-empty string, not a number"},
+	    {"{\"id\":null,\"title\":\"T\",\"body\":\"B\"}", ND_EINVAL,
+	     "field 'id' must be a non-empty string, not null"},
+	    {"{\"id\":\"x\",\"title\":[\"T\"],\"body\":\"B\"}", ND_EINVAL,
+	     "field 'title' must be a non-empty string, not an array"},
+	    {"{\"id\":\"x\",\"title\":\"T\",\"body\":\"\"}", ND_EINVAL,
+	     "field 'body' must be a non-empty string, not a blank one"},
+	    {"{\"id\":\"x\",\"title\":\"T\",\"body\":{}}", ND_EINVAL,
+	     "field 'body' must be a non-empty string, not an object"},
+	    /* optional strings of the wrong type */
+	    {"{" OK3 ",\"summary\":1.5}", ND_EINVAL,
+	     "field 'summary' must be a string, not a number"},
+	    {"{" OK3 ",\"section\":[\"World\"]}", ND_EINVAL,
+	     "field 'section' must be a string, not an array"},
+	    {"{" OK3 ",\"author\":{\"name\":\"A\"}}", ND_EINVAL,
+	     "field 'author' must be a string, not an object"},
+	    {"{" OK3 ",\"slug\":false}", ND_EINVAL, "field 'slug' must be a string, not a boolean"},
+	    {"{" OK3 ",\"language\":1}", ND_EINVAL,
+	     "field 'language' must be a string, not a number"},
+	    {"{" OK3 ",\"image\":1}", ND_EINVAL, "field 'image' must be a string, not a number"},
+	    {"{" OK3 ",\"source_url\":true}", ND_EINVAL,
+	     "field 'source_url' must be a string, not a boolean"},
+	    /* tags */
+	    {"{" OK3 ",\"tags\":\"a,b\"}", ND_EINVAL,
+	     "field 'tags' must be an array of strings, not a string"},
+	    {"{" OK3 ",\"tags\":[\"a\",2]}", ND_EINVAL,
+	     "field 'tags' must be an array of strings, but entry 2 is a number"},
+	    {"{" OK3 ",\"tags\":[null]}", ND_EINVAL,
+	     "field 'tags' must be an array of strings, but entry 1 is null"},
+	    {"{" OK3 ",\"tags\":[\"a\",\" \"]}", ND_EINVAL,
+	     "field 'tags' must be an array of non-empty strings, but entry 2 is blank"},
+	    {"{" OK3 ",\"tags\":[\"a\",\"!!!\"]}", ND_EINVAL,
+	     "field 'tags': entry 2 '!!!' has no letter or digit"},
+	    /* dates */
+	    {"{" OK3 ",\"published_at\":\"2024-13-01\"}", ND_EINVAL,
+	     "field 'published_at': invalid RFC 3339 date '2024-13-01'"},
+	    {"{" OK3 ",\"published_at\":\"2023-02-29T10:00:00Z\"}", ND_EINVAL,
+	     "field 'published_at': invalid RFC 3339 date '2023-02-29T10:00:00Z'"},
+	    {"{" OK3 ",\"updated_at\":\"yesterday\"}", ND_EINVAL,
+	     "field 'updated_at': invalid RFC 3339 date 'yesterday'"},
+	    {"{" OK3 ",\"updated_at\":\"2024-03-01T10:00:00\"}", ND_EINVAL,
+	     "field 'updated_at': invalid RFC 3339 date '2024-03-01T10:00:00'"},
+	    {"{" OK3 ",\"published_at\":1709251200}", ND_EINVAL,
+	     "field 'published_at' must be an RFC 3339 date string, not a number"},
+	    /* a long or hostile value is cut and defused in the message */
+	    {"{" OK3 ",\"published_at\":\"2024-01-01\\n\\u001b[31mred and a very long tail here\"}",
+	     ND_EINVAL,
+	     "field 'published_at': invalid RFC 3339 date '2024-01-01??[31mred and a very long "
+	     "tail'..."},
+	    /* status */
+	    {"{" OK3 ",\"status\":\"live\"}", ND_EINVAL,
+	     "field 'status' must be one of published, draft, scheduled, not 'live'"},
+	    {"{" OK3 ",\"status\":\"Published\"}", ND_EINVAL,
+	     "field 'status' must be one of published, draft, scheduled, not 'Published'"},
+	    {"{" OK3 ",\"status\":1}", ND_EINVAL,
+	     "field 'status' must be one of published, draft, scheduled, not a number"},
+	    /* sections, authors and slugs become slugs */
+	    {"{" OK3 ",\"section\":\"A/B/C/D/E\"}", ND_ETOOBIG,
+	     "field 'section' has 5 levels, over the limit of 4"},
+	    {"{" OK3 ",\"section\":\"World/***\"}", ND_EINVAL,
+	     "field 'section': level '***' has no letter or digit"},
+	    {"{" OK3 ",\"author\":\"--\"}", ND_EINVAL,
+	     "field 'author' has no letter or digit: '--'"},
+	    {"{" OK3 ",\"slug\":\"---\"}", ND_EINVAL, "field 'slug' has no letter or digit: '---'"},
+	    /* other values */
+	    {"{" OK3 ",\"language\":\"english\"}", ND_EINVAL,
+	     "field 'language' must be a language tag like 'en' or 'pt-BR', not 'english'"},
+	    {"{" OK3 ",\"language\":\"e\"}", ND_EINVAL,
+	     "field 'language' must be a language tag like 'en' or 'pt-BR', not 'e'"},
+	    {"{" OK3 ",\"language\":\"en-\"}", ND_EINVAL,
+	     "field 'language' must be a language tag like 'en' or 'pt-BR', not 'en-'"},
+	    {"{" OK3 ",\"source_url\":\"javascript:alert(1)\"}", ND_EINVAL,
+	     "field 'source_url' must be an http or https URL, not 'javascript:alert(1)'"},
+	    {"{" OK3 ",\"source_url\":\"/relative\"}", ND_EINVAL,
+	     "field 'source_url' must be an http or https URL, not '/relative'"},
+	    {"{" OK3 ",\"image\":\"data:image/png;base64,xx\"}", ND_EINVAL,
+	     "field 'image' must be an http or https URL or a path, not "
+	     "'data:image/png;base64,xx'"},
+	    {"{" OK3 ",\"image\":\"java\\tscript:alert(1)\"}", ND_EINVAL,
+	     "field 'image' must be a URL without spaces or control characters"},
+	    {"{" OK3 ",\"image\":\" javascript:alert(1)\"}", ND_EINVAL,
+	     "field 'image' must be a URL without spaces or control characters"},
+	    /* the first fault in field order is the one reported */
+	    {"{\"title\":5}", ND_EINVAL, "missing required field 'id'"},
+	    {"{" OK3 ",\"status\":\"x\",\"tags\":1}", ND_EINVAL,
+	     "field 'tags' must be an array of strings, not a number"},
+	    /* blank */
+	    {"", ND_EINVAL, "empty line"},
+	    {" \t ", ND_EINVAL, "empty line"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -292,14 +291,14 @@ static void test_parse_bytes(void **state)
 {
 	/* Invalid UTF-8 is found before JSON parsing, with its byte (from 1). */
 	static const struct bad_case cases[] = {
-		{"{\"id\":\"caf\xe9\"}", ND_EINVAL, "invalid UTF-8 at byte 11"},
-		{"\xff{}", ND_EINVAL, "invalid UTF-8 at byte 1"},
-		{"{\"id\":\"\xc0\xaf\"}", ND_EINVAL, "invalid UTF-8 at byte 8"}, /* overlong '/' */
-		{"{\"id\":\"\xed\xa0\x80\"}", ND_EINVAL, "invalid UTF-8 at byte 8"}, /* surrogate */
-		{"{\"id\":\"x\"}\xe2\x82", ND_EINVAL, "invalid UTF-8 at byte 11"}, /* truncated */
+	    {"{\"id\":\"caf\xe9\"}", ND_EINVAL, "invalid UTF-8 at byte 11"},
+	    {"\xff{}", ND_EINVAL, "invalid UTF-8 at byte 1"},
+	    {"{\"id\":\"\xc0\xaf\"}", ND_EINVAL, "invalid UTF-8 at byte 8"},     /* overlong '/' */
+	    {"{\"id\":\"\xed\xa0\x80\"}", ND_EINVAL, "invalid UTF-8 at byte 8"}, /* surrogate */
+	    {"{\"id\":\"x\"}\xe2\x82", ND_EINVAL, "invalid UTF-8 at byte 11"},   /* truncated */
 	};
 	static const struct bad_case nul = {"{\"id\":\"x\0\"}", ND_ESYNTAX,
-					    "bad JSON at byte 9: NUL byte"};
+	                                    "bad JSON at byte 9: NUL byte"};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_bad(&cases[i], strlen(cases[i].line));
@@ -349,9 +348,9 @@ static void test_parse_limits(void **state)
 
 	/* Four section levels are fine; empty levels do not count. */
 	assert_int_equal(nd_jsonl_parse_line("{" OK3 ",\"section\":\"/A//B/C/ D /\"}",
-					     strlen("{" OK3 ",\"section\":\"/A//B/C/ D /\"}"), a,
-					     &art, &why),
-			 0);
+	                                     strlen("{" OK3 ",\"section\":\"/A//B/C/ D /\"}"), a,
+	                                     &art, &why),
+	                 0);
 	assert_string_equal(art.section, "/A//B/C/ D /");
 	nd_buf_release(&line);
 	nd_buf_release(&why);
@@ -378,21 +377,18 @@ static void test_exit_codes(void **state)
 
 static void test_summary(void **state)
 {
-	struct nd_import_stats st = {.lines = 125,
-				     .imported = 120,
-				     .updated = 3,
-				     .rejected = 2,
-				     .seconds = 0.394};
+	struct nd_import_stats st = {
+	    .lines = 125, .imported = 120, .updated = 3, .rejected = 2, .seconds = 0.394};
 	struct nd_buf b = ND_BUF_INIT;
 
 	nd_import_summary(&st, &b);
 	assert_string_equal(b.buf, "imported 120, updated 3, rejected 2 (125 lines, 0.4 s, 312 "
-				   "articles/s)");
+	                           "articles/s)");
 	nd_buf_reset(&b);
 	memset(&st, 0, sizeof(st));
 	nd_import_summary(&st, &b);
 	assert_string_equal(b.buf,
-			    "imported 0, updated 0, rejected 0 (0 lines, 0.0 s, 0 articles/s)");
+	                    "imported 0, updated 0, rejected 0 (0 lines, 0.0 s, 0 articles/s)");
 	nd_buf_release(&b);
 }
 
@@ -652,7 +648,7 @@ static int article_cb(void *ctx, const struct nd_article_rec *r)
 	for (size_t i = 0; i < r->tag_count; i++)
 		nd_buf_addf(&g->b, "%s%s", i ? "," : "", name_of(&tags, r->tag_ids[i], NULL));
 	nd_buf_addf(&g->b, "|%s|%lld|%s|%s", nd_status_name(r->status), (long long)r->published_at,
-		    r->language, r->slug);
+	            r->language, r->slug);
 	names_release(&sec);
 	names_release(&tags);
 	return 0;
@@ -682,7 +678,7 @@ static void assert_article(struct fx *f, const char *ext_id, const char *want)
 	if (n > 0 && want[n - 1] == '|') {
 		if (strncmp(got, want, n))
 			fail_msg("article '%s' is '%s', want it to start with '%s'", ext_id, got,
-				 want);
+			         want);
 	} else {
 		assert_string_equal(got, want);
 	}
@@ -709,20 +705,21 @@ static void test_import_good_file(void **state)
 	assert_int_equal(count(f), 5);
 	/* Stored as given: escaping and sanitising are the renderer's job. */
 	assert_article(f, "good-1",
-		       "<script>alert(1)</script> Breaking|News|Security,Web|published|1709294400|"
-		       "en|script-alert-1-script-breaking");
+	               "<script>alert(1)</script> Breaking|News|Security,Web|published|1709294400|"
+	               "en|script-alert-1-script-breaking");
 	assert_int_equal(nd_store_article_get(f->s, "good-1", body_cb, &body), 0);
 	assert_non_null(strstr(body, "<script>alert(2)</script>"));
 	assert_non_null(strstr(body, "<b onclick=x>"));
 	free(body);
 	assert_article(f, "good-2",
-		       "Café crème à Paris|World/Europe|Food,Paris,café|published|1709364600|fr|"
-		       "cafe-creme-a-paris");
+	               "Café crème à Paris|World/Europe|Food,Paris,café|published|1709364600|fr|"
+	               "cafe-creme-a-paris");
 	assert_article(f, "good-3", "Budget leaks|Politics||draft|1709424000|en|budget-leaks");
 	assert_article(f, "good-4",
-		       "Launch day|Science/Space|Space,Rockets|scheduled|1893488400|en|launch-day");
-	assert_article(f, "good-5", "日本の経済ニュース|World/Asia|経済|published|1709532000|ja|"
-				    "日本の経済ニュース");
+	               "Launch day|Science/Space|Space,Rockets|scheduled|1893488400|en|launch-day");
+	assert_article(f, "good-5",
+	               "日本の経済ニュース|World/Asia|経済|published|1709532000|ja|"
+	               "日本の経済ニュース");
 }
 
 static void test_import_malformed_file(void **state)
@@ -732,27 +729,27 @@ static void test_import_malformed_file(void **state)
 	/* tests/data/import/README.md lists the bad lines. */
 	assert_int_equal(import_file(f, "malformed.jsonl", NULL), ND_IMPORT_REJECTED);
 	assert_messages(
-		f, "malformed.jsonl:2: bad JSON at column 56: string or '}' expected near '}'\n"
-		   "malformed.jsonl:3: missing required field 'title'\n"
-		   "malformed.jsonl:5: field 'tags' must be an array of strings, not a string\n"
-		   "malformed.jsonl:6: field 'published_at': invalid RFC 3339 date '2024-13-01'\n"
-		   "malformed.jsonl:7: invalid UTF-8 at byte 30\n"
-		   "malformed.jsonl:9: field 'status' must be one of published, draft, scheduled, "
-		   "not 'live'\n"
-		   "malformed.jsonl:10: field 'id' must be a non-empty string, not a blank one\n"
-		   "malformed.jsonl:11: line is not a JSON object but an array\n"
-		   "malformed.jsonl:12: field 'title' is 1001 bytes, over the 1000-byte limit\n"
-		   "malformed.jsonl:13: field 'tags' has 101 entries, over the limit of 100\n"
-		   "malformed.jsonl:14: missing required field 'body'\n"
-		   "malformed.jsonl:15: field 'section' has 5 levels, over the limit of 4\n"
-		   "malformed.jsonl:16: field 'published_at' must be an RFC 3339 date string, not "
-		   "a number\n"
-		   "malformed.jsonl:18: field 'tags' must be an array of strings, but entry 2 is a "
-		   "number\n"
-		   "malformed.jsonl:19: field 'source_url' must be an http or https URL, not "
-		   "'javascript:alert(1)'\n"
-		   "malformed.jsonl:20: bad JSON at column 21: duplicate object key near '\"id\"'\n"
-		   "malformed.jsonl:21: field 'id' must be a non-empty string, not a number\n");
+	    f, "malformed.jsonl:2: bad JSON at column 56: string or '}' expected near '}'\n"
+	       "malformed.jsonl:3: missing required field 'title'\n"
+	       "malformed.jsonl:5: field 'tags' must be an array of strings, not a string\n"
+	       "malformed.jsonl:6: field 'published_at': invalid RFC 3339 date '2024-13-01'\n"
+	       "malformed.jsonl:7: invalid UTF-8 at byte 30\n"
+	       "malformed.jsonl:9: field 'status' must be one of published, draft, scheduled, "
+	       "not 'live'\n"
+	       "malformed.jsonl:10: field 'id' must be a non-empty string, not a blank one\n"
+	       "malformed.jsonl:11: line is not a JSON object but an array\n"
+	       "malformed.jsonl:12: field 'title' is 1001 bytes, over the 1000-byte limit\n"
+	       "malformed.jsonl:13: field 'tags' has 101 entries, over the limit of 100\n"
+	       "malformed.jsonl:14: missing required field 'body'\n"
+	       "malformed.jsonl:15: field 'section' has 5 levels, over the limit of 4\n"
+	       "malformed.jsonl:16: field 'published_at' must be an RFC 3339 date string, not "
+	       "a number\n"
+	       "malformed.jsonl:18: field 'tags' must be an array of strings, but entry 2 is a "
+	       "number\n"
+	       "malformed.jsonl:19: field 'source_url' must be an http or https URL, not "
+	       "'javascript:alert(1)'\n"
+	       "malformed.jsonl:20: bad JSON at column 21: duplicate object key near '\"id\"'\n"
+	       "malformed.jsonl:21: field 'id' must be a non-empty string, not a number\n");
 	assert_summary(f, "imported 3, updated 1, rejected 17 (23 lines, ");
 	assert_int_equal(f->st.lines, 23);
 	assert_int_equal(f->st.blank, 2);
@@ -783,20 +780,20 @@ static void test_reimport_is_idempotent(void **state)
 	assert_int_equal(count(f), 5);
 	/* Same slugs: an update must not make "-2" copies. */
 	assert_article(f, "good-2",
-		       "Café crème à Paris|World/Europe|Food,Paris,café|published|1709364600|fr|"
-		       "cafe-creme-a-paris");
+	               "Café crème à Paris|World/Europe|Food,Paris,café|published|1709364600|fr|"
+	               "cafe-creme-a-paris");
 	assert_int_equal(nd_store_generation(f->s, &gen2), 0);
 	assert_true(gen2 > gen1);
 
 	/* A changed line updates that article only. */
 	assert_int_equal(import_str(f, "{\"id\":\"good-3\",\"title\":\"Budget leaks, now out\","
-				       "\"body\":\"Out.\",\"section\":\"Politics\","
-				       "\"published_at\":\"2024-03-05\",\"tags\":[\"Money\"]}\n"),
-			 ND_IMPORT_OK);
+	                               "\"body\":\"Out.\",\"section\":\"Politics\","
+	                               "\"published_at\":\"2024-03-05\",\"tags\":[\"Money\"]}\n"),
+	                 ND_IMPORT_OK);
 	assert_int_equal(f->st.updated, 1);
 	assert_int_equal(count(f), 5);
 	assert_article(f, "good-3",
-		       "Budget leaks, now out|Politics|Money|published|1709596800|en|budget-leaks");
+	               "Budget leaks, now out|Politics|Money|published|1709596800|en|budget-leaks");
 }
 
 static void test_same_id_twice_in_one_file(void **state)
@@ -804,8 +801,8 @@ static void test_same_id_twice_in_one_file(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(import_str(f, "{\"id\":\"d\",\"title\":\"One\",\"body\":\"B\"}\n"
-				       "{\"id\":\"d\",\"title\":\"Two\",\"body\":\"B\"}\n"),
-			 ND_IMPORT_OK);
+	                               "{\"id\":\"d\",\"title\":\"Two\",\"body\":\"B\"}\n"),
+	                 ND_IMPORT_OK);
 	assert_int_equal(f->st.imported, 1);
 	assert_int_equal(f->st.updated, 1);
 	assert_int_equal(count(f), 1);
@@ -815,15 +812,15 @@ static void test_same_id_twice_in_one_file(void **state)
 static void test_strict_rolls_back(void **state)
 {
 	static const char later_bad[] =
-		"{\"id\":\"s1\",\"title\":\"A\",\"body\":\"B\"}\n"
-		"{\"id\":\"good-1\",\"title\":\"Changed\",\"body\":\"B\"}\n"
-		"{\"id\":\"s3\",\"title\":\"A\",\"body\":\"B\",\"status\":\"gone\"}\n";
+	    "{\"id\":\"s1\",\"title\":\"A\",\"body\":\"B\"}\n"
+	    "{\"id\":\"good-1\",\"title\":\"Changed\",\"body\":\"B\"}\n"
+	    "{\"id\":\"s3\",\"title\":\"A\",\"body\":\"B\",\"status\":\"gone\"}\n";
 	struct fx *f = *state;
 	struct nd_import_opts o;
 	int64_t gen1, gen2;
 
 	assert_int_equal(import_str(f, "{\"id\":\"keep\",\"title\":\"Kept\",\"body\":\"B\"}\n"),
-			 ND_IMPORT_OK);
+	                 ND_IMPORT_OK);
 	assert_int_equal(nd_store_generation(f->s, &gen1), 0);
 
 	nd_import_opts_init(&o);
@@ -831,7 +828,7 @@ static void test_strict_rolls_back(void **state)
 	assert_int_equal(import_file(f, "malformed.jsonl", &o), ND_IMPORT_REJECTED);
 	/* Stops at the first bad line: line 2. */
 	assert_messages(f, "malformed.jsonl:2: bad JSON at column 56: string or '}' expected "
-			   "near '}'\n");
+	                   "near '}'\n");
 	assert_summary(f, "imported 0, updated 0, rejected 1 (2 lines, ");
 	assert_non_null(strstr(f->out, "; strict: rolled back, nothing stored\n"));
 	assert_int_equal(f->st.imported, 0);
@@ -856,25 +853,25 @@ static void test_strict_rolls_back(void **state)
 	o.strict = true;
 	assert_int_equal(import_opts(f, later_bad, strlen(later_bad), &o), ND_IMPORT_REJECTED);
 	assert_messages(f, "in.jsonl:3: field 'status' must be one of published, draft, "
-			   "scheduled, not 'gone'\n");
+	                   "scheduled, not 'gone'\n");
 	assert_int_equal(count(f), 6);
 	assert_article(f, "s1", "(none)");
 	assert_article(f, "good-1",
-		       "<script>alert(1)</script> Breaking|News|Security,Web|published|1709294400|"
-		       "en|script-alert-1-script-breaking");
+	               "<script>alert(1)</script> Breaking|News|Security,Web|published|1709294400|"
+	               "en|script-alert-1-script-breaking");
 }
 
 static void test_line_endings_bom_blank(void **state)
 {
 	struct fx *f = *state;
 	static const char data[] =
-		"\xEF\xBB\xBF{\"id\":\"e1\",\"title\":\"BOM\",\"body\":\"B\"}\r\n"
-		"\r\n"
-		"   \n"
-		"{\"id\":\"e2\",\"title\":\"CRLF\",\"body\":\"B\\r\\nC\"}\r\n"
-		"\n"
-		"\t\n"
-		"{\"id\":\"e3\",\"title\":\"No newline\",\"body\":\"B\"}";
+	    "\xEF\xBB\xBF{\"id\":\"e1\",\"title\":\"BOM\",\"body\":\"B\"}\r\n"
+	    "\r\n"
+	    "   \n"
+	    "{\"id\":\"e2\",\"title\":\"CRLF\",\"body\":\"B\\r\\nC\"}\r\n"
+	    "\n"
+	    "\t\n"
+	    "{\"id\":\"e3\",\"title\":\"No newline\",\"body\":\"B\"}";
 
 	assert_int_equal(import_opts(f, data, sizeof(data) - 1, NULL), ND_IMPORT_OK);
 	assert_messages(f, "");
@@ -886,9 +883,10 @@ static void test_line_endings_bom_blank(void **state)
 	assert_int_equal(count(f), 3);
 
 	/* A BOM is only skipped on line 1. */
-	assert_int_equal(import_str(f, "{\"id\":\"e4\",\"title\":\"x\",\"body\":\"B\"}\n"
-				       "\xEF\xBB\xBF{\"id\":\"e5\",\"title\":\"x\",\"body\":\"B\"}\n"),
-			 ND_IMPORT_REJECTED);
+	assert_int_equal(import_str(f,
+	                            "{\"id\":\"e4\",\"title\":\"x\",\"body\":\"B\"}\n"
+	                            "\xEF\xBB\xBF{\"id\":\"e5\",\"title\":\"x\",\"body\":\"B\"}\n"),
+	                 ND_IMPORT_REJECTED);
 	assert_messages(f, "in.jsonl:2: bad JSON at column 1: invalid token near '\xEF\xBB\xBF'\n");
 
 	/* Empty input: nothing to do, and that is fine. */
@@ -918,8 +916,9 @@ static void test_over_long_line(void **state)
 	/* The limit can be lowered; a CRLF does not count toward it. */
 	{
 		struct nd_import_opts o;
-		static const char small[] = "{\"id\":\"s\",\"title\":\"T\",\"body\":\"B\"}\r\n"
-					    "{\"id\":\"s2\",\"title\":\"Too long\",\"body\":\"B\"}\n";
+		static const char small[] =
+		    "{\"id\":\"s\",\"title\":\"T\",\"body\":\"B\"}\r\n"
+		    "{\"id\":\"s2\",\"title\":\"Too long\",\"body\":\"B\"}\n";
 		nd_import_opts_init(&o);
 		o.max_line = 34;
 		assert_int_equal(import_opts(f, small, sizeof(small) - 1, &o), ND_IMPORT_REJECTED);
@@ -949,14 +948,14 @@ static void test_store_failure_replays_batch(void **state)
 
 	/* The database refuses one article that passes validation. */
 	exec_sql(f, "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.ext_id = 'r-5' "
-		    "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+	            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
 	for (int i = 1; i <= 10; i++)
 		nd_buf_addf(&data,
-			    "{\"id\":\"r-%d\",\"title\":\"R %d\",\"body\":\"B\","
-			    "\"section\":\"S%d\",\"tags\":[\"t%d\"]}\n",
-			    i, i, i, i);
+		            "{\"id\":\"r-%d\",\"title\":\"R %d\",\"body\":\"B\","
+		            "\"section\":\"S%d\",\"tags\":[\"t%d\"]}\n",
+		            i, i, i, i);
 	nd_import_opts_init(&o);
-	o.batch_lines = 4; /* r-5 fails in the second batch: r-5 .. r-8 */
+	o.batch_lines = 4;          /* r-5 fails in the second batch: r-5 .. r-8 */
 	nd_log_level = ND_LOG_NONE; /* the store logs the injected failure */
 	assert_int_equal(import_opts(f, data.buf, data.len, &o), ND_IMPORT_REJECTED);
 	nd_log_level = ND_LOG_INFO;
@@ -987,7 +986,7 @@ static void test_store_keeps_failing(void **state)
 	int rc;
 
 	exec_sql(f, "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.ext_id LIKE 'x%' "
-		    "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+	            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
 	nd_buf_adds(&data, "{\"id\":\"ok-1\",\"title\":\"T\",\"body\":\"B\"}\n");
 	for (int i = 0; i < 150; i++)
 		nd_buf_addf(&data, "{\"id\":\"x%d\",\"title\":\"T\",\"body\":\"B\"}\n", i);
@@ -1047,29 +1046,28 @@ static void test_read_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_all_fields),
-		cmocka_unit_test(test_parse_defaults),
-		cmocka_unit_test(test_parse_tags_dedup),
-		cmocka_unit_test(test_parse_errors),
-		cmocka_unit_test(test_parse_bytes),
-		cmocka_unit_test(test_parse_limits),
-		cmocka_unit_test(test_blank),
-		cmocka_unit_test(test_exit_codes),
-		cmocka_unit_test(test_summary),
-		cmocka_unit_test(test_open),
-		cmocka_unit_test_setup_teardown(test_import_good_file, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_import_malformed_file, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_reimport_is_idempotent, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_same_id_twice_in_one_file, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_strict_rolls_back, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_line_endings_bom_blank, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_over_long_line, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_store_failure_replays_batch, fx_setup,
-						fx_teardown),
-		cmocka_unit_test_setup_teardown(test_store_keeps_failing, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_batches_commit, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(test_read_error, fx_setup, fx_teardown),
+	    cmocka_unit_test(test_parse_all_fields),
+	    cmocka_unit_test(test_parse_defaults),
+	    cmocka_unit_test(test_parse_tags_dedup),
+	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_parse_bytes),
+	    cmocka_unit_test(test_parse_limits),
+	    cmocka_unit_test(test_blank),
+	    cmocka_unit_test(test_exit_codes),
+	    cmocka_unit_test(test_summary),
+	    cmocka_unit_test(test_open),
+	    cmocka_unit_test_setup_teardown(test_import_good_file, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_import_malformed_file, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_reimport_is_idempotent, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_same_id_twice_in_one_file, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_strict_rolls_back, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_line_endings_bom_blank, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_over_long_line, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_failure_replays_batch, fx_setup,
+	                                    fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_store_keeps_failing, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_batches_commit, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_read_error, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -180,13 +180,13 @@ static void test_read_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lf_crlf_and_last_line),
-		cmocka_unit_test(test_empty_and_final_newline),
-		cmocka_unit_test(test_bom_only_on_line_one),
-		cmocka_unit_test(test_over_long_line),
-		cmocka_unit_test(test_limit_is_exact),
-		cmocka_unit_test(test_nul_bytes_kept),
-		cmocka_unit_test(test_read_error),
+	    cmocka_unit_test(test_lf_crlf_and_last_line),
+	    cmocka_unit_test(test_empty_and_final_newline),
+	    cmocka_unit_test(test_bom_only_on_line_one),
+	    cmocka_unit_test(test_over_long_line),
+	    cmocka_unit_test(test_limit_is_exact),
+	    cmocka_unit_test(test_nul_bytes_kept),
+	    cmocka_unit_test(test_read_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

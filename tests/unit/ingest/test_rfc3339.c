@@ -63,8 +63,7 @@ static void test_offsets(void **state)
 	assert_int_equal(parse_ok("2024-03-01T12:34:56-00:00"), 1709296496);
 	/* The offset crosses midnight and the year. */
 	assert_int_equal(parse_ok("2024-01-01T00:30:00+01:00"), parse_ok("2023-12-31T23:30:00Z"));
-	assert_int_equal(parse_ok("2023-12-31T23:00:00-23:59"),
-			 parse_ok("2024-01-01T22:59:00Z"));
+	assert_int_equal(parse_ok("2023-12-31T23:00:00-23:59"), parse_ok("2024-01-01T22:59:00Z"));
 	parse_bad("2024-03-01T12:34:56+24:00");
 	parse_bad("2024-03-01T12:34:56+02:60");
 	parse_bad("2024-03-01T12:34:56+0200");
@@ -159,8 +158,8 @@ static void test_format(void **state)
 {
 	char buf[ND_RFC3339_SIZE];
 	static const char *const round[] = {
-		"1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "1969-12-31T23:59:59Z",
-		"0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1900-03-01T12:00:00Z",
+	    "1970-01-01T00:00:00Z", "2024-02-29T23:59:59Z", "1969-12-31T23:59:59Z",
+	    "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1900-03-01T12:00:00Z",
 	};
 
 	for (size_t i = 0; i < sizeof(round) / sizeof(round[0]); i++) {
@@ -183,12 +182,12 @@ static void test_format(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utc_forms),     cmocka_unit_test(test_plain_date),
-		cmocka_unit_test(test_fraction),      cmocka_unit_test(test_offsets),
-		cmocka_unit_test(test_leap_years),    cmocka_unit_test(test_leap_second),
-		cmocka_unit_test(test_ranges),        cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_extreme_years), cmocka_unit_test(test_days_from_civil),
-		cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_utc_forms),     cmocka_unit_test(test_plain_date),
+	    cmocka_unit_test(test_fraction),      cmocka_unit_test(test_offsets),
+	    cmocka_unit_test(test_leap_years),    cmocka_unit_test(test_leap_second),
+	    cmocka_unit_test(test_ranges),        cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_extreme_years), cmocka_unit_test(test_days_from_civil),
+	    cmocka_unit_test(test_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
