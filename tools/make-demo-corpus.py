@@ -166,6 +166,17 @@ HOSTS = {
     "onenewspage.com": "One News Page", "nonviolentpeaceforce.org": "Nonviolent Peaceforce",
     "enoughproject.org": "Enough Project", "vancouverdesi.com": "VancouverDesi", "pba-online.net": "PBA Online",
     "sportsnola.com": "SportsNOLA", "firsttracksonline.com": "First Tracks!! Online", "sportzassassin2.blogspot.nl": "Sportz Assassin",
+    # small sites and blogs whose host name reads badly when title-cased
+    "ontheredcarpet.com": "On the Red Carpet", "the-palmerpost.blogspot.nl": "The Palmer Post",
+    "theimmoralminority.blogspot.nl": "The Immoral Minority", "malialitman.wordpress.com": "Malia Litman",
+    "beforeitsnews.com": "Before It's News", "injurylawofnewyork.com": "Injury Law of New York",
+    "theforumnewsgroup.com": "The Forum Newsgroup", "nyaccidentcase.com": "NY Accident Case",
+    "newslookup.com": "NewsLookup", "hillnholler.net": "Hill 'N' Holler", "druzifer.livejournal.com": "Druzifer",
+    "whiteandbluereview.com": "White and Blue Review", "duianswer.com": "DUI Answer",
+    "eatdrinkandsleepfootball.com": "Eat Drink and Sleep Football", "swoknews.com": "SWOK News",
+    "metronewsday.com": "Metro Newsday", "scallywagandvagabond.com": "Scallywag and Vagabond",
+    "newsuk24.com": "News UK 24", "rsspump.com": "RSS Pump", "nba-live.com": "NBA Live",
+    "nbasource.blogspot.nl": "NBA Source", "marquette.edu": "Marquette University Law School",
 }
 SUBDOMAINS = {"www", "articles", "sports", "news", "blogs", "blog", "m", "en", "uk", "content", "voices",
               "query", "global", "english", "sites", "usatoday30", "cached", "newsinfo", "entertainment",
@@ -216,7 +227,7 @@ DATE_RE = (r"(?:" + WEEKDAYS + r",?\s+)?(?:" +
            r"\d{1,2}(?:st|nd|rd|th)?\s+" + MONTHS + r",?\s+\d{4}" + r"|" +
            r"\d{1,2}/\d{1,2}/\d{2,4}" + r"|" + r"\d{4}\.\d\d\.\d\d" + r"|" + r"\d\d\.\d\d\.\d{4}" + r")")
 TIME_RE = (r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|[ap]\b)?"
-           r"(?:\s*(?:ET|EST|EDT|GMT|PT|PST|PDT|CT|CST|CDT|UTC|IST|BST|AEST|NZST)\b)?")
+           r"(?:\s*(?:ET|EST|EDT|GMT|PT|PST|PDT|CT|CST|CDT|UTC|IST|BST|AEST|NZST)\b)*")
 PREFIX_RE = (r"(?:(?:First|Originally|Last)\s+)?(?:Posted|Published|Updated|Last updated|Article posted|"
              r"Posted on|Published on|Updated on)\b(?:\s+(?:on|at))?\s*:?")
 SEP_RE = r"(?:\s*(?:,|\||@|/|-|–|\bat\b)\s*|\s+)"
@@ -243,11 +254,7 @@ def fix_double_quotes(s):
             kind = "open"
         elif a_space and not b_space:
             kind = "close"
-        elif q in ("``", "“"):
-            kind = "open"
-        elif q in ("''", "”"):
-            kind = "close"
-        else:
+        else:                     # spaces on both sides (tokenised) or none: go by pairing
             kind = "close" if inside else "open"
         inside = kind == "open"
         out.append(s[pos:m.start()])
@@ -270,7 +277,7 @@ def fix_single_quotes(s):
     s = re.sub(r"(\w) ’ (s|t|re|ve|ll|d|m)\b", r"\1’\2", s)
     s = re.sub(r"(\w)s ’ ", r"\1s’ ", s)
     s = re.sub(r"‘ (?=\w)", "‘", s)
-    s = re.sub(r"(?<=[\w.,!?]) ’(?=\s|$|[.,;:!?])", "’", s)
+    s = re.sub(r"(?<=[\w.,!?]) ’(?=\s|$|[.,;:!?”])", "’", s)
     # ` quoted ' (ECB) -> ‘quoted’
     s = re.sub(r"`(\w[^`'’]{0,80}?)'", r"‘\1’", s)
     s = s.replace("`", "‘")
@@ -321,6 +328,8 @@ def _decide_hyphen(s, m, tokenised):
         dash = True
     elif rw in SENTENCE_STARTERS and not chained:
         dash = True
+    if tokenised and rw.lower() in ("and", "or", "to") and re.match(r" \S+ - ", s[m.end():]):
+        return left + "- ", right                 # "32- and 64-bit"
     if dash:
         return left + " – ", right
     return left + "-", right
@@ -350,6 +359,7 @@ def detok(s, tokenised):
         s = re.sub(r"\b((?:[A-Za-z]\.){2,})\s([A-Za-z])\.(?!\w)", r"\1\2.", s)
     s = ABBREV_SPACE.sub(r"\1. ", s)                                    # Gov.Sarah -> Gov. Sarah
     s = re.sub(r"\ba\.(\d\d)\b", r"a .\1", s)                          # a.45 -caliber
+    s = re.sub(r"(\w)\. (\d\d)( - |-| )caliber", r"\1 .\2-caliber", s)    # a loaded. 38 - caliber
     s = re.sub(r"(\w)- (\w)(?!\w*\s+(?:and|or|to)\b)", r"\1-\2", s) if tokenised else \
         re.sub(r"\b(drink|drunk)- (driving)\b", r"\1-\2", s)
     s = fix_hyphens_all(s, tokenised)
@@ -504,6 +514,10 @@ def cut_points(s):
                 good = False                          # a list: "his IBF, IBO and WBO", "Mannheim, Germany"
         if good and re.sub(r"[^\w]", "", s.split(" ")[0]).lower() in INTRO_START and "," not in cut:
             good = False                              # still inside the opening adverbial
+        if not good and len(cut) >= 40 and balanced(cut) and not ABBR_END.search(cut) and \
+                re.sub(r"[^\w]", "", nxt).lower() in ("who", "which", "that", "whose"):
+            yield cut, 1.5                            # "... fix a software flaw" before "that allows ..."
+            continue
         yield cut, 2 if good else 1
 
 
@@ -521,7 +535,7 @@ def shorten(s, limit, ellipsis=False):
     for cut, q in cut_points(s):
         if len(cut) <= limit and q not in best:
             best[q] = cut
-    cut = best.get(2) or best.get(1) or s[:limit].rsplit(" ", 1)[0]
+    cut = best.get(2) or best.get(1.5) or best.get(1) or s[:limit].rsplit(" ", 1)[0]
     if ellipsis:
         cut = cut.rstrip(" ,;:") + "…"
     return cut, True
@@ -680,7 +694,7 @@ def headline_options(sent, text):
             if len(cut) > TITLE_MAX or (q == 1 and seen_q1):
                 continue
             seen_q1 = seen_q1 or q == 1
-            yield (2.0 if q == 2 else 1.0) - (0.8 if PRONOUN_START.match(cut) else 0), cut
+            yield q - (0.8 if PRONOUN_START.match(cut) else 0), cut
 
 
 def best_headline(sents, text, skip=()):
@@ -701,52 +715,163 @@ def best_headline(sents, text, skip=()):
 
 
 # --------------------------------------------------------------------------- tags
-TAG_STOP = {"The", "A", "An", "He", "She", "It", "They", "We", "I", "This", "That", "These", "Those", "But",
-            "And", "In", "On", "At", "After", "When", "While", "Mr", "Mrs", "Ms", "Dr", "Gov", "Sen", "Rep",
-            "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
+# Words that never make a tag on their own, and job titles stripped from the front of a name.
+TAG_STOP = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February",
             "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-            "AP", "Associated Press", "Reuters", "AFP", "CNN", "BBC News", "ET", "GMT", "PM", "AM", "NY", "US",
-            "U.S.", "UK", "TV", "Jr", "Sr", "Inc", "Co", "Corp", "Police", "President", "Coach", "Sgt", "Officer",
-            "Chief", "Judge", "Secretary", "Department", "Center", "County", "Court", "City", "State", "University",
-            "Park", "National", "News", "New", "Daily", "Times", "Post", "Friday's", "Saturday's", "Sunday's",
-            "OK", "Yes", "No", "THE", "AND", "IN", "OF", "Staff", "Twitter", "Facebook", "Contact", "Copyright",
-            "Updated", "Posted", "Published", "Photo", "Video", "Read", "More", "Click", "Getty Images"}
-CONNECTORS = {"of", "de", "van", "von", "al", "bin", "the", "and", "&"}
+            "AP", "Associated Press", "Reuters", "AFP", "BBC News", "ET", "EST", "GMT", "PM", "AM", "NY", "US",
+            "U.S.", "UK", "TV", "Jr", "Sr", "Inc", "Co", "Corp", "OK", "THE", "AND", "IN", "OF", "IR", "KO",
+            "KOs", "DA", "DWI", "DUI", "TD", "RB", "WR", "NT", "MP", "MPs", "RTM", "CEO", "Getty Images",
+            "Twitter", "Facebook", "Copyright", "Associated", "Press", "Staff", "Week", "Government", "I'm",
+            "I’m", "I've", "I’ve", "I'll", "Christmas", "God", "Mom", "Dad", "Mr", "Mrs", "Ms", "Dr"}
+TITLE_WORDS = {"Mr", "Mrs", "Ms", "Dr", "Gov", "Governor", "Sen", "Senator", "Rep", "President", "Vice",
+               "Coach", "Sgt", "Officer", "Detective", "Det", "Chief", "Judge", "Secretary", "Inspector", "Insp",
+               "Former", "Assistant", "General", "Manager", "Mayor", "Commissioner", "Councilman", "Captain",
+               "Capt", "Lt", "Sheriff", "Deputy", "Prosecutor", "Attorney", "District", "Superior", "Court",
+               "Interior", "Commerce", "Head", "Executive", "Spokesman", "Spokeswoman", "Agent", "Trooper",
+               "American", "British", "Australian", "Greek", "Israeli", "Palestinian", "Sudanese", "Senior",
+               "Prime", "Minister", "Foreign", "Rev", "Pastor", "Father", "Professor", "Prof", "Defensive",
+               "Tackle", "Receiver", "Quarterback", "Guard", "Forward", "Center", "Senate", "House", "State",
+               "Federal", "Police", "Fire", "CHP", "Interim", "Acting", "Director", "Chairman", "CEO", "Junior",
+               "Freshman", "Sophomore", "Coaches", "Heavyweight", "Champion", "Actor", "Actress", "Star",
+               "Singer", "Reporter", "Councilwoman", "Assemblyman", "Congressman", "Congresswoman", "Spokesperson",
+               "CTO", "CFO", "COO", "Editor", "Managing", "Clerk", "Commander", "Englishman", "Englishwoman",
+               "Councilman", "QB", "WR", "NT", "RB", "TE", "LB", "CB", "DE", "DT", "Prosecuting", "President-elect",
+               "All-American", "Linebacker", "RBs", "Analyst", "Founder", "Owner", "Lawyer", "Publicist", "Chairwoman",
+               "Safety", "Public", "Area", "Twenty-year-old", "Investigator", "Ranger", "Patrol", "Highway"}
+TRAILING_TITLES = {"Director", "Coach", "Chief", "Officer", "Manager", "Secretary", "President", "QB", "WR", "NT",
+                   "RB", "TE", "RBs", "Analyst", "Spokesman", "Spokeswoman", "Commissioner", "Mayor"}
+STREET_WORDS = {"St", "Street", "Ave", "Avenue", "Road", "Rd", "Boulevard", "Blvd", "Highway", "Route", "Drive",
+                "Lane", "Parkway", "Pkwy", "Way"}
+CONNECTORS = {"of", "de", "van", "von", "al", "bin", "&"}
+LOWER_WORDS = set()   # filled by main(): every word seen in lower case somewhere in the corpus
+
+
+ORG_WORDS = {"University", "Department", "Bank", "Republic", "Party", "Commission", "Ministry", "Church",
+             "Council", "Board", "College", "School", "Institute", "Office", "Association", "Society", "Union",
+             "Court", "House", "Museum", "Centre", "Center", "Kingdom", "Bureau", "Agency", "Service", "Federation",
+             "Organization", "Organisation", "Secretary", "Fires", "Referenda"}
+MEDIA_END = re.compile(r"\b(?:News|Times|Post|Journal|Herald|Tribune|Constitution|Advocate|Picayune|Gazette|"
+                       r"Daily|Examiner|Chronicle|Inquirer|Telegraph|Guardian|Independent)$")
+FUNCTION_CAPS = {"The", "A", "An", "In", "On", "At", "When", "While", "But", "And", "Or", "Over", "After", "Before",
+                 "If", "As", "For", "With", "From", "By", "To", "Of", "Is", "Was", "This", "That", "It", "He",
+                 "She", "They", "We", "His", "Her", "Their", "Its", "Our", "So", "Yet", "Then", "Now", "Even",
+                 "BST", "GMT", "EST", "ET", "Updated", "Posted", "Published", "Fired", "Hire", "Named"}
+
+
+def title_case_line(sent):
+    ws = re.findall(r"[A-Za-z][\w’'-]*", sent)
+    return len(ws) >= 4 and sum(1 for w in ws if w[:1].isupper()) > 0.6 * len(ws)
 
 
 def candidate_names(sents):
+    """Capitalised runs ("Tara Reid", "Betty Ford Center", "New Orleans Saints") with their counts,
+    ignoring Title Case lines (headlines glued into the text say "Colts Beat Chiefs")."""
     counts = collections.Counter()
     for sent in sents:
-        toks = re.findall(r"[A-Za-z][\w&.’'-]*|\S", sent)
+        if title_case_line(sent):
+            continue
+        toks = re.findall(r"[A-Za-z0-9][\w&.’'-]*|[^\w\s]", sent)
         i = 0
         while i < len(toks):
-            t = toks[i]
-            if t[:1].isupper() and t.rstrip(".") not in TAG_STOP and not (i == 0 and t in SENTENCE_STARTERS):
-                j = i
-                name = [t]
-                while j + 1 < len(toks):
-                    nt = toks[j + 1]
-                    if nt[:1].isupper() and not name[-1].endswith(".") or (
-                            nt.lower() in CONNECTORS and j + 2 < len(toks) and toks[j + 2][:1].isupper() and nt != "and"):
-                        name.append(nt)
-                        j += 1
-                    else:
-                        break
-                while name and (name[-1].lower() in CONNECTORS or name[-1].rstrip(".") in TAG_STOP):
-                    name.pop()
-                while name and name[0].rstrip(".") in TAG_STOP:
-                    name.pop(0)
-                if name:
-                    n = " ".join(name)
-                    n = re.sub(r"[’']s$", "", n).rstrip(".,;:")
-                    if i == 0 and len(name) == 1:
-                        pass           # a lone sentence-initial word: too often an ordinary word
-                    elif len(n) > 2 and not n.isupper() or re.fullmatch(r"[A-Z]{2,5}", n):
-                        counts[n] += 1
-                i = j + 1
-            else:
+            if not toks[i][:1].isupper():
                 i += 1
+                continue
+            run = [toks[i]]
+            j = i
+            while j + 1 < len(toks):
+                nt = toks[j + 1]
+                if re.search(r"(?:[’']s?)$", run[-1]) and nt not in ("Club", "Purse"):
+                    break                 # "Reid's rep", "Germany's Gene Pukall" end a name; "Sam's Club" does not
+                if nt[:1].isupper() and not re.search(r"[a-z]\.$", run[-1]):
+                    run.append(nt)
+                    j += 1
+                elif nt in CONNECTORS and j + 2 < len(toks) and toks[j + 2][:1].isupper():
+                    run.append(nt)
+                    j += 1
+                else:
+                    break
+            start = i
+            i = j + 1
+            run[-1] = re.sub(r"(?:[’']s|[’'])$", "", run[-1]).rstrip(".")
+            if "of" in run:               # "University of Athens" yes, "Anthony LaSalle of Bloomington" no
+                k = run.index("of")
+                if run[k - 1] not in ORG_WORDS:
+                    run = run[:k]
+            at_start = start == 0 or toks[start - 1] in ("“", '"', ":", "—", "–", "(", "‘")
+            if at_start and len(run) > 1 and run[0].lower() in LOWER_WORDS:
+                run = run[1:]             # "Instead Hugh Jackman", "Meanwhile Mozilla" (a surname left
+                                          # alone folds back into the full name, see collect_names)
+            while run and (run[0] in FUNCTION_CAPS or run[0] in SENTENCE_STARTERS or
+                           re.search(r"-[a-z]+$", run[0]) or run[0].rstrip(".") in TITLE_WORDS or
+                           run[0] in CONNECTORS or (start == 0 and len(run) == 1)):
+                run = run[1:]             # "When Israel", "Calif.-based SeaMicro", "Former Kutztown"
+            titled = [k for k, t in enumerate(run) if t.rstrip(".") in TITLE_WORDS]
+            if titled and titled[-1] < len(run) - 1:
+                run = run[titled[-1] + 1:]    # "Fulton County District Attorney Paul Howard" -> "Paul Howard"
+            while run and (run[-1] in CONNECTORS or run[-1] in TAG_STOP or run[-1] in ("Inc", "Corp", "Co", "Ltd")
+                           or run[-1].rstrip(".") in TRAILING_TITLES or re.fullmatch(MONTHS, run[-1])
+                           or (len(run) > 1 and re.fullmatch(r"[A-Z]{2,4}s?|[A-Z][a-z]+-[A-Z][a-z]+", run[-1])
+                               and not run[-2].isupper())):
+                run = run[:-1]            # "Manokwari Jan", "Intel CPUs", "Chiefs QB", "SeaMicro Low-Power"
+            if not run or run[-1] in STREET_WORDS:
+                continue
+            name = " ".join(run)
+            if name in TAG_STOP or run[0] in TAG_STOP or len(name) < 3 or MEDIA_END.search(name):
+                continue
+            if len(run) == 1:
+                w = run[0]
+                if w.isupper() and not re.fullmatch(r"[A-Z]{2,5}", w):
+                    continue              # shouting, not an acronym
+                if w.lower() in LOWER_WORDS or w.rstrip(".") in TITLE_WORDS:
+                    continue              # an ordinary word that happened to be capitalised
+            elif all(t.lower() in LOWER_WORDS or t in CONNECTORS for t in run):
+                continue                  # "Perennial Party Girl", "Eastern Conference standings"
+            counts[name] += 1
     return counts
+
+
+def collect_names(items):
+    """Per article: name -> count (surnames folded into the full name used in the same article).
+    Returns ({doc: Counter}, Counter of document frequency)."""
+    per_doc = {}
+    df = collections.Counter()
+    for it in items:
+        c = candidate_names(it["body_sents"] + [it["title"]])
+        multi = [n for n in c if " " in n]
+        folded = collections.Counter()
+        for n, k in c.items():
+            if " " not in n:            # "Reid" -> "Tara Reid", "Kimani" -> "Kimani Gray"
+                longer = sorted((m for m in multi if n in (m.split(" ")[-1], m.split(" ")[0])),
+                                key=lambda m: (-c[m], m))
+                if longer:
+                    folded[longer[0]] += k
+                    continue
+            folded[n] += k
+        per_doc[it["doc"]] = folded
+        df.update(folded.keys())
+    return per_doc, df
+
+
+def make_tags(counts, df, topic_tags):
+    """Topic tags first, then the article's most mentioned names (a multi-word name twice or more, a
+    single word three times or more and in at least two articles of the corpus), 2-5 tags in all."""
+    def weight(n):
+        return counts[n] * (1.5 if " " in n else 1.0) * (1.3 if df[n] > 1 else 1.0)
+    names = sorted(counts, key=lambda n: (-weight(n), n))
+    tags = list(topic_tags)
+    low = [t.lower() for t in tags]
+    for n in names:
+        if len(tags) >= 5:
+            break
+        k = counts[n]
+        if (" " in n and k < 2) or (" " not in n and (k < 3 or df[n] < 2)):
+            continue
+        nl = n.lower()
+        if any(nl in t or t in nl for t in low):
+            continue
+        tags.append(n)
+        low.append(nl)
+    return tags
 
 
 # --------------------------------------------------------------------------- markdown
@@ -855,6 +980,10 @@ def build(d):
         if i == 0 and whole and len(body_sents) > 1:
             body_sents = body_sents[1:]        # the headline is the whole first sentence: not twice
     else:
+        parts = sentences(title)
+        if len(title) > TITLE_SOFT_MAX and len(parts) > 1 and re.search(r"[a-z]{2}\.$", parts[0]):
+            # "... against the Jacksonville Jaguars. He completed his first 17 passes"
+            title = parts[0]
         title = clean_title(title)
         if len(title) > TITLE_SOFT_MAX:
             title, _ = shorten(title, TITLE_MAX)
@@ -909,30 +1038,6 @@ def natural_key(s):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s)]
 
 
-def make_tags(it, topic_tags):
-    sents = it["body_sents"]
-    counts = candidate_names(sents + [it["title"]])
-    names = [(n, c) for n, c in counts.items() if c >= 2]
-    # prefer longer names; drop names contained in a longer kept one ("Reid" in "Tara Reid")
-    names.sort(key=lambda x: (-x[1] * (1 + 0.6 * (len(x[0].split()) - 1)), x[0]))
-    tags = list(topic_tags)
-    low = {t.lower() for t in tags}
-    for n, c in names:
-        if len(tags) >= 5:
-            break
-        if n.lower() in low or any(n.lower() in t.lower().split() or n.lower() in t.lower() for t in tags):
-            continue
-        if any(t.lower() in n.lower() for t in tags if len(t) > 3):
-            continue
-        if len(n.split()) == 1 and c < 3:
-            continue
-        tags.append(n)
-        low.add(n.lower())
-    # a single-word tag that is the surname of a multi-word tag is redundant
-    tags = [t for t in tags if not (len(t.split()) == 1 and any(t in o.split() and o != t for o in tags))]
-    return tags[:5]
-
-
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write("usage: make-demo-corpus.py ecbplus/docs.jsonl > demo/ecbplus-demo.jsonl\n")
@@ -940,11 +1045,15 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
     for d in docs:
-        for w, c in word_forms(detok(d["text"], d["source"] == "ecbplus")).items():
+        clean = detok(d["text"], d["source"] == "ecbplus")
+        for w, c in word_forms(clean).items():
             GLOBAL_FORMS[w].update(c)
+        for sent in sentences(clean):
+            LOWER_WORDS.update(w for w in re.findall(r"[A-Za-z][\w’'-]*", sent)[1:] if w.islower())
     items = [build(d) for d in docs]
     unique_titles(items)
     when = schedule(docs)
+    names, df = collect_names(items)
     records = []
     for it in items:
         d = it["d"]
@@ -958,7 +1067,7 @@ def main():
         rec["body"] = body
         rec["section"] = section
         rec["author"] = author_for(d.get("url", ""))
-        rec["tags"] = make_tags(it, topic_tags)
+        rec["tags"] = make_tags(names[d["doc"]], df, topic_tags)
         rec["published_at"] = when[d["doc"]].strftime("%Y-%m-%dT%H:%M:%SZ")
         rec["language"] = "en"
         if d.get("url"):

@@ -5,8 +5,10 @@
  * memcpy with a length. The build force-includes this file; the system
  * headers come first so their own declarations are not poisoned.
  */
+#ifndef __ASSEMBLER__
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #pragma GCC poison strcpy strcat strncpy strncat sprintf vsprintf strtok gets
+#endif

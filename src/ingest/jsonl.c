@@ -507,6 +507,7 @@ out:
 	nd_buf_release(&slugbuf);
 	return rc;
 }
+
 /* ---- the import loop ---------------------------------------------------- */
 
 /* A good line waiting in the open batch, kept so it can be replayed. */
@@ -555,7 +556,7 @@ static void clear_bar(struct import *im)
 	im->bar_shown = false;
 }
 
-/* Redraws the bar, at most ten times a second unless forced. */
+/* Redraws the bar on one line, at most ten times a second. */
 static void draw_bar(struct import *im)
 {
 	double t = seconds_since(&im->t0), rate;
@@ -599,6 +600,16 @@ report(struct import *im, uint64_t lineno, const char *fmt, ...)
 	vfprintf(im->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', im->err);
+}
+
+/* Reports an article the store refused. The id is quoted like any input. */
+static void report_refused(struct import *im, uint64_t lineno, const char *ext_id, int err)
+{
+	struct nd_buf id = ND_BUF_INIT;
+
+	add_quoted(&id, ext_id, strlen(ext_id));
+	report(im, lineno, "cannot store article %s: %s", id.buf, nd_strerror(err));
+	nd_buf_release(&id);
 }
 
 /* Drops the parsed lines (the JSON their articles borrow from). */
@@ -664,7 +675,7 @@ static int rollback(struct import *im)
 /* Counts one article the store refused; too many in a row is fatal. */
 static int store_failed(struct import *im, uint64_t lineno, const char *ext_id, int err)
 {
-	report(im, lineno, "cannot store article '%s': %s", ext_id, nd_strerror(err));
+	report_refused(im, lineno, ext_id, err);
 	im->st->rejected++;
 	if (++im->store_failures >= MAX_STORE_FAILURES) {
 		report(im, 0, "giving up after %d store failures in a row", MAX_STORE_FAILURES);
@@ -722,8 +733,7 @@ static int put(struct import *im, const struct nd_article_in *art, uint64_t line
 	rc = nd_store_article_put(im->s, art, &created);
 	if (im->strict) {
 		if (rc < 0) {
-			report(im, lineno, "cannot store article '%s': %s", art->ext_id,
-			       nd_strerror(rc));
+			report_refused(im, lineno, art->ext_id, rc);
 			im->st->rejected++;
 			return ND_IMPORT_REJECTED;
 		}
@@ -879,12 +889,12 @@ int nd_import_open(const char *path, FILE **in, struct nd_import_opts *opts)
 	struct stat sb;
 	FILE *fp;
 	bool is_stdin = !strcmp(path, "-");
+	uint64_t size = 0;
 	int rc = 0;
 
 	fp = is_stdin ? stdin : fopen(path, "r");
 	if (!fp)
 		return nd_error(ND_EIO, "cannot open '%s': %s", path, strerror(errno));
-	opts->total_bytes = 0;
 	if (fstat(fileno(fp), &sb) == 0) {
 		if (S_ISDIR(sb.st_mode)) {
 			rc = nd_error(ND_EIO, "cannot import '%s': is a directory", path);
@@ -894,10 +904,11 @@ int nd_import_open(const char *path, FILE **in, struct nd_import_opts *opts)
 			/* stdin may be a file someone already read part of. */
 			off_t at = ftello(fp);
 			if (at >= 0 && at <= sb.st_size)
-				opts->total_bytes = (uint64_t)(sb.st_size - at);
+				size = (uint64_t)(sb.st_size - at);
 		}
 	}
 	opts->name = is_stdin ? "<stdin>" : path;
+	opts->total_bytes = size;
 	*in = fp;
 out:
 	if (rc < 0 && !is_stdin)

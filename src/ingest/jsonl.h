@@ -82,14 +82,15 @@ bool nd_jsonl_blank(const char *line, size_t len);
  * ND_ESYNTAX for text that is not JSON, or ND_ETOOBIG for a title, slug,
  * tag list or section path over its limit. Messages look like:
  *	invalid UTF-8 at byte 42
- *	bad JSON at column 17: unexpected token near 'x'
+ *	bad JSON at column 17: invalid token near 'tru'
  *	line is not a JSON object but an array
  *	missing required field 'title'
- *	field 'id' must be a non-empty string
+ *	field 'id' must be a non-empty string, not a number
  *	field 'tags' must be an array of strings, but entry 3 is a number
  *	field 'published_at': invalid RFC 3339 date '2024-13-01'
  *	field 'status' must be one of published, draft, scheduled, not 'live'
- * Byte and column numbers count from 1. A blank line is an error here
+ * Byte and column numbers count from 1 (a JSON column, from jansson, is
+ * where the offending token ends). A blank line is an error here
  * ("empty line"); the import loop skips those before calling this.
  */
 int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct nd_article_in *out,
@@ -169,11 +170,13 @@ void nd_import_summary(const struct nd_import_stats *st, struct nd_buf *out);
 
 /*
  * Opens the import input: path "-" is stdin, anything else a file. On
- * success *in gets the stream (close it with nd_import_close()), and
- * opts->name and opts->total_bytes are set: "<stdin>" or path (borrowed,
- * valid as long as path), and the size when the input is a regular file
- * (else 0). Returns 0, or ND_EIO when the file cannot be opened or is a
- * directory (message logged, quoting path).
+ * success *in gets the stream, which the caller owns (close it with
+ * nd_import_close()), and opts->name and opts->total_bytes are set: the
+ * name is "<stdin>" or path (borrowed, valid until path is freed), the size
+ * that of a regular file (what is left of it for stdin), else 0. Other
+ * fields of opts are left alone. Returns 0, or ND_EIO when the file cannot
+ * be opened or is a directory (message logged, quoting path; *in is then
+ * untouched).
  */
 int nd_import_open(const char *path, FILE **in, struct nd_import_opts *opts);
 

@@ -81,7 +81,7 @@ static bool expect(const char *s, size_t len, size_t *pos, char c)
 
 int nd_rfc3339_parse(const char *s, size_t len, int64_t *out)
 {
-	unsigned year, mon, day, hour, min, sec, oh = 0, om = 0;
+	unsigned year = 0, mon = 0, day = 0, hour = 0, min = 0, sec = 0, oh = 0, om = 0;
 	int sign = 0;
 	size_t pos = 0;
 	int64_t t;

@@ -234,8 +234,10 @@ static void link_articles(struct build *b)
 	site->articles = nd_arena_alloc(site->arena, (n + 1) * sizeof(*site->articles));
 	for (size_t i = 0; i < n; i++)
 		b->articles[i].tags = (struct nd_site_person **)b->article_tag_ids[i];
-	qsort(b->articles, n, sizeof(*b->articles), newest_first);
-	memcpy(site->articles, b->articles, n * sizeof(*site->articles));
+	if (n) {
+		qsort(b->articles, n, sizeof(*b->articles), newest_first);
+		memcpy(site->articles, b->articles, n * sizeof(*site->articles));
+	}
 
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < n; i++) {
@@ -372,8 +374,10 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 		goto out;
 	site->authors = to_arena(site->arena, site->authors, site->author_count, sizeof(*site->authors));
 	site->tags = to_arena(site->arena, site->tags, site->tag_count, sizeof(*site->tags));
-	qsort(site->authors, site->author_count, sizeof(*site->authors), by_id);
-	qsort(site->tags, site->tag_count, sizeof(*site->tags), by_id);
+	if (site->author_count)
+		qsort(site->authors, site->author_count, sizeof(*site->authors), by_id);
+	if (site->tag_count)
+		qsort(site->tags, site->tag_count, sizeof(*site->tags), by_id);
 	link_sections(&b);
 	link_articles(&b);
 	link_tags(&b);

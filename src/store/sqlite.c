@@ -324,17 +324,36 @@ static int pragma(struct sqlite_store *q, const char *sql, char *buf, size_t siz
 
 /* --- transactions --- */
 
+static int lost_txn(struct sqlite_store *q)
+{
+	return nd_error(ND_ESTORE,
+	                "store '%s': the transaction was rolled back by an earlier error; "
+	                "nothing since its begin is stored",
+	                q->base.url);
+}
+
 /*
  * Starts a write: its own transaction, or a savepoint inside the caller's
  * explicit one, so that a failed write leaves nothing behind either way.
  */
 static int write_begin(struct sqlite_store *q)
 {
-	return run(q, q->base.in_txn ? ST_SAVEPOINT : ST_BEGIN);
+	if (!q->base.in_txn)
+		return run(q, ST_BEGIN);
+	/*
+	 * Some errors (SQLITE_FULL, IOERR, NOMEM) make SQLite roll back the whole
+	 * transaction. A SAVEPOINT now would quietly start a new one, and the
+	 * caller's batch would be committed piecemeal: refuse instead.
+	 */
+	if (sqlite3_get_autocommit(q->db))
+		return lost_txn(q);
+	return run(q, ST_SAVEPOINT);
 }
 
-/* Ends a write started by write_begin: keeps it when rc is 0, else undoes it. Returns rc
- * or the error that ending gave. */
+/*
+ * Ends a write started by write_begin: keeps it when rc is 0, else undoes
+ * it. Returns rc, or the error that ending gave.
+ */
 static int write_end(struct sqlite_store *q, int rc)
 {
 	if (q->base.in_txn) {
@@ -364,7 +383,11 @@ static int sqlite_begin(struct nd_store *s)
 static int sqlite_commit(struct nd_store *s)
 {
 	struct sqlite_store *q = sq(s);
-	int rc = run(q, ST_COMMIT);
+	int rc;
+
+	if (sqlite3_get_autocommit(q->db))
+		return lost_txn(q);
+	rc = run(q, ST_COMMIT);
 
 	if (rc && !sqlite3_get_autocommit(q->db))
 		run(q, ST_ROLLBACK);

@@ -311,11 +311,13 @@ int nd_store_generation(struct nd_store *s, int64_t *out)
 /*
  * Top-level slugs that the router serves itself (route/routes.def); a
  * section with one of these would be unreachable, so it becomes
- * "<slug>-section". Keep in step with the routes.
+ * "<slug>-section". Keep in step with the routes. ("sitemap.xml" and
+ * "robots.txt" cannot come out of nd_slugify, which turns '.' into '-';
+ * they are listed so the table reads as the list of routes.)
  */
 static const char *const reserved_slugs[] = {
     "api",   "static",      "tag",        "author", "search", "feed",
-    "feeds", "sitemap.xml", "robots.txt", "admin",  "page",
+    "feeds", "sitemap.xml", "robots.txt", "admin",  "page",   "metrics",
 };
 
 bool nd__section_slug_reserved(const char *slug)

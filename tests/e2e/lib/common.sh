@@ -20,6 +20,8 @@ cleanup() {
 	fi
 	rm -rf "$TMP"
 }
+
+# finish stops a server still running, so its exit is checked too.
 trap cleanup EXIT
 
 pass() { PASSED=$((PASSED + 1)); }
@@ -61,12 +63,22 @@ start_server() {
 	BASE=http://127.0.0.1:$PORT
 }
 
-# stop_server [SIGNAL]: stops it and waits; returns its exit status.
+# stop_server [SIGNAL]: stops it and waits; returns its exit status. A
+# non-zero exit or a sanitizer report (a leak found at exit, say) fails.
 stop_server() {
 	local rc=0
 	kill -"${1:-TERM}" "$SERVER_PID" 2>/dev/null
 	wait "$SERVER_PID" || rc=$?
 	SERVER_PID=
+	if [ "${1:-TERM}" != KILL ]; then
+		check "server exits with status 0 (was $rc)" test $rc -eq 0
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP/server.log"; then
+			fail "sanitizer report in the server log:"
+			cat "$TMP/server.log" >&2
+		else
+			pass
+		fi
+	fi
 	return $rc
 }
 
@@ -108,6 +120,7 @@ expect_body_re() {
 }
 
 finish() {
+	[ -n "$SERVER_PID" ] && stop_server
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }

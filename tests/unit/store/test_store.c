@@ -703,6 +703,7 @@ static void test_reserved_section_slugs(void **state)
 	/* "sitemap.xml" slugifies to "sitemap-xml", which no route uses. */
 	assert_string_equal(r.slug[3], "sitemap-xml");
 	assert_true(nd__section_slug_reserved("robots.txt"));
+	assert_true(nd__section_slug_reserved("metrics"));
 	assert_false(nd__section_slug_reserved("news"));
 }
 
@@ -1025,6 +1026,27 @@ static void test_close_inside_transaction_rolls_back(void **state)
 	assert_int_equal(count(f->s), 0);
 }
 
+static void test_transaction_lost_to_an_error(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a1", "One"), b = article("b1", "Two");
+
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &a, true);
+	/* What SQLite does on SQLITE_FULL or an I/O error: the whole transaction goes. */
+	assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s), "ROLLBACK", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	/* Later writes must not quietly commit on their own. */
+	assert_int_equal(nd_store_article_put(f->s, &b, NULL), ND_ESTORE);
+	assert_int_equal(nd_store_commit(f->s), ND_ESTORE);
+	assert_int_equal(count(f->s), 0);
+	/* The handle is usable again. */
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &b, true);
+	assert_int_equal(nd_store_commit(f->s), 0);
+	assert_int_equal(count(f->s), 1);
+}
+
 static void test_two_handles(void **state)
 {
 	struct fixture *f = *state;
@@ -1146,6 +1168,7 @@ int main(void)
 	    T(test_transactions),
 	    T(test_failed_put_inside_transaction),
 	    T(test_close_inside_transaction_rolls_back),
+	    T(test_transaction_lost_to_an_error),
 	    T(test_two_handles),
 	    T(test_invalid_input),
 	    T(test_status_names),

@@ -1,0 +1,118 @@
+/* Tests for src/render/escape.c: HTML and URL escaping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "render/escape.h"
+
+typedef void escape_fn(struct nd_buf *out, const char *s, size_t len);
+
+/* Escapes in[0..in_len) into a fresh buffer and compares with want. */
+static void expect(escape_fn *fn, const char *in, size_t in_len, const char *want,
+		   size_t want_len)
+{
+	struct nd_buf b = ND_BUF_INIT;
+
+	fn(&b, in, in_len);
+	assert_int_equal(nd_buf_err(&b), 0);
+	assert_int_equal(b.len, want_len);
+	assert_memory_equal(b.buf, want, want_len);
+	assert_int_equal(b.buf[b.len], '\0');
+	nd_buf_release(&b);
+}
+
+#define EXPECT(fn, in, want) expect(fn, in, sizeof(in) - 1, want, sizeof(want) - 1)
+
+static void test_html_entities(void **state)
+{
+	EXPECT(nd_escape_html, "", "");
+	EXPECT(nd_escape_html, "plain text, no change", "plain text, no change");
+	EXPECT(nd_escape_html, "&", "&amp;");
+	EXPECT(nd_escape_html, "<>\"'&", "&lt;&gt;&quot;&#39;&amp;");
+	EXPECT(nd_escape_html, "a<b>c", "a&lt;b&gt;c");
+	EXPECT(nd_escape_html, "<script>alert('x')</script>",
+	       "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+	EXPECT(nd_escape_html, "\" onmouseover=\"x", "&quot; onmouseover=&quot;x");
+	/* Already-escaped text is escaped again: the input is text, not HTML. */
+	EXPECT(nd_escape_html, "&amp;", "&amp;amp;");
+	/* Other bytes pass through: UTF-8, NUL, control characters. */
+	EXPECT(nd_escape_html, "caf\xc3\xa9 \xe2\x80\x94 ok", "caf\xc3\xa9 \xe2\x80\x94 ok");
+	EXPECT(nd_escape_html, "a\0<b", "a\0&lt;b");
+	EXPECT(nd_escape_html, "\t\n\r/=`", "\t\n\r/=`");
+}
+
+static void test_html_length_not_nul(void **state)
+{
+	/* Only len bytes are read. */
+	expect(nd_escape_html, "<<<<", 2, "&lt;&lt;", 8);
+	expect(nd_escape_html, "x<", 1, "x", 1);
+}
+
+static void test_html_appends_and_limit(void **state)
+{
+	struct nd_buf b = ND_BUF_INIT;
+
+	nd_buf_adds(&b, "before:");
+	nd_escape_html(&b, "<i>", 3);
+	assert_string_equal(b.buf, "before:&lt;i&gt;");
+	nd_buf_release(&b);
+
+	/* The buffer's limit applies to the escaped size. */
+	nd_buf_init(&b, 6);
+	nd_escape_html(&b, "a<b", 3); /* exactly 6 bytes: fits */
+	assert_int_equal(nd_buf_err(&b), 0);
+	nd_escape_html(&b, "d", 1);
+	assert_int_equal(nd_buf_err(&b), ND_ETOOBIG);
+	nd_escape_html(&b, "", 0); /* sticky: even an empty append fails */
+	assert_int_equal(nd_buf_err(&b), ND_ETOOBIG);
+	assert_string_equal(b.buf, "a&lt;b");
+	nd_buf_release(&b);
+}
+
+static void test_url(void **state)
+{
+	EXPECT(nd_escape_url, "", "");
+	EXPECT(nd_escape_url, "AZaz09-._~", "AZaz09-._~");
+	EXPECT(nd_escape_url, "a b", "a%20b");
+	EXPECT(nd_escape_url, "a/b?c=d&e#f", "a%2Fb%3Fc%3Dd%26e%23f");
+	EXPECT(nd_escape_url, "+%", "%2B%25");
+	EXPECT(nd_escape_url, "<\"'>", "%3C%22%27%3E");
+	EXPECT(nd_escape_url, "caf\xc3\xa9", "caf%C3%A9");
+	EXPECT(nd_escape_url, "\0\x01\x7f\xff", "%00%01%7F%FF");
+	EXPECT(nd_escape_url, "\r\n", "%0D%0A");
+}
+
+static void test_url_appends_and_limit(void **state)
+{
+	struct nd_buf b = ND_BUF_INIT;
+
+	nd_buf_adds(&b, "/tag/");
+	nd_escape_url(&b, "world news", 10);
+	assert_string_equal(b.buf, "/tag/world%20news");
+	nd_buf_release(&b);
+
+	nd_buf_init(&b, 4);
+	nd_escape_url(&b, "ab c", 4);
+	assert_int_equal(nd_buf_err(&b), ND_ETOOBIG);
+	assert_true(b.len <= 4);
+	nd_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_html_entities),
+		cmocka_unit_test(test_html_length_not_nul),
+		cmocka_unit_test(test_html_appends_and_limit),
+		cmocka_unit_test(test_url),
+		cmocka_unit_test(test_url_appends_and_limit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
