@@ -41,27 +41,27 @@ SUMMARY_MAX = 240
 # topic -> (section path, topic tags). Each topic has two stories (subtopics a and b): two real-world
 # events of the same kind, years apart. The comment says what the stories are.
 TOPICS = {
-    1: ("Entertainment/Celebrity", ["Rehab"]),               # Tara Reid (2008) / Lindsay Lohan (2013) check into rehab
-    3: ("Crime", ["Prisons"]),                               # a: Atlanta courthouse killer Brian Nichols sentenced; b: Texas inmate Arcade Comeaux escapes
+    1: ("Entertainment/Celebrity", ["Rehab", "Celebrities"]),              # Tara Reid (2008) / Lindsay Lohan (2013) check into rehab
+    3: ("Crime", ["Prisons", "Courts"]),                     # a: Atlanta courthouse killer Brian Nichols sentenced; b: Texas inmate Arcade Comeaux escapes
     5: ("Sport/Basketball", ["NBA", "Philadelphia 76ers"]),  # a: 76ers fire coach Maurice Cheeks (2008); b: 76ers hire Cheeks, fire Jim O'Brien (2005)
-    7: ("Sport/Boxing", ["Heavyweight boxing"]),             # Wladimir Klitschko retains titles vs Hasim Rahman (2008) / Tony Thompson (2012)
-    9: ("Environment", ["Endangered Species Act"]),          # a: Bush administration weakens ESA rules (2008); b: Obama restores them (2009)
-    11: ("World", ["Elections"]),                            # Turkmenistan parliamentary elections (2008; two-party election announced 2013)
+    7: ("Sport/Boxing", ["Heavyweight boxing", "Wladimir Klitschko"]), # Wladimir Klitschko retains titles vs Hasim Rahman (2008) / Tony Thompson (2012)
+    9: ("Environment", ["Endangered Species Act", "Wildlife"]), # a: Bush administration weakens ESA rules (2008); b: Obama restores them (2009)
+    11: ("World", ["Elections", "Turkmenistan"]),             # Turkmenistan parliamentary elections (2008; two-party election announced 2013)
     13: ("US", ["Fires", "Alaska"]),                         # a: arson at Sarah Palin's Wasilla Bible Church (2008); b: historic Mat Maid dairy building burns (2012)
-    19: ("World", ["Riots"]),                                # a: Greek riots after police shoot a teenager (2008); b: Brooklyn riots after NYPD shoot Kimani Gray (2013), see SUBTOPIC_SECTION
-    21: ("Crime", ["Hit-and-run"]),                          # a: woman killed outside Bloomington Sam's Club (2008); b: grandmother killed in Queens (2013)
+    19: ("World", ["Riots", "Police shootings"]),             # a: Greek riots after police shoot a teenager (2008); b: Brooklyn riots after NYPD shoot Kimani Gray (2013), see SUBTOPIC_SECTION
+    21: ("Crime", ["Hit-and-run", "Drunk driving"]),          # a: woman killed outside Bloomington Sam's Club (2008); b: grandmother killed in Queens (2013)
     23: ("World", ["Mountaineering", "New Zealand"]),        # climbers die on Mount Cook: Australian Mark Vinar (2009) / British and Australian climbers (2013)
     25: ("Sport/NFL", ["NFL", "New Orleans Saints"]),        # Saints put a running back on injured reserve: Reggie Bush (2008) / Pierre Thomas (2011)
     27: ("Science & Technology", ["Cybersecurity", "Microsoft"]),  # Microsoft emergency patches for Internet Explorer zero-days (2008 / 2013)
     29: ("Sport/NFL", ["NFL", "Indianapolis Colts"]),        # Colts clinch playoff berth: vs Jaguars (2008) / vs Chiefs (2012)
-    31: ("Sport/Basketball", ["College basketball"]),        # career scoring records: Tyler Hansbrough, UNC (2008) / Doug McDermott, Creighton (2013)
+    31: ("Sport/Basketball", ["College basketball", "NCAA"]), # career scoring records: Tyler Hansbrough, UNC (2008) / Doug McDermott, Creighton (2013)
     33: ("Crime", ["Gun violence", "Trials"]),               # trials over bystander shootings: Kathina Thomas, Albany (2009) / Zurana Horton, Brooklyn (2011-13)
     35: ("Sport/NFL", ["NFL", "San Diego Chargers"]),        # Chargers players arrested for DUI: Vincent Jackson (2009) / Jamal Williams (2009)
     37: ("World", ["Earthquakes", "Indonesia"]),             # 6.1 earthquakes in Indonesia: West Papua (2009) / Aceh (2013)
     39: ("Entertainment/TV", ["Doctor Who", "BBC"]),         # new Doctor Who cast: Matt Smith (2009) / Peter Capaldi (2013)
     41: ("World", ["Refugees", "Air strikes"]),              # a: Israeli strike on UN school in Gaza (2009); b: Sudan bombs Yida refugee camp in South Sudan (2011)
     43: ("Business", ["Mergers and acquisitions", "AMD"]),   # AMD buys ATI (2006) / SeaMicro (2012)
-    45: ("Crime", ["Murder trials"]),                        # men convicted of killing pregnant partners: Scott Peterson (2004) / Christopher Simpson (2013)
+    45: ("Crime", ["Murder trials", "Domestic violence"]),    # men convicted of killing pregnant partners: Scott Peterson (2004) / Christopher Simpson (2013)
 }
 # Stories that sit better elsewhere than the rest of their topic.
 SUBTOPIC_SECTION = {
@@ -225,12 +225,14 @@ WEEKDAYS = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
 DATE_RE = (r"(?:" + WEEKDAYS + r",?\s+)?(?:" +
            MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?" + r"|" +
            r"\d{1,2}(?:st|nd|rd|th)?\s+" + MONTHS + r",?\s+\d{4}" + r"|" +
-           r"\d{1,2}/\d{1,2}/\d{2,4}" + r"|" + r"\d{4}\.\d\d\.\d\d" + r"|" + r"\d\d\.\d\d\.\d{4}" + r")")
-TIME_RE = (r"\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|[ap]\b)?"
-           r"(?:\s*(?:ET|EST|EDT|GMT|PT|PST|PDT|CT|CST|CDT|UTC|IST|BST|AEST|NZST)\b)*")
-PREFIX_RE = (r"(?:(?:First|Originally|Last)\s+)?(?:Posted|Published|Updated|Last updated|Article posted|"
-             r"Posted on|Published on|Updated on)\b(?:\s+(?:on|at))?\s*:?")
-SEP_RE = r"(?:\s*(?:,|\||@|/|-|–|\bat\b)\s*|\s+)"
+           r"\d{1,2}/\d{1,2}/\d{2,4}" + r"|" + r"\d{4}\.\d\d\.\d\d" + r"|" + r"\d\d\.\d\d\.\d{4}" + r"|" +
+           r"\d{4}-\d\d-\d\d" + r")")
+TIME_RE = (r"(?:\d{1,2}:\d\d(?::\d\d)?\s*(?:[ap]\.?m\.?|[ap]\b)?|\d{1,2}\.\d\d\s*[ap]m\b)"
+           r"(?:\s*(?:ET|EST|EDT|GMT|PT|PST|PDT|CT|CST|CDT|UTC|IST|BST|AEST|NZST)\b)*"
+           r"(?:\s*\((?:GMT|UTC)[+-]\d\d:\d\d\)|\s*\(\d{1,2}:\d\d\s*[A-Z]{2,4}\))?")
+PREFIX_RE = (r"(?:(?:First|Originally|Last)\s+)?(?:Posted|Published|Updated|Edited|Released|Last updated|"
+             r"Article posted|Posted on|Published on|Updated on)\b(?:\s+time)?(?:\s+(?:on|at))?\s*:?")
+SEP_RE = r"(?:\s*(?:,|\||@|/|-|–|—|\bat\b)\s*|\s+)"
 STAMP_RE = re.compile(
     r"(?i)(?:" + PREFIX_RE + r"\s*)?(?:" +
     r"(?:" + DATE_RE + r")(?:" + SEP_RE + r"(?:" + TIME_RE + r"))?" + r"|" +
@@ -349,7 +351,7 @@ def detok(s, tokenised):
         s = re.sub(r"(?<![\d.])(\d{1,3})\. (?=\d)", r"\1.", s)       # 6. 1, $5. 3, 08. 07. 2012
         s = re.sub(r"(?<![\d.])(\d{1,3})\. (?=\d)", r"\1.", s)
         s = re.sub(r"(\d), (\d{3})(?!\d)", r"\1,\2", s)               # 230, 000
-    s = re.sub(r"(\d{1,2}): (\d\d)(?!\d)", r"\1:\2", s)               # 8: 00 am
+    s = re.sub(r"(?<=\d): (?=\d\d(?!\d))", ":", s)                      # 8: 00 am, 05: 08: 35
     s = re.sub(r"(\d) / (?=\d)", r"\1/", s)                            # 27 / 09 / 2013
     s = re.sub(r"(\d) / (?=\d)", r"\1/", s)
     prev = None
@@ -378,6 +380,7 @@ def strip_stamps(s, at_start):
     elsewhere only stamps with a time or a Posted/Updated prefix (so "on May 2, 2013, police said" stays)."""
     out = s
     if at_start:
+        out = re.sub(r"^(?:Reuters|AP|AFP|Bloomberg)\s+(?=" + MONTHS + r"|\d)", "", out)
         while True:
             t = out.lstrip(" |-–—,:")
             t = re.sub(r"^(?:on|at)\s+(?=\S)", "", t, flags=re.I) if STAMP_RE.match(re.sub(r"^(?:on|at)\s+", "", t, flags=re.I) or "") else t
@@ -595,9 +598,9 @@ def fix_lowercase_names(title, text):
     def one(m):
         w = m.group(0)
         base = re.sub(r"[’']s$", "", w)
-        f = forms.get(base.lower())
-        if w.islower() and f and f[base.lower()] == 0 and f[base.capitalize()] >= 2:
-            return base.capitalize() + w[len(base):]
+        for f, need in ((forms.get(base.lower()), 2), (GLOBAL_FORMS.get(base.lower()), 5)):
+            if w.islower() and f and f[base.lower()] == 0 and f[base.capitalize()] >= need:
+                return base.capitalize() + w[len(base):]
         return w
     return re.sub(r"(?<=\s)[a-z][a-z’']+", one, title)
 
@@ -871,6 +874,12 @@ def make_tags(counts, df, topic_tags):
             continue
         tags.append(n)
         low.append(nl)
+    if len(tags) < 3:                  # a short article: take its best-mentioned name even if said once
+        for n in names:
+            nl = n.lower()
+            if " " in n and not any(nl in t or t in nl for t in low):
+                tags.append(n)
+                break
     return tags
 
 
@@ -937,6 +946,10 @@ def schedule(docs):
 
 
 # --------------------------------------------------------------------------- per article
+FURNITURE = re.compile(r"(?i)\S+ ?@ ?\S+\.(?:com|org|net)\b|can be reached at|\bfollow (?:us|him|her|politics|"
+                       r"\w+) on (?:twitter|facebook|the)|click here|all rights reserved|^related:|^copyright")
+
+
 def build(d):
     tokenised = d["source"] == "ecbplus"
     doc = d["doc"]
@@ -965,10 +978,10 @@ def build(d):
             mode = "lede"
         elif norm(sentences(text)[0]) == norm(title):   # the ECB title *is* the first sentence
             mode = "lede"
-            rest = text
+            rest = title + " " + rest
         else:
             mode = "source"
-    body_sents = sentences(rest)
+    body_sents = [x for x in sentences(rest) if not FURNITURE.search(x)]
     if not body_sents:                  # the whole text was the headline (a one-line transactions item)
         body_sents = sentences(text)
 
@@ -1063,7 +1076,7 @@ def main():
         rec = collections.OrderedDict()
         rec["id"] = "ecbplus-" + d["doc"]
         rec["title"] = it["title"]
-        rec["summary"] = make_summary(it["title"], it["body_sents"])
+        rec["summary"] = recase_leading_caps(make_summary(it["title"], it["body_sents"]), it["text"])
         rec["body"] = body
         rec["section"] = section
         rec["author"] = author_for(d.get("url", ""))

@@ -95,8 +95,7 @@ ND_HANDLER(api_articles)
 		return api_error(req, res, 400, "'offset' must be a non-negative integer");
 	if (section) {
 		char *url = nd_arena_printf(req->arena, "/%s", section);
-		const struct nd_site_section *s =
-			nd_map_get(&site->section_by_url, url, strlen(url));
+		const struct nd_site_section *s = nd_site_section_at(site, url, strlen(url));
 		if (!s)
 			return api_error(req, res, 404, "no such section");
 		list = &s->articles;

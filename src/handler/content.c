@@ -104,13 +104,13 @@ static int section_page(struct nd_app *app, const struct nd_site *site,
 
 ND_HANDLER(content)
 {
-	const struct nd_site_article *a = nd_site_article_by_url(site, req->path, req->path_len);
+	const struct nd_site_article *a = nd_site_article_at(site, req->path, req->path_len);
 	const struct nd_site_section *s;
 
 	(void)m;
 	if (a)
 		return article_page(app, site, req, res, a);
-	s = nd_map_get(&site->section_by_url, req->path, req->path_len);
+	s = nd_site_section_at(site, req->path, req->path_len);
 	if (s && s->articles.count)
 		return section_page(app, site, req, res, s);
 	return nd__render_error(app, site, req, res, 404, "There is no page at this address.");

@@ -101,8 +101,8 @@ static json_t *site_context(struct nd_app *app, const struct nd_site *site, cons
 		if (s->parent || !s->articles.count)
 			continue;
 		item = link(s->name, s->url);
-		if (current && nd_starts_with(current, s->url) &&
-		    (current[strlen(s->url)] == '\0' || current[strlen(s->url)] == '/'))
+		if (current && nd_starts_with(current, s->route) &&
+		    (current[strlen(s->route)] == '\0' || current[strlen(s->route)] == '/'))
 			json_object_set_new(item, "current", json_true());
 		json_array_append_new(nav, item);
 	}

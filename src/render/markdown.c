@@ -4,7 +4,9 @@
 #include <cmark-gfm.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/mem.h"
 
@@ -51,6 +53,7 @@ void nd_markdown_to_text(const char *md, size_t len, size_t max_len, struct nd_b
 	cmark_node *doc = parse(md, len);
 	cmark_iter *it = cmark_iter_new(doc);
 	size_t start = out->len;
+	bool in_script = false; /* between inline <script> or <style> tags */
 	cmark_event_type ev;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -66,11 +69,20 @@ void nd_markdown_to_text(const char *md, size_t len, size_t max_len, struct nd_b
 		}
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+		if (t == CMARK_NODE_HTML_INLINE && (lit = cmark_node_get_literal(n))) {
+			/* Markup is dropped, and so is what a script or style holds. */
+			if (!strncasecmp(lit, "<script", 7) || !strncasecmp(lit, "<style", 6))
+				in_script = true;
+			else if (!strncasecmp(lit, "</script", 8) || !strncasecmp(lit, "</style", 7))
+				in_script = false;
+		} else if (in_script) {
+			continue;
+		} else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
 			nd_buf_addch(out, ' ');
-		else if ((t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) &&
-			 (lit = cmark_node_get_literal(n)))
+		} else if ((t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) &&
+			   (lit = cmark_node_get_literal(n))) {
 			nd_buf_adds(out, lit);
+		}
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);

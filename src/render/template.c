@@ -66,14 +66,14 @@ static struct slot *probe(const struct nd_tpl_set *set, const char *name, size_t
 	for (;; i = (i + 1) & mask) {
 		struct slot *s = &set->slots[i];
 
-		if (!s->t || (s->hash == hash && s->t->name_len == len &&
-			      !memcmp(s->t->name, name, len)))
+		if (!s->t ||
+		    (s->hash == hash && s->t->name_len == len && !memcmp(s->t->name, name, len)))
 			return s;
 	}
 }
 
 const struct nd__tpl *nd__tpl_set_find(const struct nd_tpl_set *set, const char *name, size_t len,
-				       uint32_t hash)
+                                       uint32_t hash)
 {
 	if (!set->cap)
 		return NULL;
@@ -111,7 +111,7 @@ static void put(struct nd_tpl_set *set, struct nd__tpl *t)
 }
 
 int nd_tpl_set_add(struct nd_tpl_set *set, const char *name, const char *src, size_t len,
-		   char **err)
+                   char **err)
 {
 	struct nd__tpl *t;
 	char *msg = NULL;
@@ -121,7 +121,7 @@ int nd_tpl_set_add(struct nd_tpl_set *set, const char *name, const char *src, si
 		*err = NULL;
 	if (len > ND_MAX_TEMPLATE) {
 		msg = nd_arena_printf(NULL, "template '%s' is %zu bytes, over the limit of %d",
-				      name, len, ND_MAX_TEMPLATE);
+		                      name, len, ND_MAX_TEMPLATE);
 		ret = ND_ETOOBIG;
 		goto out;
 	}
@@ -165,7 +165,7 @@ static int read_file(const char *path, struct nd_buf *b)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (b->len + n > ND_MAX_TEMPLATE) {
 			ret = nd_error(ND_ETOOBIG, "template '%s' is over the limit of %d bytes",
-				       path, ND_MAX_TEMPLATE);
+			               path, ND_MAX_TEMPLATE);
 			goto out;
 		}
 		nd_buf_add(b, chunk, n);
@@ -196,7 +196,7 @@ int nd_tpl_set_load_dir(struct nd_tpl_set *set, const char *dir)
 	n = scandir(dir, &list, is_template, alphasort);
 	if (n < 0)
 		return nd_error(ND_EIO, "cannot read template folder '%s': %s", dir,
-				strerror(errno));
+		                strerror(errno));
 	for (; i < n; i++) {
 		const char *file = list[i]->d_name;
 		struct stat st;
@@ -206,7 +206,7 @@ int nd_tpl_set_load_dir(struct nd_tpl_set *set, const char *dir)
 		nd_buf_addf(&path, "%s/%s", dir, file);
 		if (stat(path.buf, &st) < 0) {
 			ret = nd_error(ND_EIO, "cannot open template '%s': %s", path.buf,
-				       strerror(errno));
+			               strerror(errno));
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode))

@@ -38,13 +38,13 @@ enum tok_kind {
 };
 
 /* Token flags. */
-#define TF_WS 0x01u         /* text: blanks only, perhaps with the line end */
-#define TF_NL 0x02u         /* text: ends with "\n" */
-#define TF_BOL 0x04u        /* the first token of its line */
-#define TF_LCLEAR 0x08u     /* tag: only blanks before it on its line */
-#define TF_RCLEAR 0x10u     /* tag: only blanks and the line end after it */
-#define TF_REMOVED 0x20u    /* text: dropped by the standalone rules */
-#define TF_DYNAMIC 0x40u    /* partial/parent: {{>*name}} */
+#define TF_WS         0x01u /* text: blanks only, perhaps with the line end */
+#define TF_NL         0x02u /* text: ends with "\n" */
+#define TF_BOL        0x04u /* the first token of its line */
+#define TF_LCLEAR     0x08u /* tag: only blanks before it on its line */
+#define TF_RCLEAR     0x10u /* tag: only blanks and the line end after it */
+#define TF_REMOVED    0x20u /* text: dropped by the standalone rules */
+#define TF_DYNAMIC    0x40u /* partial/parent: {{>*name}} */
 #define TF_STANDALONE 0x80u /* partial/parent: indented by its line's blanks */
 
 struct tok {
@@ -81,7 +81,7 @@ struct compiler {
 };
 
 static int syntax(struct compiler *c, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Records "NAME:LINE: message" for the caller and returns ND_ESYNTAX. */
 static int syntax(struct compiler *c, unsigned line, const char *fmt, ...)
@@ -222,14 +222,14 @@ static int check_path(struct compiler *c, unsigned line, struct nd_str name)
 
 		if (end && prev_end)
 			return syntax(c, line, "bad name '%.*s': empty part between dots",
-				      SHOW(name));
+			              SHOW(name));
 	}
 	return 0;
 }
 
 /* Parses the inside of {{=OPEN CLOSE=}} into new delimiters. */
 static int set_delimiters(struct compiler *c, unsigned line, struct nd_str content,
-			  struct nd_str *open, struct nd_str *close)
+                          struct nd_str *open, struct nd_str *close)
 {
 	struct nd_str s = trim(content), o, e;
 	size_t i = 0;
@@ -240,9 +240,9 @@ static int set_delimiters(struct compiler *c, unsigned line, struct nd_str conte
 	e = trim((struct nd_str){s.p + i, s.len - i});
 	if (!o.len || !e.len || has_space(e) || memchr(o.p, '=', o.len) || memchr(e.p, '=', e.len))
 		return syntax(c, line,
-			      "bad delimiter change '=%.*s=': want two delimiters without "
-			      "blanks or '=', like {{=<%% %%>=}}",
-			      SHOW(content));
+		              "bad delimiter change '=%.*s=': want two delimiters without "
+		              "blanks or '=', like {{=<%% %%>=}}",
+		              SHOW(content));
 	*open = o;
 	*close = e;
 	return 0;
@@ -253,7 +253,7 @@ static int set_delimiters(struct compiler *c, unsigned line, struct nd_str conte
  * moves *pos past it.
  */
 static int read_tag(struct compiler *c, size_t *pos, unsigned *line, struct nd_str *open,
-		    struct nd_str *close)
+                    struct nd_str *close)
 {
 	size_t start = *pos, p = start + open->len, q, cend;
 	unsigned tline = *line;
@@ -291,9 +291,9 @@ static int read_tag(struct compiler *c, size_t *pos, unsigned *line, struct nd_s
 		if (!e) {
 			if (need)
 				return syntax(c, tline, "unclosed tag: no '%c%.*s' after '%.*s%c'",
-					      need, SHOW(*close), SHOW(*open), sigil);
+				              need, SHOW(*close), SHOW(*open), sigil);
 			return syntax(c, tline, "unclosed tag: no '%.*s' after '%.*s'",
-				      SHOW(*close), SHOW(*open));
+			              SHOW(*close), SHOW(*open));
 		}
 		if (!need || ((size_t)(e - c->src) > p && e[-1] == need))
 			break;
@@ -317,7 +317,7 @@ static int read_tag(struct compiler *c, size_t *pos, unsigned *line, struct nd_s
 	t->s = name;
 	if (!name.len)
 		return syntax(c, tline, "empty tag '%.*s%.*s%.*s'", SHOW(*open), SHOW(content),
-			      SHOW(*close));
+		              SHOW(*close));
 	if (kind == TK_CLOSE)
 		return 0; /* checked against its open tag later */
 	if (has_space(name))
@@ -470,7 +470,7 @@ static int match_tags(struct compiler *c)
 		case TK_BLOCK:
 			if (depth == ND__TPL_MAX_NESTING) {
 				ret = syntax(c, t->line, "sections nested more than %d deep",
-					     ND__TPL_MAX_NESTING);
+				             ND__TPL_MAX_NESTING);
 				goto out;
 			}
 			stack[depth++] = k;
@@ -488,19 +488,20 @@ static int match_tags(struct compiler *c)
 			break;
 		case TK_CLOSE:
 			if (!depth) {
-				ret = syntax(c, t->line, "closing tag '%.*s' but no section is open",
-					     SHOW(t->s));
+				ret =
+				    syntax(c, t->line, "closing tag '%.*s' but no section is open",
+				           SHOW(t->s));
 				goto out;
 			}
 			o = stack[--depth];
 			ot = &c->toks[o];
 			if (!close_matches(ot, t->s)) {
 				ret = syntax(c, t->line,
-					     "closing tag '%.*s' does not match %s '%s%.*s' opened "
-					     "on line %u",
-					     SHOW(t->s), kind_name(ot),
-					     (ot->flags & TF_DYNAMIC) ? "*" : "", SHOW(ot->s),
-					     ot->line);
+				             "closing tag '%.*s' does not match %s '%s%.*s' opened "
+				             "on line %u",
+				             SHOW(t->s), kind_name(ot),
+				             (ot->flags & TF_DYNAMIC) ? "*" : "", SHOW(ot->s),
+				             ot->line);
 				goto out;
 			}
 			ot->match = k;
@@ -525,7 +526,7 @@ static int match_tags(struct compiler *c)
 		struct tok *ot = &c->toks[stack[depth - 1]];
 
 		ret = syntax(c, ot->line, "unclosed %s '%s%.*s'", kind_name(ot),
-			     (ot->flags & TF_DYNAMIC) ? "*" : "", SHOW(ot->s));
+		             (ot->flags & TF_DYNAMIC) ? "*" : "", SHOW(ot->s));
 	}
 out:
 	free(stack);
@@ -640,7 +641,8 @@ static void emit(struct compiler *c)
 		size_t m;
 
 		if (depth && c->nodes[stack[depth - 1].node].op == ND__TPL_PARENT &&
-		    t->kind != TK_BLOCK && !(t->kind == TK_CLOSE && t->match == stack[depth - 1].tok)) {
+		    t->kind != TK_BLOCK &&
+		    !(t->kind == TK_CLOSE && t->match == stack[depth - 1].tok)) {
 			/* Between {{<name}} and {{/name}} only blocks count: they
 			 * are the arguments. Text and other tags, sections with
 			 * all they hold, are dropped. */
@@ -705,7 +707,8 @@ static void emit(struct compiler *c)
 		case TK_CLOSE:
 			flush_text(c);
 			depth--;
-			c->nodes[stack[depth].node].body = (uint32_t)(c->nnodes - stack[depth].node - 1);
+			c->nodes[stack[depth].node].body =
+			    (uint32_t)(c->nnodes - stack[depth].node - 1);
 			strip = stack[depth].strip;
 			break;
 		default: break; /* comments and delimiter changes leave nothing */
@@ -715,8 +718,7 @@ static void emit(struct compiler *c)
 	free(stack);
 }
 
-int nd__tpl_compile(const char *name, const char *src, size_t len, struct nd__tpl **out,
-		    char **err)
+int nd__tpl_compile(const char *name, const char *src, size_t len, struct nd__tpl **out, char **err)
 {
 	struct compiler c = {.name = name, .src = src, .len = len, .err = err};
 	struct nd__tpl *t = NULL;

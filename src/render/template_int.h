@@ -45,8 +45,9 @@ enum nd__tpl_op {
 
 /* Node flags. */
 #define ND__TPL_DYNAMIC 0x1u /* PARTIAL/PARENT: name is `path`, looked up in the context */
-#define ND__TPL_BOL 0x2u     /* PARTIAL/PARENT/BLOCK: its first line starts a line of
-				output, so it gets the indentation too */
+#define ND__TPL_BOL                                                                                \
+	0x2u /* PARTIAL/PARENT/BLOCK: its first line starts a line of                              \
+	        output, so it gets the indentation too */
 
 /*
  * A dotted name split at compile time: "a.b.c" is {"a", "b", "c"}; the
@@ -86,10 +87,10 @@ uint32_t nd__tpl_hash(const char *s, size_t len);
  * (caller owns the result, free()); nothing is logged.
  */
 int nd__tpl_compile(const char *name, const char *src, size_t len, struct nd__tpl **out,
-		    char **err);
+                    char **err);
 void nd__tpl_free(struct nd__tpl *t);
 
 /* The template called name[0..len) (hash = nd__tpl_hash(name, len)), or NULL.
  * Borrowed, valid until the set changes. */
 const struct nd__tpl *nd__tpl_set_find(const struct nd_tpl_set *set, const char *name, size_t len,
-				       uint32_t hash);
+                                       uint32_t hash);

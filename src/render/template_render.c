@@ -41,8 +41,8 @@ struct render {
 };
 
 static int render_nodes(struct render *r, const struct nd__tpl_node *n,
-			const struct nd__tpl_node *end, const struct ctx *cx,
-			const struct scope *sc);
+                        const struct nd__tpl_node *end, const struct ctx *cx,
+                        const struct scope *sc);
 
 /*
  * Resolves a name against the context stack: the first part in the nearest
@@ -62,7 +62,7 @@ static const json_t *lookup(const struct ctx *cx, const struct nd__tpl_path *pat
 	}
 	for (uint32_t i = 1; v && i < path->n; i++)
 		v = json_is_object(v) ? json_object_getn(v, path->parts[i].p, path->parts[i].len)
-				      : NULL;
+		                      : NULL;
 	return v;
 }
 
@@ -139,7 +139,7 @@ static void put_value(struct render *r, const json_t *v, bool escape)
 	case JSON_INTEGER:
 		s = num;
 		len = (size_t)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-				       json_integer_value(v));
+		                       json_integer_value(v));
 		break;
 	case JSON_REAL:
 		s = num;
@@ -165,7 +165,7 @@ static void put_value(struct render *r, const json_t *v, bool escape)
 }
 
 static int section(struct render *r, const struct nd__tpl_node *n, const struct ctx *cx,
-		   const struct scope *sc)
+                   const struct scope *sc)
 {
 	const json_t *v = lookup(cx, &n->path);
 	const struct nd__tpl_node *body = n + 1, *end = body + n->body;
@@ -187,17 +187,17 @@ static int section(struct render *r, const struct nd__tpl_node *n, const struct 
 
 /* Renders body..end with node n's indentation added, one level deeper. */
 static int expand(struct render *r, const struct nd__tpl_node *n, const char *what,
-		  const struct nd__tpl_node *body, const struct nd__tpl_node *end,
-		  const struct ctx *cx, const struct scope *sc)
+                  const struct nd__tpl_node *body, const struct nd__tpl_node *end,
+                  const struct ctx *cx, const struct scope *sc)
 {
 	size_t mark = r->indent.len;
 	int ret;
 
 	if (r->depth >= ND__TPL_MAX_DEPTH)
 		return nd_error(ND_EINVAL,
-				"template '%s': more than %d partials, parents and blocks nested "
-				"at '%s' (recursive partial?)",
-				r->name, ND__TPL_MAX_DEPTH, what);
+		                "template '%s': more than %d partials, parents and blocks nested "
+		                "at '%s' (recursive partial?)",
+		                r->name, ND__TPL_MAX_DEPTH, what);
 	r->depth++;
 	if (n->indent.len)
 		nd_buf_add(&r->indent, n->indent.p, n->indent.len);
@@ -212,7 +212,7 @@ static int expand(struct render *r, const struct nd__tpl_node *n, const char *wh
 /* {{>name}} and {{<name}}...{{/name}}. A template that is not in the set
  * renders as nothing. */
 static int include(struct render *r, const struct nd__tpl_node *n, const struct ctx *cx,
-		   const struct scope *sc)
+                   const struct scope *sc)
 {
 	const struct nd__tpl *t;
 	struct scope link = {n, sc};
@@ -233,7 +233,7 @@ static int include(struct render *r, const struct nd__tpl_node *n, const struct 
 	if (!t)
 		return 0;
 	return expand(r, n, t->name, t->nodes, t->nodes + t->count, cx,
-		      n->op == ND__TPL_PARENT ? &link : sc);
+	              n->op == ND__TPL_PARENT ? &link : sc);
 }
 
 /*
@@ -242,7 +242,7 @@ static int include(struct render *r, const struct nd__tpl_node *n, const struct 
  * layout), or else the block's own content.
  */
 static int block(struct render *r, const struct nd__tpl_node *n, const struct ctx *cx,
-		 const struct scope *sc)
+                 const struct scope *sc)
 {
 	const struct nd__tpl_node *body = n + 1, *end = body + n->body;
 
@@ -261,14 +261,14 @@ static int block(struct render *r, const struct nd__tpl_node *n, const struct ct
 }
 
 static int render_nodes(struct render *r, const struct nd__tpl_node *n,
-			const struct nd__tpl_node *end, const struct ctx *cx,
-			const struct scope *sc)
+                        const struct nd__tpl_node *end, const struct ctx *cx,
+                        const struct scope *sc)
 {
 	int ret = 0;
 
 	if (++r->frames > ND__TPL_MAX_FRAMES) {
 		ret = nd_error(ND_EINVAL, "template '%s': nested more than %d deep", r->name,
-			       ND__TPL_MAX_FRAMES);
+		               ND__TPL_MAX_FRAMES);
 		goto out;
 	}
 	for (; n < end; n += 1 + n->body) {
@@ -298,7 +298,7 @@ out:
 }
 
 int nd_tpl_render(const struct nd_tpl_set *set, const char *name, const json_t *ctx,
-		  struct nd_buf *out)
+                  struct nd_buf *out)
 {
 	size_t len = strlen(name);
 	const struct nd__tpl *t = nd__tpl_set_find(set, name, len, nd__tpl_hash(name, len));

@@ -219,9 +219,11 @@ static void link_sections(struct build *b)
 		nd_buf_addch(&b->scratch, '/');
 		nd_escape_url(&b->scratch, s->slug, strlen(s->slug));
 		s->url = dup(b, b->scratch.buf);
+		s->route = nd_arena_printf(site->arena, "%s/%s", s->parent ? s->parent->route : "",
+					   s->slug);
 		s->path = s->parent ? nd_arena_printf(site->arena, "%s/%s", s->parent->path, s->name)
 				    : s->name;
-		nd_map_put(&site->section_by_url, s->url, strlen(s->url), s);
+		nd_map_put(&site->section_by_route, s->route, strlen(s->route), s);
 	}
 }
 
@@ -329,7 +331,8 @@ static void index_urls(struct build *b)
 		nd_buf_addch(&b->scratch, '/');
 		nd_escape_url(&b->scratch, a->slug, strlen(a->slug));
 		a->url = dup(b, b->scratch.buf);
-		nd_map_put(&site->by_url, a->url, strlen(a->url), a);
+		a->route = nd_arena_printf(site->arena, "%s/%s", a->section->route, a->slug);
+		nd_map_put(&site->by_route, a->route, strlen(a->route), a);
 		nd_map_put(&site->by_ext_id, a->ext_id, strlen(a->ext_id), a);
 	}
 	for (size_t i = 0; i < site->tag_count; i++)
@@ -405,17 +408,23 @@ void nd_site_free(struct nd_site *site)
 {
 	if (!site)
 		return;
-	nd_map_release(&site->by_url);
+	nd_map_release(&site->by_route);
 	nd_map_release(&site->by_ext_id);
-	nd_map_release(&site->section_by_url);
+	nd_map_release(&site->section_by_route);
 	nd_map_release(&site->tag_by_slug);
 	nd_map_release(&site->author_by_slug);
 	nd_arena_free(site->arena);
 	free(site);
 }
 
-const struct nd_site_article *nd_site_article_by_url(const struct nd_site *site, const char *path,
-						     size_t len)
+const struct nd_site_article *nd_site_article_at(const struct nd_site *site, const char *path,
+						 size_t len)
 {
-	return nd_map_get(&site->by_url, path, len);
+	return nd_map_get(&site->by_route, path, len);
+}
+
+const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,
+						 size_t len)
+{
+	return nd_map_get(&site->section_by_route, path, len);
 }

@@ -33,7 +33,8 @@ struct nd_site_section {
 	const char *slug;               /* this level: "europe" */
 	const char *name;               /* "Europe" */
 	const char *path;               /* names from the top: "World/Europe" */
-	const char *url;                /* "/world/europe" */
+	const char *url;                /* "/world/europe", percent-encoded for links */
+	const char *route;              /* the same path unencoded, as requests arrive */
 	int depth;                      /* 0 at the top level */
 	struct nd_site_list articles;   /* its own and its descendants' */
 };
@@ -48,7 +49,8 @@ struct nd_site_article {
 	int64_t id;
 	const char *ext_id, *slug, *title, *summary, *description, *body_html;
 	const char *language, *image, *source_url;
-	const char *url; /* "/world/europe/some-slug" */
+	const char *url;   /* "/world/europe/some-slug", percent-encoded for links */
+	const char *route; /* the same path unencoded, as requests arrive */
 	struct nd_site_section *section;
 	struct nd_site_person *author; /* NULL when none */
 	struct nd_site_person **tags;
@@ -67,9 +69,9 @@ struct nd_site {
 	size_t section_count;
 	struct nd_site_person *authors, *tags;
 	size_t author_count, tag_count;
-	struct nd_map by_url;     /* article url path -> article */
-	struct nd_map by_ext_id;  /* ext_id -> article */
-	struct nd_map section_by_url; /* section url -> section */
+	struct nd_map by_route;      /* article route -> article */
+	struct nd_map by_ext_id;     /* ext_id -> article */
+	struct nd_map section_by_route; /* section route -> section */
 	struct nd_map tag_by_slug, author_by_slug;
 	struct nd_arena *arena;
 };
@@ -84,6 +86,9 @@ struct nd_site {
 int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_site **out);
 void nd_site_free(struct nd_site *site);
 
-/* The article at url path ("/world/europe/slug"), or NULL. */
-const struct nd_site_article *nd_site_article_by_url(const struct nd_site *site, const char *path,
-						     size_t len);
+/* The article at the decoded request path ("/world/europe/slug"), or NULL. */
+const struct nd_site_article *nd_site_article_at(const struct nd_site *site, const char *path,
+						 size_t len);
+/* The section at the decoded request path ("/world/europe"), or NULL. */
+const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,
+						 size_t len);

@@ -14,8 +14,7 @@
 typedef void escape_fn(struct nd_buf *out, const char *s, size_t len);
 
 /* Escapes in[0..in_len) into a fresh buffer and compares with want. */
-static void expect(escape_fn *fn, const char *in, size_t in_len, const char *want,
-		   size_t want_len)
+static void expect(escape_fn *fn, const char *in, size_t in_len, const char *want, size_t want_len)
 {
 	struct nd_buf b = ND_BUF_INIT;
 
@@ -107,11 +106,11 @@ static void test_url_appends_and_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_html_entities),
-		cmocka_unit_test(test_html_length_not_nul),
-		cmocka_unit_test(test_html_appends_and_limit),
-		cmocka_unit_test(test_url),
-		cmocka_unit_test(test_url_appends_and_limit),
+	    cmocka_unit_test(test_html_entities),
+	    cmocka_unit_test(test_html_length_not_nul),
+	    cmocka_unit_test(test_html_appends_and_limit),
+	    cmocka_unit_test(test_url),
+	    cmocka_unit_test(test_url_appends_and_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,7 +66,7 @@ static void run_spec(const char *file)
 		json_object_foreach(partials, pname, psrc)
 		{
 			ret = nd_tpl_set_add(set, pname, json_string_value(psrc),
-					     json_string_length(psrc), &err);
+			                     json_string_length(psrc), &err);
 			if (ret) {
 				printf("FAIL %s: \"%s\": partial '%s' does not compile: %s\n", file,
 				       name, pname, err);
@@ -89,9 +89,10 @@ static void run_spec(const char *file)
 			char *g = json_dumps(got, JSON_ENCODE_ANY);
 			char *w = json_dumps(json_object_get(test, "expected"), JSON_ENCODE_ANY);
 
-			printf("FAIL %s: \"%s\" (ret %s)\n  template: %s\n  expected: %s\n  got:      "
-			       "%s\n",
-			       file, name, nd_err_name(ret), t, w, g);
+			printf(
+			    "FAIL %s: \"%s\" (ret %s)\n  template: %s\n  expected: %s\n  got:      "
+			    "%s\n",
+			    file, name, nd_err_name(ret), t, w, g);
 			free(t);
 			free(g);
 			free(w);
@@ -163,7 +164,7 @@ static void add(struct nd_tpl_set *set, const char *name, const char *src)
 
 /* Renders name with the JSON text data and checks the output. */
 static void expect_render(struct nd_tpl_set *set, const char *name, const char *data,
-			  const char *want)
+                          const char *want)
 {
 	json_error_t jerr;
 	json_t *ctx = json_loads(data, JSON_DECODE_ANY, &jerr);
@@ -201,7 +202,7 @@ static void test_escaped_by_default(void **state)
 	expect_one("{{& v }}", data, "<script>alert('x&y')</script>");
 	/* In a section and through the implicit iterator too. */
 	expect_one("{{#list}}[{{.}}]{{/list}}", "{\"list\": [\"<b>\", \"\\\"q\\\"\"]}",
-		   "[&lt;b&gt;][&quot;q&quot;]");
+	           "[&lt;b&gt;][&quot;q&quot;]");
 	/* Custom delimiters keep the triple form. */
 	expect_one("{{=<% %>=}}<%v%>|<%{v}%>", "{\"v\": \"<i>\"}", "&lt;i&gt;|<i>");
 }
@@ -209,15 +210,15 @@ static void test_escaped_by_default(void **state)
 static void test_values(void **state)
 {
 	expect_one("{{a}}|{{b}}|{{c}}|{{d}}|{{e}}|{{f}}|{{g}}|{{h}}|{{i}}",
-		   "{\"a\": 1.21, \"b\": 42, \"c\": -9007199254740993, \"d\": 0.1, \"e\": 1e300,"
-		   " \"f\": 0.30000000000000004, \"g\": true, \"h\": false, \"i\": -2.5}",
-		   "1.21|42|-9007199254740993|0.1|1e+300|0.30000000000000004|true|false|-2.5");
+	           "{\"a\": 1.21, \"b\": 42, \"c\": -9007199254740993, \"d\": 0.1, \"e\": 1e300,"
+	           " \"f\": 0.30000000000000004, \"g\": true, \"h\": false, \"i\": -2.5}",
+	           "1.21|42|-9007199254740993|0.1|1e+300|0.30000000000000004|true|false|-2.5");
 	/* null, objects and arrays print nothing; neither does a miss. */
 	expect_one("[{{n}}{{o}}{{l}}{{missing}}{{o.x.y}}]", "{\"n\": null, \"o\": {}, \"l\": [1]}",
-		   "[]");
+	           "[]");
 	/* UTF-8 and embedded NUL-free strings pass through untouched. */
 	expect_one("{{s}}", "{\"s\": \"caf\\u00e9 \\u2014 \\ud83d\\ude00\"}",
-		   "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80");
+	           "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80");
 }
 
 static void test_truthiness(void **state)
@@ -268,28 +269,29 @@ static void expect_syntax(const char *src, const char *want)
 static void test_syntax_errors(void **state)
 {
 	expect_syntax("<ul>\n{{#items}}\n<li>{{title}}</li>\n</ul>\n",
-		      "article:2: unclosed section 'items'");
+	              "article:2: unclosed section 'items'");
 	expect_syntax("a\nb\n{{#a}}\n{{#b}}\n{{/a}}\n{{/b}}",
-		      "article:5: closing tag 'a' does not match section 'b' opened on line 4");
+	              "article:5: closing tag 'a' does not match section 'b' opened on line 4");
 	expect_syntax("x\n\n{{/a}}", "article:3: closing tag 'a' but no section is open");
 	expect_syntax("one\ntwo {{name\nthree", "article:2: unclosed tag: no '}}' after '{{'");
 	expect_syntax("one\n{{{name}}\n", "article:2: unclosed tag: no '}}}' after '{{{'");
 	expect_syntax("{{=<% %>=}}\n\n<%name", "article:3: unclosed tag: no '%>' after '<%'");
 	expect_syntax("\n{{=<%>=}}",
-		      "article:2: bad delimiter change '=<%>=': want two delimiters without "
-		      "blanks or '=', like {{=<% %>=}}");
+	              "article:2: bad delimiter change '=<%>=': want two delimiters without "
+	              "blanks or '=', like {{=<% %>=}}");
 	expect_syntax("{{= a= b =}}",
-		      "article:1: bad delimiter change '= a= b =': want two delimiters without "
-		      "blanks or '=', like {{=<% %>=}}");
+	              "article:1: bad delimiter change '= a= b =': want two delimiters without "
+	              "blanks or '=', like {{=<% %>=}}");
 	expect_syntax("{{ }}", "article:1: empty tag '{{ }}'");
 	expect_syntax("{{#}}{{/}}", "article:1: empty tag '{{}}'");
-	expect_syntax("{{first name}}", "article:1: bad tag name 'first name': names have no blanks");
+	expect_syntax("{{first name}}",
+	              "article:1: bad tag name 'first name': names have no blanks");
 	expect_syntax("{{a..b}}", "article:1: bad name 'a..b': empty part between dots");
 	expect_syntax("{{#a.}}{{/a.}}", "article:1: bad name 'a.': empty part between dots");
 	expect_syntax("{{<layout}}\n{{$body}}\n", "article:2: unclosed block 'body'");
 	expect_syntax("{{<layout}}{{$body}}{{/body}}", "article:1: unclosed parent 'layout'");
 	expect_syntax("{{<*x}}{{/x}}",
-		      "article:1: closing tag 'x' does not match parent '*x' opened on line 1");
+	              "article:1: closing tag 'x' does not match parent '*x' opened on line 1");
 	/* A multi-line comment counts its lines. */
 	expect_syntax("{{! one\ntwo\nthree }}\n{{#s}}", "article:4: unclosed section 's'");
 }
@@ -394,8 +396,8 @@ static void test_recursive_partial(void **state)
 	nd_buf_reset(&out);
 	add(set, "tree", "{{name}}{{#kids}}({{>tree}}){{/kids}}");
 	ctx = json_loads("{\"name\":\"a\",\"kids\":[{\"name\":\"b\",\"kids\":[{\"name\":\"c\","
-			 "\"kids\":[]}]},{\"name\":\"d\",\"kids\":[]}]}",
-			 0, NULL);
+	                 "\"kids\":[]}]},{\"name\":\"d\",\"kids\":[]}]}",
+	                 0, NULL);
 	assert_int_equal(nd_tpl_render(set, "tree", ctx, &out), 0);
 	assert_string_equal(out.buf, "a(b(c))(d)");
 	json_decref(ctx);
@@ -457,61 +459,63 @@ static void test_layout(void **state)
 {
 	struct nd_tpl_set *set = nd_tpl_set_new();
 
-	add(set, "layout", "<html>\n"
-			   "<head><title>{{$title}}News{{/title}}</title></head>\n"
-			   "<body>\n"
-			   "  {{>header}}\n"
-			   "  <main>\n"
-			   "    {{$body}}\n"
-			   "    <p>nothing</p>\n"
-			   "    {{/body}}\n"
-			   "  </main>\n"
-			   "</body>\n"
-			   "</html>\n");
+	add(set, "layout",
+	    "<html>\n"
+	    "<head><title>{{$title}}News{{/title}}</title></head>\n"
+	    "<body>\n"
+	    "  {{>header}}\n"
+	    "  <main>\n"
+	    "    {{$body}}\n"
+	    "    <p>nothing</p>\n"
+	    "    {{/body}}\n"
+	    "  </main>\n"
+	    "</body>\n"
+	    "</html>\n");
 	add(set, "header", "<header>\n  <h1>{{site}}</h1>\n</header>\n");
-	add(set, "article", "{{<layout}}\n"
-			    "{{$title}}{{title}} - News{{/title}}\n"
-			    "{{$body}}\n"
-			    "<article>\n"
-			    "  <h2>{{title}}</h2>\n"
-			    "  {{#tags}}\n"
-			    "  <a href=\"/tag/{{slug}}\">{{name}}</a>\n"
-			    "  {{/tags}}\n"
-			    "</article>\n"
-			    "{{/body}}\n"
-			    "{{/layout}}\n");
+	add(set, "article",
+	    "{{<layout}}\n"
+	    "{{$title}}{{title}} - News{{/title}}\n"
+	    "{{$body}}\n"
+	    "<article>\n"
+	    "  <h2>{{title}}</h2>\n"
+	    "  {{#tags}}\n"
+	    "  <a href=\"/tag/{{slug}}\">{{name}}</a>\n"
+	    "  {{/tags}}\n"
+	    "</article>\n"
+	    "{{/body}}\n"
+	    "{{/layout}}\n");
 	expect_render(set, "article",
-		      "{\"site\": \"Daily\", \"title\": \"Rain & sun\", \"tags\": "
-		      "[{\"slug\": \"wx\", \"name\": \"Weather\"}, {\"slug\": \"uk\", "
-		      "\"name\": \"<UK>\"}]}",
-		      "<html>\n"
-		      "<head><title>Rain &amp; sun - News</title></head>\n"
-		      "<body>\n"
-		      "  <header>\n"
-		      "    <h1>Daily</h1>\n"
-		      "  </header>\n"
-		      "  <main>\n"
-		      "    <article>\n"
-		      "      <h2>Rain &amp; sun</h2>\n"
-		      "      <a href=\"/tag/wx\">Weather</a>\n"
-		      "      <a href=\"/tag/uk\">&lt;UK&gt;</a>\n"
-		      "    </article>\n"
-		      "  </main>\n"
-		      "</body>\n"
-		      "</html>\n");
+	              "{\"site\": \"Daily\", \"title\": \"Rain & sun\", \"tags\": "
+	              "[{\"slug\": \"wx\", \"name\": \"Weather\"}, {\"slug\": \"uk\", "
+	              "\"name\": \"<UK>\"}]}",
+	              "<html>\n"
+	              "<head><title>Rain &amp; sun - News</title></head>\n"
+	              "<body>\n"
+	              "  <header>\n"
+	              "    <h1>Daily</h1>\n"
+	              "  </header>\n"
+	              "  <main>\n"
+	              "    <article>\n"
+	              "      <h2>Rain &amp; sun</h2>\n"
+	              "      <a href=\"/tag/wx\">Weather</a>\n"
+	              "      <a href=\"/tag/uk\">&lt;UK&gt;</a>\n"
+	              "    </article>\n"
+	              "  </main>\n"
+	              "</body>\n"
+	              "</html>\n");
 	/* The layout alone shows its defaults. */
 	expect_render(set, "layout", "{\"site\": \"Daily\"}",
-		      "<html>\n"
-		      "<head><title>News</title></head>\n"
-		      "<body>\n"
-		      "  <header>\n"
-		      "    <h1>Daily</h1>\n"
-		      "  </header>\n"
-		      "  <main>\n"
-		      "    <p>nothing</p>\n"
-		      "  </main>\n"
-		      "</body>\n"
-		      "</html>\n");
+	              "<html>\n"
+	              "<head><title>News</title></head>\n"
+	              "<body>\n"
+	              "  <header>\n"
+	              "    <h1>Daily</h1>\n"
+	              "  </header>\n"
+	              "  <main>\n"
+	              "    <p>nothing</p>\n"
+	              "  </main>\n"
+	              "</body>\n"
+	              "</html>\n");
 	nd_tpl_set_free(set);
 }
 
@@ -542,7 +546,7 @@ static void test_partial_indentation(void **state)
 	/* Blank lines of a partial are not indented; interpolated newlines
 	 * never are. */
 	expect_render(set, "list", "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\\nc\"}]}",
-		      "<ul>\n  <li>\n    a\n\n  </li>\n  <li>\n    b\nc\n\n  </li>\n</ul>\n");
+	              "<ul>\n  <li>\n    a\n\n  </li>\n  <li>\n    b\nc\n\n  </li>\n</ul>\n");
 	/* CRLF lines. */
 	add(set, "crlf", "a\r\n  {{>p}}\r\nb\r\n");
 	add(set, "p", "x\r\ny\r\n");
@@ -596,7 +600,7 @@ static void test_load_dir(void **state)
 	assert_false(nd_tpl_set_has(set, "folder"));
 	assert_false(nd_tpl_set_has(set, "article.mustache"));
 	expect_render(set, "article", "{\"title\": \"T<\", \"site\": \"S\"}",
-		      "<h1>T&lt;</h1><footer>S</footer>\n");
+	              "<h1>T&lt;</h1><footer>S</footer>\n");
 
 	/* A syntax error stops the load. */
 	write_file(dir, "broken.mustache", "ok\n{{#s}}\n", 10);
@@ -615,8 +619,7 @@ static void test_load_dir(void **state)
 	write_file(dir, "huge.mustache", big, ND_MAX_TEMPLATE + 1);
 	assert_int_equal(nd_tpl_set_load_dir(set, dir), ND_ETOOBIG);
 	assert_false(nd_tpl_set_has(set, "huge"));
-	assert_int_equal(nd_tpl_set_add(set, "huge", big, ND_MAX_TEMPLATE + 1, NULL),
-			 ND_ETOOBIG);
+	assert_int_equal(nd_tpl_set_add(set, "huge", big, ND_MAX_TEMPLATE + 1, NULL), ND_ETOOBIG);
 	free(big);
 
 	remove_tree(dir);
@@ -656,8 +659,9 @@ static void test_concurrent_render(void **state)
 
 	add(set, "layout", "<{{$b}}{{/b}}>\n");
 	add(set, "row", "  {{n}}\n");
-	add(set, "page", "{{<layout}}{{$b}}\n{{t}}\n{{#items}}\n{{>row}}\n{{/items}}\n{{/b}}"
-			 "{{/layout}}");
+	add(set, "page",
+	    "{{<layout}}{{$b}}\n{{t}}\n{{#items}}\n{{>row}}\n{{/items}}\n{{/b}}"
+	    "{{/layout}}");
 	for (int i = 0; i < 4; i++) {
 		jobs[i] = (struct job){set, ctx, "<&lt;T&gt;\n  1\n  2\n>\n", 0};
 		assert_int_equal(pthread_create(&th[i], NULL, render_many, &jobs[i]), 0);
@@ -673,29 +677,29 @@ static void test_concurrent_render(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spec_comments),
-		cmocka_unit_test(test_spec_delimiters),
-		cmocka_unit_test(test_spec_interpolation),
-		cmocka_unit_test(test_spec_inverted),
-		cmocka_unit_test(test_spec_partials),
-		cmocka_unit_test(test_spec_sections),
-		cmocka_unit_test(test_spec_inheritance),
-		cmocka_unit_test(test_spec_dynamic_names),
-		cmocka_unit_test(test_escaped_by_default),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_truthiness),
-		cmocka_unit_test(test_syntax_errors),
-		cmocka_unit_test(test_nesting_limit),
-		cmocka_unit_test(test_missing_template),
-		cmocka_unit_test(test_replace_and_many),
-		cmocka_unit_test(test_recursive_partial),
-		cmocka_unit_test(test_deep_sections_bounded),
-		cmocka_unit_test(test_output_limit),
-		cmocka_unit_test(test_layout),
-		cmocka_unit_test(test_blocks_through_partials),
-		cmocka_unit_test(test_partial_indentation),
-		cmocka_unit_test(test_load_dir),
-		cmocka_unit_test(test_concurrent_render),
+	    cmocka_unit_test(test_spec_comments),
+	    cmocka_unit_test(test_spec_delimiters),
+	    cmocka_unit_test(test_spec_interpolation),
+	    cmocka_unit_test(test_spec_inverted),
+	    cmocka_unit_test(test_spec_partials),
+	    cmocka_unit_test(test_spec_sections),
+	    cmocka_unit_test(test_spec_inheritance),
+	    cmocka_unit_test(test_spec_dynamic_names),
+	    cmocka_unit_test(test_escaped_by_default),
+	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_truthiness),
+	    cmocka_unit_test(test_syntax_errors),
+	    cmocka_unit_test(test_nesting_limit),
+	    cmocka_unit_test(test_missing_template),
+	    cmocka_unit_test(test_replace_and_many),
+	    cmocka_unit_test(test_recursive_partial),
+	    cmocka_unit_test(test_deep_sections_bounded),
+	    cmocka_unit_test(test_output_limit),
+	    cmocka_unit_test(test_layout),
+	    cmocka_unit_test(test_blocks_through_partials),
+	    cmocka_unit_test(test_partial_indentation),
+	    cmocka_unit_test(test_load_dir),
+	    cmocka_unit_test(test_concurrent_render),
 	};
 
 	/* Errors under test would otherwise fill the output; the tests check

@@ -1,0 +1,159 @@
+#include "helpers/cmocka.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "site/site.h"
+#include "site/snapshot.h"
+#include "store/store.h"
+
+static char db[128];
+
+static int setup(void **state)
+{
+	snprintf(db, sizeof(db), "/tmp/nd-site-test-%d.db", (int)getpid());
+	unlink(db);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[160];
+
+	unlink(db);
+	snprintf(p, sizeof(p), "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db);
+	unlink(p);
+	return 0;
+}
+
+static void put(struct nd_store *s, const char *id, const char *title, const char *section,
+		const char *author, int64_t at, enum nd_article_status st)
+{
+	static const char *const tags[] = {"Alpha", "Beta"};
+	struct nd_article_in in = {
+		.ext_id = id, .title = title, .body = "Some *text* <script>x</script>",
+		.section = section, .author = author, .tags = tags, .tag_count = 2,
+		.status = st, .published_at = at,
+	};
+	assert_int_equal(nd_store_article_put(s, &in, NULL), 0);
+}
+
+static void test_build_links_everything(void **state)
+{
+	struct nd_store *s;
+	struct nd_site *site;
+	const struct nd_site_article *a;
+	const struct nd_site_section *world;
+	const struct nd_site_person *tag;
+	int64_t now = (int64_t)time(NULL);
+
+	assert_int_equal(nd_store_open(db, &s), 0);
+	put(s, "old", "Old story", "World/Europe", "Ann", now - 300, ND_STATUS_PUBLISHED);
+	put(s, "new", "New story", "World", "Bob", now - 100, ND_STATUS_PUBLISHED);
+	put(s, "draft", "Draft story", "World", NULL, now - 50, ND_STATUS_DRAFT);
+	put(s, "soon", "Scheduled story", "World", NULL, now + 3600, ND_STATUS_SCHEDULED);
+	put(s, "due", "Due story", "Sport", NULL, now - 10, ND_STATUS_SCHEDULED);
+	assert_int_equal(nd_site_build(s, NULL, &site), 0);
+
+	/* Published and due-scheduled only, newest first. */
+	assert_int_equal(site->article_count, 3);
+	assert_string_equal(site->articles[0].ext_id, "due");
+	assert_string_equal(site->articles[1].ext_id, "new");
+	assert_string_equal(site->articles[2].ext_id, "old");
+	assert_int_equal(site->next_scheduled_at, now + 3600);
+
+	a = nd_site_article_at(site, "/world/europe/old-story", 23);
+	assert_non_null(a);
+	assert_string_equal(a->ext_id, "old");
+	assert_string_equal(a->section->path, "World/Europe");
+	assert_string_equal(a->section->parent->name, "World");
+	assert_string_equal(a->author->name, "Ann");
+	assert_string_equal(a->author->url, "/author/ann");
+	assert_int_equal(a->tag_count, 2);
+	assert_string_equal(a->tags[0]->name, "Alpha");
+	assert_non_null(strstr(a->body_html, "<em>text</em>"));
+	assert_null(strstr(a->body_html, "<script>"));
+	assert_string_equal(a->description, "Some text");
+
+	/* A parent section lists its children's articles too. */
+	world = nd_site_section_at(site, "/world", 6);
+	assert_non_null(world);
+	assert_int_equal(world->articles.count, 2);
+	assert_string_equal(site->articles[world->articles.items[0]].ext_id, "new");
+	tag = nd_map_get(&site->tag_by_slug, "beta", 4);
+	assert_non_null(tag);
+	assert_int_equal(tag->articles.count, 3);
+	assert_null(nd_map_get(&site->by_ext_id, "draft", 5));
+	assert_int_equal(site->generation > 0, 1);
+
+	nd_site_free(site);
+	nd_store_close(s);
+}
+
+static void test_rebuild_reuses_unchanged_html(void **state)
+{
+	struct nd_store *s;
+	struct nd_site *one, *two;
+	const struct nd_site_article *a;
+
+	assert_int_equal(nd_store_open(db, &s), 0);
+	put(s, "x", "X story", "World", NULL, 1000, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_site_build(s, NULL, &one), 0);
+	/* Corrupt the old copy's HTML: if the rebuild reuses it, we see it. */
+	a = nd_map_get(&one->by_ext_id, "x", 1);
+	((struct nd_site_article *)a)->body_html = "<p>cached</p>";
+	assert_int_equal(nd_site_build(s, one, &two), 0);
+	a = nd_map_get(&two->by_ext_id, "x", 1);
+	assert_string_equal(a->body_html, "<p>cached</p>");
+	nd_site_free(one);
+	nd_site_free(two);
+	nd_store_close(s);
+}
+
+static void test_empty_store(void **state)
+{
+	struct nd_store *s;
+	struct nd_site *site;
+
+	assert_int_equal(nd_store_open(db, &s), 0);
+	assert_int_equal(nd_site_build(s, NULL, &site), 0);
+	assert_int_equal(site->article_count, 0);
+	assert_null(nd_site_article_at(site, "/x", 2));
+	nd_site_free(site);
+	nd_store_close(s);
+}
+
+static void test_snapshot_follows_the_store(void **state)
+{
+	struct nd_store *s;
+	struct nd_snapshot *snap;
+	size_t count;
+
+	assert_int_equal(nd_store_open(db, &s), 0);
+	put(s, "a", "A", "World", NULL, 1000, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_snapshot_open(db, 60000, &snap), 0);
+	put(s, "b", "B", "World", NULL, 2000, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_snapshot_refresh(snap, 0), 0);
+	nd_snapshot_read_lock();
+	count = nd_snapshot_site(snap)->article_count;
+	nd_snapshot_read_unlock();
+	assert_int_equal(count, 2);
+	nd_snapshot_close(snap);
+	nd_store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_build_links_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_reuses_unchanged_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_follows_the_store, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
