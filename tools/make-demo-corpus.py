@@ -41,27 +41,48 @@ SUMMARY_MAX = 240
 # topic -> (section path, topic tags). Each topic has two stories (subtopics a and b): two real-world
 # events of the same kind, years apart. The comment says what the stories are.
 TOPICS = {
-    1: ("Entertainment/Celebrity", ["Rehab", "Celebrities"]),              # Tara Reid (2008) / Lindsay Lohan (2013) check into rehab
-    3: ("Crime", ["Prisons", "Courts"]),                     # a: Atlanta courthouse killer Brian Nichols sentenced; b: Texas inmate Arcade Comeaux escapes
-    5: ("Sport/Basketball", ["NBA", "Philadelphia 76ers"]),  # a: 76ers fire coach Maurice Cheeks (2008); b: 76ers hire Cheeks, fire Jim O'Brien (2005)
-    7: ("Sport/Boxing", ["Heavyweight boxing", "Wladimir Klitschko"]), # Wladimir Klitschko retains titles vs Hasim Rahman (2008) / Tony Thompson (2012)
-    9: ("Environment", ["Endangered Species Act", "Wildlife"]), # a: Bush administration weakens ESA rules (2008); b: Obama restores them (2009)
-    11: ("World", ["Elections", "Turkmenistan"]),             # Turkmenistan parliamentary elections (2008; two-party election announced 2013)
-    13: ("US", ["Fires", "Alaska"]),                         # a: arson at Sarah Palin's Wasilla Bible Church (2008); b: historic Mat Maid dairy building burns (2012)
-    19: ("World", ["Riots", "Police shootings"]),             # a: Greek riots after police shoot a teenager (2008); b: Brooklyn riots after NYPD shoot Kimani Gray (2013), see SUBTOPIC_SECTION
-    21: ("Crime", ["Hit-and-run", "Drunk driving"]),          # a: woman killed outside Bloomington Sam's Club (2008); b: grandmother killed in Queens (2013)
-    23: ("World", ["Mountaineering", "New Zealand"]),        # climbers die on Mount Cook: Australian Mark Vinar (2009) / British and Australian climbers (2013)
-    25: ("Sport/NFL", ["NFL", "New Orleans Saints"]),        # Saints put a running back on injured reserve: Reggie Bush (2008) / Pierre Thomas (2011)
-    27: ("Science & Technology", ["Cybersecurity", "Microsoft"]),  # Microsoft emergency patches for Internet Explorer zero-days (2008 / 2013)
-    29: ("Sport/NFL", ["NFL", "Indianapolis Colts"]),        # Colts clinch playoff berth: vs Jaguars (2008) / vs Chiefs (2012)
-    31: ("Sport/Basketball", ["College basketball", "NCAA"]), # career scoring records: Tyler Hansbrough, UNC (2008) / Doug McDermott, Creighton (2013)
-    33: ("Crime", ["Gun violence", "Trials"]),               # trials over bystander shootings: Kathina Thomas, Albany (2009) / Zurana Horton, Brooklyn (2011-13)
-    35: ("Sport/NFL", ["NFL", "San Diego Chargers"]),        # Chargers players arrested for DUI: Vincent Jackson (2009) / Jamal Williams (2009)
-    37: ("World", ["Earthquakes", "Indonesia"]),             # 6.1 earthquakes in Indonesia: West Papua (2009) / Aceh (2013)
-    39: ("Entertainment/TV", ["Doctor Who", "BBC"]),         # new Doctor Who cast: Matt Smith (2009) / Peter Capaldi (2013)
-    41: ("World", ["Refugees", "Air strikes"]),              # a: Israeli strike on UN school in Gaza (2009); b: Sudan bombs Yida refugee camp in South Sudan (2011)
-    43: ("Business", ["Mergers and acquisitions", "AMD"]),   # AMD buys ATI (2006) / SeaMicro (2012)
-    45: ("Crime", ["Murder trials", "Domestic violence"]),    # men convicted of killing pregnant partners: Scott Peterson (2004) / Christopher Simpson (2013)
+    # Tara Reid (a) and Lindsay Lohan (b) check into rehab
+    1: ("Entertainment/Celebrity", ["Rehab", "Celebrities"]),
+    # a: Atlanta courthouse killer Brian Nichols sentenced to life; b: Texas inmate Arcade Comeaux escapes
+    3: ("Crime", ["Prisons", "Courts"]),
+    # a: Philadelphia 76ers fire coach Maurice Cheeks; b: 76ers fire Jim O'Brien and hire Cheeks (2005)
+    5: ("Sport/Basketball", ["NBA", "Philadelphia 76ers"]),
+    # Wladimir Klitschko keeps his heavyweight titles: vs Hasim Rahman (a), vs Tony Thompson (b, 2012)
+    7: ("Sport/Boxing", ["Heavyweight boxing", "Wladimir Klitschko"]),
+    # a: Bush administration loosens Endangered Species Act rules; b: Obama administration restores them (2009)
+    9: ("Environment", ["Endangered Species Act", "Wildlife"]),
+    # Turkmenistan parliamentary elections: the vote (a), the first two-party election announced (b, 2013)
+    11: ("World", ["Elections", "Turkmenistan"]),
+    # a: arson at Sarah Palin's Wasilla Bible Church; b: historic Mat Maid dairy building burns in Palmer (2012)
+    13: ("US", ["Fires", "Alaska"]),
+    # a: riots in Greece after police shoot a teenager; b: Brooklyn riot after NYPD shoot Kimani Gray (2013)
+    19: ("World", ["Riots", "Police shootings"]),
+    # drunk hit-and-run deaths: outside a Bloomington Sam's Club (a), in Queens (b, 2013)
+    21: ("Crime", ["Hit-and-run", "Drunk driving"]),
+    # climbers die on Mount Cook, New Zealand: Australian Mark Vinar (a), a Briton and an Australian (b, 2013)
+    23: ("World", ["Mountaineering", "New Zealand"]),
+    # New Orleans Saints put a running back on injured reserve: Reggie Bush (a), Pierre Thomas (b, 2011)
+    25: ("Sport/NFL", ["NFL", "New Orleans Saints"]),
+    # Microsoft rushes out emergency patches for Internet Explorer flaws (a; b 2013)
+    27: ("Science & Technology", ["Cybersecurity", "Microsoft"]),
+    # Indianapolis Colts clinch a playoff berth: vs Jacksonville Jaguars (a), vs Kansas City Chiefs (b, 2012)
+    29: ("Sport/NFL", ["NFL", "Indianapolis Colts"]),
+    # college career scoring records: Tyler Hansbrough, North Carolina (a); Doug McDermott, Creighton (b, 2013)
+    31: ("Sport/Basketball", ["College basketball", "NCAA"]),
+    # trials over bystanders killed by stray bullets: Kathina Thomas, Albany (a); Zurana Horton, Brooklyn (b)
+    33: ("Crime", ["Gun violence", "Trials"]),
+    # San Diego Chargers players arrested on suspicion of DUI: Vincent Jackson (a), Jamal Williams (b, 2009)
+    35: ("Sport/NFL", ["NFL", "San Diego Chargers"]),
+    # magnitude 6.1 earthquakes in Indonesia: West Papua (a), Aceh (b, 2013)
+    37: ("World", ["Earthquakes", "Indonesia"]),
+    # a new Doctor Who is cast: Matt Smith (a), Peter Capaldi (b, 2013)
+    39: ("Entertainment/TV", ["Doctor Who", "BBC"]),
+    # a: Israeli strike on a UN school sheltering refugees in Gaza; b: Sudan bombs Yida refugee camp, South Sudan (2011)
+    41: ("World", ["Refugees", "Air strikes"]),
+    # AMD acquisitions: graphics chipmaker ATI (a), microserver maker SeaMicro (b, 2012)
+    43: ("Business", ["Mergers and acquisitions", "AMD"]),
+    # men convicted of killing their pregnant partners: Scott Peterson (a), Christopher Simpson, Oklahoma (b, 2013)
+    45: ("Crime", ["Murder trials", "Domestic violence"]),
 }
 # Stories that sit better elsewhere than the rest of their topic.
 SUBTOPIC_SECTION = {
@@ -598,8 +619,8 @@ def fix_lowercase_names(title, text):
     def one(m):
         w = m.group(0)
         base = re.sub(r"[’']s$", "", w)
-        for f, need in ((forms.get(base.lower()), 2), (GLOBAL_FORMS.get(base.lower()), 5)):
-            if w.islower() and f and f[base.lower()] == 0 and f[base.capitalize()] >= need:
+        for f, need in ((forms.get(base.lower()), 2), (GLOBAL_FORMS.get(base.lower()), 10)):
+            if w.islower() and f and f[base.capitalize()] >= need and f[base.capitalize()] >= 10 * f[base.lower()]:
                 return base.capitalize() + w[len(base):]
         return w
     return re.sub(r"(?<=\s)[a-z][a-z’']+", one, title)
@@ -1051,11 +1072,27 @@ def natural_key(s):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", s)]
 
 
+def print_stats(records, err):
+    """--stats: section counts, title lengths and three sample records, on stderr."""
+    err.write("%d articles, %d bytes\n" % (len(records), sum(
+        len(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()) + 1 for r in records)))
+    for sec, n in sorted(collections.Counter(r["section"] for r in records).items(), key=lambda x: (-x[1], x[0])):
+        err.write("  %-26s %4d\n" % (sec, n))
+    lens = sorted(len(r["title"]) for r in records)
+    err.write("title length: median %d, max %d; %s .. %s\n" % (
+        lens[len(lens) // 2], lens[-1], records[0]["published_at"], records[-1]["published_at"]))
+    for r in (records[0], records[len(records) // 2], records[-1]):
+        short = dict(r)
+        short["body"] = r["body"][:300] + ("…" if len(r["body"]) > 300 else "")
+        err.write(json.dumps(short, ensure_ascii=False, indent=1) + "\n")
+
+
 def main():
-    if len(sys.argv) != 2:
-        sys.stderr.write("usage: make-demo-corpus.py ecbplus/docs.jsonl > demo/ecbplus-demo.jsonl\n")
+    args = [a for a in sys.argv[1:] if a != "--stats"]
+    if len(args) != 1:
+        sys.stderr.write("usage: make-demo-corpus.py [--stats] ecbplus/docs.jsonl > demo/ecbplus-demo.jsonl\n")
         return 2
-    with open(sys.argv[1], encoding="utf-8") as f:
+    with open(args[0], encoding="utf-8") as f:
         docs = [json.loads(line) for line in f if line.strip()]
     for d in docs:
         clean = detok(d["text"], d["source"] == "ecbplus")
@@ -1087,9 +1124,12 @@ def main():
             rec["source_url"] = d["url"]
         records.append(rec)
     records.sort(key=lambda r: (r["published_at"], r["id"]))
-    out = sys.stdout
+    out = sys.stdout.buffer            # UTF-8 and "\n" whatever the locale and platform
     for r in records:
-        out.write(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write((json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+    out.flush()
+    if "--stats" in sys.argv[1:]:
+        print_stats(records, sys.stderr)
     return 0
 
 

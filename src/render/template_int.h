@@ -43,11 +43,13 @@ enum nd__tpl_op {
 	ND__TPL_BLOCK,    /* {{$name}}: str; indent; body = default content */
 };
 
-/* Node flags. */
-#define ND__TPL_DYNAMIC 0x1u /* PARTIAL/PARENT: name is `path`, looked up in the context */
-#define ND__TPL_BOL                                                                                \
-	0x2u /* PARTIAL/PARENT/BLOCK: its first line starts a line of                              \
-	        output, so it gets the indentation too */
+/*
+ * Node flags. DYNAMIC: a PARTIAL/PARENT whose name is `path`, looked up in
+ * the context. BOL: a PARTIAL/PARENT/BLOCK whose first line starts a line
+ * of output, so that line gets the indentation too.
+ */
+#define ND__TPL_DYNAMIC 0x1u
+#define ND__TPL_BOL     0x2u
 
 /*
  * A dotted name split at compile time: "a.b.c" is {"a", "b", "c"}; the
@@ -88,6 +90,7 @@ uint32_t nd__tpl_hash(const char *s, size_t len);
  */
 int nd__tpl_compile(const char *name, const char *src, size_t len, struct nd__tpl **out,
                     char **err);
+/* Frees t and everything it owns; t may be NULL. */
 void nd__tpl_free(struct nd__tpl *t);
 
 /* The template called name[0..len) (hash = nd__tpl_hash(name, len)), or NULL.

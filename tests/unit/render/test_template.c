@@ -547,6 +547,11 @@ static void test_partial_indentation(void **state)
 	 * never are. */
 	expect_render(set, "list", "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\\nc\"}]}",
 	              "<ul>\n  <li>\n    a\n\n  </li>\n  <li>\n    b\nc\n\n  </li>\n</ul>\n");
+	/* Indentation adds up through nested partials. */
+	add(set, "outer", "<div>\n  {{>a}}\n</div>\n");
+	add(set, "a", "x\n  {{>b}}\ny\n");
+	add(set, "b", "1\n2\n");
+	expect_render(set, "outer", "{}", "<div>\n  x\n    1\n    2\n  y\n</div>\n");
 	/* CRLF lines. */
 	add(set, "crlf", "a\r\n  {{>p}}\r\nb\r\n");
 	add(set, "p", "x\r\ny\r\n");

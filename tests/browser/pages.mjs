@@ -1,0 +1,90 @@
+// Headless Chromium checks of the pages a reader sees: layout on desktop and
+// phone, no JavaScript needed, no console errors, navigation by clicking.
+// Usage: node pages.mjs BASE_URL OUT_DIR   (exit status 1 on any failure)
+import { chromium } from 'playwright-core';
+
+const [base, outDir] = process.argv.slice(2);
+let failed = 0, passed = 0;
+function check(what, ok, detail = '') {
+  if (ok) { passed++; return; }
+  failed++;
+  console.error(`FAIL: ${what} ${detail}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function open(url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  const response = await page.goto(url, { waitUntil: 'load' });
+  return { context, page, response, problems };
+}
+
+try {
+  // Home: click through to the lead story.
+  {
+    const { context, page, response, problems } = await open(base + '/', { viewport: { width: 1280, height: 900 } });
+    check('home answers 200', response.status() === 200, response.status());
+    const lead = page.locator('.lead-title a');
+    check('home has a lead story', (await lead.count()) === 1);
+    const title = (await lead.textContent()).trim();
+    await page.screenshot({ path: `${outDir}/home.png`, fullPage: false });
+    await Promise.all([page.waitForNavigation(), lead.click()]);
+    check('clicking the lead opens its article', (await page.locator('h1.headline').textContent()).trim() === title);
+    check('home and article log no errors', problems.length === 0, problems.join('; '));
+    await context.close();
+  }
+
+  // The article page: layout, fonts, breadcrumb; desktop, then phone.
+  const article = process.env.ND_ARTICLE;
+  {
+    const { context, page, response, problems } = await open(base + article, { viewport: { width: 1280, height: 900 } });
+    check('article answers 200', response.status() === 200);
+    const h1 = page.locator('h1.headline');
+    check('headline is visible', await h1.isVisible());
+    const font = await h1.evaluate((e) => getComputedStyle(e).fontFamily);
+    check('stylesheet applied to the headline', /Georgia|serif/.test(font), font);
+    const crumbs = await page.locator('nav.breadcrumb a').allTextContents();
+    check('breadcrumb starts at Home', crumbs[0] === 'Home', crumbs.join(' > '));
+    check('breadcrumb names the section', crumbs.length >= 2, crumbs.join(' > '));
+    check('byline shows the date', await page.locator('.byline time').first().isVisible());
+    check('body has paragraphs', (await page.locator('.body p').count()) >= 1);
+    const story = await page.locator('.story').boundingBox();
+    const rail = await page.locator('.rail').boundingBox();
+    check('desktop: the rail sits right of the story', rail.x > story.x + story.width - 1,
+      JSON.stringify({ story, rail }));
+    check('article logs no errors', problems.length === 0, problems.join('; '));
+    await page.screenshot({ path: `${outDir}/article-desktop.png`, fullPage: false });
+    await context.close();
+  }
+  {
+    const { context, page } = await open(base + article, { viewport: { width: 375, height: 800 }, isMobile: true });
+    const story = await page.locator('.story').boundingBox();
+    const rail = await page.locator('.rail').boundingBox();
+    check('phone: the rail moves below the story', rail.y >= story.y + story.height - 1,
+      JSON.stringify({ story, rail }));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check('phone: nothing overflows sideways', overflow <= 0, `${overflow}px`);
+    await page.screenshot({ path: `${outDir}/article-phone.png`, fullPage: false });
+    await context.close();
+  }
+  {
+    const { context, page } = await open(base + article, { javaScriptEnabled: false });
+    check('article reads without JavaScript', await page.locator('h1.headline').isVisible());
+    await context.close();
+  }
+} catch (e) {
+  check('browser run', false, e.stack);
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
