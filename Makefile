@@ -5,6 +5,7 @@ PORT ?= 8080
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 DEMO_DB ?= $(BUILD)/demo.db
+ASAN_CC ?= clang
 
 .PHONY: all build run test test-unit test-asan deps deps-test bench format check-src clean
 
@@ -34,8 +35,10 @@ test: deps-test
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	$(MAKE) test-asan
 
+# The sanitizer build uses clang, so every change is compiled warning-free by
+# both gcc (above) and clang.
 test-asan: deps-test
-	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON -DND_BUILD_TESTS=ON
+	CC=$(ASAN_CC) cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON -DND_BUILD_TESTS=ON
 	cmake --build build-asan -j $(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 

@@ -8,9 +8,9 @@
 #include "core/err.h"
 
 static const struct nd_cli_cmd commands[] = {
-	{"serve", "", "serve the site over HTTP", nd_cmd_serve},
-	{"import", "FILE.jsonl|-", "import articles from JSON Lines", nd_cmd_import},
-	{"demo", "", "create the demo site (real news from the ECB+ corpus)", nd_cmd_demo},
+    {"serve", "", "serve the site over HTTP", nd_cmd_serve},
+    {"import", "FILE.jsonl|-", "import articles from JSON Lines", nd_cmd_import},
+    {"demo", "", "create the demo site (real news from the ECB+ corpus)", nd_cmd_demo},
 };
 
 static const struct nd_cli_cmd *find(const char *name)
@@ -50,7 +50,7 @@ static bool is_flag(const struct nd_cli_flag *flags, const char *arg)
 }
 
 int nd__cli_parse(const struct nd_cli_cmd *cmd, const struct nd_cli_flag *flags, int argc,
-		  char **argv, struct nd_config *cfg, char **pos, int *npos)
+                  char **argv, struct nd_config *cfg, char **pos, int *npos)
 {
 	const char *config = getenv("NEWSDESK_CONFIG");
 	char *err = NULL;
@@ -93,8 +93,8 @@ int nd__cli_parse(const struct nd_cli_cmd *cmd, const struct nd_cli_flag *flags,
 			continue;
 		}
 		eq = strchr(arg, '=');
-		snprintf(name, sizeof(name), "%.*s", (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)),
-			 arg + 2);
+		snprintf(name, sizeof(name), "%.*s",
+		         (int)(eq ? (size_t)(eq - arg - 2) : strlen(arg + 2)), arg + 2);
 		if (!strcmp(name, "config")) {
 			if (!eq)
 				i++;
@@ -105,7 +105,8 @@ int nd__cli_parse(const struct nd_cli_cmd *cmd, const struct nd_cli_flag *flags,
 		} else if (i + 1 < argc) {
 			value = argv[++i];
 		} else {
-			fprintf(stderr, "newsdesk %s: option '--%s' needs a value\n", cmd->name, name);
+			fprintf(stderr, "newsdesk %s: option '--%s' needs a value\n", cmd->name,
+			        name);
 			return 2;
 		}
 		if (nd_config_set(cfg, name, value, &err))

@@ -27,7 +27,7 @@ struct nd_cli_flag {
  * stderr. cfg must be released by the caller in every case.
  */
 int nd__cli_parse(const struct nd_cli_cmd *cmd, const struct nd_cli_flag *flags, int argc,
-		  char **argv, struct nd_config *cfg, char **pos, int *npos);
+                  char **argv, struct nd_config *cfg, char **pos, int *npos);
 
 /* The table entry of subcommand name (for its usage line); never NULL for
  * the names in the table. */

@@ -13,9 +13,9 @@ int nd_cmd_import(int argc, char **argv)
 	const struct nd_cli_cmd *cmd = nd__cli_cmd("import");
 	bool strict = false, quiet = false;
 	const struct nd_cli_flag flags[] = {
-		{"strict", &strict, "all or nothing: roll back everything at the first bad line"},
-		{"quiet", &quiet, "no progress bar"},
-		{NULL, NULL, NULL},
+	    {"strict", &strict, "all or nothing: roll back everything at the first bad line"},
+	    {"quiet", &quiet, "no progress bar"},
+	    {NULL, NULL, NULL},
 	};
 	struct nd_config cfg;
 	struct nd_store *store = NULL;

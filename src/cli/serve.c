@@ -53,14 +53,14 @@ int nd_cmd_serve(int argc, char **argv)
 	}
 	if (nd_app_init(&app, &cfg, snap)) {
 		fprintf(stderr, "newsdesk serve: cannot load theme '%s'\n",
-			*cfg.theme ? cfg.theme : nd_app_default_theme());
+		        *cfg.theme ? cfg.theme : nd_app_default_theme());
 		rc = 1;
 		goto out;
 	}
 	app_ready = true;
 	{
 		struct nd_http_options o = {cfg.listen, cfg.threads, cfg.connection_timeout,
-					    cfg.max_connections};
+		                            cfg.max_connections};
 		if (nd_http_server_start(&o, nd_app_handle, &app, &srv)) {
 			rc = 1;
 			goto out;
@@ -69,8 +69,7 @@ int nd_cmd_serve(int argc, char **argv)
 	nd_snapshot_read_lock();
 	nd_log(ND_LOG_INFO, "serving %zu articles from '%s' on http://%.*s:%d/",
 	       nd_snapshot_site(snap)->article_count, cfg.db,
-	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen,
-	       nd_http_server_port(srv));
+	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, nd_http_server_port(srv));
 	nd_snapshot_read_unlock();
 	fflush(stderr);
 

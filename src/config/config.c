@@ -11,31 +11,36 @@
 #include "core/err.h"
 #include "core/mem.h"
 
-#define OPT_STR(n, sec, field, d, h) {n, sec, ND_OPT_STRING, offsetof(struct nd_config, field), d, 0, 0, h}
+#define OPT_STR(n, sec, field, d, h)                                                               \
+	{                                                                                          \
+		n, sec, ND_OPT_STRING, offsetof(struct nd_config, field), d, 0, 0, h               \
+	}
 #define OPT_INT(n, sec, field, d, lo, hi, h)                                                       \
-	{n, sec, ND_OPT_INT, offsetof(struct nd_config, field), d, lo, hi, h}
+	{                                                                                          \
+		n, sec, ND_OPT_INT, offsetof(struct nd_config, field), d, lo, hi, h                \
+	}
 
 const struct nd_option nd_options[] = {
-	OPT_STR("db", "store", db, "newsdesk.db", "store: SQLite file path or sqlite:PATH"),
-	OPT_STR("listen", "server", listen, "127.0.0.1:8080", "address to serve on, HOST:PORT"),
-	OPT_STR("theme", "site", theme, "", "theme folder (default: the built-in theme)"),
-	OPT_STR("site_name", "site", site_name, "Newsdesk", "the site's name, shown in every page"),
-	OPT_STR("site_url", "site", site_url, "",
-		"public base URL for canonical links (default: from the Host header)"),
-	OPT_STR("site_description", "site", site_description, "News as it happens",
-		"one-line description for the home page"),
-	OPT_STR("language", "site", language, "en", "site language (BCP 47)"),
-	OPT_INT("threads", "server", threads, "0", 0, 256, "HTTP worker threads (0: one per core)"),
-	OPT_INT("page_size", "site", page_size, "20", 1, 200, "articles per list page"),
-	OPT_INT("connection_timeout", "server", connection_timeout, "30", 1, 3600,
-		"seconds an idle or slow connection is kept"),
-	OPT_INT("max_connections", "server", max_connections, "1024", 1, 100000,
-		"concurrent connections accepted"),
-	OPT_INT("reload_interval_ms", "server", reload_interval_ms, "1000", 50, 600000,
-		"how often the server looks for store changes"),
-	{"log_level", "server", ND_OPT_LOG_LEVEL, offsetof(struct nd_config, log_level), "info", 0, 0,
-	 "debug, info, warn or error"},
-	{NULL, NULL, 0, 0, NULL, 0, 0, NULL},
+    OPT_STR("db", "store", db, "newsdesk.db", "store: SQLite file path or sqlite:PATH"),
+    OPT_STR("listen", "server", listen, "127.0.0.1:8080", "address to serve on, HOST:PORT"),
+    OPT_STR("theme", "site", theme, "", "theme folder (default: the built-in theme)"),
+    OPT_STR("site_name", "site", site_name, "Newsdesk", "the site's name, shown in every page"),
+    OPT_STR("site_url", "site", site_url, "",
+            "public base URL for canonical links (default: from the Host header)"),
+    OPT_STR("site_description", "site", site_description, "News as it happens",
+            "one-line description for the home page"),
+    OPT_STR("language", "site", language, "en", "site language (BCP 47)"),
+    OPT_INT("threads", "server", threads, "0", 0, 256, "HTTP worker threads (0: one per core)"),
+    OPT_INT("page_size", "site", page_size, "20", 1, 200, "articles per list page"),
+    OPT_INT("connection_timeout", "server", connection_timeout, "30", 1, 3600,
+            "seconds an idle or slow connection is kept"),
+    OPT_INT("max_connections", "server", max_connections, "1024", 1, 100000,
+            "concurrent connections accepted"),
+    OPT_INT("reload_interval_ms", "server", reload_interval_ms, "1000", 50, 600000,
+            "how often the server looks for store changes"),
+    {"log_level", "server", ND_OPT_LOG_LEVEL, offsetof(struct nd_config, log_level), "info", 0, 0,
+     "debug, info, warn or error"},
+    {NULL, NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
 /* A formatted message; caller owns the result. */
@@ -70,7 +75,7 @@ const struct nd_option *nd_config_find(const char *name)
 }
 
 static int set_option(struct nd_config *cfg, const struct nd_option *o, const char *value,
-		      char **err)
+                      char **err)
 {
 	void *field = (char *)cfg + o->offset;
 
@@ -91,8 +96,9 @@ static int set_option(struct nd_config *cfg, const struct nd_option *o, const ch
 			end++;
 		if (errno || end == value || *end || v < o->min || v > o->max) {
 			if (err)
-				*err = msg("bad value '%s' for option '%s' (an integer from %d to %d)",
-					   value, o->name, o->min, o->max);
+				*err =
+				    msg("bad value '%s' for option '%s' (an integer from %d to %d)",
+				        value, o->name, o->min, o->max);
 			return ND_EINVAL;
 		}
 		*(int *)field = (int)v;
@@ -102,8 +108,8 @@ static int set_option(struct nd_config *cfg, const struct nd_option *o, const ch
 		if (nd_log_parse_level(value, field)) {
 			if (err)
 				*err = msg("bad value '%s' for option '%s' (debug, info, warn or "
-					   "error)",
-					   value, o->name);
+				           "error)",
+				           value, o->name);
 			return ND_EINVAL;
 		}
 		return 0;
@@ -197,7 +203,8 @@ int nd_config_load_file(struct nd_config *cfg, const char *path, char **err)
 	if (rc == 0)
 		return 0;
 	if (!fc.err)
-		fc.err = msg("%s:%d: syntax error (expected 'key = value' or '[section]')", path, rc);
+		fc.err =
+		    msg("%s:%d: syntax error (expected 'key = value' or '[section]')", path, rc);
 	if (err)
 		*err = fc.err;
 	else

@@ -15,15 +15,15 @@
 #include "core/log.h"
 
 struct nd_config {
-	char *db;        /* store URL or SQLite path */
-	char *listen;    /* HOST:PORT */
-	char *theme;     /* theme folder */
+	char *db;     /* store URL or SQLite path */
+	char *listen; /* HOST:PORT */
+	char *theme;  /* theme folder */
 	char *site_name;
-	char *site_url;  /* public base URL for canonical links; "" = from Host */
+	char *site_url; /* public base URL for canonical links; "" = from Host */
 	char *site_description;
-	char *language;  /* default article language, BCP 47 */
-	int threads;     /* HTTP worker threads; 0 = one per core */
-	int page_size;   /* articles per list page */
+	char *language;         /* default article language, BCP 47 */
+	int threads;            /* HTTP worker threads; 0 = one per core */
+	int page_size;          /* articles per list page */
 	int connection_timeout; /* seconds */
 	int max_connections;
 	int reload_interval_ms; /* how often serve checks the store for changes */
@@ -36,9 +36,9 @@ struct nd_option {
 	const char *name;    /* "site_name" */
 	const char *section; /* INI section: "site" */
 	enum nd_option_type type;
-	size_t offset;       /* in struct nd_config */
-	const char *def;     /* default, as text */
-	int min, max;        /* ND_OPT_INT bounds */
+	size_t offset;   /* in struct nd_config */
+	const char *def; /* default, as text */
+	int min, max;    /* ND_OPT_INT bounds */
 	const char *help;
 };
 

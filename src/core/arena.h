@@ -20,7 +20,8 @@ void *nd_arena_alloc(struct nd_arena *a, size_t size);
 char *nd_arena_strndup(struct nd_arena *a, const char *s, size_t len);
 char *nd_arena_strdup(struct nd_arena *a, const char *s);
 /* printf into the arena. */
-char *nd_arena_printf(struct nd_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *nd_arena_printf(struct nd_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Registers fn(data) to run when the arena is freed: how a request drops
  * references it holds (h2o_mem_link_shared). a must not be NULL. */

@@ -26,7 +26,10 @@ struct nd_buf {
 };
 
 extern char nd_buf_empty[];
-#define ND_BUF_INIT {nd_buf_empty, 0, 0, 0, 0}
+#define ND_BUF_INIT                                                                                \
+	{                                                                                          \
+		nd_buf_empty, 0, 0, 0, 0                                                           \
+	}
 
 /* Initialises an empty buffer with maximum length max (0: no limit). */
 void nd_buf_init(struct nd_buf *b, size_t max);

@@ -9,16 +9,16 @@ static const struct {
 	const char *name;
 	const char *text;
 } errors[] = {
-	{ND_OK, "ND_OK", "success"},
-	{ND_EINVAL, "ND_EINVAL", "invalid argument"},
-	{ND_ENOTFOUND, "ND_ENOTFOUND", "not found"},
-	{ND_ESTORE, "ND_ESTORE", "database error"},
-	{ND_ETOOBIG, "ND_ETOOBIG", "too big"},
-	{ND_EIO, "ND_EIO", "input/output error"},
-	{ND_EEXIST, "ND_EEXIST", "already exists"},
-	{ND_ESYNTAX, "ND_ESYNTAX", "syntax error"},
-	{ND_EBUSY, "ND_EBUSY", "resource busy"},
-	{ND_EUNSUPP, "ND_EUNSUPP", "not supported"},
+    {ND_OK, "ND_OK", "success"},
+    {ND_EINVAL, "ND_EINVAL", "invalid argument"},
+    {ND_ENOTFOUND, "ND_ENOTFOUND", "not found"},
+    {ND_ESTORE, "ND_ESTORE", "database error"},
+    {ND_ETOOBIG, "ND_ETOOBIG", "too big"},
+    {ND_EIO, "ND_EIO", "input/output error"},
+    {ND_EEXIST, "ND_EEXIST", "already exists"},
+    {ND_ESYNTAX, "ND_ESYNTAX", "syntax error"},
+    {ND_EBUSY, "ND_EBUSY", "resource busy"},
+    {ND_EUNSUPP, "ND_EUNSUPP", "not supported"},
 };
 
 const char *nd_strerror(int err)

@@ -21,7 +21,10 @@ struct nd_map {
 	size_t count;
 };
 
-#define ND_MAP_INIT {NULL, 0, 0}
+#define ND_MAP_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* 64-bit hash of len bytes (xxHash3). */
 uint64_t nd_hash(const void *p, size_t len);

@@ -1,19 +1,16 @@
 #pragma once
 /* Every size limit in one place (curl's dynbuf.h DYN_* limits). */
 
-#define ND_MAX_URL (8 * 1024)             /* request target, bytes */
-#define ND_MAX_HEADER (16 * 1024)         /* all request headers together */
-#define ND_MAX_BODY (1024 * 1024)         /* request body */
-#define ND_MAX_QUERY 1024                 /* a search query */
-#define ND_MAX_PAGE (4 * 1024 * 1024)     /* a rendered page */
-#define ND_MAX_IMPORT_LINE (4 * 1024 * 1024) /* one JSON Lines record */
-#define ND_MAX_TITLE 1000                 /* bytes of a headline */
-#define ND_MAX_SLUG 120                   /* bytes of a slug */
-#define ND_MAX_TAGS 100                   /* tags on one article */
-#define ND_MAX_SECTION_DEPTH 4            /* levels of sections */
-#define ND_MAX_TEMPLATE (1024 * 1024)     /* one template file */
-#define ND_MAX_CONFIG_LINE 4096           /* one line of the config file */
-#define ND_MAX_CONNECTIONS 1024           /* concurrent HTTP connections */
-#define ND_CONNECTION_TIMEOUT 30          /* seconds a connection may idle */
-#define ND_PAGE_SIZE 20                   /* articles per list page */
-#define ND_MAX_PAGE_NUMBER 100000         /* ?page= upper bound */
+#define ND_MAX_URL            (8 * 1024)        /* request target, bytes */
+#define ND_MAX_HEADER         (16 * 1024)       /* all request headers together */
+#define ND_MAX_BODY           (1024 * 1024)     /* request body */
+#define ND_MAX_PAGE           (4 * 1024 * 1024) /* a rendered page */
+#define ND_MAX_IMPORT_LINE    (4 * 1024 * 1024) /* one JSON Lines record */
+#define ND_MAX_TITLE          1000              /* bytes of a headline */
+#define ND_MAX_SLUG           120               /* bytes of a slug */
+#define ND_MAX_TAGS           100               /* tags on one article */
+#define ND_MAX_SECTION_DEPTH  4                 /* levels of sections */
+#define ND_MAX_TEMPLATE       (1024 * 1024)     /* one template file */
+#define ND_MAX_CONNECTIONS    1024              /* concurrent HTTP connections */
+#define ND_CONNECTION_TIMEOUT 30                /* seconds a connection may idle */
+#define ND_MAX_PAGE_NUMBER    100000            /* ?page= upper bound */

@@ -28,10 +28,10 @@ void nd_logv(enum nd_log_level level, const char *file, int line, const char *fm
 	/* One fprintf per line so concurrent threads do not interleave. */
 	if (file)
 		fprintf(stderr, "%s.%03ldZ %s %s (%s:%d)\n", stamp, ts.tv_nsec / 1000000,
-			level_names[level], msg, file, line);
+		        level_names[level], msg, file, line);
 	else
 		fprintf(stderr, "%s.%03ldZ %s %s\n", stamp, ts.tv_nsec / 1000000,
-			level_names[level], msg);
+		        level_names[level], msg);
 }
 
 void nd_logf(enum nd_log_level level, const char *file, int line, const char *fmt, ...)

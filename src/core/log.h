@@ -18,22 +18,22 @@ extern enum nd_log_level nd_log_level;
 #define ND_LOG_WHERE __FILE__, __LINE__
 #endif
 
-#define nd_log(level, ...)                                                     \
-	do {                                                                   \
-		if ((level) >= nd_log_level)                                   \
-			nd_logf((level), ND_LOG_WHERE, __VA_ARGS__);           \
+#define nd_log(level, ...)                                                                         \
+	do {                                                                                       \
+		if ((level) >= nd_log_level)                                                       \
+			nd_logf((level), ND_LOG_WHERE, __VA_ARGS__);                               \
 	} while (0)
 
 /* Writes one line when trace key is enabled through ND_TRACE. */
-#define nd_trace(key, ...)                                                     \
-	do {                                                                   \
-		if (nd_trace_on(key))                                          \
-			nd_logf(ND_LOG_DEBUG, ND_LOG_WHERE, __VA_ARGS__);      \
+#define nd_trace(key, ...)                                                                         \
+	do {                                                                                       \
+		if (nd_trace_on(key))                                                              \
+			nd_logf(ND_LOG_DEBUG, ND_LOG_WHERE, __VA_ARGS__);                          \
 	} while (0)
 
 /* Formats and writes one log line; use the nd_log() macro instead. */
 void nd_logf(enum nd_log_level level, const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void nd_logv(enum nd_log_level level, const char *file, int line, const char *fmt, va_list ap);
 
 /* Parses "debug", "info", "warn" or "error"; returns 0 or ND_EINVAL. */

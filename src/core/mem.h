@@ -16,13 +16,13 @@ char *nd_xstrndup(const char *s, size_t len);
 
 /* Reports a broken invariant with its place and aborts. */
 _Noreturn void nd_bug(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define ND_BUG(...) nd_bug(__FILE__, __LINE__, __VA_ARGS__)
-#define ND_ASSERT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			ND_BUG("assertion failed: %s", #cond);                 \
+#define ND_ASSERT(cond)                                                                            \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			ND_BUG("assertion failed: %s", #cond);                                     \
 	} while (0)
 
 #define ND_COUNT(a) (sizeof(a) / sizeof((a)[0]))

@@ -14,7 +14,7 @@ struct nd_str {
 };
 
 #define ND_STR_LIT(lit) ((struct nd_str){(lit), sizeof(lit) - 1})
-#define ND_STR_NULL ((struct nd_str){NULL, 0})
+#define ND_STR_NULL     ((struct nd_str){NULL, 0})
 
 static inline struct nd_str nd_str_from(const char *s)
 {

@@ -7,10 +7,10 @@
 #include "handler/handler_int.h"
 
 #define API_DEFAULT_LIMIT 20
-#define API_MAX_LIMIT 100
+#define API_MAX_LIMIT     100
 
 json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
-			 const struct nd_site_article *a)
+                         const struct nd_site_article *a)
 {
 	json_t *tags = json_array();
 	json_t *obj;
@@ -23,9 +23,9 @@ json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
 	/* section, author and tags take the form import takes, so what comes
 	 * out can go back in. */
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:s, s:s}", "id", a->ext_id, "slug",
-			a->slug, "title", a->title, "summary", a->summary, "section",
-			a->section->path, "author", a->author ? a->author->name : NULL, "tags", tags,
-			"url", nd__absolute_url(app, req, a->url), "language", a->language);
+	                a->slug, "title", a->title, "summary", a->summary, "section",
+	                a->section->path, "author", a->author ? a->author->name : NULL, "tags",
+	                tags, "url", nd__absolute_url(app, req, a->url), "language", a->language);
 	if (!a->author)
 		json_object_set_new(obj, "author", json_null());
 	t = (time_t)a->published_at;
@@ -44,11 +44,11 @@ json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
 }
 
 static int api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
-		     const char *message)
+                     const char *message)
 {
-	return nd__send_json(req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status,
-						 "message", message),
-			     status);
+	return nd__send_json(
+	    req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message),
+	    status);
 }
 
 ND_HANDLER(api_article)
@@ -57,8 +57,9 @@ ND_HANDLER(api_article)
 	const struct nd_site_article *a = nd_map_get(&site->by_ext_id, id, strlen(id));
 
 	if (!a)
-		return api_error(req, res, 404,
-				 nd_arena_printf(req->arena, "no published article with id '%s'", id));
+		return api_error(
+		    req, res, 404,
+		    nd_arena_printf(req->arena, "no published article with id '%s'", id));
 	return nd__send_json(req, res, nd__article_json(app, req, a), 200);
 }
 
@@ -101,8 +102,8 @@ ND_HANDLER(api_articles)
 		list = &s->articles;
 	} else if (tag || author) {
 		const struct nd_site_person *p =
-			tag ? nd_map_get(&site->tag_by_slug, tag, strlen(tag))
-			    : nd_map_get(&site->author_by_slug, author, strlen(author));
+		    tag ? nd_map_get(&site->tag_by_slug, tag, strlen(tag))
+		        : nd_map_get(&site->author_by_slug, author, strlen(author));
 		if (!p)
 			return api_error(req, res, 404, tag ? "no such tag" : "no such author");
 		list = &p->articles;
@@ -114,7 +115,7 @@ ND_HANDLER(api_articles)
 		json_array_append_new(items, nd__article_json(app, req, a));
 	}
 	return nd__send_json(req, res,
-			     json_pack("{s:I, s:i, s:i, s:o}", "total", (json_int_t)total, "offset",
-				       (int)offset, "limit", (int)limit, "items", items),
-			     200);
+	                     json_pack("{s:I, s:i, s:i, s:o}", "total", (json_int_t)total, "offset",
+	                               (int)offset, "limit", (int)limit, "items", items),
+	                     200);
 }

@@ -44,7 +44,7 @@ int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snaps
 	for (size_t i = 0; i < ND_COUNT(required); i++) {
 		if (!nd_tpl_set_has(app->tpl, required[i])) {
 			rc = nd_error(ND_EINVAL, "theme '%s' has no template '%s.mustache'",
-				      app->theme_dir, required[i]);
+			              app->theme_dir, required[i]);
 			goto out;
 		}
 	}

@@ -21,10 +21,10 @@ struct asset {
 	char *name;
 	char *data;
 	size_t len;
-	char etag[24];      /* "\"<16 hex>\"" */
-	char version[9];    /* first 8 hex digits, for ?v= */
+	char etag[24];   /* "\"<16 hex>\"" */
+	char version[9]; /* first 8 hex digits, for ?v= */
 	char last_modified[40];
-	char *url;          /* "/static/NAME?v=VERSION" */
+	char *url; /* "/static/NAME?v=VERSION" */
 	time_t mtime;
 	const char *type;
 };
@@ -38,17 +38,17 @@ struct nd_assets {
 static const struct {
 	const char *ext, *type;
 } types[] = {
-	{".css", "text/css; charset=utf-8"},
-	{".js", "text/javascript; charset=utf-8"},
-	{".svg", "image/svg+xml"},
-	{".png", "image/png"},
-	{".jpg", "image/jpeg"},
-	{".jpeg", "image/jpeg"},
-	{".gif", "image/gif"},
-	{".webp", "image/webp"},
-	{".ico", "image/x-icon"},
-	{".woff2", "font/woff2"},
-	{".txt", "text/plain; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".jpg", "image/jpeg"},
+    {".jpeg", "image/jpeg"},
+    {".gif", "image/gif"},
+    {".webp", "image/webp"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
 };
 
 static const char *type_of(const char *name)
@@ -121,18 +121,18 @@ int nd__assets_load(const char *dir, struct nd_assets **out)
 		a->mtime = st.st_mtime;
 		a->type = type_of(a->name);
 		snprintf(a->etag, sizeof(a->etag), "\"%016llx\"",
-			 (unsigned long long)nd_hash(a->data, a->len));
+		         (unsigned long long)nd_hash(a->data, a->len));
 		memcpy(a->version, a->etag + 1, 8);
 		gmtime_r(&a->mtime, &tm);
 		strftime(a->last_modified, sizeof(a->last_modified), "%a, %d %b %Y %H:%M:%S GMT",
-			 &tm);
+		         &tm);
 		a->url = nd_arena_printf(NULL, "/static/%s?v=%s", a->name, a->version);
 	}
 	closedir(d);
 	/* Index after loading: the array no longer moves. */
 	for (size_t i = 0; i < as->count; i++)
 		nd_map_put(&as->by_name, as->items[i].name, strlen(as->items[i].name),
-			   &as->items[i]);
+		           &as->items[i]);
 	if (rc) {
 		nd__assets_free(as);
 		return rc;
@@ -191,11 +191,11 @@ ND_HANDLER(asset)
 	/* A URL that names the current version never changes: cache it for a
 	 * year. Unversioned or stale-version URLs get a short lifetime. */
 	nd_http_add_header(res, "Cache-Control",
-			   v && !strcmp(v, a->version) ? "public, max-age=31536000, immutable"
-						       : "public, max-age=300");
+	                   v && !strcmp(v, a->version) ? "public, max-age=31536000, immutable"
+	                                               : "public, max-age=300");
 	res->content_type = a->type;
 	if (inm ? strstr(inm, a->etag) != NULL
-		: (ims && parse_http_date(ims) != (time_t)-1 && parse_http_date(ims) >= a->mtime))
+	        : (ims && parse_http_date(ims) != (time_t)-1 && parse_http_date(ims) >= a->mtime))
 		return 304;
 	res->static_body = a->data;
 	res->static_len = a->len;

@@ -18,14 +18,13 @@ static json_t *breadcrumb(const struct nd_site_section *s)
 		chain[n++] = s;
 	json_array_append_new(arr, json_pack("{s:s, s:s}", "name", "Home", "url", "/"));
 	while (n--)
-		json_array_append_new(arr, json_pack("{s:s, s:s}", "name", chain[n]->name, "url",
-						     chain[n]->url));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s}", "name", chain[n]->name, "url", chain[n]->url));
 	return arr;
 }
 
-static int article_page(struct nd_app *app, const struct nd_site *site,
-			struct nd_http_request *req, struct nd_http_response *res,
-			const struct nd_site_article *a)
+static int article_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                        struct nd_http_response *res, const struct nd_site_article *a)
 {
 	json_t *art = nd__article_card(a);
 	json_t *tags = json_array();
@@ -43,30 +42,28 @@ static int article_page(struct nd_app *app, const struct nd_site *site,
 		nd__set_dates(art, "updated", a->updated_at);
 	for (size_t i = 0; i < a->tag_count; i++)
 		json_array_append_new(tags, json_pack("{s:s, s:s}", "name", a->tags[i]->name, "url",
-						      a->tags[i]->url));
+		                                      a->tags[i]->url));
 	json_object_set_new(art, "tags", tags);
 	json_object_set_new(art, "has_tags", json_boolean(a->tag_count > 0));
 
 	/* Until Related exists, the newest other stories of the section. */
-	for (size_t i = 0; i < a->section->articles.count && json_array_size(more) < MORE_IN_SECTION;
-	     i++) {
+	for (size_t i = 0;
+	     i < a->section->articles.count && json_array_size(more) < MORE_IN_SECTION; i++) {
 		const struct nd_site_article *o = &site->articles[a->section->articles.items[i]];
 		if (o != a)
 			json_array_append_new(more, nd__article_card(o));
 	}
 	ctx = json_pack("{s:o, s:b, s:o, s:s, s:{s:s, s:s, s:s, s:s}}", "article", art, "has_more",
-			json_array_size(more) > 0, "more", more, "more_title", a->section->name,
-			"page", "title", a->title, "description",
-			a->description, "type", "article", "canonical",
-			nd__absolute_url(app, req, a->url));
+	                json_array_size(more) > 0, "more", more, "more_title", a->section->name,
+	                "page", "title", a->title, "description", a->description, "type", "article",
+	                "canonical", nd__absolute_url(app, req, a->url));
 	if (*a->image)
 		json_object_set_new(json_object_get(ctx, "page"), "image", json_string(a->image));
 	return nd__render_page(app, site, req, res, "article", ctx, 200);
 }
 
-static int section_page(struct nd_app *app, const struct nd_site *site,
-			struct nd_http_request *req, struct nd_http_response *res,
-			const struct nd_site_section *s)
+static int section_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                        struct nd_http_response *res, const struct nd_site_section *s)
 {
 	json_t *ctx = json_object();
 	json_t *children = json_array();
@@ -81,24 +78,25 @@ static int section_page(struct nd_app *app, const struct nd_site *site,
 	for (size_t i = 0; i < site->section_count; i++) {
 		const struct nd_site_section *c = &site->sections[i];
 		if (c->parent == s && c->articles.count)
-			json_array_append_new(children,
-					      json_pack("{s:s, s:s}", "name", c->name, "url", c->url));
+			json_array_append_new(
+			    children, json_pack("{s:s, s:s}", "name", c->name, "url", c->url));
 	}
 	json_object_set_new(ctx, "section",
-			    json_pack("{s:s, s:s, s:o, s:b, s:o}", "name", s->name, "url", s->url,
-				      "breadcrumb", breadcrumb(s->parent), "has_children",
-				      json_array_size(children) > 0, "children", children));
-	json_object_set_new(ctx, "articles",
-			    nd__article_cards(site, &s->articles, offset,
-					      (size_t)app->cfg->page_size));
-	json_object_set_new(ctx, "page",
-			    json_pack("{s:s, s:s}", "title",
-				      offset ? nd_arena_printf(req->arena, "%s, page %zu", s->name,
-							       offset / (size_t)app->cfg->page_size + 1)
-					     : s->name,
-				      "description",
-				      nd_arena_printf(req->arena, "Latest %s news from %s", s->name,
-						      app->cfg->site_name)));
+	                    json_pack("{s:s, s:s, s:o, s:b, s:o}", "name", s->name, "url", s->url,
+	                              "breadcrumb", breadcrumb(s->parent), "has_children",
+	                              json_array_size(children) > 0, "children", children));
+	json_object_set_new(
+	    ctx, "articles",
+	    nd__article_cards(site, &s->articles, offset, (size_t)app->cfg->page_size));
+	json_object_set_new(
+	    ctx, "page",
+	    json_pack("{s:s, s:s}", "title",
+	              offset ? nd_arena_printf(req->arena, "%s, page %zu", s->name,
+	                                       offset / (size_t)app->cfg->page_size + 1)
+	                     : s->name,
+	              "description",
+	              nd_arena_printf(req->arena, "Latest %s news from %s", s->name,
+	                              app->cfg->site_name)));
 	return nd__render_page(app, site, req, res, "section", ctx, 200);
 }
 

@@ -7,8 +7,8 @@
 #include "site/snapshot.h"
 
 typedef int (*handler_fn)(struct nd_app *app, const struct nd_site *site,
-			  struct nd_http_request *req, struct nd_http_response *res,
-			  const struct nd_route_match *m);
+                          struct nd_http_request *req, struct nd_http_response *res,
+                          const struct nd_route_match *m);
 
 static const struct route {
 	const char *method;
@@ -21,14 +21,16 @@ static const struct route {
 };
 
 static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-		 struct nd_http_response *res)
+                 struct nd_http_response *res)
 {
 	bool get = !strcmp(req->method, "GET") || req->head;
 	bool path_matched = false;
 
 	/* The decoded path must be text: slugs are UTF-8, nothing else is. */
-	if (!nd_utf8_valid(req->path, req->path_len, NULL) || memchr(req->path, '\0', req->path_len))
-		return nd__render_error(app, site, req, res, 400, "The address is not valid UTF-8.");
+	if (!nd_utf8_valid(req->path, req->path_len, NULL) ||
+	    memchr(req->path, '\0', req->path_len))
+		return nd__render_error(app, site, req, res, 400,
+		                        "The address is not valid UTF-8.");
 	/* One URL per page: "/world/" is "/world". */
 	if (req->path_len > 1 && req->path[req->path_len - 1] == '/') {
 		size_t n = req->path_len;
@@ -43,14 +45,15 @@ static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_
 		if (!nd_route_match(routes[i].pattern, req->path, req->path_len, &m))
 			continue;
 		path_matched = true;
-		if (strcmp(routes[i].method, req->method) && !(get && !strcmp(routes[i].method, "GET")))
+		if (strcmp(routes[i].method, req->method) &&
+		    !(get && !strcmp(routes[i].method, "GET")))
 			continue;
 		return routes[i].fn(app, site, req, res, &m);
 	}
 	if (path_matched) {
 		nd_http_add_header(res, "Allow", "GET, HEAD");
 		return nd__render_error(app, site, req, res, 405,
-					"This address can only be read (GET or HEAD).");
+		                        "This address can only be read (GET or HEAD).");
 	}
 	return nd__render_error(app, site, req, res, 404, "There is no page at this address.");
 }

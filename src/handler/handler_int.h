@@ -12,8 +12,8 @@ struct nd_app;
  * borrowed for the duration of the call (the caller holds the RCU lock). */
 #define ND_HANDLER(name)                                                                           \
 	int nd_handle_##name(struct nd_app *app, const struct nd_site *site,                       \
-			     struct nd_http_request *req, struct nd_http_response *res,            \
-			     const struct nd_route_match *m)
+	                     struct nd_http_request *req, struct nd_http_response *res,            \
+	                     const struct nd_route_match *m)
 
 #define ND_ROUTE(method, pattern, name) ND_HANDLER(name);
 #include "route/routes.def"
@@ -27,11 +27,11 @@ struct nd_app;
  * template fails.
  */
 int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-		    struct nd_http_response *res, const char *tpl, json_t *ctx, int status);
+                    struct nd_http_response *res, const char *tpl, json_t *ctx, int status);
 
 /* Renders the themed error page for status (404, 405, 410, 500...). */
 int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-		     struct nd_http_response *res, int status, const char *message);
+                     struct nd_http_response *res, int status, const char *message);
 
 /* The card of an article for lists: title, url, description, section,
  * author, dates. Caller owns the result. */
@@ -39,18 +39,18 @@ json_t *nd__article_card(const struct nd_site_article *a);
 
 /* Cards of list items [offset, offset+limit), newest first. */
 json_t *nd__article_cards(const struct nd_site *site, const struct nd_site_list *list,
-			  size_t offset, size_t limit);
+                          size_t offset, size_t limit);
 
 /* The API shape of an article (id, slug, title, summary, section, author,
  * tags, url, published_at, updated_at). Caller owns the result. */
 json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
-			 const struct nd_site_article *a);
+                         const struct nd_site_article *a);
 
 /* Pagination for a list of total items at ?page=N: sets *offset and adds a
  * "pagination" object to ctx. Returns 0, or 404 when the page is past the
  * end (page 1 of an empty list is fine). */
 int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, const char *base_url,
-		 size_t total, size_t *offset);
+                 size_t total, size_t *offset);
 
 /* "2026-11-28T18:00:00Z" and "28 November 2026, 18:00 UTC" into ctx keys
  * key_iso and key_human. */
@@ -61,7 +61,7 @@ char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const ch
 
 /* Sends a JSON document (consumed) with the given status. */
 int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, json_t *doc,
-		  int status);
+                  int status);
 
 /* Static assets of the theme. */
 int nd__assets_load(const char *dir, struct nd_assets **out);

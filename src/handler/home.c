@@ -3,7 +3,7 @@
 #include "handler/handler_int.h"
 
 #define TOP_STORIES 4
-#define LATEST 10
+#define LATEST      10
 #define PER_SECTION 4
 
 ND_HANDLER(home)
@@ -23,16 +23,15 @@ ND_HANDLER(home)
 		const struct nd_site_section *s = &site->sections[i];
 		if (s->parent || !s->articles.count)
 			continue;
-		json_array_append_new(blocks,
-				      json_pack("{s:s, s:s, s:o}", "name", s->name, "url", s->url,
-						"articles",
-						nd__article_cards(site, &s->articles, 0, PER_SECTION)));
+		json_array_append_new(
+		    blocks, json_pack("{s:s, s:s, s:o}", "name", s->name, "url", s->url, "articles",
+		                      nd__article_cards(site, &s->articles, 0, PER_SECTION)));
 	}
 	json_object_set_new(ctx, "top", top);
 	json_object_set_new(ctx, "latest", latest);
 	json_object_set_new(ctx, "sections", blocks);
-	json_object_set_new(ctx, "page",
-			    json_pack("{s:s, s:s}", "title", app->cfg->site_name, "type", "website"));
+	json_object_set_new(
+	    ctx, "page", json_pack("{s:s, s:s}", "title", app->cfg->site_name, "type", "website"));
 	if (!site->article_count)
 		json_object_set_new(ctx, "empty", json_true());
 	return nd__render_page(app, site, req, res, "home", ctx, 200);

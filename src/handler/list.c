@@ -6,7 +6,7 @@
 #include "handler/handler_int.h"
 
 static int list_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-		     struct nd_http_response *res, const struct nd_site_person *p, const char *kind)
+                     struct nd_http_response *res, const struct nd_site_person *p, const char *kind)
 {
 	json_t *ctx = json_object();
 	size_t offset = 0;
@@ -16,15 +16,15 @@ static int list_page(struct nd_app *app, const struct nd_site *site, struct nd_h
 		json_decref(ctx);
 		return rc;
 	}
-	json_object_set_new(ctx, "list",
-			    json_pack("{s:s, s:s, s:s}", "kind", kind, "name", p->name, "url",
-				      p->url));
-	json_object_set_new(ctx, "articles",
-			    nd__article_cards(site, &p->articles, offset,
-					      (size_t)app->cfg->page_size));
-	json_object_set_new(ctx, "page",
-			    json_pack("{s:s}", "title",
-				      nd_arena_printf(req->arena, "%s: %s", kind, p->name)));
+	json_object_set_new(
+	    ctx, "list",
+	    json_pack("{s:s, s:s, s:s}", "kind", kind, "name", p->name, "url", p->url));
+	json_object_set_new(
+	    ctx, "articles",
+	    nd__article_cards(site, &p->articles, offset, (size_t)app->cfg->page_size));
+	json_object_set_new(
+	    ctx, "page",
+	    json_pack("{s:s}", "title", nd_arena_printf(req->arena, "%s: %s", kind, p->name)));
 	return nd__render_page(app, site, req, res, "list", ctx, 200);
 }
 

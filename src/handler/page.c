@@ -36,8 +36,8 @@ static json_t *link(const char *name, const char *url)
 json_t *nd__article_card(const struct nd_site_article *a)
 {
 	json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", a->ext_id, "title", a->title,
-				 "url", a->url, "description", a->description, "section",
-				 link(a->section->name, a->section->url));
+	                         "url", a->url, "description", a->description, "section",
+	                         link(a->section->name, a->section->url));
 
 	if (a->author)
 		json_object_set_new(card, "author", link(a->author->name, a->author->url));
@@ -48,7 +48,7 @@ json_t *nd__article_card(const struct nd_site_article *a)
 }
 
 json_t *nd__article_cards(const struct nd_site *site, const struct nd_site_list *list,
-			  size_t offset, size_t limit)
+                          size_t offset, size_t limit)
 {
 	json_t *arr = json_array();
 
@@ -107,13 +107,13 @@ static json_t *site_context(struct nd_app *app, const struct nd_site *site, cons
 		json_array_append_new(nav, item);
 	}
 	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o, s:i}", "name", cfg->site_name,
-			 "description", cfg->site_description, "language", cfg->language,
-			 "css_url", css, "icon_url", icon, "nav", nav, "year",
-			 (int)(1970 + site->built_at / 31556952));
+	                 "description", cfg->site_description, "language", cfg->language, "css_url",
+	                 css, "icon_url", icon, "nav", nav, "year",
+	                 (int)(1970 + site->built_at / 31556952));
 }
 
 int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-		    struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
+                    struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
 {
 	json_t *page = json_object_get(ctx, "page");
 	const char *inm;
@@ -126,7 +126,7 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	}
 	if (!json_object_get(page, "canonical"))
 		json_object_set_new(page, "canonical",
-				    json_string(nd__absolute_url(app, req, req->path)));
+		                    json_string(nd__absolute_url(app, req, req->path)));
 	if (!json_object_get(page, "description"))
 		json_object_set_new(page, "description", json_string(app->cfg->site_description));
 	json_object_set_new(ctx, "site", site_context(app, site, req->path));
@@ -143,15 +143,15 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
 	nd_http_add_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
 	nd_http_add_header(res, "Content-Security-Policy",
-			   "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
-			   "script-src 'self'; object-src 'none'; base-uri 'self'; "
-			   "frame-ancestors 'self'");
+	                   "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+	                   "script-src 'self'; object-src 'none'; base-uri 'self'; "
+	                   "frame-ancestors 'self'");
 	if (status != 200)
 		return status;
 	/* Pages change whenever the store does, so the client revalidates each
 	 * time and gets 304 while its copy is still current. */
 	etag = nd_arena_printf(req->arena, "\"%016llx\"",
-			       (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
 	nd_http_add_header(res, "ETag", etag);
 	nd_http_add_header(res, "Cache-Control", "public, no-cache");
 	inm = nd_http_header(req, "If-None-Match");
@@ -163,11 +163,11 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 }
 
 int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-		     struct nd_http_response *res, int status, const char *message)
+                     struct nd_http_response *res, int status, const char *message)
 {
 	json_t *ctx = json_pack("{s:i, s:s, s:s, s:{s:s, s:s}}", "status", status, "reason",
-				nd_http_reason(status), "message", message, "page", "title",
-				nd_http_reason(status), "robots", "noindex");
+	                        nd_http_reason(status), "message", message, "page", "title",
+	                        nd_http_reason(status), "robots", "noindex");
 	int rc;
 
 	nd_buf_reset(&res->body);
@@ -178,7 +178,7 @@ int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_h
 }
 
 int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, const char *base_url,
-		 size_t total, size_t *offset)
+                 size_t total, size_t *offset)
 {
 	size_t per = (size_t)app->cfg->page_size;
 	size_t pages = total ? (total + per - 1) / per : 1;
@@ -196,16 +196,17 @@ int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, c
 		return 404;
 	*offset = (size_t)(page - 1) * per;
 	p = json_pack("{s:i, s:i, s:i}", "page", (int)page, "pages", (int)pages, "total",
-		      (json_int_t)total);
+	              (json_int_t)total);
 	if (page > 1)
 		json_object_set_new(p, "prev_url",
-				    json_string(page == 2 ? base_url
-							  : nd_arena_printf(req->arena, "%s?page=%ld",
-									    base_url, page - 1)));
+		                    json_string(page == 2
+		                                    ? base_url
+		                                    : nd_arena_printf(req->arena, "%s?page=%ld",
+		                                                      base_url, page - 1)));
 	if ((size_t)page < pages)
-		json_object_set_new(p, "next_url",
-				    json_string(nd_arena_printf(req->arena, "%s?page=%ld", base_url,
-								page + 1)));
+		json_object_set_new(
+		    p, "next_url",
+		    json_string(nd_arena_printf(req->arena, "%s?page=%ld", base_url, page + 1)));
 	if (pages > 1)
 		json_object_set_new(ctx, "pagination", p);
 	else
@@ -214,7 +215,7 @@ int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, c
 }
 
 int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, json_t *doc,
-		  int status)
+                  int status)
 {
 	char *text = json_dumps(doc, JSON_COMPACT);
 

@@ -36,7 +36,7 @@ struct nd_http_response {
 	const char *content_type; /* borrowed */
 	struct nd_buf body;       /* owned by the response */
 	const void *static_body;  /* used instead of body when not NULL; must
-				     outlive the server (e.g. a loaded asset) */
+	                             outlive the server (e.g. a loaded asset) */
 	size_t static_len;
 	struct nd_http_header headers[ND_HTTP_MAX_HEADERS];
 	size_t header_count;
@@ -48,12 +48,12 @@ struct nd_http_response {
  * a short plain-text message.
  */
 typedef int (*nd_http_handler_fn)(void *ctx, struct nd_http_request *req,
-				  struct nd_http_response *res);
+                                  struct nd_http_response *res);
 
 struct nd_http_options {
-	const char *listen;  /* "HOST:PORT", "[::1]:PORT"; port 0 picks a free one */
-	int threads;         /* 0: one per core */
-	int timeout;         /* seconds an idle or slow connection is kept */
+	const char *listen; /* "HOST:PORT", "[::1]:PORT"; port 0 picks a free one */
+	int threads;        /* 0: one per core */
+	int timeout;        /* seconds an idle or slow connection is kept */
 	int max_connections;
 };
 
@@ -63,7 +63,7 @@ struct nd_http_options {
  * ND_EIO when the address cannot be bound (message names it).
  */
 int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn handler, void *ctx,
-			 struct nd_http_server **out);
+                         struct nd_http_server **out);
 
 /* The port actually bound (useful with port 0). */
 int nd_http_server_port(const struct nd_http_server *srv);

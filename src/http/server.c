@@ -53,20 +53,21 @@ const char *nd_http_reason(int status)
 }
 
 static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Connection *conn,
-				     struct nd_http_response *res)
+                                     struct nd_http_response *res)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
 	if (res->static_body) {
 		r = MHD_create_response_from_buffer(res->static_len, (void *)res->static_body,
-						    MHD_RESPMEM_PERSISTENT);
+		                                    MHD_RESPMEM_PERSISTENT);
 	} else {
 		size_t len;
 		char *body;
 
 		if (!res->body.len && res->status >= 400) {
-			nd_buf_addf(&res->body, "%d %s\n", res->status, nd_http_reason(res->status));
+			nd_buf_addf(&res->body, "%d %s\n", res->status,
+			            nd_http_reason(res->status));
 			res->content_type = "text/plain; charset=utf-8";
 		}
 		body = nd_buf_detach(&res->body, &len);
@@ -87,7 +88,7 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 
 /* An error the HTTP layer answers itself, before any handler runs. */
 static enum MHD_Result send_error(struct nd_http_server *srv, struct MHD_Connection *conn,
-				  int status)
+                                  int status)
 {
 	struct nd_http_response res;
 	enum MHD_Result ret;
@@ -102,8 +103,8 @@ static enum MHD_Result send_error(struct nd_http_server *srv, struct MHD_Connect
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *upload_data,
-				  size_t *upload_data_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
 	struct nd_http_server *srv = cls;
 	struct nd_http_request req;
@@ -118,8 +119,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (strlen(url) > ND_MAX_URL)
 			return send_error(srv, conn, 414);
 		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
-			const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-								      MHD_HTTP_HEADER_CONTENT_LENGTH);
+			const char *cl = MHD_lookup_connection_value(
+			    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 			/* Refuse an oversized body before reading any of it. */
 			if (cl && strtoull(cl, NULL, 10) > ND_MAX_BODY)
 				return send_error(srv, conn, 413);
@@ -150,7 +151,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct nd_http_server *srv = cls;
 
@@ -226,12 +227,12 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss)
 	}
 	return 0;
 bad:
-	return nd_error(ND_EINVAL, "bad listen address '%s' (expected HOST:PORT, e.g. 127.0.0.1:8080)",
-			listen);
+	return nd_error(
+	    ND_EINVAL, "bad listen address '%s' (expected HOST:PORT, e.g. 127.0.0.1:8080)", listen);
 }
 
 int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn handler, void *ctx,
-			 struct nd_http_server **out)
+                         struct nd_http_server **out)
 {
 	struct nd_http_server *srv;
 	struct sockaddr_storage ss;
@@ -244,30 +245,29 @@ int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn 
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	threads = opts->threads > 0 ? (unsigned int)opts->threads
-				    : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	                            : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
 	srv = nd_xcalloc(1, sizeof(*srv));
 	srv->handler = handler;
 	srv->ctx = ctx;
 	srv->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, srv,
-		/* The logger first, so no message escapes to libmicrohttpd's own. */
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned int)(opts->timeout > 0 ? opts->timeout : ND_CONNECTION_TIMEOUT),
-		MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)(opts->max_connections > 0 ? opts->max_connections
-							 : ND_MAX_CONNECTIONS),
-		/* Headers and URL must fit in the per-connection memory pool. */
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(ND_MAX_HEADER + ND_MAX_URL + 8192),
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		srv, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, on_request, srv,
+	    /* The logger first, so no message escapes to libmicrohttpd's own. */
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)(opts->timeout > 0 ? opts->timeout : ND_CONNECTION_TIMEOUT),
+	    MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned int)(opts->max_connections > 0 ? opts->max_connections : ND_MAX_CONNECTIONS),
+	    /* Headers and URL must fit in the per-connection memory pool. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(ND_MAX_HEADER + ND_MAX_URL + 8192),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_END);
 	if (!srv->daemon) {
 		free(srv);
 		return nd_error(ND_EIO, "cannot listen on '%s' (address in use or not available?)",
-				opts->listen);
+		                opts->listen);
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;

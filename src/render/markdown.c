@@ -63,7 +63,8 @@ void nd_markdown_to_text(const char *md, size_t len, size_t max_len, struct nd_b
 
 		if (out->len - start > max_len)
 			break;
-		if (ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)) {
+		if (ev == CMARK_EVENT_EXIT &&
+		    (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)) {
 			nd_buf_addch(out, ' ');
 			continue;
 		}
@@ -73,14 +74,15 @@ void nd_markdown_to_text(const char *md, size_t len, size_t max_len, struct nd_b
 			/* Markup is dropped, and so is what a script or style holds. */
 			if (!strncasecmp(lit, "<script", 7) || !strncasecmp(lit, "<style", 6))
 				in_script = true;
-			else if (!strncasecmp(lit, "</script", 8) || !strncasecmp(lit, "</style", 7))
+			else if (!strncasecmp(lit, "</script", 8) ||
+			         !strncasecmp(lit, "</style", 7))
 				in_script = false;
 		} else if (in_script) {
 			continue;
 		} else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
 			nd_buf_addch(out, ' ');
 		} else if ((t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) &&
-			   (lit = cmark_node_get_literal(n))) {
+		           (lit = cmark_node_get_literal(n))) {
 			nd_buf_adds(out, lit);
 		}
 	}
@@ -94,7 +96,8 @@ void nd_markdown_to_text(const char *md, size_t len, size_t max_len, struct nd_b
 		while (cut > start && out->buf[cut] != ' ')
 			cut--;
 		if (cut == start) /* one long word: cut before a UTF-8 continuation */
-			for (cut = start + max_len; cut > start && ((unsigned char)out->buf[cut] & 0xC0) == 0x80; cut--)
+			for (cut = start + max_len;
+			     cut > start && ((unsigned char)out->buf[cut] & 0xC0) == 0x80; cut--)
 				;
 		nd_buf_truncate(out, cut);
 		nd_buf_adds(out, "…");

@@ -37,7 +37,7 @@ struct build {
 #define GROW(arr, count, cap)                                                                      \
 	do {                                                                                       \
 		if ((count) == (cap)) {                                                            \
-			(cap) = (cap) ? (cap) * 2 : 64;                                            \
+			(cap) = (cap) ? (cap)*2 : 64;                                              \
 			(arr) = nd_xrealloc((arr), (cap) * sizeof(*(arr)));                        \
 		}                                                                                  \
 	} while (0)
@@ -63,7 +63,7 @@ static int on_section(void *ctx, const struct nd_section_rec *r)
 }
 
 static int on_person(struct build *b, struct nd_site_person **arr, size_t *count, size_t *cap,
-		     int64_t id, const char *slug, const char *name, const char *prefix)
+                     int64_t id, const char *slug, const char *name, const char *prefix)
 {
 	struct nd_site_person *p;
 
@@ -84,14 +84,14 @@ static int on_author(void *ctx, const struct nd_author_rec *r)
 {
 	struct build *b = ctx;
 	return on_person(b, &b->site->authors, &b->site->author_count, &b->author_cap, r->id,
-			 r->slug, r->name, "/author/");
+	                 r->slug, r->name, "/author/");
 }
 
 static int on_tag(void *ctx, const struct nd_tag_rec *r)
 {
 	struct build *b = ctx;
 	return on_person(b, &b->site->tags, &b->site->tag_count, &b->tag_cap, r->id, r->slug,
-			 r->name, "/tag/");
+	                 r->name, "/tag/");
 }
 
 /* The rendered body of the previous snapshot's copy, when its source is the same. */
@@ -124,7 +124,7 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 	if (site->article_count == b->article_cap) {
 		GROW(b->articles, site->article_count, b->article_cap);
 		b->article_tag_ids =
-			nd_xrealloc(b->article_tag_ids, b->article_cap * sizeof(int64_t *));
+		    nd_xrealloc(b->article_tag_ids, b->article_cap * sizeof(int64_t *));
 	}
 	a = &b->articles[site->article_count];
 	memset(a, 0, sizeof(*a));
@@ -210,7 +210,8 @@ static void link_sections(struct build *b)
 		struct nd_site_section *s = &site->sections[i];
 		*s = b->sections[i].s;
 		if (b->sections[i].parent_id)
-			s->parent = find_by_id(site->sections, i, sizeof(*s), b->sections[i].parent_id);
+			s->parent =
+			    find_by_id(site->sections, i, sizeof(*s), b->sections[i].parent_id);
 		nd_buf_reset(&b->scratch);
 		if (s->parent) {
 			s->depth = s->parent->depth + 1;
@@ -220,9 +221,10 @@ static void link_sections(struct build *b)
 		nd_escape_url(&b->scratch, s->slug, strlen(s->slug));
 		s->url = dup(b, b->scratch.buf);
 		s->route = nd_arena_printf(site->arena, "%s/%s", s->parent ? s->parent->route : "",
-					   s->slug);
-		s->path = s->parent ? nd_arena_printf(site->arena, "%s/%s", s->parent->path, s->name)
-				    : s->name;
+		                           s->slug);
+		s->path = s->parent
+		              ? nd_arena_printf(site->arena, "%s/%s", s->parent->path, s->name)
+		              : s->name;
 		nd_map_put(&site->section_by_route, s->route, strlen(s->route), s);
 	}
 }
@@ -251,13 +253,14 @@ static void link_articles(struct build *b)
 				int64_t sid = (int64_t)(intptr_t)a->section;
 				int64_t aid = (int64_t)(intptr_t)a->author;
 				a->section = find_by_id(site->sections, site->section_count,
-							sizeof(*site->sections), sid);
+				                        sizeof(*site->sections), sid);
 				ND_ASSERT(a->section);
-				a->author = aid ? person_by_id(site->authors, site->author_count, aid)
-						: NULL;
+				a->author =
+				    aid ? person_by_id(site->authors, site->author_count, aid)
+				        : NULL;
 			}
-			for (struct nd_site_section *s = a->section; s && nl < ND_MAX_SECTION_DEPTH + 1;
-			     s = s->parent)
+			for (struct nd_site_section *s = a->section;
+			     s && nl < ND_MAX_SECTION_DEPTH + 1; s = s->parent)
 				lists[nl++] = &s->articles;
 			if (a->author)
 				lists[nl++] = &a->author->articles;
@@ -270,12 +273,14 @@ static void link_articles(struct build *b)
 		if (pass == 0) {
 			for (size_t i = 0; i < site->section_count; i++) {
 				struct nd_site_list *l = &site->sections[i].articles;
-				l->items = nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
+				l->items =
+				    nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
 				l->count = 0;
 			}
 			for (size_t i = 0; i < site->author_count; i++) {
 				struct nd_site_list *l = &site->authors[i].articles;
-				l->items = nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
+				l->items =
+				    nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
 				l->count = 0;
 			}
 		}
@@ -293,11 +298,12 @@ static void link_tags(struct build *b)
 			size_t count = pass == 0 ? (size_t)ids[0] : a->tag_count;
 
 			if (pass == 0) {
-				a->tags = nd_arena_alloc(site->arena, (count + 1) * sizeof(*a->tags));
+				a->tags =
+				    nd_arena_alloc(site->arena, (count + 1) * sizeof(*a->tags));
 				a->tag_count = 0;
 				for (size_t k = 0; k < count; k++) {
 					struct nd_site_person *t =
-						person_by_id(site->tags, site->tag_count, ids[k + 1]);
+					    person_by_id(site->tags, site->tag_count, ids[k + 1]);
 					if (t)
 						a->tags[a->tag_count++] = t;
 				}
@@ -313,7 +319,8 @@ static void link_tags(struct build *b)
 		if (pass == 0) {
 			for (size_t i = 0; i < site->tag_count; i++) {
 				struct nd_site_list *l = &site->tags[i].articles;
-				l->items = nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
+				l->items =
+				    nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
 				l->count = 0;
 			}
 		}
@@ -337,10 +344,10 @@ static void index_urls(struct build *b)
 	}
 	for (size_t i = 0; i < site->tag_count; i++)
 		nd_map_put(&site->tag_by_slug, site->tags[i].slug, strlen(site->tags[i].slug),
-			   &site->tags[i]);
+		           &site->tags[i]);
 	for (size_t i = 0; i < site->author_count; i++)
 		nd_map_put(&site->author_by_slug, site->authors[i].slug,
-			   strlen(site->authors[i].slug), &site->authors[i]);
+		           strlen(site->authors[i].slug), &site->authors[i]);
 }
 
 /* Moves a heap array into the arena so the snapshot frees in one go. */
@@ -375,7 +382,8 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	    (rc = nd_store_each_article(store, ND_STATUS_PUBLISHED, INT64_MAX, on_article, &b)) ||
 	    (rc = nd_store_each_article(store, ND_STATUS_SCHEDULED, INT64_MAX, on_article, &b)))
 		goto out;
-	site->authors = to_arena(site->arena, site->authors, site->author_count, sizeof(*site->authors));
+	site->authors =
+	    to_arena(site->arena, site->authors, site->author_count, sizeof(*site->authors));
 	site->tags = to_arena(site->arena, site->tags, site->tag_count, sizeof(*site->tags));
 	if (site->author_count)
 		qsort(site->authors, site->author_count, sizeof(*site->authors), by_id);
@@ -418,13 +426,13 @@ void nd_site_free(struct nd_site *site)
 }
 
 const struct nd_site_article *nd_site_article_at(const struct nd_site *site, const char *path,
-						 size_t len)
+                                                 size_t len)
 {
 	return nd_map_get(&site->by_route, path, len);
 }
 
 const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,
-						 size_t len)
+                                                 size_t len)
 {
 	return nd_map_get(&site->section_by_route, path, len);
 }

@@ -60,17 +60,17 @@ struct nd_site_article {
 };
 
 struct nd_site {
-	int64_t generation;        /* of the store when built */
-	int64_t built_at;          /* Unix seconds */
-	int64_t next_scheduled_at; /* first scheduled article not yet live; 0: none */
+	int64_t generation;               /* of the store when built */
+	int64_t built_at;                 /* Unix seconds */
+	int64_t next_scheduled_at;        /* first scheduled article not yet live; 0: none */
 	struct nd_site_article *articles; /* newest first */
 	size_t article_count;
 	struct nd_site_section *sections; /* parents before children */
 	size_t section_count;
 	struct nd_site_person *authors, *tags;
 	size_t author_count, tag_count;
-	struct nd_map by_route;      /* article route -> article */
-	struct nd_map by_ext_id;     /* ext_id -> article */
+	struct nd_map by_route;         /* article route -> article */
+	struct nd_map by_ext_id;        /* ext_id -> article */
 	struct nd_map section_by_route; /* section route -> section */
 	struct nd_map tag_by_slug, author_by_slug;
 	struct nd_arena *arena;
@@ -88,7 +88,7 @@ void nd_site_free(struct nd_site *site);
 
 /* The article at the decoded request path ("/world/europe/slug"), or NULL. */
 const struct nd_site_article *nd_site_article_at(const struct nd_site *site, const char *path,
-						 size_t len);
+                                                 size_t len);
 /* The section at the decoded request path ("/world/europe"), or NULL. */
 const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,
-						 size_t len);
+                                                 size_t len);

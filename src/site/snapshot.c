@@ -87,7 +87,8 @@ static void *watch(void *arg)
 		if (snap->stopping)
 			break;
 		if (rebuild(snap, false))
-			nd_log(ND_LOG_WARN, "site snapshot rebuild failed; still serving generation %lld",
+			nd_log(ND_LOG_WARN,
+			       "site snapshot rebuild failed; still serving generation %lld",
 			       (long long)snap->current->generation);
 	}
 	pthread_mutex_unlock(&snap->lock);

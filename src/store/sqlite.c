@@ -584,7 +584,7 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 	int base = sections ? 2 : 1; /* the slug's parameter number */
 	sqlite3_stmt *st = NULL;
 	int64_t position = 0;
-	bool found;
+	bool found = false;
 	int rc;
 
 	if ((rc = stmt_get(q, find, &st)) != 0)

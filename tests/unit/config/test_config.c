@@ -46,7 +46,8 @@ static void test_file_env_flag_precedence(void **state)
 	struct nd_config c;
 	char *err = NULL;
 
-	write_file("; comment\n[site]\nsite_name = From File\npage_size = 7\n[server]\nthreads = 3\n");
+	write_file(
+	    "; comment\n[site]\nsite_name = From File\npage_size = 7\n[server]\nthreads = 3\n");
 	nd_config_init(&c);
 	assert_int_equal(nd_config_load_file(&c, path, &err), 0);
 	assert_string_equal(c.site_name, "From File");
@@ -125,10 +126,10 @@ static void test_bad_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_defaults, teardown),
-		cmocka_unit_test_teardown(test_file_env_flag_precedence, teardown),
-		cmocka_unit_test_teardown(test_file_errors_name_the_line, teardown),
-		cmocka_unit_test_teardown(test_bad_values, teardown),
+	    cmocka_unit_test_teardown(test_defaults, teardown),
+	    cmocka_unit_test_teardown(test_file_env_flag_precedence, teardown),
+	    cmocka_unit_test_teardown(test_file_errors_name_the_line, teardown),
+	    cmocka_unit_test_teardown(test_bad_values, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,11 +87,9 @@ static void test_detach_hands_over(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_is_empty_string),
-		cmocka_unit_test(test_add_and_format),
-		cmocka_unit_test(test_grows_past_initial_block),
-		cmocka_unit_test(test_limit_is_sticky),
-		cmocka_unit_test(test_detach_hands_over),
+	    cmocka_unit_test(test_init_is_empty_string),     cmocka_unit_test(test_add_and_format),
+	    cmocka_unit_test(test_grows_past_initial_block), cmocka_unit_test(test_limit_is_sticky),
+	    cmocka_unit_test(test_detach_hands_over),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,8 +63,8 @@ static void test_arena(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_map_put_get_replace),
-		cmocka_unit_test(test_arena),
+	    cmocka_unit_test(test_map_put_get_replace),
+	    cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,8 +36,8 @@ static void test_slices(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8_valid),
-		cmocka_unit_test(test_slices),
+	    cmocka_unit_test(test_utf8_valid),
+	    cmocka_unit_test(test_slices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,8 +38,8 @@ static void test_gfm_extensions(void **state)
 static void test_raw_html_never_passes(void **state)
 {
 	char *h = html("Hello <script>alert(1)</script> <b onclick=\"x()\">bold</b>\n\n"
-		       "<div onmouseover=\"steal()\">block</div>\n\n"
-		       "[click](javascript:alert(3)) ![img](javascript:alert(4))\n");
+	               "<div onmouseover=\"steal()\">block</div>\n\n"
+	               "[click](javascript:alert(3)) ![img](javascript:alert(4))\n");
 
 	assert_null(strstr(h, "<script"));
 	assert_null(strstr(h, "onclick"));
@@ -73,11 +73,11 @@ static void test_plain_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_basic_markdown),
-		cmocka_unit_test(test_gfm_extensions),
-		cmocka_unit_test(test_raw_html_never_passes),
-		cmocka_unit_test(test_text_escapes_entities),
-		cmocka_unit_test(test_plain_text),
+	    cmocka_unit_test(test_basic_markdown),
+	    cmocka_unit_test(test_gfm_extensions),
+	    cmocka_unit_test(test_raw_html_never_passes),
+	    cmocka_unit_test(test_text_escapes_entities),
+	    cmocka_unit_test(test_plain_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,9 +54,9 @@ static void test_rest(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_literal),
-		cmocka_unit_test(test_params),
-		cmocka_unit_test(test_rest),
+	    cmocka_unit_test(test_literal),
+	    cmocka_unit_test(test_params),
+	    cmocka_unit_test(test_rest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

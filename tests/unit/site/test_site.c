@@ -32,13 +32,19 @@ static int teardown(void **state)
 }
 
 static void put(struct nd_store *s, const char *id, const char *title, const char *section,
-		const char *author, int64_t at, enum nd_article_status st)
+                const char *author, int64_t at, enum nd_article_status st)
 {
 	static const char *const tags[] = {"Alpha", "Beta"};
 	struct nd_article_in in = {
-		.ext_id = id, .title = title, .body = "Some *text* <script>x</script>",
-		.section = section, .author = author, .tags = tags, .tag_count = 2,
-		.status = st, .published_at = at,
+	    .ext_id = id,
+	    .title = title,
+	    .body = "Some *text* <script>x</script>",
+	    .section = section,
+	    .author = author,
+	    .tags = tags,
+	    .tag_count = 2,
+	    .status = st,
+	    .published_at = at,
 	};
 	assert_int_equal(nd_store_article_put(s, &in, NULL), 0);
 }
@@ -150,10 +156,10 @@ static void test_snapshot_follows_the_store(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_build_links_everything, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rebuild_reuses_unchanged_html, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_snapshot_follows_the_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_build_links_everything, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rebuild_reuses_unchanged_html, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_follows_the_store, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
