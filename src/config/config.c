@@ -65,7 +65,7 @@ const struct nd_option *nd_config_find(const char *name)
 	char norm[64];
 	size_t i;
 
-	for (i = 0; name[i] && i < sizeof(norm) - 1; i++)
+	for (i = 0; i < sizeof(norm) - 1 && name[i]; i++)
 		norm[i] = name[i] == '-' ? '_' : name[i];
 	norm[i] = '\0';
 	for (const struct nd_option *o = nd_options; o->name; o++)

@@ -802,7 +802,7 @@ void nd_import_opts_init(struct nd_import_opts *o)
 int nd_import_jsonl(struct nd_store *s, FILE *in, const struct nd_import_opts *opts,
                     struct nd_import_stats *stats)
 {
-	struct nd_import_stats local;
+	struct nd_import_stats local = {0};
 	struct import im = {0};
 	struct nd_buf why = ND_BUF_INIT;
 	struct nd_buf sum = ND_BUF_INIT;
