@@ -33,9 +33,15 @@ done
 check "a scheduled story goes live at its time" test $seen -eq 1
 
 # Graceful stop: a request in flight still gets its whole answer.
-curl -s -o "$TMP/slow" --limit-rate 20k "$BASE/" &
+# --limit-rate keeps curl reading for a while; wait until its first bytes
+# arrived (the request is in), then stop the server under it.
+curl -s -o "$TMP/slow" --limit-rate 2k "$BASE/" &
 curl_pid=$!
-sleep 0.1
+for _ in $(seq 1 100); do
+	[ -s "$TMP/slow" ] && break
+	sleep 0.05
+done
+check "the slow request started" test -s "$TMP/slow"
 stop_server TERM
 check "SIGTERM exits 0" test $? -eq 0
 wait $curl_pid
