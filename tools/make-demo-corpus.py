@@ -10,16 +10,24 @@ is byte-identical for the same input (no clock, no unseeded randomness, no dict-
 
 What it does to each article:
   * detokenises the text and title (the ECB+ half of the corpus is tokenised: "90 - day",
-    "Lohan ’ s", "6. 1", "U. S.", "`` quote ''", "8: 00 am"), see detok();
-  * drops datelines and "Posted/Updated" stamps that the crawler glued into the text;
-  * picks a readable headline: the source title, or the real headline found after a dateline (table
-    HEADLINES below, strings copied from the article's own text), or the lede shortened at a clause
-    boundary (<= 110 chars); ALL-CAPS headlines are re-cased from the article's own spelling;
-    duplicate headlines get the article's own lede instead (see unique_titles());
+    "Lohan ’ s", "6. 1", "U. S.", "`` quote ''", "8: 00 am"; quotes are paired and made curly),
+    see detok();
+  * drops datelines, "Posted/Updated" stamps and a little page furniture glued into the text;
+  * headline: the source title; or, where that is only a dateline, the real headline that follows
+    it in the text (table HEADLINES, strings copied from the article); or, where the source title is
+    just the first sentence (the older ECB half), that sentence, made to fit ~110 chars by dropping
+    asides and an opening adverbial or by cutting at a clause boundary, never mid-word and without
+    "…" (headline_options() scores the candidates; a chatty lede gives way to the next sentence).
+    ALL-CAPS headlines are re-cased from the article's own spelling. Duplicate headlines (one
+    story, several outlets) keep the first; later copies get a headline from their own lede;
   * summary = first sentence or two (<= 240 chars) that is not the headline;
-  * body = remaining sentences grouped 2-4 per Markdown paragraph;
-  * section from the topic table, tags = topic tags + salient names, author from the URL host,
-    published_at spread over 30 days with one story's articles within a day or two of each other.
+  * body = the rest, 2-4 sentences per Markdown paragraph (a sentence splitter that knows "Mr.",
+    "U.S.", "Dec."), Markdown specials escaped; the headline is not repeated when it was the whole
+    first sentence;
+  * section from the topic table (TOPICS), tags = topic tags + the names the article mentions
+    most, author from the URL host (HOSTS), published_at spread over 30 days before ANCHOR with
+    one story's articles within a day or two of each other, 06-23 UTC.
+Run with --stats (before the input file) for section counts and sample records on stderr.
 """
 
 import collections
@@ -933,7 +941,7 @@ def paragraphs(sents):
             paras[-1].extend(cur)
         else:
             paras.append(cur)
-    return ["\n".join([" ".join(p)]) for p in paras]
+    return [" ".join(p) for p in paras]
 
 
 # --------------------------------------------------------------------------- dates
