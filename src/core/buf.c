@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,4 +136,28 @@ void nd_buf_truncate(struct nd_buf *b, size_t len)
 	b->len = len;
 	if (b->alloc)
 		b->buf[len] = '\0';
+}
+
+int nd_buf_read_file(struct nd_buf *b, const char *path, const char *what)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+
+	if (!f)
+		return nd_error(ND_EIO, "cannot open %s '%s': %s", what, path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		nd_buf_add(b, chunk, n);
+		if (nd_buf_err(b)) {
+			rc = nd_error(ND_ETOOBIG, "%s '%s' is over the limit of %zu bytes", what,
+			              path, b->max);
+			goto out;
+		}
+	}
+	if (ferror(f))
+		rc = nd_error(ND_EIO, "cannot read %s '%s': %s", what, path, strerror(errno));
+out:
+	fclose(f);
+	return rc;
 }

@@ -51,6 +51,14 @@ void nd_buf_vaddf(struct nd_buf *b, const char *fmt, va_list ap);
 /* Shortens the buffer to len bytes (len <= b->len). */
 void nd_buf_truncate(struct nd_buf *b, size_t len);
 
+/*
+ * Appends the whole file at path to b. Errors (message logged, naming the
+ * file as a `what`, e.g. "template"): ND_EIO when it cannot be opened or
+ * read, ND_ETOOBIG when it would pass b's maximum (the size is counted while
+ * reading, so a file that grows meanwhile cannot slip past the limit).
+ */
+int nd_buf_read_file(struct nd_buf *b, const char *path, const char *what);
+
 /* The sticky error: 0, or ND_ETOOBIG once an append was refused. */
 static inline int nd_buf_err(const struct nd_buf *b)
 {

@@ -61,25 +61,6 @@ static const char *type_of(const char *name)
 	return "application/octet-stream";
 }
 
-static int read_file(const char *path, struct nd_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return nd_error(ND_EIO, "cannot read '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		nd_buf_add(out, chunk, n);
-	if (ferror(f))
-		rc = nd_error(ND_EIO, "cannot read '%s': %s", path, strerror(errno));
-	else if (nd_buf_err(out))
-		rc = nd_error(ND_ETOOBIG, "asset '%s' is over %d bytes", path, MAX_ASSET);
-	fclose(f);
-	return rc;
-}
-
 int nd__assets_load(const char *dir, struct nd_assets **out)
 {
 	struct nd_assets *as = nd_xcalloc(1, sizeof(*as));
@@ -106,7 +87,7 @@ int nd__assets_load(const char *dir, struct nd_assets **out)
 		if (stat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
 		nd_buf_init(&b, MAX_ASSET);
-		if ((rc = read_file(path, &b))) {
+		if ((rc = nd_buf_read_file(&b, path, "asset"))) {
 			nd_buf_release(&b);
 			break;
 		}

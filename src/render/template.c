@@ -148,35 +148,6 @@ int nd_tpl_set_has(const struct nd_tpl_set *set, const char *name)
 	return nd__tpl_set_find(set, name, len, nd__tpl_hash(name, len)) != NULL;
 }
 
-/*
- * Reads path whole into b. Errors: ND_EIO, or ND_ETOOBIG when it holds more
- * than ND_MAX_TEMPLATE bytes (read, not taken from stat, so a file that
- * grows meanwhile cannot slip past the limit).
- */
-static int read_file(const char *path, struct nd_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	int ret = 0;
-
-	if (!f)
-		return nd_error(ND_EIO, "cannot open template '%s': %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b->len + n > ND_MAX_TEMPLATE) {
-			ret = nd_error(ND_ETOOBIG, "template '%s' is over the limit of %d bytes",
-			               path, ND_MAX_TEMPLATE);
-			goto out;
-		}
-		nd_buf_add(b, chunk, n);
-	}
-	if (ferror(f))
-		ret = nd_error(ND_EIO, "cannot read template '%s': %s", path, strerror(errno));
-out:
-	fclose(f);
-	return ret;
-}
-
 static int is_template(const struct dirent *d)
 {
 	static const char ext[] = ".mustache";
@@ -189,8 +160,10 @@ static int is_template(const struct dirent *d)
 int nd_tpl_set_load_dir(struct nd_tpl_set *set, const char *dir)
 {
 	struct dirent **list = NULL;
-	struct nd_buf path = ND_BUF_INIT, src = ND_BUF_INIT;
+	struct nd_buf path = ND_BUF_INIT, src;
 	int n, ret = 0, i = 0;
+
+	nd_buf_init(&src, ND_MAX_TEMPLATE);
 
 	/* Sorted, so a broken theme always reports the same first error. */
 	n = scandir(dir, &list, is_template, alphasort);
@@ -212,7 +185,7 @@ int nd_tpl_set_load_dir(struct nd_tpl_set *set, const char *dir)
 		if (!S_ISREG(st.st_mode))
 			continue; /* a folder that happens to end in .mustache */
 		nd_buf_reset(&src);
-		ret = read_file(path.buf, &src);
+		ret = nd_buf_read_file(&src, path.buf, "template");
 		if (ret)
 			goto out;
 		name = nd_xstrndup(file, strlen(file) - strlen(".mustache"));

@@ -1,5 +1,6 @@
 #include "site/site.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -229,6 +230,22 @@ static void link_sections(struct build *b)
 	}
 }
 
+/*
+ * Between the two passes of list building: gives each object's list room for
+ * the entries the first pass counted, and empties it for the second.
+ */
+static void alloc_lists(struct nd_arena *arena, void *objs, size_t n, size_t size, size_t off)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct nd_site_list *l = (struct nd_site_list *)((char *)objs + i * size + off);
+		l->items = nd_arena_alloc(arena, (l->count + 1) * sizeof(uint32_t));
+		l->count = 0;
+	}
+}
+
+#define ALLOC_LISTS(arena, arr, n)                                                                 \
+	alloc_lists((arena), (arr), (n), sizeof(*(arr)), offsetof(__typeof__(*(arr)), articles))
+
 /* Fills each list from per-article membership in two passes: count, then place. */
 static void link_articles(struct build *b)
 {
@@ -271,18 +288,8 @@ static void link_articles(struct build *b)
 			}
 		}
 		if (pass == 0) {
-			for (size_t i = 0; i < site->section_count; i++) {
-				struct nd_site_list *l = &site->sections[i].articles;
-				l->items =
-				    nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
-				l->count = 0;
-			}
-			for (size_t i = 0; i < site->author_count; i++) {
-				struct nd_site_list *l = &site->authors[i].articles;
-				l->items =
-				    nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
-				l->count = 0;
-			}
+			ALLOC_LISTS(site->arena, site->sections, site->section_count);
+			ALLOC_LISTS(site->arena, site->authors, site->author_count);
 		}
 	}
 }
@@ -316,14 +323,8 @@ static void link_tags(struct build *b)
 				l->count++;
 			}
 		}
-		if (pass == 0) {
-			for (size_t i = 0; i < site->tag_count; i++) {
-				struct nd_site_list *l = &site->tags[i].articles;
-				l->items =
-				    nd_arena_alloc(site->arena, (l->count + 1) * sizeof(uint32_t));
-				l->count = 0;
-			}
-		}
+		if (pass == 0)
+			ALLOC_LISTS(site->arena, site->tags, site->tag_count);
 	}
 }
 
