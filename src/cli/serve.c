@@ -46,7 +46,8 @@ int nd_cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (nd_snapshot_open(cfg.db, cfg.reload_interval_ms, &snap)) {
+	if (nd_snapshot_open(cfg.db, cfg.reload_interval_ms, (size_t)cfg.page_cache_mb << 20,
+	                     &snap)) {
 		fprintf(stderr, "newsdesk serve: cannot open store '%s'\n", cfg.db);
 		rc = 1;
 		goto out;

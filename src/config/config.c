@@ -38,6 +38,8 @@ const struct nd_option nd_options[] = {
             "concurrent connections accepted"),
     OPT_INT("reload_interval_ms", "server", reload_interval_ms, "1000", 50, 600000,
             "how often the server looks for store changes"),
+    OPT_INT("page_cache_mb", "server", page_cache_mb, "64", 0, 65536,
+            "megabytes of rendered pages kept until the site changes (0: no cache)"),
     {"log_level", "server", ND_OPT_LOG_LEVEL, offsetof(struct nd_config, log_level), "info", 0, 0,
      "debug, info, warn or error"},
     {NULL, NULL, 0, 0, NULL, 0, 0, NULL},

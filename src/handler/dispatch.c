@@ -1,24 +1,102 @@
-/* The front door: method checks, route table, snapshot read lock. */
+/* The front door: method checks, route table, page cache, snapshot read lock. */
 #include <string.h>
 
+#include "config/config.h"
 #include "core/arena.h"
 #include "core/str.h"
 #include "handler/handler_int.h"
+#include "site/page_cache.h"
 #include "site/snapshot.h"
 
 typedef int (*handler_fn)(struct nd_app *app, const struct nd_site *site,
                           struct nd_http_request *req, struct nd_http_response *res,
                           const struct nd_route_match *m);
 
+enum { NO_CACHE, CACHE };
+
 static const struct route {
 	const char *method;
 	const char *pattern;
 	handler_fn fn;
+	bool cache;
 } routes[] = {
-#define ND_ROUTE(method, pattern, name) {method, pattern, nd_handle_##name},
+#define ND_ROUTE(method, pattern, name, cache) {method, pattern, nd_handle_##name, cache},
 #include "route/routes.def"
 #undef ND_ROUTE
 };
+
+/*
+ * A cached response is stored as its meta ("content type\n" then
+ * "Name: value\n" per header) and its body. Serving one copies both out
+ * of the cache into the request, because the response is sent after the
+ * snapshot's read lock is released, when the cache may already be gone.
+ */
+static void store(struct nd_page_cache *pages, const struct nd_buf *key,
+                  const struct nd_http_response *res)
+{
+	struct nd_buf meta = ND_BUF_INIT;
+
+	nd_buf_adds(&meta, res->content_type ? res->content_type : "");
+	nd_buf_addch(&meta, '\n');
+	for (size_t i = 0; i < res->header_count; i++)
+		nd_buf_addf(&meta, "%s: %s\n", res->headers[i].name, res->headers[i].value);
+	nd_page_cache_put(pages, key->buf, key->len, meta.buf, meta.len, res->body.buf,
+	                  res->body.len);
+	nd_buf_release(&meta);
+}
+
+static int serve_cached(struct nd_http_request *req, struct nd_http_response *res,
+                        const struct nd_page *page)
+{
+	char *meta = nd_arena_strndup(req->arena, page->meta, page->meta_len);
+	char *line = strchr(meta, '\n');
+	const char *etag = NULL, *inm;
+
+	*line = '\0';
+	res->content_type = *meta ? meta : NULL;
+	for (char *p = line + 1; *p;) {
+		char *end = strchr(p, '\n'), *colon = strstr(p, ": ");
+		*end = '\0';
+		*colon = '\0';
+		nd_http_add_header(res, p, colon + 2);
+		if (!strcmp(p, "ETag"))
+			etag = colon + 2;
+		p = end + 1;
+	}
+	inm = nd_http_header(req, "If-None-Match");
+	if (etag && inm && strstr(inm, etag))
+		return 304;
+	nd_buf_add(&res->body, page->body, page->body_len);
+	return 200;
+}
+
+static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+               struct nd_http_response *res, const struct route *r, const struct nd_route_match *m)
+{
+	struct nd_buf key = ND_BUF_INIT;
+	const struct nd_page *page;
+	int status;
+
+	if (!r->cache || !site->pages)
+		return r->fn(app, site, req, res, m);
+	/* Links in a page are absolute only when built from the Host header. */
+	if (!*app->cfg->site_url) {
+		nd_buf_adds(&key, nd__request_host(app, req));
+		nd_buf_addch(&key, ' ');
+	}
+	nd_buf_add(&key, req->path, req->path_len);
+	nd_http_query_string(req, &key);
+	page = nd_page_cache_get(site->pages, key.buf, key.len);
+	if (page) {
+		status = serve_cached(req, res, page);
+	} else {
+		status = r->fn(app, site, req, res, m);
+		if (status == 200)
+			store(site->pages, &key, res);
+	}
+	nd_buf_release(&key);
+	return status;
+}
 
 static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                  struct nd_http_response *res)
@@ -48,7 +126,7 @@ static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_
 		if (strcmp(routes[i].method, req->method) &&
 		    !(get && !strcmp(routes[i].method, "GET")))
 			continue;
-		return routes[i].fn(app, site, req, res, &m);
+		return run(app, site, req, res, &routes[i], &m);
 	}
 	if (path_matched) {
 		nd_http_add_header(res, "Allow", "GET, HEAD");

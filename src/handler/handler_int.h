@@ -15,7 +15,7 @@ struct nd_app;
 	                     struct nd_http_request *req, struct nd_http_response *res,            \
 	                     const struct nd_route_match *m)
 
-#define ND_ROUTE(method, pattern, name) ND_HANDLER(name);
+#define ND_ROUTE(method, pattern, name, cache) ND_HANDLER(name);
 #include "route/routes.def"
 #undef ND_ROUTE
 
@@ -55,6 +55,11 @@ int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, c
 /* "2026-11-28T18:00:00Z" and "28 November 2026, 18:00 UTC" into ctx keys
  * key_iso and key_human. */
 void nd__set_dates(json_t *obj, const char *key, int64_t t);
+
+/* The host this request is for: its Host header when that holds only what
+ * a host name or address may (so a forged one cannot inject markup or a
+ * path into links), else the listen address. Borrowed. */
+const char *nd__request_host(struct nd_app *app, struct nd_http_request *req);
 
 /* The absolute URL of path: site_url + path, or from the Host header. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);

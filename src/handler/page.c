@@ -69,10 +69,16 @@ static bool host_ok(const char *h)
 	return true;
 }
 
+const char *nd__request_host(struct nd_app *app, struct nd_http_request *req)
+{
+	const char *host = nd_http_header(req, "Host");
+
+	return host_ok(host) ? host : app->cfg->listen;
+}
+
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path)
 {
 	const char *base = app->cfg->site_url;
-	const char *host;
 	size_t n;
 
 	if (*base) {
@@ -81,10 +87,7 @@ char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const ch
 			n--;
 		return nd_arena_printf(req->arena, "%.*s%s", (int)n, base, path);
 	}
-	host = nd_http_header(req, "Host");
-	if (!host_ok(host))
-		host = app->cfg->listen;
-	return nd_arena_printf(req->arena, "http://%s%s", host, path);
+	return nd_arena_printf(req->arena, "http://%s%s", nd__request_host(app, req), path);
 }
 
 static json_t *site_context(struct nd_app *app, const struct nd_site *site, const char *current)

@@ -81,6 +81,11 @@ const char *nd_http_header(const struct nd_http_request *req, const char *name);
 /* A decoded query-string argument, or NULL. Borrowed, as above. */
 const char *nd_http_query(const struct nd_http_request *req, const char *name);
 
+/* Appends the query arguments to out as "?k=v&k2=v2" (in arrival order,
+ * each part percent-encoded), or nothing when there are none: a canonical
+ * form for cache keys. */
+void nd_http_query_string(const struct nd_http_request *req, struct nd_buf *out);
+
 /* Adds a response header (both strings borrowed: literals or req->arena). */
 void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value);
 

@@ -39,6 +39,44 @@ const char *nd_http_query(const struct nd_http_request *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* Appends s, percent-encoding what would make "?k=v&k=v" ambiguous. */
+static void add_part(struct nd_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c <= ' ' || c == '%' || c == '&' || c == '=' || c == '?' || c == 0x7f)
+			nd_buf_addf(out, "%%%02X", c);
+		else
+			nd_buf_addch(out, (char)c);
+	}
+}
+
+struct args {
+	struct nd_buf *out;
+	size_t count;
+};
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+	struct args *a = cls;
+
+	nd_buf_addch(a->out, a->count++ ? '&' : '?');
+	add_part(a->out, key);
+	if (value) {
+		nd_buf_addch(a->out, '=');
+		add_part(a->out, value);
+	}
+	return MHD_YES;
+}
+
+void nd_http_query_string(const struct nd_http_request *req, struct nd_buf *out)
+{
+	struct args a = {out, 0};
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_arg, &a);
+}
+
 void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value)
 {
 	if (res->header_count == ND_HTTP_MAX_HEADERS)

@@ -11,6 +11,7 @@
 #include "core/mem.h"
 #include "render/escape.h"
 #include "render/markdown.h"
+#include "site/page_cache.h"
 #include "store/store.h"
 
 /* Room a description (meta description, cards) gets when derived from the body. */
@@ -422,6 +423,7 @@ void nd_site_free(struct nd_site *site)
 	nd_map_release(&site->section_by_route);
 	nd_map_release(&site->tag_by_slug);
 	nd_map_release(&site->author_by_slug);
+	nd_page_cache_free(site->pages);
 	nd_arena_free(site->arena);
 	free(site);
 }

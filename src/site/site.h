@@ -74,6 +74,9 @@ struct nd_site {
 	struct nd_map section_by_route; /* section route -> section */
 	struct nd_map tag_by_slug, author_by_slug;
 	struct nd_arena *arena;
+	/* Responses rendered from this snapshot (site/page_cache.h): the one
+	 * part that changes after the build, lock-free. NULL: no caching. */
+	struct nd_page_cache *pages;
 };
 
 /*

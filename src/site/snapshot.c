@@ -10,6 +10,8 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/limits.h"
+#include "site/page_cache.h"
 #include "site/site.h"
 #include "store/store.h"
 
@@ -21,7 +23,15 @@ struct nd_snapshot {
 	pthread_t watcher;
 	bool stopping;
 	int interval_ms;
+	size_t cache_bytes;
 };
+
+/* Gives a snapshot not yet published its page cache. */
+static void add_cache(struct nd_snapshot *snap, struct nd_site *site)
+{
+	if (snap->cache_bytes)
+		site->pages = nd_page_cache_new(ND_PAGE_CACHE_SLOTS, snap->cache_bytes);
+}
 
 void nd_snapshot_read_lock(void)
 {
@@ -52,6 +62,7 @@ static int rebuild(struct nd_snapshot *snap, bool force)
 		return 0;
 	if ((rc = nd_site_build(snap->store, old, &site)))
 		return rc;
+	add_cache(snap, site);
 	rcu_xchg_pointer(&snap->current, site);
 	/* Wait until every reader that could hold the old snapshot left. */
 	urcu_bp_synchronize_rcu();
@@ -95,7 +106,8 @@ static void *watch(void *arg)
 	return NULL;
 }
 
-int nd_snapshot_open(const char *db_url, int interval_ms, struct nd_snapshot **out)
+int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
+                     struct nd_snapshot **out)
 {
 	struct nd_snapshot *snap = nd_xcalloc(1, sizeof(*snap));
 	pthread_condattr_t ca;
@@ -108,8 +120,10 @@ int nd_snapshot_open(const char *db_url, int interval_ms, struct nd_snapshot **o
 	snap->interval_ms = interval_ms > 0 ? interval_ms : 1000;
 	if ((rc = nd_store_open(db_url, &snap->store)))
 		goto out;
+	snap->cache_bytes = cache_bytes;
 	if ((rc = nd_site_build(snap->store, NULL, &snap->current)))
 		goto out;
+	add_cache(snap, snap->current);
 	if (pthread_create(&snap->watcher, NULL, watch, snap)) {
 		rc = nd_error(ND_EIO, "cannot start the snapshot watcher thread");
 		goto out;

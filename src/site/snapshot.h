@@ -15,6 +15,7 @@
  * builds a new snapshot, swaps it in and frees the old one once no reader
  * can still hold it.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 struct nd_site;
@@ -22,10 +23,12 @@ struct nd_snapshot;
 
 /*
  * Opens the store at db_url (a handle of its own), builds the first
- * snapshot and starts the watcher, which checks every interval_ms.
- * Errors: those of nd_store_open and nd_site_build. Caller owns *out.
+ * snapshot and starts the watcher, which checks every interval_ms. Each
+ * snapshot gets a page cache of cache_bytes (0: none). Errors: those of
+ * nd_store_open and nd_site_build. Caller owns *out.
  */
-int nd_snapshot_open(const char *db_url, int interval_ms, struct nd_snapshot **out);
+int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
+                     struct nd_snapshot **out);
 /* Stops the watcher and frees the snapshot; NULL is a no-op. */
 void nd_snapshot_close(struct nd_snapshot *snap);
 

@@ -132,7 +132,25 @@ expect_status 404 "unknown UTF-8 tag"
 fetch '/%ff%fe'
 expect_status 400 "invalid UTF-8 path"
 
+# The page cache hands out exactly what rendering gives.
+fetch /world/europe/europe-story-07
+cp "$TMP/body" "$TMP/first"
+first_etag=$(header ETag)
+fetch /world/europe/europe-story-07
+check "a cached page is the same page" cmp -s "$TMP/first" "$TMP/body"
+expect_header ETag "^$first_etag\$" "cached page"
+expect_header Content-Security-Policy "default-src 'self'" "cached page"
+fetch /world/europe/europe-story-07 -H "If-None-Match: $first_etag"
+expect_status 304 "cached page revalidated"
 stop_server
 check "server stops cleanly on SIGTERM" test $? -eq 0
+
+start_server --page-cache-mb 0 || exit 1
+fetch /world/europe/europe-story-07
+# Absolute links carry the Host header, whose port differs per server.
+sed 's/127\.0\.0\.1:[0-9]*/HOST/g' "$TMP/first" >"$TMP/first.norm"
+sed 's/127\.0\.0\.1:[0-9]*/HOST/g' "$TMP/body" >"$TMP/body.norm"
+check "without the cache the page is the same" cmp -s "$TMP/first.norm" "$TMP/body.norm"
+stop_server
 
 finish

@@ -142,7 +142,7 @@ static void test_snapshot_follows_the_store(void **state)
 
 	assert_int_equal(nd_store_open(db, &s), 0);
 	put(s, "a", "A", "World", NULL, 1000, ND_STATUS_PUBLISHED);
-	assert_int_equal(nd_snapshot_open(db, 60000, &snap), 0);
+	assert_int_equal(nd_snapshot_open(db, 60000, 1 << 20, &snap), 0);
 	put(s, "b", "B", "World", NULL, 2000, ND_STATUS_PUBLISHED);
 	assert_int_equal(nd_snapshot_refresh(snap, 0), 0);
 	nd_snapshot_read_lock();

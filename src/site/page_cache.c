@@ -1,0 +1,106 @@
+#include "site/page_cache.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/mem.h"
+
+struct nd_page_cache {
+	_Atomic(struct nd_page *) *slots;
+	size_t mask;
+	size_t max_entries;
+	size_t max_bytes;
+	atomic_size_t entries;
+	atomic_size_t bytes;
+};
+
+struct nd_page_cache *nd_page_cache_new(size_t slots, size_t max_bytes)
+{
+	struct nd_page_cache *c = nd_xcalloc(1, sizeof(*c));
+	size_t n = 16;
+
+	while (n < slots)
+		n *= 2;
+	c->slots = nd_xcalloc(n, sizeof(*c->slots));
+	c->mask = n - 1;
+	c->max_entries = n / 2;
+	c->max_bytes = max_bytes;
+	return c;
+}
+
+void nd_page_cache_free(struct nd_page_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i <= c->mask; i++)
+		free(atomic_load_explicit(&c->slots[i], memory_order_relaxed));
+	free(c->slots);
+	free(c);
+}
+
+static bool same(const struct nd_page *p, uint64_t hash, const char *key, size_t len)
+{
+	return p->hash == hash && p->key_len == len && !memcmp(p->key, key, len);
+}
+
+const struct nd_page *nd_page_cache_get(struct nd_page_cache *c, const char *key, size_t key_len)
+{
+	uint64_t h = nd_hash(key, key_len);
+
+	for (size_t i = h & c->mask;; i = (i + 1) & c->mask) {
+		/* Acquire pairs with the release in put: a visible pointer means
+		 * a fully written entry. */
+		struct nd_page *p = atomic_load_explicit(&c->slots[i], memory_order_acquire);
+		if (!p)
+			return NULL;
+		if (same(p, h, key, key_len))
+			return p;
+	}
+}
+
+bool nd_page_cache_put(struct nd_page_cache *c, const char *key, size_t key_len, const char *meta,
+                       size_t meta_len, const char *body, size_t body_len)
+{
+	size_t size = sizeof(struct nd_page) + key_len + meta_len + body_len;
+	struct nd_page *p;
+	char *data;
+
+	/* Reserve budget first, so racing writers cannot overshoot together. */
+	if (atomic_fetch_add(&c->entries, 1) >= c->max_entries)
+		goto full;
+	if (atomic_fetch_add(&c->bytes, size) + size > c->max_bytes) {
+		atomic_fetch_sub(&c->bytes, size);
+		goto full;
+	}
+	p = nd_xmalloc(size);
+	data = (char *)(p + 1);
+	memcpy(data, key, key_len);
+	memcpy(data + key_len, meta, meta_len);
+	memcpy(data + key_len + meta_len, body, body_len);
+	*p = (struct nd_page){nd_hash(key, key_len),     data,    key_len, data + key_len, meta_len,
+	                      data + key_len + meta_len, body_len};
+	for (size_t i = p->hash & c->mask;; i = (i + 1) & c->mask) {
+		struct nd_page *expected = NULL;
+		if (atomic_compare_exchange_strong_explicit(
+		        &c->slots[i], &expected, p, memory_order_release, memory_order_acquire))
+			return true;
+		if (same(expected, p->hash, key, key_len)) {
+			/* Another thread cached this page first: keep its copy. */
+			atomic_fetch_sub(&c->bytes, size);
+			atomic_fetch_sub(&c->entries, 1);
+			free(p);
+			return true;
+		}
+	}
+full:
+	atomic_fetch_sub(&c->entries, 1);
+	return false;
+}
+
+void nd_page_cache_stats(struct nd_page_cache *c, size_t *entries, size_t *bytes)
+{
+	*entries = atomic_load(&c->entries);
+	*bytes = atomic_load(&c->bytes);
+}
