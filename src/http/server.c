@@ -151,7 +151,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	if (!*con_cls) {
 		/* First call: only the headers are in. Count the request as in
-		 * flight until libmicrohttpd reports it completed. */
+		 * flight until libmicrohttpd reports it completed. Answer on a
+		 * later call: a response queued now makes libmicrohttpd stop
+		 * reading the connection, so keep-alive would end. Only requests
+		 * refused outright are answered now, and those close anyway. */
 		*con_cls = &request_marker;
 		atomic_fetch_add(&srv->in_flight, 1);
 		if (strlen(url) > ND_MAX_URL)
@@ -162,8 +165,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			/* Refuse an oversized body before reading any of it. */
 			if (cl && strtoull(cl, NULL, 10) > ND_MAX_BODY)
 				return send_error(srv, conn, 413);
-			return MHD_YES; /* wait for the body, then answer */
 		}
+		return MHD_YES;
 	}
 	if (*upload_data_size) {
 		/* No route takes a body yet: read and drop it, bounded by the
