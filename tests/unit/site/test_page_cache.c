@@ -94,9 +94,9 @@ static void test_concurrent_readers_and_writers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_put_get),
-		cmocka_unit_test(test_bounded_by_slots_and_bytes),
-		cmocka_unit_test(test_concurrent_readers_and_writers),
+	    cmocka_unit_test(test_put_get),
+	    cmocka_unit_test(test_bounded_by_slots_and_bytes),
+	    cmocka_unit_test(test_concurrent_readers_and_writers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
