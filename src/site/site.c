@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include "render/escape.h"
 #include "render/markdown.h"
@@ -109,6 +110,18 @@ static const char *reuse_html(const struct build *b, const char *ext_id, uint64_
 	return old->body_hash == hash ? old->body_html : NULL;
 }
 
+static void *find_by_id(void *arr, size_t count, size_t size, int64_t id)
+{
+	/* Rows arrive ordered by id for authors and tags; sections are
+	 * parents-first, so search linearly there (few sections). */
+	for (size_t i = 0; i < count; i++) {
+		int64_t *p = (int64_t *)((char *)arr + i * size);
+		if (*p == id)
+			return p;
+	}
+	return NULL;
+}
+
 static int on_article(void *ctx, const struct nd_article_rec *r)
 {
 	struct build *b = ctx;
@@ -118,6 +131,13 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 	uint64_t hash;
 	int64_t *tag_ids;
 
+	if (!find_by_id(b->sections, b->nsections, sizeof(*b->sections), r->section_id)) {
+		/* The store's foreign keys and our read transaction rule this
+		 * out; if it happens anyway, leave the article out, not the site. */
+		nd_log(ND_LOG_WARN, "article '%s' names unknown section %lld: left out", r->ext_id,
+		       (long long)r->section_id);
+		return 0;
+	}
 	if (r->status == ND_STATUS_SCHEDULED && r->published_at > b->now) {
 		if (!site->next_scheduled_at || r->published_at < site->next_scheduled_at)
 			site->next_scheduled_at = r->published_at;
@@ -176,18 +196,6 @@ static int newest_first(const void *x, const void *y)
 	if (a->published_at != b->published_at)
 		return a->published_at > b->published_at ? -1 : 1;
 	return a->id > b->id ? -1 : a->id < b->id;
-}
-
-static void *find_by_id(void *arr, size_t count, size_t size, int64_t id)
-{
-	/* Rows arrive ordered by id for authors and tags; sections are
-	 * parents-first, so search linearly there (few sections). */
-	for (size_t i = 0; i < count; i++) {
-		int64_t *p = (int64_t *)((char *)arr + i * size);
-		if (*p == id)
-			return p;
-	}
-	return NULL;
 }
 
 static int by_id(const void *x, const void *y)
@@ -377,12 +385,20 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	site->arena = nd_arena_new(256 * 1024);
 	site->built_at = b.now;
 
+	/* One read transaction: an import committing meanwhile cannot hand us
+	 * an article whose section we did not see. */
+	if ((rc = nd_store_read_begin(store)))
+		goto out;
 	if ((rc = nd_store_generation(store, &site->generation)) ||
 	    (rc = nd_store_each_section(store, on_section, &b)) ||
 	    (rc = nd_store_each_author(store, on_author, &b)) ||
 	    (rc = nd_store_each_tag(store, on_tag, &b)) ||
 	    (rc = nd_store_each_article(store, ND_STATUS_PUBLISHED, INT64_MAX, on_article, &b)) ||
-	    (rc = nd_store_each_article(store, ND_STATUS_SCHEDULED, INT64_MAX, on_article, &b)))
+	    (rc = nd_store_each_article(store, ND_STATUS_SCHEDULED, INT64_MAX, on_article, &b))) {
+		nd_store_read_end(store);
+		goto out;
+	}
+	if ((rc = nd_store_read_end(store)))
 		goto out;
 	site->authors =
 	    to_arena(site->arena, site->authors, site->author_count, sizeof(*site->authors));

@@ -24,6 +24,7 @@
 
 enum stmt_id {
 	ST_BEGIN,
+	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
 	ST_SAVEPOINT,
@@ -65,6 +66,9 @@ static const struct {
     /* IMMEDIATE takes the write lock up front, so two writers never deadlock
      * upgrading from read to write; the second one waits (busy timeout). */
     [ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction"},
+    /* A deferred transaction that only reads sees one snapshot of the
+     * database (WAL) and never blocks writers. */
+    [ST_BEGIN_READ] = {"BEGIN DEFERRED", "begin a read"},
     [ST_COMMIT] = {"COMMIT", "commit"},
     [ST_ROLLBACK] = {"ROLLBACK", "roll back"},
     [ST_SAVEPOINT] = {"SAVEPOINT nd_write", "set a savepoint"},
@@ -392,6 +396,18 @@ static int sqlite_commit(struct nd_store *s)
 	if (rc && !sqlite3_get_autocommit(q->db))
 		run(q, ST_ROLLBACK);
 	return rc;
+}
+
+static int sqlite_read_begin(struct nd_store *s)
+{
+	return run(sq(s), ST_BEGIN_READ);
+}
+
+static int sqlite_read_end(struct nd_store *s)
+{
+	struct sqlite_store *q = sq(s);
+
+	return sqlite3_get_autocommit(q->db) ? 0 : run(q, ST_COMMIT);
 }
 
 static int sqlite_rollback(struct nd_store *s)
@@ -1066,6 +1082,8 @@ const struct nd_store_be nd__sqlite_be = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .read_begin = sqlite_read_begin,
+    .read_end = sqlite_read_end,
     .article_put = sqlite_article_put,
     .article_delete = sqlite_article_delete,
     .article_count = sqlite_article_count,

@@ -159,6 +159,28 @@ int nd_store_rollback(struct nd_store *s)
 	return s->be->rollback(s);
 }
 
+int nd_store_read_begin(struct nd_store *s)
+{
+	int rc;
+
+	ND_ASSERT(s);
+	if (s->in_txn)
+		return nd_error(ND_EINVAL, "store '%s': a transaction is already open", s->url);
+	rc = s->be->read_begin(s);
+	if (!rc)
+		s->in_txn = true;
+	return rc;
+}
+
+int nd_store_read_end(struct nd_store *s)
+{
+	ND_ASSERT(s);
+	if (!s->in_txn)
+		return nd_error(ND_EINVAL, "store '%s': read end without a read", s->url);
+	s->in_txn = false;
+	return s->be->read_end(s);
+}
+
 static bool is_blank_char(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

@@ -135,6 +135,16 @@ int nd_store_commit(struct nd_store *s);
 int nd_store_rollback(struct nd_store *s);
 
 /*
+ * A consistent view for a series of reads: between nd_store_read_begin and
+ * nd_store_read_end every read sees the database as it was at the first
+ * one, whatever other connections commit meanwhile (a site snapshot is
+ * built this way). It does not block writers. No writes in between; no
+ * nesting with nd_store_begin (ND_EINVAL).
+ */
+int nd_store_read_begin(struct nd_store *s);
+int nd_store_read_end(struct nd_store *s);
+
+/*
  * Inserts or updates the article with in->ext_id, all or nothing. Creates
  * its section path, author and tags when new; an existing row with the same
  * slug is reused (the stored name is kept): same slug, same section, author

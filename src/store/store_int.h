@@ -60,6 +60,8 @@ struct nd_store_be {
 	nd_store_txn_fn *begin;
 	nd_store_txn_fn *commit; /* on failure the transaction is rolled back */
 	nd_store_txn_fn *rollback;
+	nd_store_txn_fn *read_begin; /* a consistent view for several reads */
+	nd_store_txn_fn *read_end;
 	nd_store_put_fn *article_put;
 	nd_store_by_ext_id_fn *article_delete;
 	nd_store_count_fn *article_count;
