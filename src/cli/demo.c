@@ -9,6 +9,7 @@
 #include "cli/cli_int.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/mem.h"
 #include "ingest/jsonl.h"
 #include "ingest/rfc3339.h"
 #include "store/store.h"
@@ -84,7 +85,7 @@ int nd_cmd_demo(int argc, char **argv)
 	struct nd_import_stats st;
 	struct shift sh = {0, 0, ND_BUF_INIT};
 	FILE *in = NULL;
-	char **pos = calloc((size_t)argc + 1, sizeof(char *));
+	char **pos = nd_xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos, rc;
 
 	rc = nd__cli_parse(cmd, NULL, argc, argv, &cfg, pos, &npos);

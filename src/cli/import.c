@@ -5,6 +5,7 @@
 
 #include "cli/cli_int.h"
 #include "core/err.h"
+#include "core/mem.h"
 #include "ingest/jsonl.h"
 #include "store/store.h"
 
@@ -22,7 +23,7 @@ int nd_cmd_import(int argc, char **argv)
 	struct nd_import_opts o;
 	struct nd_import_stats st;
 	FILE *in = NULL;
-	char **pos = calloc((size_t)argc + 1, sizeof(char *));
+	char **pos = nd_xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos, rc;
 
 	rc = nd__cli_parse(cmd, flags, argc, argv, &cfg, pos, &npos);

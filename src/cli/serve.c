@@ -6,6 +6,7 @@
 
 #include "cli/cli_int.h"
 #include "core/err.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "handler/handler.h"
 #include "http/http.h"
@@ -23,7 +24,7 @@ int nd_cmd_serve(int argc, char **argv)
 	struct nd_http_server *srv = NULL;
 	struct nd_app app;
 	bool app_ready = false;
-	char **pos = calloc((size_t)argc + 1, sizeof(char *));
+	char **pos = nd_xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos, rc, sig;
 	sigset_t set;
 
@@ -61,8 +62,13 @@ int nd_cmd_serve(int argc, char **argv)
 	app_ready = true;
 	{
 		struct nd_http_options o = {cfg.listen, cfg.threads, cfg.connection_timeout,
-		                            cfg.max_connections};
-		if (nd_http_server_start(&o, nd_app_handle, &app, &srv)) {
+		                            cfg.max_connections, cfg.max_connections_per_ip};
+		if (nd_http_server_bind(&o, &srv)) {
+			rc = 1;
+			goto out;
+		}
+		nd_app_set_base_url(&app, nd_http_server_port(srv));
+		if (nd_http_server_serve(srv, nd_app_handle, &app)) {
 			rc = 1;
 			goto out;
 		}

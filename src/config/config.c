@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,8 @@ const struct nd_option nd_options[] = {
             "seconds an idle or slow connection is kept"),
     OPT_INT("max_connections", "server", max_connections, "1024", 1, 100000,
             "concurrent connections accepted"),
+    OPT_INT("max_connections_per_ip", "server", max_connections_per_ip, "256", 0, 100000,
+            "concurrent connections from one address (0: no limit)"),
     OPT_INT("reload_interval_ms", "server", reload_interval_ms, "1000", 50, 600000,
             "how often the server looks for store changes"),
     OPT_INT("page_cache_mb", "server", page_cache_mb, "64", 0, 65536,
@@ -193,15 +197,27 @@ static int ini_cb(void *user, const char *section, const char *name, const char 
 int nd_config_load_file(struct nd_config *cfg, const char *path, char **err)
 {
 	struct file_ctx fc = {cfg, path, fopen(path, "r"), 0, NULL};
+	struct stat st;
+	bool read_error;
 	int rc;
 
-	if (!fc.f) {
+	if (!fc.f || fstat(fileno(fc.f), &st) || !S_ISREG(st.st_mode)) {
 		if (err)
-			*err = msg("cannot read config file '%s': %s", path, strerror(errno));
+			*err = msg("cannot read config file '%s': %s", path,
+			           fc.f ? "not a regular file" : strerror(errno));
+		if (fc.f)
+			fclose(fc.f);
 		return ND_EIO;
 	}
 	rc = ini_parse_stream(read_line, &fc, ini_cb, &fc);
+	read_error = ferror(fc.f);
 	fclose(fc.f);
+	if (read_error) {
+		free(fc.err);
+		if (err)
+			*err = msg("cannot read config file '%s': read error", path);
+		return ND_EIO;
+	}
 	if (rc == 0)
 		return 0;
 	if (!fc.err)

@@ -26,6 +26,7 @@ struct nd_config {
 	int page_size;          /* articles per list page */
 	int connection_timeout; /* seconds */
 	int max_connections;
+	int max_connections_per_ip;
 	int reload_interval_ms; /* how often serve checks the store for changes */
 	int page_cache_mb;      /* rendered pages kept per snapshot; 0: none */
 	enum nd_log_level log_level;

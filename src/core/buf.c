@@ -161,3 +161,22 @@ out:
 	fclose(f);
 	return rc;
 }
+
+void nd_buf_cut_words(struct nd_buf *b, size_t start, size_t max_len)
+{
+	size_t cut;
+
+	while (b->len > start && b->buf[b->len - 1] == ' ')
+		nd_buf_truncate(b, b->len - 1);
+	if (b->len - start <= max_len)
+		return;
+	cut = start + max_len;
+	while (cut > start && b->buf[cut] != ' ')
+		cut--;
+	if (cut == start) /* one long word: cut before a UTF-8 continuation byte */
+		for (cut = start + max_len;
+		     cut > start && ((unsigned char)b->buf[cut] & 0xC0) == 0x80; cut--)
+			;
+	nd_buf_truncate(b, cut);
+	nd_buf_adds(b, "…");
+}

@@ -52,6 +52,13 @@ void nd_buf_vaddf(struct nd_buf *b, const char *fmt, va_list ap);
 void nd_buf_truncate(struct nd_buf *b, size_t len);
 
 /*
+ * Shortens the text from offset start to at most max_len bytes plus "…",
+ * cutting at the last space that fits (or, for one long word, between UTF-8
+ * characters); trailing spaces go first. Text that fits is left alone.
+ */
+void nd_buf_cut_words(struct nd_buf *b, size_t start, size_t max_len);
+
+/*
  * Appends the whole file at path to b. Errors (message logged, naming the
  * file as a `what`, e.g. "template"): ND_EIO when it cannot be opened or
  * read, ND_ETOOBIG when it would pass b's maximum (the size is counted while

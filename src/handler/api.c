@@ -14,28 +14,20 @@ json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
 {
 	json_t *tags = json_array();
 	json_t *obj;
-	char iso[32];
-	time_t t;
-	struct tm tm;
+	char published[32], updated[32];
 
 	for (size_t i = 0; i < a->tag_count; i++)
 		json_array_append_new(tags, json_string(a->tags[i]->name));
 	/* section, author and tags take the form import takes, so what comes
 	 * out can go back in. */
-	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:s, s:s}", "id", a->ext_id, "slug",
-	                a->slug, "title", a->title, "summary", a->summary, "section",
+	nd__iso_time(a->published_at, published);
+	nd__iso_time(a->updated_at, updated);
+	/* "s?" gives null for an article without an author. */
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:s}", "id", a->ext_id,
+	                "slug", a->slug, "title", a->title, "summary", a->summary, "section",
 	                a->section->path, "author", a->author ? a->author->name : NULL, "tags",
-	                tags, "url", nd__absolute_url(app, req, a->url), "language", a->language);
-	if (!a->author)
-		json_object_set_new(obj, "author", json_null());
-	t = (time_t)a->published_at;
-	gmtime_r(&t, &tm);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_set_new(obj, "published_at", json_string(iso));
-	t = (time_t)a->updated_at;
-	gmtime_r(&t, &tm);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_set_new(obj, "updated_at", json_string(iso));
+	                tags, "url", nd__absolute_url(app, req, a->url), "language", a->language,
+	                "published_at", published, "updated_at", updated);
 	if (*a->image)
 		json_object_set_new(obj, "image", json_string(a->image));
 	if (*a->source_url)

@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/arena.h"
 #include "core/mem.h"
 #include "handler/handler_int.h"
 #include "render/template.h"
@@ -56,8 +57,33 @@ out:
 	return rc;
 }
 
+void nd_app_set_base_url(struct nd_app *app, int port)
+{
+	const char *url = app->cfg->site_url, *listen = app->cfg->listen;
+	const char *colon = strrchr(listen, ':');
+	size_t n = strlen(url);
+	char host[256];
+
+	free(app->base_url);
+	if (n) {
+		while (n && url[n - 1] == '/')
+			n--;
+		app->base_url = nd_xstrndup(url, n);
+		return;
+	}
+	snprintf(host, sizeof(host), "%.*s", colon ? (int)(colon - listen) : 0, listen);
+	if (!*host || !strcmp(host, "*") || !strcmp(host, "0.0.0.0") || !strcmp(host, "[::]")) {
+		nd_log(ND_LOG_WARN,
+		       "site_url is not set: links will name 'localhost'; set site_url "
+		       "to the site's public address");
+		snprintf(host, sizeof(host), "localhost");
+	}
+	app->base_url = nd_arena_printf(NULL, "http://%s:%d", host, port);
+}
+
 void nd_app_release(struct nd_app *app)
 {
+	free(app->base_url);
 	nd_tpl_set_free(app->tpl);
 	nd__assets_free(app->assets);
 	free(app->theme_dir);

@@ -175,7 +175,7 @@ ND_HANDLER(asset)
 	                   v && !strcmp(v, a->version) ? "public, max-age=31536000, immutable"
 	                                               : "public, max-age=300");
 	res->content_type = a->type;
-	if (inm ? strstr(inm, a->etag) != NULL
+	if (inm ? nd_http_etag_matches(inm, a->etag)
 	        : (ims && parse_http_date(ims) != (time_t)-1 && parse_http_date(ims) >= a->mtime))
 		return 304;
 	res->static_body = a->data;

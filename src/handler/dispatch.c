@@ -5,6 +5,7 @@
 #include "core/arena.h"
 #include "core/str.h"
 #include "handler/handler_int.h"
+#include "render/escape.h"
 #include "site/page_cache.h"
 #include "site/snapshot.h"
 
@@ -19,8 +20,10 @@ static const struct route {
 	const char *pattern;
 	handler_fn fn;
 	bool cache;
+	const char *args; /* the query arguments the handler reads, space-separated */
 } routes[] = {
-#define ND_ROUTE(method, pattern, name, cache) {method, pattern, nd_handle_##name, cache},
+#define ND_ROUTE(method, pattern, name, cache, args)                                               \
+	{method, pattern, nd_handle_##name, cache, args},
 #include "route/routes.def"
 #undef ND_ROUTE
 };
@@ -64,7 +67,7 @@ static int serve_cached(struct nd_http_request *req, struct nd_http_response *re
 		p = end + 1;
 	}
 	inm = nd_http_header(req, "If-None-Match");
-	if (etag && inm && strstr(inm, etag))
+	if (etag && nd_http_etag_matches(inm, etag))
 		return 304;
 	nd_buf_add(&res->body, page->body, page->body_len);
 	return 200;
@@ -79,13 +82,21 @@ static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_re
 
 	if (!r->cache || !site->pages)
 		return r->fn(app, site, req, res, m);
-	/* Links in a page are absolute only when built from the Host header. */
-	if (!*app->cfg->site_url) {
-		nd_buf_adds(&key, nd__request_host(app, req));
-		nd_buf_addch(&key, ' ');
-	}
+	/* The key: the path, then the arguments this route reads, in the
+	 * route's order, so "?page=2&utm=x" and "?utm=y&page=2" are one page. */
 	nd_buf_add(&key, req->path, req->path_len);
-	nd_http_query_string(req, &key);
+	for (const char *a = r->args; *a;) {
+		size_t n = strcspn(a, " ");
+		char name[32];
+		const char *v;
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, a);
+		v = nd_http_query(req, name);
+		if (v) /* length-prefixed: no value can forge another argument */
+			nd_buf_addf(&key, "\n%s=%zu:%s", name, strlen(v), v);
+		a += n;
+		a += *a == ' ';
+	}
 	page = nd_page_cache_get(site->pages, key.buf, key.len);
 	if (page) {
 		status = serve_cached(req, res, page);
@@ -96,6 +107,37 @@ static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_re
 	}
 	nd_buf_release(&key);
 	return status;
+}
+
+/*
+ * 301 to the path without its trailing slashes. The target is rebuilt, not
+ * copied: leading slashes and backslashes collapse to one "/" (else
+ * "//evil.example/" would send the reader off-site), each segment is
+ * percent-encoded again, and the query string is kept.
+ */
+static int redirect_without_slash(struct nd_http_request *req, struct nd_http_response *res)
+{
+	const char *p = req->path, *end = req->path + req->path_len;
+	struct nd_buf loc = ND_BUF_INIT;
+
+	while (end > p && end[-1] == '/')
+		end--;
+	while (p < end && (*p == '/' || *p == '\\'))
+		p++;
+	nd_buf_addch(&loc, '/');
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		const char *seg_end = slash ? slash : end;
+
+		nd_escape_url(&loc, p, (size_t)(seg_end - p));
+		if (slash)
+			nd_buf_addch(&loc, '/');
+		p = slash ? slash + 1 : end;
+	}
+	nd_http_query_string(req, &loc);
+	nd_http_add_header(res, "Location", nd_arena_strndup(req->arena, loc.buf, loc.len));
+	nd_buf_release(&loc);
+	return 301;
 }
 
 static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
@@ -110,13 +152,8 @@ static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_
 		return nd__render_error(app, site, req, res, 400,
 		                        "The address is not valid UTF-8.");
 	/* One URL per page: "/world/" is "/world". */
-	if (req->path_len > 1 && req->path[req->path_len - 1] == '/') {
-		size_t n = req->path_len;
-		while (n > 1 && req->path[n - 1] == '/')
-			n--;
-		nd_http_add_header(res, "Location", nd_arena_strndup(req->arena, req->path, n));
-		return 301;
-	}
+	if (req->path_len > 1 && req->path[req->path_len - 1] == '/')
+		return redirect_without_slash(req, res);
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		struct nd_route_match m;
 

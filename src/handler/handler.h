@@ -18,6 +18,7 @@ struct nd_app {
 	struct nd_tpl_set *tpl;
 	struct nd_assets *assets;
 	char *theme_dir;
+	char *base_url; /* "https://news.example.com", no trailing slash */
 };
 
 /*
@@ -29,6 +30,14 @@ struct nd_app {
  */
 int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snapshot *snap);
 void nd_app_release(struct nd_app *app);
+
+/*
+ * Sets the base of absolute URLs (canonical links, the API's url): site_url
+ * when configured, else http://HOST:port of the address served on (a
+ * wildcard address becomes "localhost", with a warning that site_url should
+ * be set). Call once the server is bound, with the port it got.
+ */
+void nd_app_set_base_url(struct nd_app *app, int port);
 
 /* The nd_http_handler_fn that serves the site; ctx is the struct nd_app. */
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res);

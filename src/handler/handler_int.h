@@ -15,7 +15,7 @@ struct nd_app;
 	                     struct nd_http_request *req, struct nd_http_response *res,            \
 	                     const struct nd_route_match *m)
 
-#define ND_ROUTE(method, pattern, name, cache) ND_HANDLER(name);
+#define ND_ROUTE(method, pattern, name, cache, args) ND_HANDLER(name);
 #include "route/routes.def"
 #undef ND_ROUTE
 
@@ -52,16 +52,15 @@ json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
 int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, const char *base_url,
                  size_t total, size_t *offset);
 
+/* t as "2026-11-28T18:00:00Z" (RFC 3339, UTC) into out. */
+void nd__iso_time(int64_t t, char out[32]);
+
 /* "2026-11-28T18:00:00Z" and "28 November 2026, 18:00 UTC" into ctx keys
  * key_iso and key_human. */
 void nd__set_dates(json_t *obj, const char *key, int64_t t);
 
-/* The host this request is for: its Host header when that holds only what
- * a host name or address may (so a forged one cannot inject markup or a
- * path into links), else the listen address. Borrowed. */
-const char *nd__request_host(struct nd_app *app, struct nd_http_request *req);
-
-/* The absolute URL of path: site_url + path, or from the Host header. */
+/* The absolute URL of path: the app's base URL (site_url, or the address
+ * served on) + path. Never from the Host header, which the client writes. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);
 
 /* Sends a JSON document (consumed) with the given status. */

@@ -13,14 +13,23 @@
 #include "handler/handler_int.h"
 #include "render/template.h"
 
+void nd__iso_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 void nd__set_dates(json_t *obj, const char *key, int64_t t)
 {
 	char iso[32], human[64], name[64];
 	time_t tt = (time_t)t;
 	struct tm tm;
 
+	nd__iso_time(t, iso);
 	gmtime_r(&tt, &tm);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	strftime(human, sizeof(human), "%e %B %Y, %H:%M UTC", &tm);
 	snprintf(name, sizeof(name), "%s_iso", key);
 	json_object_set_new(obj, name, json_string(iso));
@@ -57,37 +66,9 @@ json_t *nd__article_cards(const struct nd_site *site, const struct nd_site_list 
 	return arr;
 }
 
-/* Accepts only what a host name or address may hold, so a forged Host
- * header cannot inject markup or a path into links. */
-static bool host_ok(const char *h)
-{
-	if (!h || !*h || strlen(h) > 255)
-		return false;
-	for (; *h; h++)
-		if (!isalnum((unsigned char)*h) && !strchr(".-:[]", *h))
-			return false;
-	return true;
-}
-
-const char *nd__request_host(struct nd_app *app, struct nd_http_request *req)
-{
-	const char *host = nd_http_header(req, "Host");
-
-	return host_ok(host) ? host : app->cfg->listen;
-}
-
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path)
 {
-	const char *base = app->cfg->site_url;
-	size_t n;
-
-	if (*base) {
-		n = strlen(base);
-		if (base[n - 1] == '/')
-			n--;
-		return nd_arena_printf(req->arena, "%.*s%s", (int)n, base, path);
-	}
-	return nd_arena_printf(req->arena, "http://%s%s", nd__request_host(app, req), path);
+	return nd_arena_printf(req->arena, "%s%s", app->base_url, path);
 }
 
 static json_t *site_context(struct nd_app *app, const struct nd_site *site, const char *current)
@@ -158,7 +139,7 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	nd_http_add_header(res, "ETag", etag);
 	nd_http_add_header(res, "Cache-Control", "public, no-cache");
 	inm = nd_http_header(req, "If-None-Match");
-	if (inm && strstr(inm, etag)) {
+	if (nd_http_etag_matches(inm, etag)) {
 		nd_buf_reset(&res->body);
 		return 304;
 	}
@@ -198,7 +179,7 @@ int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, c
 	if ((size_t)page > pages)
 		return 404;
 	*offset = (size_t)(page - 1) * per;
-	p = json_pack("{s:i, s:i, s:i}", "page", (int)page, "pages", (int)pages, "total",
+	p = json_pack("{s:i, s:i, s:I}", "page", (int)page, "pages", (int)pages, "total",
 	              (json_int_t)total);
 	if (page > 1)
 		json_object_set_new(p, "prev_url",
@@ -224,9 +205,19 @@ int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, jso
 
 	json_decref(doc);
 	nd_buf_reset(&res->body);
+	if (!text) {
+		nd_log(ND_LOG_ERROR, "encoding the JSON answer to '%s' failed", req->path);
+		return 500;
+	}
 	nd_buf_adds(&res->body, text);
 	nd_buf_addch(&res->body, '\n');
 	free(text);
+	if (nd_buf_err(&res->body)) {
+		nd_log(ND_LOG_ERROR, "the JSON answer to '%s' is over %d bytes", req->path,
+		       ND_MAX_PAGE);
+		nd_buf_reset(&res->body);
+		return 500;
+	}
 	res->content_type = "application/json";
 	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
 	nd_http_add_header(res, "Cache-Control", "public, no-cache");

@@ -55,15 +55,21 @@ struct nd_http_options {
 	int threads;        /* 0: one per core */
 	int timeout;        /* seconds an idle or slow connection is kept */
 	int max_connections;
+	int max_connections_per_ip; /* 0: no limit */
 };
 
 /*
- * Binds and starts serving. On success *out gets the server (caller owns
+ * Binds the listening socket (so the port is known, also with port 0,
+ * before anything is served). On success *out gets the server (caller owns
  * it: nd_http_server_stop). Errors: ND_EINVAL for a bad listen address,
- * ND_EIO when the address cannot be bound (message names it).
+ * ND_EIO when the address cannot be bound (message names it). opts' strings
+ * are borrowed for the server's life.
  */
-int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn handler, void *ctx,
-                         struct nd_http_server **out);
+int nd_http_server_bind(const struct nd_http_options *opts, struct nd_http_server **out);
+
+/* Starts serving requests on the bound socket with handler. ND_EIO if
+ * libmicrohttpd cannot start. */
+int nd_http_server_serve(struct nd_http_server *srv, nd_http_handler_fn handler, void *ctx);
 
 /* The port actually bound (useful with port 0). */
 int nd_http_server_port(const struct nd_http_server *srv);
@@ -85,6 +91,9 @@ const char *nd_http_query(const struct nd_http_request *req, const char *name);
  * each part percent-encoded), or nothing when there are none: a canonical
  * form for cache keys. */
 void nd_http_query_string(const struct nd_http_request *req, struct nd_buf *out);
+
+/* Whether an If-None-Match header value names etag (or is "*"). */
+bool nd_http_etag_matches(const char *if_none_match, const char *etag);
 
 /* Adds a response header (both strings borrowed: literals or req->arena). */
 void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value);

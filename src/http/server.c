@@ -1,6 +1,7 @@
 #include "http/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -17,6 +18,9 @@
 #include "core/mem.h"
 
 struct nd_http_server {
+	struct nd_http_options opts; /* strings borrowed from the caller */
+	int fd;                      /* the listening socket, bound by us */
+	bool ipv6;
 	struct MHD_Daemon *daemon;
 	nd_http_handler_fn handler;
 	void *ctx;
@@ -77,6 +81,26 @@ void nd_http_query_string(const struct nd_http_request *req, struct nd_buf *out)
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_arg, &a);
 }
 
+bool nd_http_etag_matches(const char *inm, const char *etag)
+{
+	size_t n = strlen(etag);
+
+	if (!inm)
+		return false;
+	/* A list of entity tags, each maybe weak ("W/"), or "*". */
+	for (const char *p = inm; *p;) {
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return true;
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		if (!strncmp(p, etag, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
 void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value)
 {
 	if (res->header_count == ND_HTTP_MAX_HEADERS)
@@ -110,6 +134,8 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 		}
 		body = nd_buf_detach(&res->body, &len);
 		r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+		if (!r)
+			free(body); /* not taken over */
 	}
 	if (!r)
 		return MHD_NO;
@@ -140,40 +166,55 @@ static enum MHD_Result send_error(struct nd_http_server *srv, struct MHD_Connect
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_data_size, void **con_cls)
+/*
+ * The raw request target, before libmicrohttpd decodes it (and cuts it at
+ * a %00), is seen only by the URI log callback. What the first handler call
+ * needs of it travels in the per-request pointer as a tagged integer, so
+ * nothing is allocated for a request libmicrohttpd may drop before any
+ * handler call: bit 0 set, bit 1 "holds %00", the rest its length.
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct nd_http_server *srv = cls;
+	uintptr_t len = strlen(uri);
+	uintptr_t nul = strstr(uri, "%00") != NULL;
+
+	if (len > ND_MAX_URL * 2)
+		len = ND_MAX_URL * 2;
+	return (void *)((len << 2) | (nul << 1) | 1);
+}
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* The size of the request's header fields, as sent ("Name: value\r\n"). */
+static size_t header_size(struct MHD_Connection *conn)
+{
+	size_t n = 0;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_size, &n);
+	return n;
+}
+
+static bool has_body(struct MHD_Connection *conn)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return (cl && strtoull(cl, NULL, 10) > 0) ||
+	       MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                   MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+static enum MHD_Result handle(struct nd_http_server *srv, struct MHD_Connection *conn,
+                              const char *url, const char *method)
+{
 	struct nd_http_request req;
 	struct nd_http_response res;
 	enum MHD_Result ret;
 
-	if (!*con_cls) {
-		/* First call: only the headers are in. Count the request as in
-		 * flight until libmicrohttpd reports it completed. Answer on a
-		 * later call: a response queued now makes libmicrohttpd stop
-		 * reading the connection, so keep-alive would end. Only requests
-		 * refused outright are answered now, and those close anyway. */
-		*con_cls = &request_marker;
-		atomic_fetch_add(&srv->in_flight, 1);
-		if (strlen(url) > ND_MAX_URL)
-			return send_error(srv, conn, 414);
-		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) {
-			const char *cl = MHD_lookup_connection_value(
-			    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-			/* Refuse an oversized body before reading any of it. */
-			if (cl && strtoull(cl, NULL, 10) > ND_MAX_BODY)
-				return send_error(srv, conn, 413);
-		}
-		return MHD_YES;
-	}
-	if (*upload_data_size) {
-		/* No route takes a body yet: read and drop it, bounded by the
-		 * connection memory limit libmicrohttpd enforces. */
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
 	req.conn = conn;
@@ -183,12 +224,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	req.head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	req.arena = nd_arena_new(8192);
 	nd_buf_init(&res.body, ND_MAX_PAGE);
-	res.status = 500;
 	res.status = srv->handler(srv->ctx, &req, &res);
 	ret = send_response(srv, conn, &res);
 	nd_buf_release(&res.body);
 	nd_arena_free(req.arena);
 	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+	struct nd_http_server *srv = cls;
+	uintptr_t tag = (uintptr_t)*con_cls;
+	const char *cl;
+
+	if (*con_cls == &request_marker) {
+		/* A later call: the whole request is in (bodies are never read). */
+		*upload_data_size = 0;
+		return handle(srv, conn, url, method);
+	}
+	/* First call: only the headers are in. Count the request as in flight
+	 * until libmicrohttpd reports it completed. */
+	*con_cls = &request_marker;
+	atomic_fetch_add(&srv->in_flight, 1);
+	if ((tag & 1) && (tag >> 2) > ND_MAX_URL)
+		return send_error(srv, conn, 414);
+	if ((tag & 1) && (tag & 2))
+		return send_error(srv, conn, 400);
+	/* The memory pool is sized for many query arguments, so the header
+	 * limit is ours to check. */
+	if (header_size(conn) > ND_MAX_HEADER)
+		return send_error(srv, conn, 431);
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > ND_MAX_BODY)
+		return send_error(srv, conn, 413);
+	/*
+	 * No route takes a body yet, so a request that carries one, or any
+	 * method but GET and HEAD, is answered now, before a byte of the body
+	 * is read; libmicrohttpd then closes the connection. Everything else is
+	 * answered on the next call: a response queued on the first call ends
+	 * keep-alive.
+	 */
+	if ((strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) ||
+	    has_body(conn))
+		return handle(srv, conn, url, method);
+	return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -272,47 +353,87 @@ bad:
 	    ND_EINVAL, "bad listen address '%s' (expected HOST:PORT, e.g. 127.0.0.1:8080)", listen);
 }
 
-int nd_http_server_start(const struct nd_http_options *opts, nd_http_handler_fn handler, void *ctx,
-                         struct nd_http_server **out)
+/* A listening socket on ss, bound now so the port is known before serving. */
+static int bind_socket(const char *listen_s, const struct sockaddr_storage *ss, int *fd_out,
+                       int *port_out)
+{
+	socklen_t len =
+	    ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	struct sockaddr_storage bound;
+	int one = 1;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return nd_error(ND_EIO, "cannot create a socket for '%s': %s", listen_s,
+		                strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, len) || listen(fd, 1024) ||
+	    getsockname(fd, (struct sockaddr *)&bound, &len)) {
+		int err = errno;
+		close(fd);
+		return nd_error(ND_EIO, "cannot listen on '%s': %s", listen_s, strerror(err));
+	}
+	*port_out = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
+	                                              : ((struct sockaddr_in *)&bound)->sin_port);
+	*fd_out = fd;
+	return 0;
+}
+
+int nd_http_server_bind(const struct nd_http_options *opts, struct nd_http_server **out)
 {
 	struct nd_http_server *srv;
 	struct sockaddr_storage ss;
-	unsigned int threads;
-	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
-	const union MHD_DaemonInfo *info;
+	int rc;
 
-	if (parse_listen(opts->listen, &ss))
-		return ND_EINVAL;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	threads = opts->threads > 0 ? (unsigned int)opts->threads
-	                            : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+	if ((rc = parse_listen(opts->listen, &ss)))
+		return rc;
+	srv = nd_xcalloc(1, sizeof(*srv));
+	srv->opts = *opts;
+	srv->fd = -1;
+	if ((rc = bind_socket(opts->listen, &ss, &srv->fd, &srv->port))) {
+		free(srv);
+		return rc;
+	}
+	srv->ipv6 = ss.ss_family == AF_INET6;
+	*out = srv;
+	return 0;
+}
+
+int nd_http_server_serve(struct nd_http_server *srv, nd_http_handler_fn handler, void *ctx)
+{
+	const struct nd_http_options *opts = &srv->opts;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	unsigned int threads = opts->threads > 0 ? (unsigned int)opts->threads
+	                                         : (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
+
 	if (threads < 1)
 		threads = 1;
-	srv = nd_xcalloc(1, sizeof(*srv));
+	if (srv->ipv6)
+		flags |= MHD_USE_IPv6;
 	srv->handler = handler;
 	srv->ctx = ctx;
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv,
 	    /* The logger first, so no message escapes to libmicrohttpd's own. */
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET, srv->fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)(opts->timeout > 0 ? opts->timeout : ND_CONNECTION_TIMEOUT),
 	    MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned int)(opts->max_connections > 0 ? opts->max_connections : ND_MAX_CONNECTIONS),
-	    /* Headers and URL must fit in the per-connection memory pool. */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(ND_MAX_HEADER + ND_MAX_URL + 8192),
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_END);
-	if (!srv->daemon) {
-		free(srv);
-		return nd_error(ND_EIO, "cannot listen on '%s' (address in use or not available?)",
-		                opts->listen);
-	}
-	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = info ? info->port : 0;
-	*out = srv;
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)(opts->max_connections_per_ip > 0 ? opts->max_connections_per_ip : 0),
+	    /*
+	     * Headers, the target and its parsed arguments share this pool. Too
+	     * small, and libmicrohttpd 0.9.75 stalls a request with many query
+	     * arguments until the timeout instead of refusing it; at this size
+	     * every target up to ND_MAX_URL fits.
+	     */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)ND_CONNECTION_MEMORY,
+	    /* HTTP/1.1 without Host is refused (400), as RFC 9112 asks. */
+	    MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+	if (!srv->daemon)
+		return nd_error(ND_EIO, "cannot serve on '%s'", opts->listen);
 	return 0;
 }
 
@@ -328,6 +449,11 @@ void nd_http_server_stop(struct nd_http_server *srv, int grace_ms)
 
 	if (!srv)
 		return;
+	if (!srv->daemon) { /* bound, never served */
+		close(srv->fd);
+		free(srv);
+		return;
+	}
 	atomic_store(&srv->draining, true);
 	fd = MHD_quiesce_daemon(srv->daemon);
 	if (fd != MHD_INVALID_SOCKET)

@@ -354,6 +354,12 @@ static int check_tags(json_t *obj, json_t **out, struct nd_buf *scratch, struct 
 			            i + 1, type_name(t));
 			return ND_EINVAL;
 		}
+		if (json_string_length(t) > ND_MAX_NAME) {
+			nd_buf_addf(why,
+			            "field 'tags': entry %zu is %zu bytes, over the %d-byte limit",
+			            i + 1, json_string_length(t), ND_MAX_NAME);
+			return ND_ETOOBIG;
+		}
 		if (blank_value(json_string_value(t), json_string_length(t))) {
 			nd_buf_addf(why,
 			            "field 'tags' must be an array of non-empty strings, but entry "
@@ -462,6 +468,7 @@ int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct
 	if ((rc = req_string(root, "id", &id, why)) ||
 	    (rc = req_string(root, "title", &title, why)) ||
 	    (rc = req_string(root, "body", &body, why)) ||
+	    (rc = check_max("id", &id, ND_MAX_ID, why)) ||
 	    (rc = check_max("title", &title, ND_MAX_TITLE, why)) ||
 	    (rc = opt_string(root, "summary", &summary, why)) ||
 	    (rc = opt_string(root, "section", &section, why)) ||
@@ -475,7 +482,13 @@ int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct
 	    (rc = opt_string(root, "source_url", &source_url, why)) ||
 	    (rc = parse_status(root, &art.status, why)))
 		goto out;
-	if ((section.p && (rc = check_section(&section, &scratch, &slugbuf, why))) ||
+	if ((summary.p && (rc = check_max("summary", &summary, ND_MAX_SUMMARY, why))) ||
+	    (section.p &&
+	     (rc = check_max("section", &section, ND_MAX_NAME * ND_MAX_SECTION_DEPTH, why))) ||
+	    (author.p && (rc = check_max("author", &author, ND_MAX_NAME, why))) ||
+	    (image.p && (rc = check_max("image", &image, ND_MAX_LINK, why))) ||
+	    (source_url.p && (rc = check_max("source_url", &source_url, ND_MAX_LINK, why))) ||
+	    (section.p && (rc = check_section(&section, &scratch, &slugbuf, why))) ||
 	    (author.p && (rc = check_word("author", &author, &scratch, &slugbuf, why))) ||
 	    (slug.p && (rc = check_max("slug", &slug, ND_MAX_SLUG, why))) ||
 	    (slug.p && (rc = check_word("slug", &slug, &scratch, &slugbuf, why))) ||

@@ -88,18 +88,5 @@ void nd_markdown_to_text(const char *md, size_t len, size_t max_len, struct nd_b
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
-	/* Trim trailing space, then cut at a word boundary. */
-	while (out->len > start && out->buf[out->len - 1] == ' ')
-		nd_buf_truncate(out, out->len - 1);
-	if (out->len - start > max_len) {
-		size_t cut = start + max_len;
-		while (cut > start && out->buf[cut] != ' ')
-			cut--;
-		if (cut == start) /* one long word: cut before a UTF-8 continuation */
-			for (cut = start + max_len;
-			     cut > start && ((unsigned char)out->buf[cut] & 0xC0) == 0x80; cut--)
-				;
-		nd_buf_truncate(out, cut);
-		nd_buf_adds(out, "…");
-	}
+	nd_buf_cut_words(out, start, max_len);
 }

@@ -4,10 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hash.h"
+#include <sys/random.h>
+#include <time.h>
+#include <xxhash.h>
+
 #include "core/mem.h"
 
 struct nd_page_cache {
+	uint64_t seed; /* random: keys chosen by clients cannot be made to collide */
 	_Atomic(struct nd_page *) *slots;
 	size_t mask;
 	size_t max_entries;
@@ -24,6 +28,8 @@ struct nd_page_cache *nd_page_cache_new(size_t slots, size_t max_bytes)
 	while (n < slots)
 		n *= 2;
 	c->slots = nd_xcalloc(n, sizeof(*c->slots));
+	if (getrandom(&c->seed, sizeof(c->seed), 0) != sizeof(c->seed))
+		c->seed = (uint64_t)(uintptr_t)c ^ (uint64_t)time(NULL);
 	c->mask = n - 1;
 	c->max_entries = n / 2;
 	c->max_bytes = max_bytes;
@@ -45,9 +51,14 @@ static bool same(const struct nd_page *p, uint64_t hash, const char *key, size_t
 	return p->hash == hash && p->key_len == len && !memcmp(p->key, key, len);
 }
 
+static uint64_t hash(const struct nd_page_cache *c, const char *key, size_t len)
+{
+	return XXH3_64bits_withSeed(key, len, c->seed);
+}
+
 const struct nd_page *nd_page_cache_get(struct nd_page_cache *c, const char *key, size_t key_len)
 {
-	uint64_t h = nd_hash(key, key_len);
+	uint64_t h = hash(c, key, key_len);
 
 	for (size_t i = h & c->mask;; i = (i + 1) & c->mask) {
 		/* Acquire pairs with the release in put: a visible pointer means
@@ -79,7 +90,7 @@ bool nd_page_cache_put(struct nd_page_cache *c, const char *key, size_t key_len,
 	memcpy(data, key, key_len);
 	memcpy(data + key_len, meta, meta_len);
 	memcpy(data + key_len + meta_len, body, body_len);
-	*p = (struct nd_page){nd_hash(key, key_len),     data,    key_len, data + key_len, meta_len,
+	*p = (struct nd_page){hash(c, key, key_len),     data,    key_len, data + key_len, meta_len,
 	                      data + key_len + meta_len, body_len};
 	for (size_t i = p->hash & c->mask;; i = (i + 1) & c->mask) {
 		struct nd_page *expected = NULL;

@@ -175,7 +175,11 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 		a->body_html = dup(b, b->scratch.buf);
 	}
 	if (*r->summary) {
-		a->description = a->summary;
+		nd_buf_reset(&b->scratch);
+		nd_buf_adds(&b->scratch, r->summary);
+		nd_buf_cut_words(&b->scratch, 0, DESCRIPTION_LEN);
+		a->description =
+		    b->scratch.len == strlen(r->summary) ? a->summary : dup(b, b->scratch.buf);
 	} else {
 		nd_buf_reset(&b->scratch);
 		nd_markdown_to_text(r->body, strlen(r->body), DESCRIPTION_LEN, &b->scratch);

@@ -110,13 +110,11 @@ int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
                      struct nd_snapshot **out)
 {
 	struct nd_snapshot *snap = nd_xcalloc(1, sizeof(*snap));
-	pthread_condattr_t ca;
 	int rc;
 
 	pthread_mutex_init(&snap->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_cond_init(&snap->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	/* Deadlines are wall-clock times: scheduled articles are. */
+	pthread_cond_init(&snap->wake, NULL);
 	snap->interval_ms = interval_ms > 0 ? interval_ms : 1000;
 	if ((rc = nd_store_open(db_url, &snap->store)))
 		goto out;

@@ -43,6 +43,7 @@ enum stmt_id {
 	ST_TAG_ADD,
 	ST_ARTICLE_FIND,
 	ST_ARTICLE_SLUG_TAKEN,
+	ST_ARTICLE_SLUG_YIELD,
 	ST_ARTICLE_ADD,
 	ST_ARTICLE_UPDATE,
 	ST_ARTICLE_DELETE,
@@ -96,9 +97,16 @@ static const struct {
     [ST_TAG_ADD] = {"INSERT INTO tags (slug, name) VALUES (?1, ?2)", "add a tag"},
     [ST_ARTICLE_FIND] = {"SELECT id, slug, published_at FROM articles WHERE ext_id = ?1",
                          "look up an article"},
+    /* A child section's slug counts as taken: /world/europe is the section. */
     [ST_ARTICLE_SLUG_TAKEN] = {"SELECT 1 FROM articles "
-                               "WHERE section_id = ?1 AND slug = ?2 AND id IS NOT ?3",
+                               "WHERE section_id = ?1 AND slug = ?2 AND id IS NOT ?3 "
+                               "UNION ALL SELECT 1 FROM sections "
+                               "WHERE parent_id = ?1 AND slug = ?2 LIMIT 1",
                                "check a slug"},
+    /* A new section takes its path from an article already there. */
+    [ST_ARTICLE_SLUG_YIELD] = {"UPDATE articles SET slug = slug || '-' || id "
+                               "WHERE section_id = ?1 AND slug = ?2",
+                               "move an article's slug out of a new section's way"},
     /* ADD and UPDATE number their shared columns alike (bind_article). */
     [ST_ARTICLE_ADD] = {"INSERT INTO articles (ext_id, section_id, author_id, slug, title, "
                         "summary, body, language, image, source_url, status, published_at, "
@@ -633,8 +641,25 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 		bind_int(st, 4, position, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[add].what) : step_done(q, add, st);
 	stmt_put(q, add, st);
-	if (!rc)
-		*id = sqlite3_last_insert_rowid(q->db);
+	if (rc)
+		return rc;
+	*id = sqlite3_last_insert_rowid(q->db);
+	if (sections && parent) {
+		/* An article of the parent with this slug would hide the new
+		 * section's page (same URL): the article moves to slug-ID. */
+		if ((rc = stmt_get(q, ST_ARTICLE_SLUG_YIELD, &st)) != 0)
+			return rc;
+		bind_id(st, 1, parent, &rc);
+		bind_text(st, 2, slug, &rc);
+		rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_SLUG_YIELD].what)
+		        : step_done(q, ST_ARTICLE_SLUG_YIELD, st);
+		stmt_put(q, ST_ARTICLE_SLUG_YIELD, st);
+		if (!rc && sqlite3_changes(q->db))
+			nd_log(ND_LOG_WARN,
+			       "store '%s': an article's slug '%s' moved to '%s-ID' for "
+			       "the new section of that name",
+			       q->base.url, slug, slug);
+	}
 	return rc;
 }
 

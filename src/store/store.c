@@ -238,9 +238,26 @@ static int check_article(const struct nd_article_in *in)
 		return nd_error(ND_EINVAL, "article '%s' has no title", in->ext_id);
 	if (nd__blank(in->body))
 		return nd_error(ND_EINVAL, "article '%s' has no body", in->ext_id);
-	if (strlen(in->title) > ND_MAX_TITLE)
-		return nd_error(ND_ETOOBIG, "article '%s': title is longer than %d bytes",
-		                in->ext_id, ND_MAX_TITLE);
+	{
+		const struct {
+			const char *field;
+			const char *v;
+			size_t max;
+		} limits[] = {
+		    {"ext_id", in->ext_id, ND_MAX_ID},
+		    {"title", in->title, ND_MAX_TITLE},
+		    {"summary", in->summary, ND_MAX_SUMMARY},
+		    {"section", in->section, ND_MAX_NAME * ND_MAX_SECTION_DEPTH},
+		    {"author", in->author, ND_MAX_NAME},
+		    {"image", in->image, ND_MAX_LINK},
+		    {"source_url", in->source_url, ND_MAX_LINK},
+		};
+		for (size_t i = 0; i < ND_COUNT(limits); i++)
+			if (limits[i].v && strlen(limits[i].v) > limits[i].max)
+				return nd_error(ND_ETOOBIG,
+				                "article '%.40s': %s is longer than %zu bytes",
+				                in->ext_id, limits[i].field, limits[i].max);
+	}
 	if (!nd_status_name(in->status))
 		return nd_error(ND_EINVAL, "article '%s': unknown status %d", in->ext_id,
 		                (int)in->status);
@@ -255,6 +272,9 @@ static int check_article(const struct nd_article_in *in)
 			return nd_error(ND_EINVAL, "article '%s': tag %zu is NULL", in->ext_id, i);
 		if ((rc = check_utf8(in->ext_id, "tag", in->tags[i])) != 0)
 			return rc;
+		if (strlen(in->tags[i]) > ND_MAX_NAME)
+			return nd_error(ND_ETOOBIG, "article '%s': tag %zu is longer than %d bytes",
+			                in->ext_id, i + 1, ND_MAX_NAME);
 	}
 	return 0;
 }

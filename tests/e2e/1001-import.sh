@@ -35,6 +35,12 @@ check "blank lines are not errors" test "$(grep -c 'malformed.jsonl:4:\|malforme
 check "over-long line exits 1" test $? -eq 1
 check "over-long line is named" grep -qE "huge.jsonl:1: line is [0-9]+ bytes, over the 4194304-byte limit" "$TMP/err"
 
+# Fields over their limits are refused, naming the field.
+python3 -c 'import json; print(json.dumps({"id":"long","title":"T","body":"b","summary":"s"*3000}))' \
+	>"$TMP/long.jsonl"
+"$ND_BIN" import --db "$DB" "$TMP/long.jsonl" 2>"$TMP/err"
+check "an over-long summary is rejected" grep -q "long.jsonl:1: field 'summary' is 3000 bytes" "$TMP/err"
+
 # --strict: all or nothing.
 count_before=$(sqlite3 "$DB" 'select count(*) from articles')
 "$ND_BIN" import --db "$DB" --strict "$bad" 2>"$TMP/err"

@@ -1138,6 +1138,69 @@ static void test_status_names(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+/* An article's URL and a subsection's URL can never be the same. */
+static void test_article_and_subsection_slugs(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a", "Europe"), b = article("b", "Europe"),
+	                     c = article("c", "Story");
+	char want[64];
+
+	a.section = "World";
+	put_ok(f->s, &a, true);
+	assert_string_equal(get(f->s, "a").slug, "europe");
+	/* The new section World/Europe takes /world/europe; the article moves. */
+	c.section = "World/Europe";
+	put_ok(f->s, &c, true);
+	snprintf(want, sizeof(want), "europe-%lld", (long long)get(f->s, "a").id);
+	assert_string_equal(get(f->s, "a").slug, want);
+	/* A new article cannot take the subsection's slug either. */
+	b.section = "World";
+	put_ok(f->s, &b, true);
+	assert_string_equal(get(f->s, "b").slug, "europe-2");
+}
+
+static void test_read_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_store *other;
+	struct nd_article_in a = article("a", "A"), b = article("b", "B");
+	int64_t n;
+
+	put_ok(f->s, &a, true);
+	assert_int_equal(nd_store_open(f->url, &other), 0);
+	assert_int_equal(nd_store_read_begin(f->s), 0);
+	assert_int_equal(nd_store_article_count(f->s, &n), 0);
+	assert_int_equal(n, 1);
+	/* Another connection commits; the open read still sees the old state. */
+	put_ok(other, &b, true);
+	assert_int_equal(nd_store_article_count(f->s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(nd_store_begin(f->s), ND_EINVAL);
+	assert_int_equal(nd_store_read_end(f->s), 0);
+	assert_int_equal(nd_store_article_count(f->s, &n), 0);
+	assert_int_equal(n, 2);
+	nd_store_close(other);
+}
+
+static void test_field_limits(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_article_in a = article("a", "A");
+	char big[ND_MAX_SUMMARY + 2];
+
+	memset(big, 's', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a.summary = big;
+	assert_int_equal(nd_store_article_put(f->s, &a, NULL), ND_ETOOBIG);
+	a.summary = NULL;
+	big[ND_MAX_NAME + 1] = '\0';
+	a.author = big;
+	assert_int_equal(nd_store_article_put(f->s, &a, NULL), ND_ETOOBIG);
+	a.author = NULL;
+	put_ok(f->s, &a, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1149,6 +1212,9 @@ int main(void)
 	    T(test_not_a_database),
 	    T(test_pragmas),
 	    T(test_put_creates_then_updates),
+	    T(test_article_and_subsection_slugs),
+	    T(test_read_transaction),
+	    T(test_field_limits),
 	    T(test_slug_unique_within_section),
 	    T(test_slug_stable_on_update),
 	    T(test_slug_follows_section_move),
