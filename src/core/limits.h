@@ -16,7 +16,7 @@
 #define ND_MAX_SECTION_DEPTH  4                 /* levels of sections */
 #define ND_MAX_TEMPLATE       (1024 * 1024)     /* one template file */
 #define ND_MAX_CONNECTIONS    1024              /* concurrent HTTP connections */
-#define ND_CONNECTION_MEMORY  (384 * 1024)      /* per connection: headers, target, args */
+#define ND_CONNECTION_MEMORY  (32 * 1024)       /* per connection: headers, target, args */
 #define ND_CONNECTION_TIMEOUT 30                /* seconds a connection may idle */
 #define ND_PAGE_CACHE_SLOTS   65536             /* per snapshot; half can be filled */
 #define ND_MAX_PAGE_NUMBER    100000            /* ?page= upper bound */
