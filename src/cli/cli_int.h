@@ -36,3 +36,4 @@ const struct nd_cli_cmd *nd__cli_cmd(const char *name);
 int nd_cmd_serve(int argc, char **argv);
 int nd_cmd_import(int argc, char **argv);
 int nd_cmd_demo(int argc, char **argv);
+int nd_cmd_eval(int argc, char **argv);

@@ -34,6 +34,8 @@ const struct nd_option nd_options[] = {
     OPT_STR("language", "site", language, "en", "site language (BCP 47)"),
     OPT_INT("threads", "server", threads, "0", 0, 256, "HTTP worker threads (0: one per core)"),
     OPT_INT("page_size", "site", page_size, "20", 1, 200, "articles per list page"),
+    OPT_INT("related_count", "site", related_count, "6", 0, 50,
+            "articles in the Related block of an article page"),
     OPT_INT("connection_timeout", "server", connection_timeout, "30", 1, 3600,
             "seconds an idle or slow connection is kept"),
     OPT_INT("max_connections", "server", max_connections, "1024", 1, 100000,

@@ -24,6 +24,7 @@ struct nd_config {
 	char *language;         /* default article language, BCP 47 */
 	int threads;            /* HTTP worker threads; 0 = one per core */
 	int page_size;          /* articles per list page */
+	int related_count;      /* articles in an article page's Related block */
 	int connection_timeout; /* seconds */
 	int max_connections;
 	int max_connections_per_ip;

@@ -1,6 +1,7 @@
 #include "core/err.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "core/log.h"
 

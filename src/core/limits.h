@@ -11,6 +11,7 @@
 #define ND_MAX_SUMMARY        2000              /* bytes of a summary */
 #define ND_MAX_NAME           200               /* bytes of an author, tag or section name */
 #define ND_MAX_LINK           2048              /* bytes of an image or source URL */
+#define ND_MAX_QUERY          1024              /* bytes of a search query */
 #define ND_MAX_SLUG           120               /* bytes of a slug */
 #define ND_MAX_TAGS           100               /* tags on one article */
 #define ND_MAX_SECTION_DEPTH  4                 /* levels of sections */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config/config.h"
 #include "core/arena.h"
 #include "handler/handler_int.h"
 
@@ -43,11 +44,46 @@ static int api_error(struct nd_http_request *req, struct nd_http_response *res, 
 	    status);
 }
 
+/* Parses a non-negative integer query argument; -1 when malformed. */
+static long query_long(struct nd_http_request *req, const char *name, long def, long max);
+
+/* GET /api/articles/{id}/related?limit=N: the Related list, ranked. */
+static int related(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                   struct nd_http_response *res, const struct nd_site_article *a)
+{
+	long limit = query_long(req, "limit", app->cfg->related_count, API_MAX_LIMIT);
+	const struct nd_site_article **rel;
+	double *scores;
+	json_t *items;
+	size_t n;
+
+	if (limit < 0)
+		return api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
+	rel = nd_arena_alloc(req->arena, ((size_t)limit + 1) * sizeof(*rel));
+	scores = nd_arena_alloc(req->arena, ((size_t)limit + 1) * sizeof(*scores));
+	n = nd__related(app, site, req, a, (size_t)limit, rel, scores);
+	items = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *item = nd__article_json(app, req, rel[i]);
+		json_object_set_new(item, "score", json_real(scores[i]));
+		json_array_append_new(items, item);
+	}
+	return nd__send_json(req, res, json_pack("{s:o}", "items", items), 200);
+}
+
 ND_HANDLER(api_article)
 {
 	char *id = nd_arena_strndup(req->arena, m->params[0].p, m->params[0].len);
-	const struct nd_site_article *a = nd_map_get(&site->by_ext_id, id, strlen(id));
+	size_t len = strlen(id);
+	const struct nd_site_article *a = nd_map_get(&site->by_ext_id, id, len);
 
+	/* An id may hold slashes: "{id}/related" is Related only when the
+	 * whole rest is not itself an id. */
+	if (!a && len > 8 && !strcmp(id + len - 8, "/related")) {
+		a = nd_map_get(&site->by_ext_id, id, len - 8);
+		if (a)
+			return related(app, site, req, res, a);
+	}
 	if (!a)
 		return api_error(
 		    req, res, 404,
@@ -55,7 +91,6 @@ ND_HANDLER(api_article)
 	return nd__send_json(req, res, nd__article_json(app, req, a), 200);
 }
 
-/* Parses a non-negative integer query argument; -1 when malformed. */
 static long query_long(struct nd_http_request *req, const char *name, long def, long max)
 {
 	const char *s = nd_http_query(req, name);

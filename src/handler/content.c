@@ -46,7 +46,21 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	json_object_set_new(art, "tags", tags);
 	json_object_set_new(art, "has_tags", json_boolean(a->tag_count > 0));
 
-	/* Until Related exists, the newest other stories of the section. */
+	{
+		const struct nd_site_article **rel = nd_arena_alloc(
+		    req->arena, ((size_t)app->cfg->related_count + 1) * sizeof(*rel));
+		size_t n =
+		    nd__related(app, site, req, a, (size_t)app->cfg->related_count, rel, NULL);
+		json_t *items = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(items, nd__article_card(rel[i]));
+		if (n)
+			json_object_set_new(art, "x_related", json_pack("{s:o}", "items", items));
+		else
+			json_decref(items);
+	}
+	/* And the newest other stories of the section. */
 	for (size_t i = 0;
 	     i < a->section->articles.count && json_array_size(more) < MORE_IN_SECTION; i++) {
 		const struct nd_site_article *o = &site->articles[a->section->articles.items[i]];
@@ -59,6 +73,11 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	                "canonical", nd__absolute_url(app, req, a->url));
 	if (*a->image)
 		json_object_set_new(json_object_get(ctx, "page"), "image", json_string(a->image));
+	/* The rail's blocks are top-level keys of the page. */
+	if (json_object_get(art, "x_related")) {
+		json_object_set(ctx, "related", json_object_get(art, "x_related"));
+		json_object_del(art, "x_related");
+	}
 	return nd__render_page(app, site, req, res, "article", ctx, 200);
 }
 

@@ -29,6 +29,15 @@ struct nd_app;
 int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                     struct nd_http_response *res, const char *tpl, json_t *ctx, int status);
 
+/*
+ * The Related list of a: up to limit articles, best first (related/
+ * related.h), re-ranked by freshness and section. *scores (from req's
+ * arena) gets their scores. Returns the count; items go to out.
+ */
+size_t nd__related(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                   const struct nd_site_article *a, size_t limit,
+                   const struct nd_site_article **out, double *scores);
+
 /* Renders the themed error page for status (404, 405, 410, 500...). */
 int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                      struct nd_http_response *res, int status, const char *message);

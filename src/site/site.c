@@ -11,6 +11,9 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "render/escape.h"
+#include "index/analyze.h"
+#include "index/index.h"
+#include "related/related.h"
 #include "render/markdown.h"
 #include "site/page_cache.h"
 #include "store/store.h"
@@ -35,7 +38,56 @@ struct build {
 	int64_t **article_tag_ids; /* parallel to articles, freed after linking */
 	int64_t now;
 	struct nd_buf scratch;
+	struct nd_index_writer *writer; /* on the previous snapshot's index */
+	size_t reindexed;
+	struct {
+		char lang[16];
+		struct nd_analyzer *an;
+	} analyzers[8]; /* by language, made as articles need them */
+	size_t nanalyzers;
 };
+
+static struct nd_analyzer *analyzer_for(struct build *b, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; i < b->nanalyzers; i++)
+		if (!strcmp(b->analyzers[i].lang, lang))
+			return b->analyzers[i].an;
+	if (i == ND_COUNT(b->analyzers)) /* many languages: recycle the last slot */
+		nd_analyzer_free(b->analyzers[--i].an);
+	else
+		b->nanalyzers++;
+	snprintf(b->analyzers[i].lang, sizeof(b->analyzers[i].lang), "%s", lang);
+	b->analyzers[i].an = nd_analyzer_new(lang);
+	return b->analyzers[i].an;
+}
+
+/*
+ * Indexes the article unless the previous snapshot holds the same text
+ * under the same key (then its index already has it).
+ */
+static int index_article(struct build *b, struct nd_site_article *a)
+{
+	const struct nd_site_article *old =
+	    b->prev ? nd_site_article_by_key(b->prev, a->key) : NULL;
+	struct nd_arena *tmp;
+	struct nd_index_doc doc;
+	int rc;
+
+	if (old && old->text_hash == a->text_hash)
+		return 0;
+	tmp = nd_arena_new(64 * 1024);
+	nd_related_doc(analyzer_for(b, a->language), a->title, strlen(a->title), a->body_text,
+	               strlen(a->body_text), tmp, &doc);
+	rc = nd_index_writer_add(b->writer, a->key, &doc);
+	nd_arena_free(tmp);
+	if (rc)
+		nd_log(ND_LOG_WARN, "article '%s' could not be indexed: %s", a->ext_id,
+		       nd_strerror(rc));
+	b->reindexed++;
+	return 0;
+}
 
 #define GROW(arr, count, cap)                                                                      \
 	do {                                                                                       \
@@ -97,17 +149,17 @@ static int on_tag(void *ctx, const struct nd_tag_rec *r)
 	                 r->name, "/tag/");
 }
 
-/* The rendered body of the previous snapshot's copy, when its source is the same. */
-static const char *reuse_html(const struct build *b, const char *ext_id, uint64_t hash)
+/* The previous snapshot's copy of the article, when its body is the same:
+ * its HTML and plain text are reused instead of rendered again. */
+static const struct nd_site_article *same_body(const struct build *b, const char *ext_id,
+                                               uint64_t hash)
 {
 	const struct nd_site_article *old;
 
 	if (!b->prev)
 		return NULL;
 	old = nd_map_get(&b->prev->by_ext_id, ext_id, strlen(ext_id));
-	if (!old)
-		return NULL;
-	return old->body_hash == hash ? old->body_html : NULL;
+	return old && old->body_hash == hash ? old : NULL;
 }
 
 static void *find_by_id(void *arr, size_t count, size_t size, int64_t id)
@@ -127,7 +179,7 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 	struct build *b = ctx;
 	struct nd_site *site = b->site;
 	struct nd_site_article *a;
-	const char *html;
+	const struct nd_site_article *old;
 	uint64_t hash;
 	int64_t *tag_ids;
 
@@ -166,13 +218,23 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 
 	hash = nd_hash(r->body, strlen(r->body));
 	a->body_hash = hash;
-	html = reuse_html(b, r->ext_id, hash);
-	if (html) {
-		a->body_html = dup(b, html);
+	a->key = (uint32_t)r->id;
+	{
+		uint64_t parts[3] = {hash, nd_hash(r->title, strlen(r->title)),
+		                     nd_hash(r->language, strlen(r->language))};
+		a->text_hash = nd_hash(parts, sizeof(parts));
+	}
+	old = same_body(b, r->ext_id, hash);
+	if (old) {
+		a->body_html = dup(b, old->body_html);
+		a->body_text = dup(b, old->body_text);
 	} else {
 		nd_buf_reset(&b->scratch);
 		nd_markdown_to_html(r->body, strlen(r->body), &b->scratch);
 		a->body_html = dup(b, b->scratch.buf);
+		nd_buf_reset(&b->scratch);
+		nd_markdown_to_text(r->body, strlen(r->body), SIZE_MAX / 4, &b->scratch);
+		a->body_text = dup(b, b->scratch.buf);
 	}
 	if (*r->summary) {
 		nd_buf_reset(&b->scratch);
@@ -185,6 +247,7 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 		nd_markdown_to_text(r->body, strlen(r->body), DESCRIPTION_LEN, &b->scratch);
 		a->description = dup(b, b->scratch.buf);
 	}
+	index_article(b, a);
 	tag_ids = nd_xmalloc((r->tag_count + 1) * sizeof(*tag_ids));
 	tag_ids[0] = (int64_t)r->tag_count;
 	memcpy(tag_ids + 1, r->tag_ids, r->tag_count * sizeof(*tag_ids));
@@ -355,6 +418,7 @@ static void index_urls(struct build *b)
 		a->route = nd_arena_printf(site->arena, "%s/%s", a->section->route, a->slug);
 		nd_map_put(&site->by_route, a->route, strlen(a->route), a);
 		nd_map_put(&site->by_ext_id, a->ext_id, strlen(a->ext_id), a);
+		nd_map_put(&site->by_key, (const char *)&a->key, sizeof(a->key), a);
 	}
 	for (size_t i = 0; i < site->tag_count; i++)
 		nd_map_put(&site->tag_by_slug, site->tags[i].slug, strlen(site->tags[i].slug),
@@ -379,6 +443,7 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 {
 	struct build b;
 	struct nd_site *site = nd_xcalloc(1, sizeof(*site));
+	struct nd_index *empty = NULL;
 	int rc;
 
 	memset(&b, 0, sizeof(b));
@@ -386,6 +451,11 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	b.prev = prev;
 	b.now = (int64_t)time(NULL);
 	nd_buf_init(&b.scratch, 0);
+	/* The index grows from the previous snapshot's: only what changed is
+	 * analysed and added (index/index.h shares the unchanged segments). */
+	if (!prev || !prev->index)
+		empty = nd_index_new_empty(NULL);
+	b.writer = nd_index_writer_new(empty ? empty : prev->index);
 	site->arena = nd_arena_new(256 * 1024);
 	site->built_at = b.now;
 
@@ -415,6 +485,16 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	link_articles(&b);
 	link_tags(&b);
 	index_urls(&b);
+	for (size_t i = 0; prev && i < prev->article_count; i++)
+		if (!nd_site_article_by_key(site, prev->articles[i].key))
+			nd_index_writer_delete(b.writer, prev->articles[i].key);
+	rc = nd_index_writer_commit(b.writer, &site->index);
+	b.writer = NULL;
+	if (rc) {
+		nd_log(ND_LOG_ERROR, "the text index could not be updated: %s", nd_strerror(rc));
+		site->index = nd_index_new_empty(NULL);
+		rc = 0;
+	}
 out:
 	if (rc) {
 		/* Only the store can fail, and it does before anything moved into
@@ -427,6 +507,10 @@ out:
 	} else {
 		*out = site;
 	}
+	nd_index_writer_free(b.writer);
+	nd_index_free(empty);
+	for (size_t i = 0; i < b.nanalyzers; i++)
+		nd_analyzer_free(b.analyzers[i].an);
 	free(b.sections);
 	free(b.articles);
 	free(b.article_tag_ids);
@@ -438,6 +522,8 @@ void nd_site_free(struct nd_site *site)
 {
 	if (!site)
 		return;
+	nd_index_free(site->index);
+	nd_map_release(&site->by_key);
 	nd_map_release(&site->by_route);
 	nd_map_release(&site->by_ext_id);
 	nd_map_release(&site->section_by_route);
@@ -452,6 +538,11 @@ const struct nd_site_article *nd_site_article_at(const struct nd_site *site, con
                                                  size_t len)
 {
 	return nd_map_get(&site->by_route, path, len);
+}
+
+const struct nd_site_article *nd_site_article_by_key(const struct nd_site *site, uint32_t key)
+{
+	return nd_map_get(&site->by_key, (const char *)&key, sizeof(key));
 }
 
 const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,

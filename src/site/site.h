@@ -48,6 +48,7 @@ struct nd_site_person {
 struct nd_site_article {
 	int64_t id;
 	const char *ext_id, *slug, *title, *summary, *description, *body_html;
+	const char *body_text; /* the body as plain text: indexing, snippets */
 	const char *language, *image, *source_url;
 	const char *url;   /* "/world/europe/some-slug", percent-encoded for links */
 	const char *route; /* the same path unencoded, as requests arrive */
@@ -57,6 +58,8 @@ struct nd_site_article {
 	size_t tag_count;
 	int64_t published_at, updated_at;
 	uint64_t body_hash; /* of the Markdown source, to reuse body_html */
+	uint64_t text_hash; /* of language, title and body: unchanged means indexed */
+	uint32_t key;       /* in the text index: the store's row id */
 };
 
 struct nd_site {
@@ -73,6 +76,10 @@ struct nd_site {
 	struct nd_map by_ext_id;        /* ext_id -> article */
 	struct nd_map section_by_route; /* section route -> section */
 	struct nd_map tag_by_slug, author_by_slug;
+	struct nd_map by_key; /* index key (4 bytes) -> article */
+	/* The text index of the published articles (index/index.h), made
+	 * from the previous snapshot's by adding what changed; owned. */
+	struct nd_index *index;
 	struct nd_arena *arena;
 	/* Responses rendered from this snapshot (site/page_cache.h): the one
 	 * part that changes after the build, lock-free. NULL: no caching. */
@@ -88,6 +95,9 @@ struct nd_site {
  */
 int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_site **out);
 void nd_site_free(struct nd_site *site);
+
+/* The article with index key key, or NULL. */
+const struct nd_site_article *nd_site_article_by_key(const struct nd_site *site, uint32_t key);
 
 /* The article at the decoded request path ("/world/europe/slug"), or NULL. */
 const struct nd_site_article *nd_site_article_at(const struct nd_site *site, const char *path,

@@ -1,0 +1,63 @@
+#pragma once
+/*
+ * Related: for one article, the others about the same story or subject,
+ * computed from the text (docs/internals/related.md).
+ *
+ * 1. A More-Like-This query: the article's most distinctive terms (tf-idf,
+ *    title terms boosted) as weighted SHOULD terms, top-k by BM25F with
+ *    skipping (index/search.h) gives the candidates.
+ * 2. Each candidate is rescored by the cosine of the two articles' full
+ *    tf-idf vectors (symmetric, length-normalised: what separates "the same
+ *    story" from "a long article that mentions the words"), blended with the
+ *    normalised BM25 score, and multiplied by an optional caller boost
+ *    (freshness, section).
+ * 3. Near-duplicates fold: a candidate in the same duplicate cluster as the
+ *    article, or as a candidate already taken, is skipped.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index/search.h"
+
+struct nd_arena;
+struct nd_analyzer;
+
+struct nd_related_params {
+	size_t query_terms;   /* terms in the More-Like-This query */
+	size_t candidates;    /* BM25 candidates rescored */
+	double title_boost;   /* a title occurrence counts this many body ones */
+	double cosine_share;  /* blend: share * cosine + (1 - share) * bm25 / best */
+};
+
+/* Tuned with `newsdesk eval related` on ECB+ and Reuters-21578 (what else
+ * was tried: docs/internals/related.md). */
+#define ND_RELATED_PARAMS_DEFAULT ((struct nd_related_params){40, 100, 1.0, 1.0})
+
+/* Multiplies a candidate's score (freshness, section); ctx is the caller's. */
+typedef double (*nd_related_boost_fn)(void *ctx, uint32_t key);
+/* The duplicate cluster of a key (0: none known); equal ids fold. */
+typedef uint32_t (*nd_related_cluster_fn)(void *ctx, uint32_t key);
+
+struct nd_related_hooks {
+	nd_related_boost_fn boost;     /* NULL: 1.0 */
+	nd_related_cluster_fn cluster; /* NULL: no folding */
+	void *ctx;
+};
+
+/*
+ * The k articles most related to key in idx, best first, never key itself
+ * nor one of its duplicates, and at most one per duplicate cluster.
+ * out->items come from arena a (NULL: the heap; the caller frees them).
+ * Errors: ND_ENOTFOUND when key is not in idx; those of nd_index_search.
+ */
+int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_related_params *p,
+                    const struct nd_related_hooks *hooks, size_t k, struct nd_arena *a,
+                    struct nd_hits *out);
+
+/*
+ * Analyses an article's title and body with an (one per thread) into an
+ * index document: tokens of both fields, term bytes copied into arena a
+ * (not NULL). Body positions continue after the title's.
+ */
+void nd_related_doc(struct nd_analyzer *an, const char *title, size_t title_len, const char *body,
+                    size_t body_len, struct nd_arena *a, struct nd_index_doc *out);

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Search over the demo corpus: the page and GET /api/search, phrases,
+# exclusions, pagination, highlighted snippets, hostile queries.
+. "$(dirname "$0")/lib/common.sh"
+
+"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
+start_server || exit 1
+j() { jq -r "$1" "$TMP/body"; }
+
+fetch '/api/search?q=capaldi+doctor'
+expect_status 200 "search API"
+check "finds the Doctor Who stories ($(j .total))" test "$(j .total)" -ge 10
+check "results mention the words" test "$(j '[.items[].title|test("Capaldi|Doctor";"i")]|all')" = true
+check "snippets highlight the matches" grep -q '<mark>' "$TMP/body"
+check "article shape with snippet and score" jq -e '.items[0]|has("url") and has("snippet") and has("score")' "$TMP/body"
+
+fetch '/api/search?q=earthquake'
+all=$(j .total)
+fetch '/api/search?q=earthquake+-indonesia'
+check "-word leaves articles out ($(j .total) < $all)" test "$(j .total)" -lt "$all"
+check "no excluded word in the results" test "$(j '[.items[].title|test("\\bIndonesia\\b";"i")]|any')" = false
+
+fetch '/api/search?q=%22peter+capaldi%22'
+phrase=$(j .total)
+check "a phrase matches ($phrase)" test "$phrase" -ge 5
+fetch '/api/search?q=%22capaldi+peter%22'
+check "word order matters in a phrase" test "$(j .total)" -lt "$phrase"
+
+fetch '/api/search?q=capaldi&limit=2&offset=0'
+first=$(j '.items[0].id')
+fetch '/api/search?q=capaldi&limit=2&offset=2'
+check "pagination moves on" test "$(j '.items[0].id')" != "$first"
+
+fetch '/api/search?q=the'
+expect_status 400 "stop words only: a clear message"
+check "message says why" grep -q 'Nothing to search for' "$TMP/body"
+fetch "/api/search?q=$(head -c 2000 /dev/zero | tr '\0' a)"
+expect_status 414 "a huge query"
+fetch '/api/search?q=%ff%fe'
+expect_status 400 "binary query"
+fetch '/api/search?q=%22unclosed+phrase'
+check "an unclosed quote is no server error" test "${STATUS:0:1}" != 5
+
+fetch '/search?q=capaldi'
+expect_status 200 "search page"
+expect_body '<mark>' "search page highlights"
+expect_body 'results for “capaldi”' "search page count"
+fetch '/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E'
+expect_no_body '<script>alert(1)' "search page escapes the query"
+fetch '/search'
+expect_status 200 "empty search page"
+expect_body 'role="search"' "the form"
+
+finish
