@@ -20,6 +20,14 @@ struct boost_ctx {
 	const struct nd_site_article *a;
 };
 
+static uint32_t cluster(void *ctx, uint32_t key)
+{
+	const struct boost_ctx *b = ctx;
+	const struct nd_site_article *c = nd_site_article_by_key(b->site, key);
+
+	return c ? c->cluster : 0;
+}
+
 static double boost(void *ctx, uint32_t key)
 {
 	const struct boost_ctx *b = ctx;
@@ -39,7 +47,7 @@ size_t nd__related(struct nd_app *app, const struct nd_site *site, struct nd_htt
 {
 	struct nd_related_params p = ND_RELATED_PARAMS_DEFAULT;
 	struct boost_ctx ctx = {site, a};
-	struct nd_related_hooks hooks = {boost, NULL, &ctx};
+	struct nd_related_hooks hooks = {boost, cluster, &ctx};
 	struct nd_hits hits;
 	size_t n = 0;
 	int rc;

@@ -265,6 +265,7 @@ static bool phrase_match(struct search *s, const struct phr *ph)
 	return false;
 }
 
+/* Whether the phrases occur in the doc their cursors stand on. */
 static bool phrases_match(struct search *s)
 {
 	for (size_t i = 0; i < s->q->phrase_count; i++)

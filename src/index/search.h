@@ -46,9 +46,9 @@ struct nd_query_phrase {
 
 /*
  * A query. A document matches when it holds every MUST term and every
- * phrase, no NOT term, and, when there is no MUST term and no phrase, at
- * least one SHOULD term. Its score is the sum over the scored terms it
- * holds of weight * idf * x * (k1 + 1) / (k1 + x) (index.h).
+ * phrase and no NOT term, and, when there is no MUST term and no phrase,
+ * at least one SHOULD term. Its score is the sum over the
+ * scored terms it holds of weight * idf * x * (k1 + 1) / (k1 + x) (index.h).
  */
 struct nd_query {
 	const struct nd_query_term *terms;

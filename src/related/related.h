@@ -23,10 +23,10 @@ struct nd_arena;
 struct nd_analyzer;
 
 struct nd_related_params {
-	size_t query_terms;   /* terms in the More-Like-This query */
-	size_t candidates;    /* BM25 candidates rescored */
-	double title_boost;   /* a title occurrence counts this many body ones */
-	double cosine_share;  /* blend: share * cosine + (1 - share) * bm25 / best */
+	size_t query_terms;  /* terms in the More-Like-This query */
+	size_t candidates;   /* BM25 candidates rescored */
+	double title_boost;  /* a title occurrence counts this many body ones */
+	double cosine_share; /* blend: share * cosine + (1 - share) * bm25 / best */
 };
 
 /* Tuned with `newsdesk eval related` on ECB+ and Reuters-21578 (what else

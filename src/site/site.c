@@ -13,6 +13,7 @@
 #include "render/escape.h"
 #include "index/analyze.h"
 #include "index/index.h"
+#include "related/dedup.h"
 #include "related/related.h"
 #include "render/markdown.h"
 #include "site/page_cache.h"
@@ -75,8 +76,13 @@ static int index_article(struct build *b, struct nd_site_article *a)
 	struct nd_index_doc doc;
 	int rc;
 
-	if (old && old->text_hash == a->text_hash)
+	a->minhash = nd_arena_alloc(b->site->arena, sizeof(*a->minhash));
+	if (old && old->text_hash == a->text_hash) {
+		*a->minhash = *old->minhash;
 		return 0;
+	}
+	nd_minhash_article(analyzer_for(b, a->language), a->title, strlen(a->title), a->body_text,
+	                   strlen(a->body_text), a->minhash);
 	tmp = nd_arena_new(64 * 1024);
 	nd_related_doc(analyzer_for(b, a->language), a->title, strlen(a->title), a->body_text,
 	               strlen(a->body_text), tmp, &doc);
@@ -404,6 +410,28 @@ static void link_tags(struct build *b)
 	}
 }
 
+/*
+ * Story folding: near-copies of one story (MinHash, related/dedup.h) share
+ * a cluster id, oldest first so the id is stable as copies arrive.
+ */
+static void cluster_copies(struct nd_site *site)
+{
+	struct nd_dedup *d = nd_dedup_new(0);
+
+	for (size_t i = site->article_count; i-- > 0;) {
+		struct nd_site_article *a = &site->articles[i];
+		uint32_t c;
+		if (nd_dedup_add(d, a->key, a->minhash, &c))
+			c = a->key;
+		a->cluster = c;
+	}
+	/* A cluster can take in an older article's cluster later: read the
+	 * final ids once everything is in. */
+	for (size_t i = 0; i < site->article_count; i++)
+		site->articles[i].cluster = nd_dedup_cluster_of(d, site->articles[i].key);
+	nd_dedup_free(d);
+}
+
 static void index_urls(struct build *b)
 {
 	struct nd_site *site = b->site;
@@ -485,6 +513,7 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	link_articles(&b);
 	link_tags(&b);
 	index_urls(&b);
+	cluster_copies(site);
 	for (size_t i = 0; prev && i < prev->article_count; i++)
 		if (!nd_site_article_by_key(site, prev->articles[i].key))
 			nd_index_writer_delete(b.writer, prev->articles[i].key);

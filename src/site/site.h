@@ -20,6 +20,7 @@
 
 struct nd_store;
 struct nd_arena;
+struct nd_minhash;
 
 /* A list of articles, newest first (indices into site->articles). */
 struct nd_site_list {
@@ -57,9 +58,11 @@ struct nd_site_article {
 	struct nd_site_person **tags;
 	size_t tag_count;
 	int64_t published_at, updated_at;
-	uint64_t body_hash; /* of the Markdown source, to reuse body_html */
-	uint64_t text_hash; /* of language, title and body: unchanged means indexed */
-	uint32_t key;       /* in the text index: the store's row id */
+	uint64_t body_hash;         /* of the Markdown source, to reuse body_html */
+	uint64_t text_hash;         /* of language, title and body: unchanged means indexed */
+	uint32_t key;               /* in the text index: the store's row id */
+	uint32_t cluster;           /* near-duplicate cluster: the smallest key among copies */
+	struct nd_minhash *minhash; /* its fingerprint (related/dedup.h) */
 };
 
 struct nd_site {
