@@ -23,8 +23,10 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The demo import is idempotent and quick: run it every time, so an empty or
+# stale demo database is filled and its dates move to now.
 run: build
-	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/newsdesk demo --db $(DEMO_DB); fi
+	$(BUILD)/newsdesk demo --db $(DEMO_DB)
 	$(BUILD)/newsdesk serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
 
 # The whole suite: unit and end-to-end tests on the normal build, then the
