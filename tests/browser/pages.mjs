@@ -81,6 +81,27 @@ try {
     check('article reads without JavaScript', await page.locator('h1.headline').isVisible());
     await context.close();
   }
+  // Search from the navigation: type, submit, read highlighted results.
+  {
+    const { context, page, problems } = await open(base + '/', { viewport: { width: 1280, height: 900 } });
+    await Promise.all([page.waitForNavigation(), page.locator('nav.sections a', { hasText: 'Search' }).click()]);
+    await page.fill('input[name=q]', 'capaldi doctor');
+    await Promise.all([page.waitForNavigation(), page.press('input[name=q]', 'Enter')]);
+    const results = await page.locator('ol.results li').count();
+    check('search lists results', results >= 5, `${results}`);
+    check('search highlights the words', (await page.locator('.snippet mark').count()) >= 5);
+    check('the query stays in the box', (await page.inputValue('input[name=q]')) === 'capaldi doctor');
+    check('search logs no errors', problems.length === 0, problems.join('; '));
+    await page.screenshot({ path: `${outDir}/search.png`, fullPage: false });
+    await context.close();
+  }
+  // The article page's Related block links to the same story.
+  {
+    const { context, page } = await open(base + article, { viewport: { width: 1280, height: 900 } });
+    const related = page.locator('section.related li a');
+    check('the article page has a Related block', (await related.count()) >= 3);
+    await context.close();
+  }
 } catch (e) {
   check('browser run', false, e.stack);
 } finally {
