@@ -10,18 +10,193 @@
 #include "core/mem.h"
 #include "index/analyze.h"
 
-/* A term of the source article with its tf-idf weight. */
+/*
+ * A weighted vector to take dot products with: the article's terms (and,
+ * in the second stage, its nearest neighbours'). Terms come from the
+ * index's forward views, whose bytes live in their segment's dictionary,
+ * so within one segment one pointer is one term: a small table keyed by
+ * pointer answers lookups without hashing bytes. With more than one
+ * segment the same term has one pointer per segment, so a pointer not
+ * seen yet falls back to the bytes, and the answer (also "absent") is
+ * remembered under that pointer. All adds come before the first get (a
+ * remembered "absent" is not revisited).
+ */
+struct qslot {
+	const char *p; /* NULL: empty */
+	size_t len;
+	int32_t at; /* index into w, or -1: absent */
+};
+
+struct qvec {
+	struct qslot *slots; /* open addressing by pointer, cap a power of two */
+	size_t cap, used;
+	struct nd_map bytes; /* term bytes -> at + 1 (more than one segment) */
+	double *w;
+	size_t n, w_cap;
+	bool one_segment; /* a pointer not in the table is a term not in w */
+};
+
+static size_t ptr_hash(const char *p, size_t cap)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 40) & (cap - 1);
+}
+
+static bool slot_is(const struct qslot *s, struct nd_str t)
+{
+	return s->p == t.p && s->len == t.len;
+}
+
+static void qvec_grow(struct qvec *q)
+{
+	size_t cap = q->cap ? q->cap * 2 : 256;
+	struct qslot *slots = nd_xcalloc(cap, sizeof(*slots));
+
+	for (size_t i = 0; i < q->cap; i++) {
+		size_t j;
+
+		if (!q->slots[i].p)
+			continue;
+		for (j = ptr_hash(q->slots[i].p, cap); slots[j].p; j = (j + 1) & (cap - 1))
+			;
+		slots[j] = q->slots[i];
+	}
+	free(q->slots);
+	q->slots = slots;
+	q->cap = cap;
+}
+
+/* The table's slot of t: where it is, or the empty one where it goes. */
+static struct qslot *qvec_probe(struct qvec *q, struct nd_str t)
+{
+	size_t j;
+
+	if (2 * (q->used + 1) > q->cap)
+		qvec_grow(q);
+	for (j = ptr_hash(t.p, q->cap); q->slots[j].p && !slot_is(&q->slots[j], t);
+	     j = (j + 1) & (q->cap - 1))
+		;
+	return &q->slots[j];
+}
+
+/* Where t's bytes are in w, or -1. */
+static int32_t qvec_by_bytes(const struct qvec *q, struct nd_str t)
+{
+	void *v = q->one_segment ? NULL : nd_map_get(&q->bytes, t.p, t.len);
+
+	return v ? (int32_t)((uintptr_t)v - 1) : -1;
+}
+
+/* Adds w to term t's weight. */
+static void qvec_add(struct qvec *q, struct nd_str t, double w)
+{
+	struct qslot *s = qvec_probe(q, t);
+
+	if (!s->p) {
+		*s = (struct qslot){t.p, t.len, qvec_by_bytes(q, t)};
+		q->used++;
+	}
+	if (s->at < 0) {
+		if (q->n == q->w_cap) {
+			q->w_cap = q->w_cap ? 2 * q->w_cap : 128;
+			q->w = nd_xrealloc(q->w, q->w_cap * sizeof(*q->w));
+		}
+		s->at = (int32_t)q->n;
+		q->w[q->n++] = 0;
+		if (!q->one_segment)
+			nd_map_put(&q->bytes, t.p, t.len, (void *)(uintptr_t)(s->at + 1));
+	}
+	q->w[s->at] += w;
+}
+
+/* Term t's weight, 0 when absent. */
+static double qvec_get(struct qvec *q, struct nd_str t)
+{
+	struct qslot *s;
+
+	if (!q->cap)
+		return 0;
+	if (q->one_segment) {
+		/* Read only: the table keeps just the vector's own terms. */
+		for (size_t j = ptr_hash(t.p, q->cap); q->slots[j].p; j = (j + 1) & (q->cap - 1))
+			if (slot_is(&q->slots[j], t))
+				return q->w[q->slots[j].at];
+		return 0;
+	}
+	s = qvec_probe(q, t);
+	if (!s->p) {
+		*s = (struct qslot){t.p, t.len, qvec_by_bytes(q, t)};
+		q->used++;
+	}
+	return s->at < 0 ? 0 : q->w[s->at];
+}
+
+static void qvec_release(struct qvec *q)
+{
+	free(q->slots);
+	free(q->w);
+	nd_map_release(&q->bytes);
+}
+
+/* An article's terms and their weights, unit length. */
+struct vec {
+	const struct nd_index_doc_term *t;
+	double *w;
+	size_t n;
+};
+
+/* The weight of a term: (1 + ln tf) * idf, title occurrences counting
+ * title_boost body ones (a tf below 1 counts as itself). */
+static double term_weight(const struct nd_related_params *p, const struct nd_index_doc_term *t)
+{
+	double tf = t->tf[ND_FIELD_TITLE] * p->title_boost + t->tf[ND_FIELD_BODY];
+
+	if (tf <= 0)
+		return 0;
+	return (tf > 1 ? 1.0 + log(tf) : tf) * t->idf;
+}
+
+/* Loads the forward view of key as a unit vector; 0 or the error of
+ * nd_index_doc_info. */
+static int load_vec(const struct nd_index *idx, uint32_t key, const struct nd_related_params *p,
+                    struct nd_arena *a, struct vec *v)
+{
+	struct nd_index_doc_info info;
+	double norm = 0;
+	int rc;
+
+	v->n = 0;
+	if ((rc = nd_index_doc_info(idx, key, a, &info)))
+		return rc;
+	v->t = info.terms;
+	v->w = nd_arena_alloc(a, (info.term_count + 1) * sizeof(*v->w));
+	v->n = info.term_count;
+	for (size_t i = 0; i < v->n; i++) {
+		v->w[i] = term_weight(p, &v->t[i]);
+		norm += v->w[i] * v->w[i];
+	}
+	norm = sqrt(norm);
+	for (size_t i = 0; norm > 0 && i < v->n; i++)
+		v->w[i] /= norm;
+	return 0;
+}
+
+/* The dot product of v with q. */
+static double dot(const struct vec *v, struct qvec *q)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < v->n; i++)
+		s += v->w[i] * qvec_get(q, v->t[i].term);
+	return s;
+}
+
+/* A query term candidate: the source's term and weight. */
 struct weighted {
 	struct nd_str term;
 	double w;
 };
-
-static double term_weight(const struct nd_index_doc_term *t, double title_boost)
-{
-	double tf = t->tf[ND_FIELD_TITLE] * title_boost + t->tf[ND_FIELD_BODY];
-
-	return tf > 0 ? (1.0 + log(tf)) * t->idf : 0.0;
-}
 
 static int by_weight(const void *x, const void *y)
 {
@@ -35,48 +210,9 @@ static int by_weight(const void *x, const void *y)
 	return c ? c : (a->term.len > b->term.len) - (a->term.len < b->term.len);
 }
 
-/* A candidate's tf-idf vector, unit length. */
-struct vec {
-	struct weighted *t;
-	size_t n;
-};
-
-static void load_vec(const struct nd_index *idx, uint32_t key, double title_boost,
-                     struct nd_arena *a, struct vec *v)
-{
-	struct nd_index_doc_info info;
-	double norm = 0;
-
-	v->n = 0;
-	v->t = NULL;
-	if (nd_index_doc_info(idx, key, a, &info))
-		return;
-	v->t = nd_arena_alloc(a, (info.term_count + 1) * sizeof(*v->t));
-	for (size_t i = 0; i < info.term_count; i++) {
-		double w = term_weight(&info.terms[i], title_boost);
-		v->t[v->n++] = (struct weighted){info.terms[i].term, w};
-		norm += w * w;
-	}
-	norm = sqrt(norm);
-	for (size_t i = 0; norm > 0 && i < v->n; i++)
-		v->t[i].w /= norm;
-}
-
-/* The dot product of v with the vector held in map (term -> weighted). */
-static double dot(const struct vec *v, const struct nd_map *map)
-{
-	double d = 0;
-
-	for (size_t i = 0; i < v->n; i++) {
-		const struct weighted *s = nd_map_get(map, v->t[i].term.p, v->t[i].term.len);
-		if (s)
-			d += v->t[i].w * s->w;
-	}
-	return d;
-}
-
 struct scored {
 	uint32_t key;
+	uint32_t at; /* index in the candidate arrays */
 	double score;
 };
 
@@ -89,43 +225,81 @@ static int by_score(const void *x, const void *y)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
+/* The duplicate cluster of key, 0 when none is known. */
+static uint32_t cluster_of(const struct nd_related_hooks *hooks, uint32_t key)
+{
+	return hooks && hooks->cluster ? hooks->cluster(hooks->ctx, key) : 0;
+}
+
+/*
+ * The second stage's vector, into qv2: the source vector plus
+ * neighbour_share times the mean of the vectors of its `neighbours` nearest
+ * candidates (sc, by first-stage score), taken as the list would take them:
+ * none of the article's copies, one per duplicate cluster.
+ */
+static void expand(const struct nd_related_params *p, const struct nd_related_hooks *hooks,
+                   uint32_t key, const struct vec *src, const struct vec *vecs,
+                   const struct scored *sc, size_t nsc, struct nd_arena *a, struct qvec *qv2)
+{
+	struct scored *first = nd_arena_alloc(a, (nsc + 1) * sizeof(*first));
+	size_t want = p->neighbours < nsc ? p->neighbours : nsc, m = 0;
+	uint32_t *taken = nd_arena_alloc(a, (want + 1) * sizeof(*taken));
+	uint32_t own = cluster_of(hooks, key);
+
+	memcpy(first, sc, nsc * sizeof(*sc));
+	qsort(first, nsc, sizeof(*first), by_score);
+	for (size_t j = 0; j < nsc && m < want; j++) {
+		uint32_t cl = cluster_of(hooks, first[j].key);
+		bool dup = cl && cl == own;
+
+		for (size_t i = 0; cl && !dup && i < m; i++)
+			dup = taken[i] == cl;
+		if (dup)
+			continue;
+		taken[m] = cl;
+		first[m++] = first[j];
+	}
+	for (size_t i = 0; i < src->n; i++)
+		qvec_add(qv2, src->t[i].term, src->w[i]);
+	for (size_t j = 0; j < m; j++) {
+		const struct vec *v = &vecs[first[j].at];
+
+		for (size_t i = 0; i < v->n; i++)
+			qvec_add(qv2, v->t[i].term, p->neighbour_share / (double)m * v->w[i]);
+	}
+}
+
 int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_related_params *p,
                     const struct nd_related_hooks *hooks, size_t k, struct nd_arena *a,
                     struct nd_hits *out)
 {
 	struct nd_arena *tmp = nd_arena_new(64 * 1024);
-	struct nd_index_doc_info info;
-	struct weighted *terms = NULL;
-	struct nd_query_term *q = NULL;
-	struct nd_map src = ND_MAP_INIT;
+	struct nd_index_stats st;
+	struct qvec qv = {0}, qv2 = {0};
+	struct vec src, *vecs;
+	struct nd_query_term *q;
 	struct nd_hits cand;
 	struct scored *sc = NULL;
-	struct vec *vecs;
-	double *bm25;
-	uint32_t *taken_clusters = NULL;
+	double *bm25, best_bm25 = 0;
+	uint32_t *taken_clusters = NULL, own_cluster;
 	size_t nq, nsc = 0, ntaken = 0;
-	double norm = 0, best_bm25 = 0;
-	uint32_t own_cluster;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = nd_index_doc_info(idx, key, tmp, &info)))
+	nd_index_get_stats(idx, &st);
+	qv.one_segment = qv2.one_segment = st.segment_count <= 1;
+	if ((rc = load_vec(idx, key, p, tmp, &src)))
 		goto out;
-	terms = nd_xmalloc((info.term_count + 1) * sizeof(*terms));
-	for (size_t i = 0; i < info.term_count; i++) {
-		terms[i].term = info.terms[i].term;
-		terms[i].w = term_weight(&info.terms[i], p->title_boost);
-		norm += terms[i].w * terms[i].w;
-		nd_map_put(&src, terms[i].term.p, terms[i].term.len, &terms[i]);
-	}
-	norm = sqrt(norm);
-	/* The map points into terms: sort a copy for the query. */
-	nq = info.term_count < p->query_terms ? info.term_count : p->query_terms;
+	for (size_t i = 0; i < src.n; i++)
+		qvec_add(&qv, src.t[i].term, src.w[i]);
+	/* The query: the source's heaviest terms. */
+	nq = src.n < p->query_terms ? src.n : p->query_terms;
 	{
-		struct weighted *sorted =
-		    nd_arena_alloc(tmp, (info.term_count + 1) * sizeof(*sorted));
-		memcpy(sorted, terms, info.term_count * sizeof(*sorted));
-		qsort(sorted, info.term_count, sizeof(*sorted), by_weight);
+		struct weighted *sorted = nd_arena_alloc(tmp, (src.n + 1) * sizeof(*sorted));
+
+		for (size_t i = 0; i < src.n; i++)
+			sorted[i] = (struct weighted){src.t[i].term, src.w[i]};
+		qsort(sorted, src.n, sizeof(*sorted), by_weight);
 		q = nd_arena_alloc(tmp, (nq + 1) * sizeof(*q));
 		for (size_t i = 0; i < nq; i++)
 			q[i] = (struct nd_query_term){
@@ -142,32 +316,37 @@ int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_re
 	bm25 = nd_arena_alloc(tmp, (cand.count + 1) * sizeof(*bm25));
 	sc = nd_xmalloc((cand.count + 1) * sizeof(*sc));
 	vecs = nd_arena_alloc(tmp, (cand.count + 1) * sizeof(*vecs));
-	/* The source vector at unit length, in the map. */
-	for (size_t i = 0; norm > 0 && i < info.term_count; i++)
-		terms[i].w /= norm;
 	for (size_t i = 0; i < cand.count; i++) {
 		uint32_t c = cand.items[i].key;
 
-		if (c == key)
+		if (c == key || load_vec(idx, c, p, tmp, &vecs[nsc]))
 			continue;
-		load_vec(idx, c, p->title_boost, tmp, &vecs[nsc]);
-		sc[nsc] = (struct scored){c, dot(&vecs[nsc], &src)};
 		bm25[nsc] = best_bm25 > 0 ? cand.items[i].score / best_bm25 : 0;
+		/* First stage: cosine with the source, blended with BM25. */
+		sc[nsc] = (struct scored){c, (uint32_t)nsc,
+		                          p->cosine_share * dot(&vecs[nsc], &qv) +
+		                              (1 - p->cosine_share) * bm25[nsc]};
 		nsc++;
 	}
-	for (size_t i = 0; i < nsc; i++) {
-		sc[i].score = p->cosine_share * sc[i].score + (1 - p->cosine_share) * bm25[i];
-		if (hooks && hooks->boost)
-			sc[i].score *= hooks->boost(hooks->ctx, sc[i].key);
+	if (p->neighbours && p->neighbour_share > 0 && nsc) {
+		/* Second stage: cosine with the expanded vector (its length is at
+		 * most 1 + neighbour_share: divided by that, scores stay in [0, 1]). */
+		expand(p, hooks, key, &src, vecs, sc, nsc, tmp, &qv2);
+		for (size_t i = 0; i < nsc; i++)
+			sc[i].score = p->cosine_share * dot(&vecs[sc[i].at], &qv2) /
+			                  (1 + p->neighbour_share) +
+			              (1 - p->cosine_share) * bm25[sc[i].at];
 	}
+	for (size_t i = 0; hooks && hooks->boost && i < nsc; i++)
+		sc[i].score *= hooks->boost(hooks->ctx, sc[i].key);
 	qsort(sc, nsc, sizeof(*sc), by_score);
 
 	out->items = a ? nd_arena_alloc(a, (k + 1) * sizeof(*out->items))
 	               : nd_xcalloc(k + 1, sizeof(*out->items));
 	taken_clusters = nd_xmalloc((k + 1) * sizeof(*taken_clusters));
-	own_cluster = hooks && hooks->cluster ? hooks->cluster(hooks->ctx, key) : 0;
+	own_cluster = cluster_of(hooks, key);
 	for (size_t i = 0; i < nsc && out->count < k; i++) {
-		uint32_t cl = hooks && hooks->cluster ? hooks->cluster(hooks->ctx, sc[i].key) : 0;
+		uint32_t cl = cluster_of(hooks, sc[i].key);
 		bool dup = cl && cl == own_cluster;
 
 		for (size_t j = 0; cl && !dup && j < ntaken; j++)
@@ -183,8 +362,8 @@ int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_re
 out:
 	free(taken_clusters);
 	free(sc);
-	free(terms);
-	nd_map_release(&src);
+	qvec_release(&qv);
+	qvec_release(&qv2);
 	nd_arena_free(tmp);
 	return rc;
 }
