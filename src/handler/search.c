@@ -1,4 +1,5 @@
 /* Search: the /search page and GET /api/search, over the snapshot's index. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/mem.h"
 #include "handler/handler_int.h"
 #include "index/analyze.h"
 #include "index/query.h"
@@ -91,6 +93,39 @@ static char *snippet(struct nd_analyzer *an, const char *text, const struct nd_p
 	return res;
 }
 
+/*
+ * One analyser per worker thread, kept for the thread's life: making one
+ * per request would cost a stemmer and its 512 KB stem cache every time.
+ * The key's destructor frees it when libmicrohttpd's thread ends.
+ */
+static pthread_key_t analyzer_key;
+static pthread_once_t analyzer_once = PTHREAD_ONCE_INIT;
+
+static void free_analyzer(void *an)
+{
+	nd_analyzer_free(an);
+}
+
+static void make_key(void)
+{
+	if (pthread_key_create(&analyzer_key, free_analyzer))
+		ND_BUG("cannot create the analyser thread key");
+}
+
+/* This thread's analyser for the site language (one language per process). */
+static struct nd_analyzer *thread_analyzer(const char *language)
+{
+	struct nd_analyzer *an;
+
+	pthread_once(&analyzer_once, make_key);
+	an = pthread_getspecific(analyzer_key);
+	if (!an) {
+		an = nd_analyzer_new(language);
+		pthread_setspecific(analyzer_key, an);
+	}
+	return an;
+}
+
 struct results {
 	const char *q;       /* as typed */
 	const char *problem; /* a sentence for the reader, or NULL */
@@ -103,7 +138,7 @@ struct results {
 static void run(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                 size_t offset, size_t limit, bool api, struct results *r)
 {
-	struct nd_analyzer *an = nd_analyzer_new(app->cfg->language);
+	struct nd_analyzer *an = thread_analyzer(app->cfg->language);
 	struct nd_parsed_query pq;
 	struct nd_buf why = ND_BUF_INIT;
 	struct nd_hits hits;
@@ -142,7 +177,6 @@ static void run(struct nd_app *app, const struct nd_site *site, struct nd_http_r
 	}
 out:
 	nd_buf_release(&why);
-	nd_analyzer_free(an);
 }
 
 ND_HANDLER(api_search)
