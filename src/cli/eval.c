@@ -5,6 +5,7 @@
  *
  *	newsdesk eval related --docs FILE.jsonl --story-field F [--topic-field G]
  *	                      [--limit 10] [--language en] [--dup-threshold 0.5]
+ *	                      [--param NAME=VALUE ...]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: newsdesk eval related --docs PATH --story-field F [--topic-field G]\n"
 	        "                             [--limit N] [--language L] [--dup-threshold T]\n"
+	        "                             [--param NAME=VALUE ...]\n"
 	        "\n"
 	        "Scores Related on labelled documents and prints, for the engine and for a\n"
 	        "TF-IDF cosine baseline, P@1 and P@5 (same story), nDCG@10 (gain 2 for the\n"
@@ -45,7 +47,11 @@ static void usage(FILE *f)
 	        "                       other figures always look at the first 10)\n"
 	        "  --language L         analyser language of the documents (default en)\n"
 	        "  --dup-threshold T    Jaccard similarity that makes two documents copies\n"
-	        "                       (default %.2f)\n",
+	        "                       (default %.2f)\n"
+	        "  --param NAME=VALUE   an engine parameter other than its default, for tuning;\n"
+	        "                       may be repeated. NAME: query_terms, candidates,\n"
+	        "                       title_boost, cosine_share, neighbours, neighbour_share\n"
+	        "                       (related/related.h)\n",
 	        ND_DEDUP_THRESHOLD);
 }
 
@@ -68,7 +74,7 @@ static uint32_t engine_cluster(void *ctx, uint32_t key)
 }
 
 static int engine_new(struct nd_eval_set *set, const char *language, const uint32_t *clusters,
-                      void **out)
+                      const struct nd_related_params *params, void **out)
 {
 	struct engine *e = nd_xcalloc(1, sizeof(*e));
 	struct nd_analyzer *an = nd_analyzer_new(language);
@@ -77,7 +83,7 @@ static int engine_new(struct nd_eval_set *set, const char *language, const uint3
 	int rc = 0;
 
 	e->clusters = clusters;
-	e->params = (struct nd_related_params)ND_RELATED_PARAMS_DEFAULT;
+	e->params = *params;
 	for (size_t i = 0; i < nd_eval_set_count(set) && !rc; i++) {
 		const struct nd_eval_doc *d = nd_eval_set_doc(set, i);
 		struct nd_arena *a = nd_arena_new(64 * 1024);
@@ -140,7 +146,59 @@ struct related_args {
 	const char *story, *topic, *language;
 	size_t limit;
 	double threshold;
+	struct nd_related_params params;
 };
+
+/*
+ * Sets one engine parameter from "NAME=VALUE"; false (after a message on
+ * stderr) when the name is unknown or the value out of range.
+ */
+static bool set_param(struct nd_related_params *p, const char *spec)
+{
+	static const struct {
+		const char *name;
+		bool whole; /* a count, else a real number */
+		double min, max;
+	} known[] = {
+	    {"query_terms", true, 1, 1000}, {"candidates", true, 1, 10000},
+	    {"title_boost", false, 0, 100}, {"cosine_share", false, 0, 1},
+	    {"neighbours", true, 0, 1000},  {"neighbour_share", false, 0, 100},
+	};
+	const char *eq = strchr(spec, '=');
+	size_t name_len = eq ? (size_t)(eq - spec) : 0;
+	char *end;
+	double v;
+
+	for (size_t i = 0; eq && i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strlen(known[i].name) != name_len || strncmp(spec, known[i].name, name_len))
+			continue;
+		errno = 0;
+		v = strtod(eq + 1, &end);
+		if (errno || end == eq + 1 || *end || !(v >= known[i].min && v <= known[i].max) ||
+		    (known[i].whole && v != (double)(size_t)v)) {
+			fprintf(stderr,
+			        "newsdesk eval related: --param %s must be %s from %g to %g, not "
+			        "'%s'\n",
+			        known[i].name, known[i].whole ? "a whole number" : "a number",
+			        known[i].min, known[i].max, eq + 1);
+			return false;
+		}
+		switch (i) {
+		case 0: p->query_terms = (size_t)v; break;
+		case 1: p->candidates = (size_t)v; break;
+		case 2: p->title_boost = v; break;
+		case 3: p->cosine_share = v; break;
+		case 4: p->neighbours = (size_t)v; break;
+		default: p->neighbour_share = v; break;
+		}
+		return true;
+	}
+	fprintf(stderr,
+	        "newsdesk eval related: --param takes NAME=VALUE with NAME one of query_terms, "
+	        "candidates, title_boost, cosine_share, neighbours, neighbour_share; not '%s'\n",
+	        spec);
+	return false;
+}
 
 /* Parses the options of `eval related` (argv[0] is "related"); 0, 1 after
  * --help, or 2 after a usage error on stderr. */
@@ -193,6 +251,9 @@ static int parse_related(int argc, char **argv, struct related_args *a)
 				return 2;
 			}
 			a->limit = n;
+		} else if (IS("param")) {
+			if (!set_param(&a->params, value))
+				return 2;
 		} else if (IS("dup-threshold")) {
 			double t = strtod(value, &end);
 			if (end == value || *end || !(t > 0 && t <= 1)) {
@@ -234,6 +295,7 @@ static int eval_related(int argc, char **argv)
 	a.language = "en";
 	a.limit = 10;
 	a.threshold = ND_DEDUP_THRESHOLD;
+	a.params = (struct nd_related_params)ND_RELATED_PARAMS_DEFAULT;
 	rc = parse_related(argc, argv, &a);
 	if (rc) {
 		rc = rc == 1 ? 0 : 2;
@@ -260,7 +322,7 @@ static int eval_related(int argc, char **argv)
 
 	tfidf = nd_eval_tfidf_new(set, a.language);
 	t_tfidf_build = now();
-	if (engine_new(set, a.language, clusters, &engine)) {
+	if (engine_new(set, a.language, clusters, &a.params, &engine)) {
 		fprintf(stderr, "newsdesk eval related: cannot build the engine\n");
 		rc = 1;
 		goto out;
