@@ -73,22 +73,25 @@ static void add_part(struct parse *p, struct nd_analyzer *an, const char *s, siz
 	if (!p->nwords)
 		return;
 	if (exclude && (!phrase || p->nwords == 1)) {
+		/* -word (each of its words, if it analyses into several), or
+		 * -"word": a phrase of one word is just that word */
 		for (size_t i = 0; i < p->nwords; i++)
 			add_term(p, p->words[i], ND_QUERY_NOT);
 		return;
 	}
-	if (exclude)
-		return; /* excluding a phrase needs NOT phrases, which the index lacks:
-		           dropping it is safer than excluding its words one by one */
-	for (size_t i = 0; i < p->nwords; i++)
-		add_term(p, p->words[i], ND_QUERY_MUST);
+	/* A required phrase's words are scored (and highlighted) as MUST
+	 * terms; an excluded phrase's words are neither: excluding them one by
+	 * one would leave out articles holding them apart. */
+	if (!exclude)
+		for (size_t i = 0; i < p->nwords; i++)
+			add_term(p, p->words[i], ND_QUERY_MUST);
 	if (phrase && p->nwords > 1) {
 		uint32_t first = p->offsets[0];
 		for (size_t i = 0; i < p->nwords; i++)
 			p->offsets[i] -= first;
 		PUSH(p->phrases, p->nphrases, p->pcap, p->a);
 		p->phrases[p->nphrases++] =
-		    (struct nd_query_phrase){p->words, p->offsets, p->nwords};
+		    (struct nd_query_phrase){p->words, p->offsets, p->nwords, exclude};
 	}
 }
 
@@ -96,7 +99,7 @@ int nd_query_parse(struct nd_analyzer *an, const char *text, size_t len, struct 
                    struct nd_parsed_query *out, struct nd_buf *why)
 {
 	struct parse p;
-	size_t i = 0, bad;
+	size_t i = 0, bad, nterms;
 	bool any_positive = false;
 
 	memset(&p, 0, sizeof(p));
@@ -144,6 +147,8 @@ int nd_query_parse(struct nd_analyzer *an, const char *text, size_t len, struct 
 		}
 		add_part(&p, an, text + start, end - start, phrase, exclude);
 	}
+	/* Excluded phrases are not positive either: only exclusions search
+	 * for nothing. */
 	for (size_t k = 0; k < p.nterms; k++)
 		any_positive |= p.terms[k].op != ND_QUERY_NOT;
 	if (!any_positive) {
@@ -152,7 +157,10 @@ int nd_query_parse(struct nd_analyzer *an, const char *text, size_t len, struct 
 		                     : "Type some words to search for.");
 		return ND_EINVAL;
 	}
-	if (p.nterms > ND_QUERY_TERMS_MAX) {
+	nterms = p.nterms; /* phrase terms count too (search.h) */
+	for (size_t k = 0; k < p.nphrases; k++)
+		nterms += p.phrases[k].count;
+	if (nterms > ND_QUERY_TERMS_MAX) {
 		nd_buf_addf(why, "The search has too many words (at most %d).", ND_QUERY_TERMS_MAX);
 		return ND_ETOOBIG;
 	}

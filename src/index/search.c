@@ -43,7 +43,8 @@ struct cur {
 
 /* A phrase of the query, with its terms' cursors in the current segment. */
 struct phr {
-	struct cur **curs;
+	struct cur **curs;       /* in the phrase's order */
+	struct cur **rare;       /* an excluded phrase's: the same, rarest first */
 	const uint32_t *offsets; /* NULL: 0, 1, 2, ... */
 	size_t count;
 };
@@ -75,6 +76,9 @@ struct search {
 	struct cur **scored, **nots, **req, **should;
 	size_t nscored, nnot, nreq, nshould;
 	struct phr *phr;
+	struct phr **reqphr, **notphr; /* required phrases; excluded ones that
+	                                  can occur in the segment */
+	size_t nreqphr, nnotphr;
 	uint32_t **posbuf; /* per phrase term: its positions in the doc */
 	uint32_t *poscap;
 	double *prefix; /* sums of window bounds, by increasing bound */
@@ -206,14 +210,6 @@ static inline int64_t min_score(const struct search *s, double rest)
 	return (int64_t)ceil(t);
 }
 
-static bool excluded(struct search *s, uint32_t doc)
-{
-	for (size_t i = 0; i < s->nnot; i++)
-		if (nd_postings_advance(&s->nots[i]->c, doc) == doc)
-			return true;
-	return false;
-}
-
 static uint32_t *posbuf(struct search *s, size_t j, uint32_t n)
 {
 	if (s->poscap[j] < n) {
@@ -265,13 +261,54 @@ static bool phrase_match(struct search *s, const struct phr *ph)
 	return false;
 }
 
-/* Whether the phrases occur in the doc their cursors stand on. */
+/* Whether the required phrases occur in the doc their cursors stand on. */
 static bool phrases_match(struct search *s)
 {
-	for (size_t i = 0; i < s->q->phrase_count; i++)
-		if (!phrase_match(s, &s->phr[i]))
+	for (size_t i = 0; i < s->nreqphr; i++)
+		if (!phrase_match(s, s->reqphr[i]))
 			return false;
 	return true;
+}
+
+/*
+ * Whether doc is excluded: it holds a NOT term, or an excluded phrase
+ * occurs in it. A phrase's cursors are moved to doc rarest first, and its
+ * positions read only when every one of its terms is there. Docs must not
+ * decrease between calls (the cursors only move forward).
+ */
+static bool excluded(struct search *s, uint32_t doc)
+{
+	for (size_t i = 0; i < s->nnot; i++)
+		if (nd_postings_advance(&s->nots[i]->c, doc) == doc)
+			return true;
+	for (size_t i = 0; i < s->nnotphr; i++) {
+		struct phr *ph = s->notphr[i];
+		size_t j = 0;
+
+		while (j < ph->count && nd_postings_advance(&ph->rare[j]->c, doc) == doc)
+			j++;
+		if (j == ph->count && phrase_match(s, ph))
+			return true;
+	}
+	return false;
+}
+
+/* Moves ph's cursors to the first doc >= target that holds all its terms
+ * (leapfrogging, rarest first) and returns it, or ND_DOC_END. */
+static uint32_t phrase_next(struct phr *ph, uint32_t target)
+{
+	uint32_t doc = target;
+	size_t j = 0, agree = 0;
+
+	while (agree < ph->count) {
+		uint32_t d = nd_postings_advance(&ph->rare[j]->c, doc);
+		if (d == ND_DOC_END)
+			return ND_DOC_END;
+		agree = d == doc ? agree + 1 : 1;
+		doc = d;
+		j = j + 1 < ph->count ? j + 1 : 0;
+	}
+	return doc;
 }
 
 static void open_cur(const struct search *s, struct cur *c, const struct nd_segment *seg,
@@ -302,7 +339,7 @@ static bool open_segment(struct search *s, const struct nd__index_part *part)
 	for (int f = 0; f < ND_FIELD_COUNT; f++)
 		if (s->idx->avg_len[f] / seg->ref_len[f] > s->xscale)
 			s->xscale = s->idx->avg_len[f] / seg->ref_len[f];
-	s->nscored = s->nnot = s->nreq = s->nshould = 0;
+	s->nscored = s->nnot = s->nreq = s->nshould = s->nreqphr = s->nnotphr = 0;
 	for (size_t i = 0; i < q->term_count; i++) {
 		const struct nd_query_term *qt = &q->terms[i];
 		uint32_t t = nd_segment_lookup(seg, qt->term.p, qt->term.len);
@@ -327,16 +364,36 @@ static bool open_segment(struct search *s, const struct nd__index_part *part)
 	}
 	for (size_t i = 0; i < q->phrase_count; i++) {
 		const struct nd_query_phrase *ph = &q->phrases[i];
-		s->phr[i].offsets = ph->offsets;
-		s->phr[i].count = ph->count;
-		for (size_t j = 0; j < ph->count; j++) {
+		struct phr *p = &s->phr[i];
+		struct cur *first = c;
+		size_t j;
+
+		p->offsets = ph->offsets;
+		p->count = ph->count;
+		for (j = 0; j < ph->count; j++) {
 			uint32_t t = nd_segment_lookup(seg, ph->terms[j].p, ph->terms[j].len);
 			if (t == ND_TERM_NONE)
-				return false;
+				break;
 			open_cur(s, c, seg, t, SIZE_MAX, 0);
-			s->phr[i].curs[j] = c;
-			s->req[s->nreq++] = c;
-			c++;
+			p->curs[j] = c++;
+		}
+		if (!ph->exclude) {
+			if (j < ph->count)
+				return false;
+			for (j = 0; j < ph->count; j++)
+				s->req[s->nreq++] = p->curs[j];
+			s->reqphr[s->nreqphr++] = p;
+		} else if (j < ph->count) {
+			c = first; /* a term the segment lacks: it cannot occur here */
+		} else {
+			for (j = 0; j < ph->count; j++) {
+				struct cur *x = p->curs[j];
+				size_t r = j;
+				for (; r && p->rare[r - 1]->c.list.df > x->c.list.df; r--)
+					p->rare[r] = p->rare[r - 1];
+				p->rare[r] = x;
+			}
+			s->notphr[s->nnotphr++] = p;
 		}
 	}
 	return true;
@@ -504,8 +561,9 @@ static void run_or(struct search *s)
 /*
  * Conjunctive queries: the required cursors (MUST terms and phrase terms)
  * leapfrog to documents they all hold, rarest first; each such document is
- * filtered (deletions, NOT terms, phrases) and counted, and the SHOULD
- * terms are probed only when their bounds can still lift it into the top k.
+ * filtered (deletions, NOT terms and excluded phrases, required phrases)
+ * and counted, and the SHOULD terms are probed only when their bounds can
+ * still lift it into the top k.
  */
 static void run_conj(struct search *s)
 {
@@ -559,8 +617,10 @@ static void run_conj(struct search *s)
 }
 
 /* Counts the matches of a disjunctive query in the current segment: the
- * union of its SHOULD lists, minus NOT lists and deletions, as a bitmap.
- * Leaves the cursors at their ends. */
+ * union of its SHOULD lists, minus NOT lists, the docs where an excluded
+ * phrase occurs (positions read only for docs of the union that hold all
+ * its terms) and deletions, as a bitmap. Leaves the cursors at their
+ * ends. */
 static uint64_t count_or(struct search *s)
 {
 	size_t words = ((size_t)s->seg->doc_count + 63) / 64;
@@ -576,6 +636,13 @@ static uint64_t count_or(struct search *s)
 			else
 				bits[d >> 6] &= ~((uint64_t)1 << (d & 63));
 		}
+	}
+	for (size_t i = 0; i < s->nnotphr; i++) {
+		struct phr *ph = s->notphr[i];
+
+		for (uint32_t d = phrase_next(ph, 0); d != ND_DOC_END; d = phrase_next(ph, d + 1))
+			if ((bits[d >> 6] >> (d & 63) & 1) && phrase_match(s, ph))
+				bits[d >> 6] &= ~((uint64_t)1 << (d & 63));
 	}
 	for (size_t w = 0; w < words; w++)
 		total += (uint64_t)__builtin_popcountll(bits[w] & ~(s->del ? s->del->bits[w] : 0));
@@ -593,7 +660,7 @@ static void run_exhaustive(struct search *s)
 	uint32_t ndocs = s->seg->doc_count;
 	int64_t *acc = nd_xcalloc((size_t)ndocs + 1, sizeof(*acc));
 	uint32_t *must = nd_xcalloc((size_t)ndocs + 1, sizeof(*must));
-	uint8_t *flags = nd_xcalloc((size_t)ndocs + 1, 1); /* 1: scored term, 2: NOT term */
+	uint8_t *flags = nd_xcalloc((size_t)ndocs + 1, 1); /* 1: scored term, 2: excluded */
 	size_t nmust = 0;
 
 	for (size_t i = 0; i < s->nscored; i++) {
@@ -610,6 +677,12 @@ static void run_exhaustive(struct search *s)
 		struct cur *c = s->nots[i];
 		for (uint32_t d = c->c.doc; d != ND_DOC_END; d = nd_postings_next(&c->c))
 			flags[d] |= 2;
+	}
+	for (size_t i = 0; i < s->nnotphr; i++) {
+		struct phr *ph = s->notphr[i];
+		for (uint32_t d = phrase_next(ph, 0); d != ND_DOC_END; d = phrase_next(ph, d + 1))
+			if (phrase_match(s, ph))
+				flags[d] |= 2;
 	}
 	for (uint32_t d = 0; d < ndocs; d++) {
 		if (nd_segment_deleted(s->del, d) || (flags[d] & 2))
@@ -665,7 +738,7 @@ static int search(const struct nd_index *idx, const struct nd_query *q, size_t k
                   struct nd_arena *a, struct nd_hits *out, bool exhaustive)
 {
 	struct search s = {0};
-	size_t nterms = 0, maxphr = 1, nshould = 0, nmust = 0;
+	size_t nterms = 0, maxphr = 1, nshould = 0, nmust = 0, nreqphr = 0;
 	size_t *order = NULL;
 	double maxscore = 0;
 	int rc, e;
@@ -691,10 +764,12 @@ static int search(const struct nd_index *idx, const struct nd_query *q, size_t k
 	 * maxscore, and maxscore * scale below 2^53. */
 	e = 52 - (maxscore > 0 ? ilogb(maxscore) : 0);
 	s.scale = ldexp(1.0, e < 1000 ? e : 1000); /* absurdly small weights: less precision */
-	for (size_t i = 0; i < q->phrase_count; i++)
+	for (size_t i = 0; i < q->phrase_count; i++) {
 		if (q->phrases[i].count > maxphr)
 			maxphr = q->phrases[i].count;
-	s.conj = nmust || q->phrase_count;
+		nreqphr += !q->phrases[i].exclude;
+	}
+	s.conj = nmust || nreqphr;
 	s.theta = k ? -1 : INT64_MAX;
 	s.heap.k = k < idx->doc_count ? k : (size_t)idx->doc_count;
 	s.heap.h = nd_xmalloc((s.heap.k + 1) * sizeof(*s.heap.h));
@@ -705,8 +780,13 @@ static int search(const struct nd_index *idx, const struct nd_query *q, size_t k
 	s.should = s.req + nterms + 1;
 	s.prefix = nd_xmalloc((nterms + 1) * sizeof(*s.prefix));
 	s.phr = nd_xcalloc(q->phrase_count + 1, sizeof(*s.phr));
-	for (size_t i = 0; i < q->phrase_count; i++)
-		s.phr[i].curs = nd_xcalloc(q->phrases[i].count, sizeof(*s.phr[i].curs));
+	s.reqphr = nd_xmalloc((q->phrase_count + 1) * 2 * sizeof(*s.reqphr));
+	s.notphr = s.reqphr + q->phrase_count + 1;
+	for (size_t i = 0; i < q->phrase_count; i++) {
+		size_t n = q->phrases[i].count;
+		s.phr[i].curs = nd_xcalloc(n * 2, sizeof(*s.phr[i].curs));
+		s.phr[i].rare = s.phr[i].curs + n;
+	}
 	s.posbuf = nd_xcalloc(maxphr, sizeof(*s.posbuf));
 	s.poscap = nd_xcalloc(maxphr, sizeof(*s.poscap));
 	if (!exhaustive && !s.conj) {
@@ -760,6 +840,7 @@ static int search(const struct nd_index *idx, const struct nd_query *q, size_t k
 	free(s.posbuf);
 	free(s.poscap);
 	free(s.phr);
+	free(s.reqphr);
 	free(s.prefix);
 	free(s.scored);
 	free(s.curs);

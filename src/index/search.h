@@ -13,7 +13,8 @@
 #include "core/str.h"
 #include "index/index.h"
 
-/* Most terms a query may hold, phrase terms included. */
+/* Most terms a query may hold, the terms of its phrases (excluded ones
+ * too) included. */
 #define ND_QUERY_TERMS_MAX 1024
 
 enum nd_query_op {
@@ -36,19 +37,26 @@ struct nd_query_term {
  * field, for some p (offsets NULL: 0, 1, 2, ...; with stop words removed,
  * "bank of england" is {bank, england} at offsets {0, 2}). A phrase is
  * required but not scored: add its terms as MUST or SHOULD terms to score
- * them.
+ * them. An excluded phrase (exclude set, the NOT of a phrase) is the
+ * opposite: no document where it occurs matches, while one holding its
+ * terms only apart still does; its terms are never scored and need not be
+ * query terms. A document's positions are read for an excluded phrase only
+ * when it holds every one of the phrase's terms.
  */
 struct nd_query_phrase {
 	const struct nd_str *terms;
 	const uint32_t *offsets;
 	size_t count; /* at least 1 */
+	bool exclude; /* false: required; true: excluded */
 };
 
 /*
  * A query. A document matches when it holds every MUST term and every
- * phrase and no NOT term, and, when there is no MUST term and no phrase,
- * at least one SHOULD term. Its score is the sum over the
- * scored terms it holds of weight * idf * x * (k1 + 1) / (k1 + x) (index.h).
+ * required phrase, no NOT term and no excluded phrase, and, when there is
+ * no MUST term and no required phrase, at least one SHOULD term (so a
+ * query of only NOT terms and excluded phrases matches nothing). Its
+ * score is the sum over the scored terms it holds of
+ * weight * idf * x * (k1 + 1) / (k1 + x) (index.h).
  */
 struct nd_query {
 	const struct nd_query_term *terms;
@@ -57,7 +65,7 @@ struct nd_query {
 	size_t phrase_count;
 	/*
 	 * Count every match, for pagination. Queries with a MUST term or a
-	 * phrase always count exactly; a query of SHOULD terms otherwise
+	 * required phrase always count exactly; a query of SHOULD terms otherwise
 	 * counts only the documents the skipping visited (a lower bound), and
 	 * with this set pays one more pass over its postings.
 	 */

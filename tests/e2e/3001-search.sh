@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Search over the demo corpus: the page and GET /api/search, phrases,
-# exclusions, pagination, highlighted snippets, hostile queries.
+# exclusions of words and phrases, pagination, highlighted snippets,
+# hostile queries.
 . "$(dirname "$0")/lib/common.sh"
 
 "$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
@@ -25,6 +26,37 @@ phrase=$(j .total)
 check "a phrase matches ($phrase)" test "$phrase" -ge 5
 fetch '/api/search?q=%22capaldi+peter%22'
 check "word order matters in a phrase" test "$(j .total)" -lt "$phrase"
+
+# -"a phrase" leaves out the articles where the words stand together, and
+# keeps those that have them apart: the ids are exactly the set difference.
+ids() { jq -c '[.items[].id]|sort' "$TMP/body"; }
+fetch '/api/search?q=saturday&limit=100'
+all=$(j .total) all_ids=$(ids)
+fetch '/api/search?q=%22saturday+night%22&limit=100'
+together=$(j .total) together_ids=$(ids)
+fetch '/api/search?q=saturday+-night&limit=100'
+nonight=$(j .total)
+fetch '/api/search?q=saturday+-%22saturday+night%22&limit=100'
+expect_status 200 "-\"phrase\""
+check "-\"phrase\" leaves articles out ($(j .total) = $all - $together)" \
+	test "$(j .total)" -eq $((all - together)) -a "$together" -gt 0
+check "-\"phrase\" keeps the words apart ($(j .total) > $nonight with -night)" \
+	test "$(j .total)" -gt "$nonight"
+check "-\"phrase\" results: every 'saturday' article without the phrase" \
+	test "$(ids)" = "$(jq -nc --argjson a "$all_ids" --argjson t "$together_ids" '$a - $t')"
+fetch '/api/search?q=saturday+-%22saturday+night&limit=100'
+check "an unclosed -\"phrase runs to the end" test "$(j .total)" -eq $((all - together))
+fetch '/api/search?q=saturday+-%22saturday+night%22+-%22last+night%22+-game'
+check "with another -\"phrase\" and a -word ($(j .total))" test "$(j .total)" -lt $((all - together))
+fetch '/api/search?q=saturday+-%22zebra+crossing%22'
+check "a -\"phrase\" of words no article has leaves none out" test "$(j .total)" -eq "$all"
+fetch '/api/search?q=night+-%22saturday%22'
+quoted=$(j .total)
+fetch '/api/search?q=night+-saturday'
+check "-\"word\" is -word" test "$quoted" -eq "$(j .total)"
+fetch '/api/search?q=-%22saturday+night%22'
+expect_status 400 "only a -\"phrase\": nothing to search for, as only -word"
+check "message says why" grep -q 'Nothing to search for' "$TMP/body"
 
 fetch '/api/search?q=capaldi&limit=2&offset=0'
 first=$(j '.items[0].id')

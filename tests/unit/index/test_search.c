@@ -287,25 +287,25 @@ static void test_phrases(void **state)
 	struct nd_query_term t[2];
 	struct nd_query q = {t, 0, ph, 1, false};
 
-	ph[0] = (struct nd_query_phrase){ny, NULL, 2};
+	ph[0] = (struct nd_query_phrase){ny, NULL, 2, false};
 	check_keys(idx, &q, "12");
-	ph[0] = (struct nd_query_phrase){nny, NULL, 3};
+	ph[0] = (struct nd_query_phrase){nny, NULL, 3, false};
 	check_keys(idx, &q, "12");
 	/* "bank of england" with the stop word dropped: offsets 0 and 2. */
-	ph[0] = (struct nd_query_phrase){boe, gap2, 2};
+	ph[0] = (struct nd_query_phrase){boe, gap2, 2, false};
 	check_keys(idx, &q, "10 14");
-	ph[0] = (struct nd_query_phrase){boe, NULL, 2};
+	ph[0] = (struct nd_query_phrase){boe, NULL, 2, false};
 	check_keys(idx, &q, "");
 	/* Adjacent in the body of 11 and 15? 15 has them in different
 	 * fields, which is no phrase. */
-	ph[0] = (struct nd_query_phrase){eb, NULL, 2};
+	ph[0] = (struct nd_query_phrase){eb, NULL, 2, false};
 	check_keys(idx, &q, "11");
-	ph[0] = (struct nd_query_phrase){one, NULL, 1};
+	ph[0] = (struct nd_query_phrase){one, NULL, 1, false};
 	check_keys(idx, &q, "14");
 
 	/* Two phrases, plus scored and excluded terms. */
-	ph[0] = (struct nd_query_phrase){ny, NULL, 2};
-	ph[1] = (struct nd_query_phrase){one, NULL, 1};
+	ph[0] = (struct nd_query_phrase){ny, NULL, 2, false};
+	ph[1] = (struct nd_query_phrase){one, NULL, 1, false};
 	q.phrase_count = 2;
 	check_keys(idx, &q, "");
 	q.phrase_count = 1;
@@ -321,12 +321,224 @@ static void test_phrases(void **state)
 		fx_doc_release(&docs[i]);
 }
 
+/* ------------------------------------------------------------------ */
+/* Excluded phrases */
+
+static struct nd_query_phrase xphrase(const struct nd_str *terms, const uint32_t *offsets,
+                                      size_t count)
+{
+	return (struct nd_query_phrase){terms, offsets, count, true};
+}
+
+/* check_keys with exact totals, then without: the hits are the same and
+ * the total a lower bound no smaller than the hits. */
+static void check_both(const struct nd_index *idx, struct nd_query *q, const char *want)
+{
+	struct nd_hits a, b;
+
+	q->exact_total = true;
+	check_keys(idx, q, want);
+	q->exact_total = false;
+	for (size_t k = 1; k <= 100; k *= 10) {
+		assert_int_equal(nd_index_search(idx, q, k, NULL, &a), 0);
+		assert_int_equal(nd_index_search_exhaustive(idx, q, k, NULL, &b), 0);
+		assert_true(same_hits(&a, &b));
+		assert_true(a.total >= a.count && a.total <= b.total);
+		if (a.total_exact)
+			assert_int_equal(a.total, b.total);
+		free(a.items);
+		free(b.items);
+	}
+	q->exact_total = true;
+}
+
+/* cyber and attack next to each other (20, 21, 26), apart (22), in two
+ * fields (23), the other way round (24), not at all (25). */
+static struct nd_index *cyber(struct fx_doc docs[7])
+{
+	fx_doc_text(&docs[0], 20, "cyber attack on bank", "hackers hit the bank");
+	fx_doc_text(&docs[1], 21, "bank news", "a cyber attack hit the bank");
+	fx_doc_text(&docs[2], 22, "attack", "cyber criminals attack the bank");
+	fx_doc_text(&docs[3], 23, "cyber", "attack bank");
+	fx_doc_text(&docs[4], 24, "bank", "attack cyber bank");
+	fx_doc_text(&docs[5], 25, "bank holiday", "quiet day");
+	fx_doc_text(&docs[6], 26, "cyber attack", "cyber attack again");
+	return fx_index(NULL, docs, 7);
+}
+
+static void test_excluded_phrases(void **state)
+{
+	struct fx_doc docs[7];
+	struct nd_index *idx = cyber(docs);
+	struct nd_str ca[] = {ND_STR_LIT("cyber"), ND_STR_LIT("attack")};
+	struct nd_str ac[] = {ND_STR_LIT("attack"), ND_STR_LIT("cyber")};
+	struct nd_str cah[] = {ND_STR_LIT("cyber"), ND_STR_LIT("attack"), ND_STR_LIT("hit")};
+	struct nd_str cb[] = {ND_STR_LIT("cyber"), ND_STR_LIT("bank")};
+	struct nd_str ab[] = {ND_STR_LIT("attack"), ND_STR_LIT("bank")};
+	struct nd_str tb[] = {ND_STR_LIT("the"), ND_STR_LIT("bank")};
+	struct nd_str zc[] = {ND_STR_LIT("zebra"), ND_STR_LIT("crossing")};
+	struct nd_str cz[] = {ND_STR_LIT("cyber"), ND_STR_LIT("zebra")};
+	struct nd_str hol[] = {ND_STR_LIT("holiday")};
+	uint32_t gap3[] = {0, 3};
+	struct nd_query_phrase ph[3];
+	struct nd_query_term t[3];
+	struct nd_query q = {t, 1, ph, 1, true};
+	struct nd_hits h;
+
+	/* SHOULD terms only: the disjunctive path. 22 holds both words
+	 * apart, 23 in two fields, 24 the other way round: all kept. */
+	t[0] = should("bank", 1);
+	ph[0] = xphrase(ca, NULL, 2);
+	check_both(idx, &q, "22 23 24 25");
+	/* Without the exclusion, for contrast. */
+	q.phrase_count = 0;
+	check_both(idx, &q, "20 21 22 23 24 25");
+	q.phrase_count = 1;
+	t[0] = should("cyber", 1);
+	check_both(idx, &q, "22 23 24");
+
+	/* A MUST term: the conjunctive path. */
+	t[0] = must("bank");
+	check_both(idx, &q, "22 23 24 25");
+	t[0] = must("cyber");
+	check_both(idx, &q, "22 23 24");
+
+	/* With a NOT term, and with SHOULD terms beside a MUST term. */
+	t[0] = should("bank", 1);
+	t[1] = not("holiday");
+	q.term_count = 2;
+	check_both(idx, &q, "22 23 24");
+	t[0] = must("bank");
+	t[1] = should("cyber", 2);
+	t[2] = not("quiet");
+	q.term_count = 3;
+	check_both(idx, &q, "22 23 24");
+	q.term_count = 1;
+
+	/* Two excluded phrases. */
+	t[0] = should("bank", 1);
+	ph[1] = xphrase(ac, NULL, 2);
+	q.phrase_count = 2;
+	check_both(idx, &q, "22 23 25");
+	t[0] = must("bank");
+	check_both(idx, &q, "22 23 25");
+
+	/* Words the index lacks, some or all: nothing is left out. */
+	t[0] = should("bank", 1);
+	ph[0] = xphrase(zc, NULL, 2);
+	ph[1] = xphrase(cz, NULL, 2);
+	check_both(idx, &q, "20 21 22 23 24 25");
+	t[0] = must("bank");
+	check_both(idx, &q, "20 21 22 23 24 25");
+	q.phrase_count = 1;
+
+	/* Offsets (a dropped stop word), three words, one word. */
+	t[0] = should("bank", 1);
+	ph[0] = xphrase(cb, gap3, 2);
+	check_both(idx, &q, "21 22 23 24 25");
+	ph[0] = xphrase(cah, NULL, 3);
+	check_both(idx, &q, "20 22 23 24 25");
+	ph[0] = xphrase(hol, NULL, 1);
+	check_both(idx, &q, "20 21 22 23 24");
+	ph[0] = xphrase(ab, NULL, 2);
+	t[0] = must("cyber");
+	check_both(idx, &q, "20 21 22 24 26");
+
+	/* Beside a required phrase: "the bank" is in 20, 21 and 22. */
+	t[0] = should("hackers", 1);
+	ph[0] = (struct nd_query_phrase){tb, NULL, 2, false};
+	ph[1] = xphrase(ca, NULL, 2);
+	q.phrase_count = 1;
+	check_both(idx, &q, "20 21 22");
+	q.phrase_count = 2;
+	check_both(idx, &q, "22");
+	ph[1] = xphrase(zc, NULL, 2);
+	check_both(idx, &q, "20 21 22");
+
+	/* Only exclusions match nothing, as only NOT terms do; counts are
+	 * exact (0). */
+	ph[0] = xphrase(ca, NULL, 2);
+	t[0] = not("bank");
+	for (size_t nt = 0; nt <= 1; nt++) {
+		q.term_count = nt;
+		q.phrase_count = 1;
+		check_both(idx, &q, "");
+		h = run(idx, &q, 10);
+		assert_int_equal(h.count, 0);
+		assert_int_equal(h.total, 0);
+		assert_true(h.total_exact);
+		free(h.items);
+	}
+
+	nd_index_free(idx);
+	for (int i = 0; i < 7; i++)
+		fx_doc_release(&docs[i]);
+}
+
+/* Excluded phrases over several segments, one lacking a phrase word, and
+ * deletions. */
+static void test_excluded_phrases_segments(void **state)
+{
+	struct fx_doc docs[8];
+	struct nd_index *idx = nd_index_new_empty(NULL), *next;
+	struct nd_index_writer *w;
+	struct nd_index_stats st;
+	struct nd_str ca[] = {ND_STR_LIT("cyber"), ND_STR_LIT("attack")};
+	struct nd_query_phrase ph[1] = {xphrase(ca, NULL, 2)};
+	struct nd_query_term t[1] = {should("bank", 1)};
+	struct nd_query q = {t, 1, ph, 1, true};
+	static const struct {
+		int commit;
+		uint32_t key;
+		const char *title, *body;
+	} in[] = {
+	    {0, 20, "cyber attack on bank", "hackers hit the bank"},
+	    {0, 21, "bank news", "a cyber attack hit the bank"},
+	    {0, 22, "attack", "cyber criminals attack the bank"},
+	    {0, 23, "cyber", "attack bank"},
+	    {1, 25, "bank holiday", "quiet day"}, /* no "attack" in this one */
+	    {1, 27, "cyber bank", "cyber news today"},
+	    {2, 28, "attack", "the cyber attack on the bank"},
+	    {2, 29, "bank", "cyber and attack"},
+	};
+
+	for (int commit = 0; commit < 3; commit++) {
+		w = nd_index_writer_new(idx);
+		for (size_t i = 0; i < ND_COUNT(in); i++) {
+			struct nd_index_doc doc;
+			if (in[i].commit != commit)
+				continue;
+			fx_doc_text(&docs[i], in[i].key, in[i].title, in[i].body);
+			doc = fx_doc_view(&docs[i]);
+			assert_int_equal(nd_index_writer_add(w, in[i].key, &doc), 0);
+		}
+		if (commit == 2)
+			nd_index_writer_delete(w, 22);
+		assert_int_equal(nd_index_writer_commit(w, &next), 0);
+		nd_index_free(idx);
+		idx = next;
+	}
+	nd_index_get_stats(idx, &st);
+	assert_true(st.segment_count >= 2);
+	assert_int_equal(st.doc_count, 7);
+
+	check_both(idx, &q, "23 25 27 29");
+	t[0] = must("cyber");
+	check_both(idx, &q, "23 27 29");
+	t[0] = should("attack", 1);
+	check_both(idx, &q, "23 29");
+
+	nd_index_free(idx);
+	for (size_t i = 0; i < ND_COUNT(in); i++)
+		fx_doc_release(&docs[i]);
+}
+
 static void test_bad_queries(void **state)
 {
 	struct fx_doc docs[6];
 	struct nd_index *idx = newsroom(docs);
 	struct nd_query_term t[1] = {should("bank", 0)};
-	struct nd_query_phrase ph[1] = {{NULL, NULL, 0}};
+	struct nd_query_phrase ph[1] = {{NULL, NULL, 0, false}};
 	struct nd_query q = {t, 1, NULL, 0, false};
 	struct nd_query_term *many;
 	struct nd_hits h;
@@ -337,6 +549,8 @@ static void test_bad_queries(void **state)
 	t[0].weight = 1;
 	q.phrases = ph;
 	q.phrase_count = 1;
+	assert_int_equal(nd_index_search(idx, &q, 10, NULL, &h), ND_EINVAL);
+	ph[0].exclude = true; /* an empty excluded phrase is as bad */
 	assert_int_equal(nd_index_search(idx, &q, 10, NULL, &h), ND_EINVAL);
 	many = nd_xcalloc(ND_QUERY_TERMS_MAX + 1, sizeof(*many));
 	for (int i = 0; i <= ND_QUERY_TERMS_MAX; i++)
@@ -403,15 +617,55 @@ static void corpus_release(struct corpus *c)
 }
 
 /* A random query: mostly weighted SHOULD terms, sometimes MUST and NOT
- * terms and a phrase cut from a random document. Strings point into the
+ * terms, a required phrase cut from a random document and excluded
+ * phrases, cut from documents too or of random words (often in the same
+ * documents, apart) or of a word no document has. Strings point into the
  * vocabulary or the corpus. */
+#define RQ_PHRASES 3
+
 struct rq {
 	struct nd_query q;
 	struct nd_query_term terms[40];
-	struct nd_query_phrase phrase;
-	struct nd_str pterms[3];
-	uint32_t offsets[3];
+	struct nd_query_phrase phrases[RQ_PHRASES];
+	struct nd_str pterms[RQ_PHRASES][3];
+	uint32_t offsets[RQ_PHRASES][3];
 };
+
+/* Cuts a phrase of 1 to 3 words from a random document of c into phrase
+ * i of r; false when the document was too short. */
+static bool cut_phrase(struct rq *r, size_t i, uint64_t *rng, const struct corpus *c, bool exclude)
+{
+	const struct fx_doc *d = &c->docs[fx_below(rng, (uint32_t)c->n)];
+	int f = d->n[1] >= 3 ? 1 : 0;
+	uint32_t len, at;
+
+	if (d->n[f] < 3)
+		return false;
+	len = 1 + fx_below(rng, 3);
+	at = fx_below(rng, (uint32_t)d->n[f] - 2);
+	for (uint32_t j = 0; j < len; j++) {
+		r->pterms[i][j] = d->tok[f][at + j].term;
+		r->offsets[i][j] = d->tok[f][at + j].pos - d->tok[f][at].pos;
+	}
+	r->phrases[i] = (struct nd_query_phrase){r->pterms[i], r->offsets[i], len, exclude};
+	return true;
+}
+
+/* An excluded phrase of 2 or 3 frequent words in a row (offsets NULL, or
+ * with a gap), or with a word no document has. */
+static void word_phrase(struct rq *r, size_t i, uint64_t *rng, const struct corpus *c)
+{
+	uint32_t len = 2 + fx_below(rng, 2), gap = fx_below(rng, 3) == 0;
+
+	for (uint32_t j = 0; j < len; j++) {
+		r->pterms[i][j] = nd_str_from(c->v.words[fx_pick(rng, &c->v)]);
+		r->offsets[i][j] = j + (j ? gap : 0);
+	}
+	if (fx_below(rng, 8) == 0)
+		r->pterms[i][fx_below(rng, len)] = nd_str_from("absent");
+	r->phrases[i] =
+	    (struct nd_query_phrase){r->pterms[i], gap ? r->offsets[i] : NULL, len, true};
+}
 
 static void random_query(struct rq *r, uint64_t *rng, const struct corpus *c, bool ops)
 {
@@ -430,31 +684,180 @@ static void random_query(struct rq *r, uint64_t *rng, const struct corpus *c, bo
 	r->q.terms = r->terms;
 	r->q.term_count = n;
 	r->q.exact_total = fx_below(rng, 2);
-	if (ops && c->n && fx_below(rng, 6) == 0) {
-		const struct fx_doc *d = &c->docs[fx_below(rng, (uint32_t)c->n)];
-		int f = d->n[1] >= 3 ? 1 : 0;
-		if (d->n[f] >= 3) {
-			uint32_t len = 1 + fx_below(rng, 3),
-			         at = fx_below(rng, (uint32_t)d->n[f] - 2);
-			for (uint32_t j = 0; j < len; j++) {
-				r->pterms[j] = d->tok[f][at + j].term;
-				r->offsets[j] = d->tok[f][at + j].pos - d->tok[f][at].pos;
+	r->q.phrases = r->phrases;
+	if (!ops || !c->n)
+		return;
+	if (fx_below(rng, 6) == 0 && cut_phrase(r, r->q.phrase_count, rng, c, false))
+		r->q.phrase_count++;
+	if (fx_below(rng, 3) == 0) {
+		uint32_t nx = 1 + (fx_below(rng, 4) == 0);
+		for (uint32_t i = 0; i < nx; i++) {
+			size_t at = r->q.phrase_count;
+			if (fx_below(rng, 2) == 0) {
+				if (!cut_phrase(r, at, rng, c, true))
+					continue;
+			} else {
+				word_phrase(r, at, rng, c);
 			}
-			r->phrase = (struct nd_query_phrase){r->pterms, r->offsets, len};
-			r->q.phrases = &r->phrase;
-			r->q.phrase_count = 1;
+			r->q.phrase_count++;
 		}
 	}
 }
 
+/* Whether phrase ph occurs in a field of d, by looking at every token. */
+static bool doc_has_phrase(const struct fx_doc *d, const struct nd_query_phrase *ph)
+{
+	for (int f = 0; f < ND_FIELD_COUNT; f++) {
+		for (size_t i = 0; i < d->n[f]; i++) {
+			int64_t base =
+			    (int64_t)d->tok[f][i].pos - (ph->offsets ? ph->offsets[0] : 0);
+			size_t j = 0;
+
+			if (!nd_str_eq(d->tok[f][i].term, ph->terms[0]))
+				continue;
+			for (j = 1; j < ph->count; j++) {
+				int64_t want = base + (ph->offsets ? ph->offsets[j] : (int64_t)j);
+				size_t m = 0;
+				while (m < d->n[f] && !(d->tok[f][m].pos == want &&
+				                        nd_str_eq(d->tok[f][m].term, ph->terms[j])))
+					m++;
+				if (m == d->n[f])
+					break;
+			}
+			if (j == ph->count)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool doc_has_term(const struct fx_doc *d, struct nd_str t)
+{
+	for (int f = 0; f < ND_FIELD_COUNT; f++)
+		for (size_t i = 0; i < d->n[f]; i++)
+			if (nd_str_eq(d->tok[f][i].term, t))
+				return true;
+	return false;
+}
+
+/* Whether d matches q by the rules of search.h, from its tokens alone. */
+static bool doc_matches(const struct fx_doc *d, const struct nd_query *q)
+{
+	bool conj = false, any = false;
+
+	for (size_t i = 0; i < q->term_count; i++) {
+		bool has = doc_has_term(d, q->terms[i].term);
+		switch (q->terms[i].op) {
+		case ND_QUERY_MUST:
+			if (!has)
+				return false;
+			conj = true;
+			break;
+		case ND_QUERY_NOT:
+			if (has)
+				return false;
+			break;
+		default: any |= has;
+		}
+	}
+	for (size_t i = 0; i < q->phrase_count; i++) {
+		bool has = doc_has_phrase(d, &q->phrases[i]);
+		if (q->phrases[i].exclude ? has : !has)
+			return false;
+		conj |= !q->phrases[i].exclude;
+	}
+	return conj || any;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The matches of h (all of them: k was at least the corpus size) are
+ * exactly the live documents doc_matches accepts. */
+static void check_brute(const struct nd_hits *h, const struct fx_doc *const *docs, size_t n,
+                        const struct nd_query *q)
+{
+	uint32_t *want = nd_xcalloc(n + 1, sizeof(*want)), *got;
+	size_t nw = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (docs[i] && doc_matches(docs[i], q))
+			want[nw++] = docs[i]->key;
+	if (h->count != nw || h->total != nw)
+		fail_msg("%zu hits (total %llu), %zu documents match", h->count,
+		         (unsigned long long)h->total, nw);
+	got = nd_xcalloc(nw + 1, sizeof(*got));
+	for (size_t i = 0; i < nw; i++)
+		got[i] = h->items[i].key;
+	qsort(want, nw, sizeof(*want), cmp_u32);
+	qsort(got, nw, sizeof(*got), cmp_u32);
+	for (size_t i = 0; i < nw; i++)
+		assert_int_equal(got[i], want[i]);
+	free(want);
+	free(got);
+}
+
+/*
+ * What q's excluded phrases do on docs: *removed counts the documents they
+ * leave out (matches without them), *apart the matches holding every word
+ * of one of them, though not as the phrase.
+ */
+static void exclusion_effect(const struct fx_doc *const *docs, size_t n, const struct nd_query *q,
+                             size_t *removed, size_t *apart)
+{
+	struct nd_query_phrase kept[RQ_PHRASES];
+	struct nd_query without = *q;
+
+	without.phrases = kept;
+	without.phrase_count = 0;
+	for (size_t i = 0; i < q->phrase_count; i++)
+		if (!q->phrases[i].exclude)
+			kept[without.phrase_count++] = q->phrases[i];
+	for (size_t i = 0; i < n; i++) {
+		if (!docs[i] || !doc_matches(docs[i], &without))
+			continue;
+		if (!doc_matches(docs[i], q)) {
+			(*removed)++;
+			continue;
+		}
+		for (size_t j = 0; j < q->phrase_count; j++) {
+			const struct nd_query_phrase *ph = &q->phrases[j];
+			size_t t = 0;
+			while (ph->exclude && t < ph->count && doc_has_term(docs[i], ph->terms[t]))
+				t++;
+			if (ph->exclude && t == ph->count && ph->count > 1) {
+				(*apart)++;
+				break;
+			}
+		}
+	}
+}
+
+static bool has_required_phrase(const struct nd_query *q)
+{
+	for (size_t i = 0; i < q->phrase_count; i++)
+		if (!q->phrases[i].exclude)
+			return true;
+	return false;
+}
+
 static const size_t ks[] = {1, 3, 10, 50, 1000};
 
-/* Runs queries random queries on idx both ways; returns how many
- * documents each way scored in full, summed. */
+/* Runs queries random queries on idx both ways (with xphrase, each with
+ * an excluded phrase of frequent words added); returns how many documents
+ * each way scored in full, summed. */
 static void compare_random(const struct nd_index *idx, const struct corpus *c, uint64_t seed,
-                           int queries, bool ops, uint64_t *scored_topk, uint64_t *scored_all)
+                           int queries, bool ops, bool xphrase, uint64_t *scored_topk,
+                           uint64_t *scored_all)
 {
 	uint64_t rng = seed;
+	const struct fx_doc **docs = nd_xcalloc(c->n + 1, sizeof(*docs));
+
+	for (size_t i = 0; i < c->n; i++)
+		docs[i] = &c->docs[i];
 
 	for (int i = 0; i < queries; i++) {
 		struct rq r;
@@ -462,6 +865,8 @@ static void compare_random(const struct nd_index *idx, const struct corpus *c, u
 		struct nd_hits a, b;
 
 		random_query(&r, &rng, c, ops);
+		if (xphrase && r.q.phrase_count < RQ_PHRASES)
+			word_phrase(&r, r.q.phrase_count++, &rng, c);
 		assert_int_equal(nd_index_search(idx, &r.q, k, NULL, &a), 0);
 		assert_int_equal(nd_index_search_exhaustive(idx, &r.q, k, NULL, &b), 0);
 		if (!same_hits(&a, &b))
@@ -471,13 +876,18 @@ static void compare_random(const struct nd_index *idx, const struct corpus *c, u
 			assert_int_equal(a.total, b.total);
 		else
 			assert_true(a.total <= b.total && a.total >= a.count);
-		if (r.q.exact_total || r.q.phrase_count)
+		if (r.q.exact_total || has_required_phrase(&r.q))
 			assert_true(a.total_exact);
+		/* And both against the documents themselves, when k holds
+		 * every match (and the corpus is small enough to check). */
+		if (k >= c->n && c->n <= 1000)
+			check_brute(&b, docs, c->n, &r.q);
 		*scored_topk += a.scored;
 		*scored_all += b.scored;
 		free(a.items);
 		free(b.items);
 	}
+	free(docs);
 }
 
 static void test_topk_equals_exhaustive(void **state)
@@ -495,8 +905,9 @@ static void test_topk_equals_exhaustive(void **state)
 
 		corpus_make(&c, cases[i].seed, cases[i].docs, cases[i].vocab, cases[i].body);
 		idx = fx_index(NULL, c.docs, c.n);
-		compare_random(idx, &c, cases[i].seed * 77, 300, false, &s1, &s2);
-		compare_random(idx, &c, cases[i].seed * 79, 300, true, &s1, &s2);
+		compare_random(idx, &c, cases[i].seed * 77, 300, false, false, &s1, &s2);
+		compare_random(idx, &c, cases[i].seed * 79, 300, true, false, &s1, &s2);
+		compare_random(idx, &c, cases[i].seed * 83, 100, false, true, &s1, &s2);
 		nd_index_free(idx);
 		corpus_release(&c);
 	}
@@ -512,11 +923,101 @@ static void test_topk_skips(void **state)
 	 * leave most documents unscored, and still agree. */
 	corpus_make(&c, 9, 8000, 2000, 100);
 	idx = fx_index(NULL, c.docs, c.n);
-	compare_random(idx, &c, 91, 200, false, &s1, &s2);
+	compare_random(idx, &c, 91, 200, false, false, &s1, &s2);
 	print_message("scored in full: top-k %llu, exhaustive %llu\n", (unsigned long long)s1,
 	              (unsigned long long)s2);
 	assert_true(s1 * 3 < s2);
+	/* An excluded phrase does not stop the skipping. */
+	s1 = s2 = 0;
+	compare_random(idx, &c, 92, 100, false, true, &s1, &s2);
+	print_message("with an excluded phrase: top-k %llu, exhaustive %llu\n",
+	              (unsigned long long)s1, (unsigned long long)s2);
+	assert_true(s1 * 3 < s2);
 	nd_index_free(idx);
+	corpus_release(&c);
+}
+
+/*
+ * Excluded phrases on a small vocabulary, so their words are often in the
+ * same documents apart, over three segments with deletions: both searches
+ * against the documents themselves, for every query.
+ */
+static void test_excluded_phrases_random(void **state)
+{
+	struct corpus c;
+	const struct fx_doc **live;
+	struct nd_index *idx = nd_index_new_empty(NULL), *next;
+	struct nd_index_stats st;
+	uint64_t rng = 77;
+	size_t cuts[] = {0, 150, 300, 400}, excluding = 0, removed = 0, apart = 0;
+
+	corpus_make(&c, 31, 400, 40, 30);
+	live = nd_xcalloc(c.n + 1, sizeof(*live));
+	for (int seg = 0; seg < 3; seg++) {
+		struct nd_index_writer *w = nd_index_writer_new(idx);
+		for (size_t i = cuts[seg]; i < cuts[seg + 1]; i++) {
+			struct nd_index_doc doc = fx_doc_view(&c.docs[i]);
+			assert_int_equal(nd_index_writer_add(w, c.docs[i].key, &doc), 0);
+			live[i] = &c.docs[i];
+		}
+		/* Delete every seventh document made so far. */
+		for (size_t i = 3; seg && i < cuts[seg]; i += 7) {
+			nd_index_writer_delete(w, c.docs[i].key);
+			live[i] = NULL;
+		}
+		assert_int_equal(nd_index_writer_commit(w, &next), 0);
+		nd_index_free(idx);
+		idx = next;
+	}
+	nd_index_get_stats(idx, &st);
+	assert_true(st.segment_count >= 2);
+
+	for (int i = 0; i < 400; i++) {
+		struct rq r;
+		struct nd_hits a, b;
+		size_t k = fx_below(&rng, 2) ? 1000 : 1 + fx_below(&rng, 20);
+
+		random_query(&r, &rng, &c, true);
+		if (!r.q.phrase_count || !r.q.phrases[r.q.phrase_count - 1].exclude) {
+			if (fx_below(&rng, 2))
+				word_phrase(&r, r.q.phrase_count++, &rng, &c);
+			else if (cut_phrase(&r, r.q.phrase_count, &rng, &c, true))
+				r.q.phrase_count++;
+		}
+		for (size_t j = 0; j < r.q.phrase_count; j++)
+			excluding += r.q.phrases[j].exclude;
+		r.q.exact_total = true;
+		assert_int_equal(nd_index_search(idx, &r.q, k, NULL, &a), 0);
+		assert_int_equal(nd_index_search_exhaustive(idx, &r.q, k, NULL, &b), 0);
+		if (!same_hits(&a, &b))
+			fail_msg("query %d (k %zu) differs", i, k);
+		assert_true(a.total_exact);
+		assert_int_equal(a.total, b.total);
+		if (k >= c.n)
+			check_brute(&a, live, c.n, &r.q);
+		exclusion_effect(live, c.n, &r.q, &removed, &apart);
+		free(a.items);
+		free(b.items);
+		/* Without exact totals: the same hits, a lower bound. */
+		r.q.exact_total = false;
+		assert_int_equal(nd_index_search(idx, &r.q, k, NULL, &a), 0);
+		assert_int_equal(nd_index_search_exhaustive(idx, &r.q, k, NULL, &b), 0);
+		if (!same_hits(&a, &b))
+			fail_msg("query %d (k %zu, inexact) differs", i, k);
+		assert_true(a.total >= a.count && a.total <= b.total);
+		free(a.items);
+		free(b.items);
+	}
+	/* The phrases did leave documents out, and kept many that hold
+	 * their words apart. */
+	print_message("excluded phrases: %zu, documents left out %zu, kept with the words "
+	              "apart %zu\n",
+	              excluding, removed, apart);
+	assert_true(excluding >= 400);
+	assert_true(removed >= 500 && apart >= 500);
+
+	nd_index_free(idx);
+	free(live);
 	corpus_release(&c);
 }
 
@@ -838,9 +1339,12 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_bm25_params),
 	    cmocka_unit_test(test_required_and_excluded_terms),
 	    cmocka_unit_test(test_phrases),
+	    cmocka_unit_test(test_excluded_phrases),
+	    cmocka_unit_test(test_excluded_phrases_segments),
 	    cmocka_unit_test(test_bad_queries),
 	    cmocka_unit_test(test_topk_equals_exhaustive),
 	    cmocka_unit_test(test_topk_skips),
+	    cmocka_unit_test(test_excluded_phrases_random),
 	    cmocka_unit_test(test_incremental_equals_rebuild),
 	    cmocka_unit_test(test_concurrent_readers),
 	};
