@@ -54,6 +54,9 @@ struct options {
 	double budget; /* seconds per latency measurement */
 	double aim_ms; /* Related p99 aim, 0: none */
 	bool order_by_rank;
+	bool fts5; /* false: the engine alone, for profiling */
+	struct nd_related_params params;
+	bool params_set;
 };
 
 _Noreturn static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -578,24 +581,6 @@ static void on_surface(void *ctx, const struct nd_term *t)
 	nd_map_put(&s->map, nd_arena_strndup(s->a, t->p, t->len), t->len, w);
 }
 
-struct weighted {
-	struct nd_str term;
-	double w;
-};
-
-/* The order of src/related/related.c: weight descending, then bytes. */
-static int by_weight(const void *x, const void *y)
-{
-	const struct weighted *a = x, *b = y;
-	size_t n = a->term.len < b->term.len ? a->term.len : b->term.len;
-	int c;
-
-	if (a->w != b->w)
-		return a->w > b->w ? -1 : 1;
-	c = memcmp(a->term.p, b->term.p, n);
-	return c ? c : (a->term.len > b->term.len) - (a->term.len < b->term.len);
-}
-
 /* s as an FTS5 string: in double quotes, inner quotes doubled. */
 static void add_fts5_string(struct nd_buf *b, const char *s, size_t len)
 {
@@ -608,58 +593,18 @@ static void add_fts5_string(struct nd_buf *b, const char *s, size_t len)
 	nd_buf_addch(b, '"');
 }
 
-/*
- * The terms nd_related_find queries for article i, best first, into *out
- * (from arena a; the term bytes are the index's), as src/related/related.c
- * chooses and weights them: every term of the article at
- * (1 + ln tf) * idf (a tf below 1 as itself; title occurrences count
- * title_boost body ones), the vector at unit length, heaviest first, ties
- * by bytes. Returns how many there are. (A copy of related.c's rule: keep
- * the two in step.)
- */
-static size_t mlt_terms(const struct engine *e, const struct corpus *c, size_t i,
-                        struct nd_arena *a, struct weighted **out)
-{
-	struct nd_index_doc_info info;
-	struct weighted *t;
-	double norm = 0;
-	int rc;
-
-	if ((rc = nd_index_doc_info(e->idx, c->keys[i], a, &info)))
-		fail("article %" PRIu32 ": %s", c->keys[i], nd_strerror(rc));
-	t = nd_arena_alloc(a, (info.term_count + 1) * sizeof(*t));
-	for (size_t j = 0; j < info.term_count; j++) {
-		const struct nd_index_doc_term *d = &info.terms[j];
-		double tf = d->tf[ND_FIELD_TITLE] * e->params.title_boost + d->tf[ND_FIELD_BODY];
-		double w = tf <= 0 ? 0 : (tf > 1 ? 1.0 + log(tf) : tf) * d->idf;
-
-		t[j] = (struct weighted){d->term, w};
-		norm += w * w;
-	}
-	norm = sqrt(norm);
-	for (size_t j = 0; norm > 0 && j < info.term_count; j++)
-		t[j].w /= norm;
-	qsort(t, info.term_count, sizeof(*t), by_weight);
-	*out = t;
-	return info.term_count;
-}
-
-/* nd_related_find's first step on its own: the weighted query of the top
- * query_terms terms (from arena a), as it builds it. */
+/* nd_related_find's first step on its own: article i's More-Like-This
+ * query (from arena a), by nd_related_query. */
 static void mlt_query(const struct engine *e, const struct corpus *c, size_t i, struct nd_arena *a,
                       struct nd_query *q)
 {
-	struct weighted *t;
-	size_t n = mlt_terms(e, c, i, a, &t);
-	struct nd_query_term *qt;
+	struct nd_query_term *t;
+	size_t n;
+	int rc;
 
-	if (n > e->params.query_terms)
-		n = e->params.query_terms;
-	qt = nd_arena_alloc(a, (n + 1) * sizeof(*qt));
-	for (size_t j = 0; j < n; j++)
-		qt[j] =
-		    (struct nd_query_term){t[j].term, t[j].w > 0 ? t[j].w : 1e-9, ND_QUERY_SHOULD};
-	*q = (struct nd_query){qt, n, NULL, 0, false};
+	if ((rc = nd_related_query(e->idx, c->keys[i], &e->params, a, &t, &n)))
+		fail("article %" PRIu32 ": %s", c->keys[i], nd_strerror(rc));
+	*q = (struct nd_query){t, n, NULL, 0, false};
 }
 
 /*
@@ -671,21 +616,20 @@ static void mlt_query(const struct engine *e, const struct corpus *c, size_t i, 
 static char *fts5_related_query(const struct engine *e, const struct corpus *c, size_t i)
 {
 	struct surfaces s = {nd_arena_new(64 * 1024), ND_MAP_INIT, NULL};
-	struct weighted *t;
 	struct nd_buf q = ND_BUF_INIT;
-	size_t n = mlt_terms(e, c, i, s.a, &t);
+	struct nd_query mlt;
 
+	mlt_query(e, c, i, s.a, &mlt);
 	s.text = title_of(c, i);
 	nd_analyze(e->an, s.text, c->title[i].len, 0, on_surface, &s);
 	s.text = body_of(c, i);
 	nd_analyze(e->an, s.text, c->body[i].len, 0, on_surface, &s);
-	if (n > e->params.query_terms)
-		n = e->params.query_terms;
-	for (size_t j = 0; j < n; j++) {
-		const struct nd_str *w = nd_map_get(&s.map, t[j].term.p, t[j].term.len);
+	for (size_t j = 0; j < mlt.term_count; j++) {
+		const struct nd_str *t = &mlt.terms[j].term;
+		const struct nd_str *w = nd_map_get(&s.map, t->p, t->len);
 
 		if (!w)
-			w = &t[j].term; /* not reached: every term comes from a word */
+			w = t; /* not reached: every term comes from a word */
 		if (j)
 			nd_buf_adds(&q, " OR ");
 		add_fts5_string(&q, w->p, w->len);
@@ -910,7 +854,10 @@ _Noreturn static void usage(int status)
 	      "  --budget SECONDS      most seconds per latency measurement (120)\n"
 	      "  --aim-ms MS           Related p99 aim for the SUMMARY line (none)\n"
 	      "  --fts5-order bm25|rank  FTS5's ORDER BY: bm25(t, 2.0, 1.0), or rank set to it "
-	      "(bm25)\n",
+	      "(bm25)\n"
+	      "  --fts5 on|off         off: the engine alone, no comparison (for profiling)\n"
+	      "  --param NAME=VALUE    a Related parameter other than its default "
+	      "(related/related.h; repeatable)\n",
 	      status ? stderr : stdout);
 	exit(status);
 }
@@ -927,7 +874,8 @@ static size_t arg_size(const char *s)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	*o = (struct options){"/work/shared/data/reuters21578", 0, 2000, 1000, 1, 120.0, 0, false};
+	*o = (struct options){"/work/shared/data/reuters21578", 0, 2000, 1000, 1, 120.0, 0, false, true,
+	                      ND_RELATED_PARAMS_DEFAULT, false};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -952,6 +900,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 			o->aim_ms = atof(v);
 		else if (!strcmp(a, "--fts5-order") && (!strcmp(v, "rank") || !strcmp(v, "bm25")))
 			o->order_by_rank = !strcmp(v, "rank");
+		else if (!strcmp(a, "--param")) {
+			if (nd_related_param_set(&o->params, v))
+				exit(2);
+			o->params_set = true;
+		} else if (!strcmp(a, "--fts5") && (!strcmp(v, "on") || !strcmp(v, "off")))
+			o->fts5 = !strcmp(v, "on");
 		else
 			usage(2);
 	}
@@ -993,7 +947,7 @@ int main(int argc, char **argv)
 
 	/* The engine: build, then the work, timed. */
 	e.an = nd_analyzer_new("en");
-	e.params = ND_RELATED_PARAMS_DEFAULT;
+	e.params = o.params;
 	engine_build(&c, &e);
 	progress("engine built in %.2f s", e.build_secs);
 	rng = o.seed;
@@ -1013,6 +967,14 @@ int main(int argc, char **argv)
 	measure(engine_mlt, &e, o.related, o.budget, &em);
 	measure(engine_search, &e, o.queries, o.budget, &es);
 	progress("engine measured");
+	if (!o.fts5) {
+		printf("\n== %s: %s articles, engine alone ==\n", c.name, commas(c.count));
+		printf("build %.1f MB/s; Related p50 %.3f ms, p99 %.3f ms (MLT query alone p50 "
+		       "%.3f ms, p99 %.3f ms); search p50 %.3f ms, p99 %.3f ms; %.0f B/article\n",
+		       mb / e.build_secs, er.p50 * 1e3, er.p99 * 1e3, em.p50 * 1e3, em.p99 * 1e3,
+		       es.p50 * 1e3, es.p99 * 1e3, (double)e.memory_bytes / n);
+		goto out;
+	}
 
 	/* FTS5: the same articles, the same terms, the same queries. */
 	fts_related = nd_xcalloc(o.related + 1, sizeof(*fts_related));
@@ -1048,10 +1010,11 @@ int main(int argc, char **argv)
 	       e.build_secs, commas(e.segments), e.segments == 1 ? "" : "s",
 	       (double)e.memory_bytes / 1e6, (double)e.rss_delta / 1e6, (double)e.rss_delta / n);
 	printf(
-	    "          Related: nd_related_find k=%d, ND_RELATED_PARAMS_DEFAULT (MLT of the top "
+	    "          Related: nd_related_find k=%d, %s (MLT of the top "
 	    "%zu terms, %zu candidates rescored), no folding hooks; %s articles%s, %.2f hits/call, "
 	    "%s errors\n",
-	    K, e.params.query_terms, e.params.candidates, commas(er.done), cut_note(&er, o.related),
+	    K, o.params_set ? "parameters set by --param" : "ND_RELATED_PARAMS_DEFAULT",
+	    e.params.query_terms, e.params.candidates, commas(er.done), cut_note(&er, o.related),
 	    er.rows, commas(er.errors));
 	printf(
 	    "          of which its MLT query alone (nd_index_search, %zu weighted SHOULD terms, "
@@ -1109,14 +1072,15 @@ int main(int argc, char **argv)
 		       lo >= 10 ? "met" : "NOT met");
 	}
 
-	free(er.secs);
-	free(em.secs);
-	free(es.secs);
 	free(fr.secs);
 	free(fs.secs);
 	fts5_close(&f);
 	free_strings(fts_related, o.related);
 	free_strings(fts_search, o.queries);
+out:
+	free(er.secs);
+	free(em.secs);
+	free(es.secs);
 	free_strings(e.queries, o.queries);
 	free(keys);
 	free(pick);

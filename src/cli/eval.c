@@ -50,7 +50,8 @@ static void usage(FILE *f)
 	        "                       (default %.2f)\n"
 	        "  --param NAME=VALUE   an engine parameter other than its default, for tuning;\n"
 	        "                       may be repeated. NAME: query_terms, candidates,\n"
-	        "                       title_boost, cosine_share, neighbours, neighbour_share\n"
+	        "                       title_boost, cosine_share, neighbours, neighbour_share,\n"
+	        "                       local_idf, max_postings\n"
 	        "                       (related/related.h)\n",
 	        ND_DEDUP_THRESHOLD);
 }
@@ -149,57 +150,6 @@ struct related_args {
 	struct nd_related_params params;
 };
 
-/*
- * Sets one engine parameter from "NAME=VALUE"; false (after a message on
- * stderr) when the name is unknown or the value out of range.
- */
-static bool set_param(struct nd_related_params *p, const char *spec)
-{
-	static const struct {
-		const char *name;
-		bool whole; /* a count, else a real number */
-		double min, max;
-	} known[] = {
-	    {"query_terms", true, 1, 1000}, {"candidates", true, 1, 10000},
-	    {"title_boost", false, 0, 100}, {"cosine_share", false, 0, 1},
-	    {"neighbours", true, 0, 1000},  {"neighbour_share", false, 0, 100},
-	};
-	const char *eq = strchr(spec, '=');
-	size_t name_len = eq ? (size_t)(eq - spec) : 0;
-	char *end;
-	double v;
-
-	for (size_t i = 0; eq && i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strlen(known[i].name) != name_len || strncmp(spec, known[i].name, name_len))
-			continue;
-		errno = 0;
-		v = strtod(eq + 1, &end);
-		if (errno || end == eq + 1 || *end || !(v >= known[i].min && v <= known[i].max) ||
-		    (known[i].whole && v != (double)(size_t)v)) {
-			fprintf(stderr,
-			        "newsdesk eval related: --param %s must be %s from %g to %g, not "
-			        "'%s'\n",
-			        known[i].name, known[i].whole ? "a whole number" : "a number",
-			        known[i].min, known[i].max, eq + 1);
-			return false;
-		}
-		switch (i) {
-		case 0: p->query_terms = (size_t)v; break;
-		case 1: p->candidates = (size_t)v; break;
-		case 2: p->title_boost = v; break;
-		case 3: p->cosine_share = v; break;
-		case 4: p->neighbours = (size_t)v; break;
-		default: p->neighbour_share = v; break;
-		}
-		return true;
-	}
-	fprintf(stderr,
-	        "newsdesk eval related: --param takes NAME=VALUE with NAME one of query_terms, "
-	        "candidates, title_boost, cosine_share, neighbours, neighbour_share; not '%s'\n",
-	        spec);
-	return false;
-}
-
 /* Parses the options of `eval related` (argv[0] is "related"); 0, 1 after
  * --help, or 2 after a usage error on stderr. */
 static int parse_related(int argc, char **argv, struct related_args *a)
@@ -252,7 +202,7 @@ static int parse_related(int argc, char **argv, struct related_args *a)
 			}
 			a->limit = n;
 		} else if (IS("param")) {
-			if (!set_param(&a->params, value))
+			if (nd_related_param_set(&a->params, value))
 				return 2;
 		} else if (IS("dup-threshold")) {
 			double t = strtod(value, &end);

@@ -46,6 +46,7 @@ static struct nd_index *make(const struct nd_bm25_params *params, struct nd__ind
 			nd_segment_unref(p->seg);
 			continue;
 		}
+		p->stats = nd_xcalloc((size_t)p->seg->term_count + 1, sizeof(*p->stats));
 		idx->doc_count += p->live;
 		idx->deleted_count += dead;
 		for (int f = 0; f < ND_FIELD_COUNT; f++)
@@ -79,6 +80,7 @@ static struct nd__index_part *copy_parts(const struct nd_index *idx, size_t extr
 
 	for (size_t i = 0; i < idx->part_count; i++) {
 		parts[i] = idx->parts[i];
+		parts[i].stats = NULL; /* the new value's own, made by make() */
 		nd_segment_ref(parts[i].seg);
 		if (parts[i].del)
 			nd_segment_deletes_ref(parts[i].del);
@@ -101,6 +103,7 @@ void nd_index_free(struct nd_index *idx)
 	for (size_t i = 0; i < idx->part_count; i++) {
 		nd_segment_deletes_unref(idx->parts[i].del);
 		nd_segment_unref(idx->parts[i].seg);
+		free(idx->parts[i].stats);
 	}
 	free(idx->parts);
 	free(idx);
@@ -150,7 +153,7 @@ int nd_index_add_segment(const struct nd_index *idx, struct nd_segment *seg, str
 	}
 	parts = copy_parts(idx, 1);
 	delete_in(parts, idx->part_count, seg->keys, seg->doc_count);
-	parts[idx->part_count] = (struct nd__index_part){seg, NULL, 0};
+	parts[idx->part_count] = (struct nd__index_part){seg, NULL, 0, NULL};
 	*out = make(&idx->params, parts, idx->part_count + 1);
 	return 0;
 }
@@ -266,7 +269,7 @@ int nd_index_merge(const struct nd_index *idx, enum nd_index_merge_mode mode, st
 			nd_segment_deletes_ref(parts[k].del);
 		k++;
 	}
-	parts[k++] = (struct nd__index_part){merged, NULL, 0};
+	parts[k++] = (struct nd__index_part){merged, NULL, 0, NULL};
 	*out = make(&idx->params, parts, k);
 out:
 	free(pick);
@@ -338,43 +341,66 @@ double nd_index_idf(const struct nd_index *idx, uint64_t df)
 	return nd__idf(idx->doc_count, df);
 }
 
+/* Term t of part's df in the whole of idx and its idf, from the part's
+ * stats (filled here on first use). */
+static void term_stats(const struct nd_index *idx, const struct nd__index_part *part, uint32_t t,
+                       struct nd_str term, uint64_t *df_out, double *idf_out)
+{
+	struct nd__term_stats *st = &part->stats[t];
+	unsigned df_plus1 = atomic_load_explicit(&st->df_plus1, memory_order_acquire);
+	uint64_t df = 0, bits;
+	double idf;
+
+	if (df_plus1) {
+		bits = atomic_load_explicit(&st->idf_bits, memory_order_relaxed);
+		memcpy(idf_out, &bits, sizeof(bits));
+		*df_out = df_plus1 - 1;
+		return;
+	}
+	/* Its own segment by id; the others by lookup. */
+	for (size_t i = 0; i < idx->part_count; i++) {
+		const struct nd__index_part *p = &idx->parts[i];
+		uint32_t pt = p == part ? t : nd_segment_lookup(p->seg, term.p, term.len);
+		if (pt != ND_TERM_NONE)
+			df += p->seg->terms[pt].df - nd_segment_deletes_df(p->del, pt);
+	}
+	idf = nd__idf(idx->doc_count, df);
+	memcpy(&bits, &idf, sizeof(bits));
+	atomic_store_explicit(&st->idf_bits, bits, memory_order_relaxed);
+	atomic_store_explicit(&st->df_plus1, (unsigned)df + 1, memory_order_release);
+	*df_out = df;
+	*idf_out = idf;
+}
+
 int nd_index_doc_info(const struct nd_index *idx, uint32_t key, struct nd_arena *a,
                       struct nd_index_doc_info *out)
 {
 	const struct nd__index_part *part;
 	struct nd_segment_fwd it;
 	uint32_t doc, t, tf[ND_FIELD_COUNT];
-	size_t n = 0;
+	size_t n = 0, cap;
 
 	if (!(part = find_live(idx, key, &doc)))
 		return ND_ENOTFOUND;
+	/* Counted first: an entry of the forward list may be one byte. */
+	cap = 0;
 	nd_segment_fwd_open(part->seg, doc, &it);
 	while (nd_segment_fwd_next(&it, &t, tf))
-		n++;
-	out->terms = nd_arena_alloc(a, (n + 1) * sizeof(*out->terms));
-	out->term_count = n;
+		cap++;
+	out->terms = nd_arena_alloc(a, (cap + 1) * sizeof(*out->terms));
 	for (int f = 0; f < ND_FIELD_COUNT; f++)
 		out->len[f] = nd_segment_len(part->seg, doc, f);
-	n = 0;
 	nd_segment_fwd_open(part->seg, doc, &it);
 	while (nd_segment_fwd_next(&it, &t, tf)) {
 		struct nd_index_doc_term *dt = &out->terms[n++];
-		uint64_t df = 0;
 
+		ND_ASSERT(n <= cap);
 		dt->term = nd_segment_term_str(part->seg, t);
 		for (int f = 0; f < ND_FIELD_COUNT; f++)
 			dt->tf[f] = tf[f];
-		/* Its own segment by id; the others by lookup. */
-		for (size_t i = 0; i < idx->part_count; i++) {
-			const struct nd__index_part *p = &idx->parts[i];
-			uint32_t pt =
-			    p == part ? t : nd_segment_lookup(p->seg, dt->term.p, dt->term.len);
-			if (pt != ND_TERM_NONE)
-				df += p->seg->terms[pt].df - nd_segment_deletes_df(p->del, pt);
-		}
-		dt->df = df;
-		dt->idf = nd__idf(idx->doc_count, df);
+		term_stats(idx, part, t, dt->term, &dt->df, &dt->idf);
 	}
+	out->term_count = n;
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * Private to the index proper (segment.c, index.c, search.c): the layout of
  * an index value and helpers shared between those files.
  */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,11 +12,25 @@
 
 #define ND__SAT_TF 4
 
+/*
+ * A term's document frequency in a whole index value and its idf, filled
+ * on first use by nd_index_doc_info (More-Like-This reads the same terms
+ * for every candidate: a lookup in every other segment and a log each
+ * time cost half of a Related list). Readers race to fill an entry with
+ * the same value: idf is stored first, then df + 1 with release order, so
+ * a reader that sees df_plus1 != 0 (acquire) sees the idf.
+ */
+struct nd__term_stats {
+	_Atomic uint64_t idf_bits; /* the double's bits */
+	atomic_uint df_plus1;      /* 0: not filled yet */
+};
+
 /* One segment of an index value with its deletion set. */
 struct nd__index_part {
 	struct nd_segment *seg;         /* one reference held by the value */
 	struct nd_segment_deletes *del; /* one reference, or NULL: none deleted */
 	uint32_t live;                  /* documents not deleted; never 0 */
+	struct nd__term_stats *stats;   /* seg->term_count entries, this value's own */
 };
 
 /* An index value: immutable once made (index.h). */

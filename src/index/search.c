@@ -276,7 +276,7 @@ static bool phrases_match(struct search *s)
  * positions read only when every one of its terms is there. Docs must not
  * decrease between calls (the cursors only move forward).
  */
-static bool excluded(struct search *s, uint32_t doc)
+static bool excluded_slow(struct search *s, uint32_t doc)
 {
 	for (size_t i = 0; i < s->nnot; i++)
 		if (nd_postings_advance(&s->nots[i]->c, doc) == doc)
@@ -291,6 +291,12 @@ static bool excluded(struct search *s, uint32_t doc)
 			return true;
 	}
 	return false;
+}
+
+/* The same, inline for the common query that excludes nothing. */
+static inline bool excluded(struct search *s, uint32_t doc)
+{
+	return (s->nnot || s->nnotphr) && excluded_slow(s, doc);
 }
 
 /* Moves ph's cursors to the first doc >= target that holds all its terms

@@ -1,6 +1,8 @@
 #include "related/related.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +134,27 @@ static double qvec_get(struct qvec *q, struct nd_str t)
 	return s->at < 0 ? 0 : q->w[s->at];
 }
 
+/* Where t's weight is in q->w, or -1 when absent. */
+static int32_t qvec_at(struct qvec *q, struct nd_str t)
+{
+	struct qslot *s;
+
+	if (!q->cap)
+		return -1;
+	if (q->one_segment) {
+		for (size_t j = ptr_hash(t.p, q->cap); q->slots[j].p; j = (j + 1) & (q->cap - 1))
+			if (slot_is(&q->slots[j], t))
+				return q->slots[j].at;
+		return -1;
+	}
+	s = qvec_probe(q, t);
+	if (!s->p) {
+		*s = (struct qslot){t.p, t.len, qvec_by_bytes(q, t)};
+		q->used++;
+	}
+	return s->at;
+}
+
 static void qvec_release(struct qvec *q)
 {
 	free(q->slots);
@@ -192,10 +215,11 @@ static double dot(const struct vec *v, struct qvec *q)
 	return s;
 }
 
-/* A query term candidate: the source's term and weight. */
+/* A query term candidate: the source's term, weight and df. */
 struct weighted {
 	struct nd_str term;
 	double w;
+	uint64_t df;
 };
 
 static int by_weight(const void *x, const void *y)
@@ -232,14 +256,14 @@ static uint32_t cluster_of(const struct nd_related_hooks *hooks, uint32_t key)
 }
 
 /*
- * The second stage's vector, into qv2: the source vector plus
- * neighbour_share times the mean of the vectors of its `neighbours` nearest
- * candidates (sc, by first-stage score), taken as the list would take them:
- * none of the article's copies, one per duplicate cluster.
+ * The second stage's expansion, into qv2: neighbour_share times the mean of
+ * the vectors of the article's `neighbours` nearest candidates (sc, by
+ * first-stage score), taken as the list would take them: none of the
+ * article's copies, one per duplicate cluster.
  */
 static void expand(const struct nd_related_params *p, const struct nd_related_hooks *hooks,
-                   uint32_t key, const struct vec *src, const struct vec *vecs,
-                   const struct scored *sc, size_t nsc, struct nd_arena *a, struct qvec *qv2)
+                   uint32_t key, const struct vec *vecs, const struct scored *sc, size_t nsc,
+                   struct nd_arena *a, struct qvec *qv2)
 {
 	struct scored *first = nd_arena_alloc(a, (nsc + 1) * sizeof(*first));
 	size_t want = p->neighbours < nsc ? p->neighbours : nsc, m = 0;
@@ -259,13 +283,103 @@ static void expand(const struct nd_related_params *p, const struct nd_related_ho
 		taken[m] = cl;
 		first[m++] = first[j];
 	}
-	for (size_t i = 0; i < src->n; i++)
-		qvec_add(qv2, src->t[i].term, src->w[i]);
 	for (size_t j = 0; j < m; j++) {
 		const struct vec *v = &vecs[first[j].at];
 
 		for (size_t i = 0; i < v->n; i++)
 			qvec_add(qv2, v->t[i].term, p->neighbour_share / (double)m * v->w[i]);
+	}
+}
+
+/*
+ * The More-Like-This query of src into *out (from arena a): its heaviest
+ * terms, at most query_terms, weighted as in the vector; ties by bytes, so
+ * the query does not depend on the order of the forward view. The query
+ * stops taking terms once their postings (document frequencies) add up to
+ * max_postings, after at least MIN_TERMS: the cost of the query is the
+ * postings it reads, and with a million articles 30 mid-frequency terms
+ * are several hundred thousand of them, while the lighter terms add little
+ * to which candidates come back (the cosine of the full vectors still
+ * counts every term). Returns the count.
+ */
+#define MIN_TERMS 8
+
+static size_t choose_terms(const struct nd_related_params *p, const struct vec *src,
+                           struct nd_arena *a, struct nd_query_term **out)
+{
+	struct weighted *sorted = nd_arena_alloc(a, (src->n + 1) * sizeof(*sorted));
+	size_t nq = 0, limit = src->n < p->query_terms ? src->n : p->query_terms;
+	uint64_t postings = 0;
+
+	for (size_t i = 0; i < src->n; i++)
+		sorted[i] = (struct weighted){src->t[i].term, src->w[i], src->t[i].df};
+	qsort(sorted, src->n, sizeof(*sorted), by_weight);
+	*out = nd_arena_alloc(a, (limit + 1) * sizeof(**out));
+	for (; nq < limit; nq++) {
+		postings += sorted[nq].df;
+		if (nq >= MIN_TERMS && postings > p->max_postings)
+			break;
+		(*out)[nq] = (struct nd_query_term){
+		    sorted[nq].term, sorted[nq].w > 0 ? sorted[nq].w : 1e-9, ND_QUERY_SHOULD};
+	}
+	return nq;
+}
+
+int nd_related_query(const struct nd_index *idx, uint32_t key, const struct nd_related_params *p,
+                     struct nd_arena *a, struct nd_query_term **terms, size_t *count)
+{
+	struct vec src;
+	int rc;
+
+	*terms = NULL;
+	*count = 0;
+	if ((rc = load_vec(idx, key, p, a, &src)))
+		return rc;
+	*count = choose_terms(p, &src, a, terms);
+	return 0;
+}
+
+/*
+ * The second stage's scores, into sc (cosine) and the candidates' dot
+ * products with the expansion qv2, each of its terms weighted by
+ * ((nsc + 1) / (df + 1))^local_idf, df the number of candidates that hold
+ * the term: the words all the candidates share (the subject's) weigh
+ * little, those of a few (the story's) much. One lookup per candidate term:
+ * the first pass counts and remembers where each term is, the second adds.
+ */
+static void rescore(const struct nd_related_params *p, const struct vec *vecs, const double *cos1,
+                    const double *bm25, struct scored *sc, size_t nsc, struct nd_arena *a,
+                    struct qvec *qv2)
+{
+	int32_t **at = nd_arena_alloc(a, (nsc + 1) * sizeof(*at));
+	uint32_t *df = nd_arena_alloc(a, (qv2->n + 1) * sizeof(*df));
+	double *by_df = nd_arena_alloc(a, (nsc + 1) * sizeof(*by_df));
+
+	memset(df, 0, qv2->n * sizeof(*df));
+	for (size_t i = 0; i < nsc; i++) {
+		const struct vec *v = &vecs[sc[i].at];
+
+		at[i] = nd_arena_alloc(a, (v->n + 1) * sizeof(**at));
+		for (size_t t = 0; t < v->n; t++)
+			if ((at[i][t] = qvec_at(qv2, v->t[t].term)) >= 0)
+				df[at[i][t]]++;
+	}
+	if (p->local_idf > 0) {
+		/* df is at most nsc: one pow per value, not per term. */
+		for (size_t d = 0; d <= nsc; d++)
+			by_df[d] = pow(((double)nsc + 1) / ((double)d + 1), p->local_idf);
+		for (size_t t = 0; t < qv2->n; t++)
+			qv2->w[t] *= by_df[df[t]];
+	}
+	for (size_t i = 0; i < nsc; i++) {
+		const struct vec *v = &vecs[sc[i].at];
+		double s = cos1[sc[i].at];
+
+		for (size_t t = 0; t < v->n; t++)
+			if (at[i][t] >= 0)
+				s += v->w[t] * qv2->w[at[i][t]];
+		sc[i].score = p->cosine_share * s / (1 + p->neighbour_share) +
+		              (1 - p->cosine_share) * bm25[sc[i].at];
 	}
 }
 
@@ -280,7 +394,7 @@ int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_re
 	struct nd_query_term *q;
 	struct nd_hits cand;
 	struct scored *sc = NULL;
-	double *bm25, best_bm25 = 0;
+	double *bm25, *cos1, best_bm25 = 0;
 	uint32_t *taken_clusters = NULL, own_cluster;
 	size_t nq, nsc = 0, ntaken = 0;
 	int rc;
@@ -292,19 +406,7 @@ int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_re
 		goto out;
 	for (size_t i = 0; i < src.n; i++)
 		qvec_add(&qv, src.t[i].term, src.w[i]);
-	/* The query: the source's heaviest terms. */
-	nq = src.n < p->query_terms ? src.n : p->query_terms;
-	{
-		struct weighted *sorted = nd_arena_alloc(tmp, (src.n + 1) * sizeof(*sorted));
-
-		for (size_t i = 0; i < src.n; i++)
-			sorted[i] = (struct weighted){src.t[i].term, src.w[i]};
-		qsort(sorted, src.n, sizeof(*sorted), by_weight);
-		q = nd_arena_alloc(tmp, (nq + 1) * sizeof(*q));
-		for (size_t i = 0; i < nq; i++)
-			q[i] = (struct nd_query_term){
-			    sorted[i].term, sorted[i].w > 0 ? sorted[i].w : 1e-9, ND_QUERY_SHOULD};
-	}
+	nq = choose_terms(p, &src, tmp, &q);
 	{
 		struct nd_query query = {q, nq, NULL, 0, false};
 		if ((rc = nd_index_search(idx, &query, p->candidates + 1, tmp, &cand)))
@@ -314,6 +416,7 @@ int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_re
 		if (cand.items[i].key != key && cand.items[i].score > best_bm25)
 			best_bm25 = cand.items[i].score;
 	bm25 = nd_arena_alloc(tmp, (cand.count + 1) * sizeof(*bm25));
+	cos1 = nd_arena_alloc(tmp, (cand.count + 1) * sizeof(*cos1));
 	sc = nd_xmalloc((cand.count + 1) * sizeof(*sc));
 	vecs = nd_arena_alloc(tmp, (cand.count + 1) * sizeof(*vecs));
 	for (size_t i = 0; i < cand.count; i++) {
@@ -322,20 +425,18 @@ int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_re
 		if (c == key || load_vec(idx, c, p, tmp, &vecs[nsc]))
 			continue;
 		bm25[nsc] = best_bm25 > 0 ? cand.items[i].score / best_bm25 : 0;
+		cos1[nsc] = dot(&vecs[nsc], &qv);
 		/* First stage: cosine with the source, blended with BM25. */
 		sc[nsc] = (struct scored){c, (uint32_t)nsc,
-		                          p->cosine_share * dot(&vecs[nsc], &qv) +
+		                          p->cosine_share * cos1[nsc] +
 		                              (1 - p->cosine_share) * bm25[nsc]};
 		nsc++;
 	}
 	if (p->neighbours && p->neighbour_share > 0 && nsc) {
-		/* Second stage: cosine with the expanded vector (its length is at
-		 * most 1 + neighbour_share: divided by that, scores stay in [0, 1]). */
-		expand(p, hooks, key, &src, vecs, sc, nsc, tmp, &qv2);
-		for (size_t i = 0; i < nsc; i++)
-			sc[i].score = p->cosine_share * dot(&vecs[sc[i].at], &qv2) /
-			                  (1 + p->neighbour_share) +
-			              (1 - p->cosine_share) * bm25[sc[i].at];
+		/* Second stage: cosine with the source plus the dot product with the
+		 * expansion, over 1 + neighbour_share. */
+		expand(p, hooks, key, vecs, sc, nsc, tmp, &qv2);
+		rescore(p, vecs, cos1, bm25, sc, nsc, tmp, &qv2);
 	}
 	for (size_t i = 0; hooks && hooks->boost && i < nsc; i++)
 		sc[i].score *= hooks->boost(hooks->ctx, sc[i].key);
@@ -366,6 +467,54 @@ out:
 	qvec_release(&qv2);
 	nd_arena_free(tmp);
 	return rc;
+}
+
+int nd_related_param_set(struct nd_related_params *p, const char *spec)
+{
+	static const struct {
+		const char *name;
+		bool whole; /* a count, else a real number */
+		double min, max;
+	} known[] = {
+	    {"query_terms", true, 1, 1000}, {"candidates", true, 1, 10000},
+	    {"title_boost", false, 0, 100}, {"cosine_share", false, 0, 1},
+	    {"neighbours", true, 0, 1000},  {"neighbour_share", false, 0, 100},
+	    {"local_idf", false, 0, 10},    {"max_postings", true, 1, 1e12},
+	};
+	const char *eq = strchr(spec, '=');
+	size_t name_len = eq ? (size_t)(eq - spec) : 0;
+	char *end;
+	double v;
+
+	for (size_t i = 0; eq && i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strlen(known[i].name) != name_len || strncmp(spec, known[i].name, name_len))
+			continue;
+		errno = 0;
+		v = strtod(eq + 1, &end);
+		if (errno || end == eq + 1 || *end || !(v >= known[i].min && v <= known[i].max) ||
+		    (known[i].whole && v != (double)(size_t)v))
+			return nd_error(
+			    ND_EINVAL, "Related parameter %s must be %s from %g to %g, not '%s'",
+			    known[i].name, known[i].whole ? "a whole number" : "a number",
+			    known[i].min, known[i].max, eq + 1);
+		switch (i) {
+		case 0: p->query_terms = (size_t)v; break;
+		case 1: p->candidates = (size_t)v; break;
+		case 2: p->title_boost = v; break;
+		case 3: p->cosine_share = v; break;
+		case 4: p->neighbours = (size_t)v; break;
+		case 5: p->neighbour_share = v; break;
+		case 6: p->local_idf = v; break;
+		default: p->max_postings = (uint64_t)v; break;
+		}
+		return 0;
+	}
+	return nd_error(
+	    ND_EINVAL,
+	    "a Related parameter is NAME=VALUE with NAME one of query_terms, candidates, "
+	    "title_boost, cosine_share, neighbours, neighbour_share, local_idf, max_postings; not "
+	    "'%s'",
+	    spec);
 }
 
 struct collect {

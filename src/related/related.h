@@ -14,8 +14,11 @@
  *    its few nearest candidates (Rocchio with pseudo-relevance feedback,
  *    over the vectors already loaded: no second query; the neighbours are
  *    taken as the list takes them, folded) rescores the candidates the same
- *    way; then the optional caller boost (freshness, section) multiplies
- *    the score.
+ *    way; each term the neighbours add is weighted by its rarity among the
+ *    candidates ((candidates + 1) / (df + 1))^local_idf, so the feedback
+ *    brings the story's own words rather than the subject's, which all the
+ *    candidates share; then the optional caller boost (freshness, section)
+ *    multiplies the score.
  * 4. Near-duplicates fold: a candidate in the same duplicate cluster as the
  *    article, or as a candidate already taken, is skipped.
  */
@@ -34,6 +37,8 @@ struct nd_related_params {
 	double cosine_share;    /* blend: share * cosine + (1 - share) * bm25 / best */
 	size_t neighbours;      /* nearest candidates that expand the vector (0: none) */
 	double neighbour_share; /* their mean vector's weight next to the article's */
+	double local_idf;       /* exponent of the candidates' idf on neighbour terms (0: none) */
+	uint64_t max_postings;  /* the query stops adding terms past this many postings */
 };
 
 /*
@@ -41,7 +46,8 @@ struct nd_related_params {
  * values for both (what else was tried: docs/internals/related.md): 30
  * query terms, 50 candidates, a title occurrence at a quarter of a body one
  * (Reuters headlines are capitalised codes; ECB titles repeat the lede),
- * pure cosine, 3 neighbours at share 0.5.
+ * pure cosine, 3 neighbours at share 0.5, their terms weighted by the
+ * candidates' idf to the power 0.6.
  */
 #define ND_RELATED_PARAMS_DEFAULT                                                                  \
 	((struct nd_related_params){.query_terms = 30,                                             \
@@ -49,7 +55,17 @@ struct nd_related_params {
 	                            .title_boost = 0.25,                                           \
 	                            .cosine_share = 1.0,                                           \
 	                            .neighbours = 3,                                               \
-	                            .neighbour_share = 0.5})
+	                            .neighbour_share = 0.5,                                        \
+	                            .local_idf = 0.6,                                              \
+	                            .max_postings = 200000})
+
+/*
+ * Sets one parameter from "NAME=VALUE", NAME a field of nd_related_params
+ * ("query_terms", "title_boost", ...), for tuning from a command line.
+ * ND_EINVAL (logged, naming what was wrong) for an unknown name or a value
+ * out of range; *p is then unchanged.
+ */
+int nd_related_param_set(struct nd_related_params *p, const char *spec);
 
 /* Multiplies a candidate's score (freshness, section); ctx is the caller's. */
 typedef double (*nd_related_boost_fn)(void *ctx, uint32_t key);
@@ -71,6 +87,15 @@ struct nd_related_hooks {
 int nd_related_find(const struct nd_index *idx, uint32_t key, const struct nd_related_params *p,
                     const struct nd_related_hooks *hooks, size_t k, struct nd_arena *a,
                     struct nd_hits *out);
+
+/*
+ * Step 1 on its own: the More-Like-This query nd_related_find makes for
+ * key, heaviest first, into *terms (from arena a, not NULL; the term bytes
+ * are idx's) and *count. For benchmarks that give another engine the same
+ * query. Errors: ND_ENOTFOUND when key is not in idx.
+ */
+int nd_related_query(const struct nd_index *idx, uint32_t key, const struct nd_related_params *p,
+                     struct nd_arena *a, struct nd_query_term **terms, size_t *count);
 
 /*
  * Analyses an article's title and body with an (one per thread) into an
