@@ -22,6 +22,7 @@
 	.type nd__sqlite_migrations, %object
 nd__sqlite_migrations:
 	migration "0001-initial.sql"
+	migration "0002-counters.sql"
 	.byte 0
 	.size nd__sqlite_migrations, . - nd__sqlite_migrations
 

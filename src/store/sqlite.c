@@ -56,6 +56,27 @@ enum stmt_id {
 	ST_EACH_TAG,
 	ST_EACH_ARTICLE,
 	ST_ARTICLE_GET,
+	ST_ARTICLE_EXISTS,
+	ST_VIEW_HOUR_ADD,
+	ST_ARTICLE_VIEWS_ADD,
+	ST_REACTION_ADD,
+	ST_REACTION_DELETE,
+	ST_REACTION_HAS,
+	ST_REACTION_COUNT_UP,
+	ST_REACTION_COUNT_DOWN,
+	ST_EACH_ARTICLE_VIEWS,
+	ST_EACH_REACTION_COUNT,
+	ST_EACH_VIEW_HOUR,
+	ST_VIEWS_FOLD,
+	ST_VIEWS_FOLD_DELETE,
+	ST_META_GET,
+	ST_META_SET,
+	ST_META_ADD,
+	ST_CLEAR_REACTION_COUNTS,
+	ST_CLEAR_REACTIONS,
+	ST_CLEAR_VIEW_DAYS,
+	ST_CLEAR_VIEW_HOURS,
+	ST_CLEAR_ARTICLE_STATS,
 	ST__COUNT
 };
 
@@ -151,6 +172,69 @@ static const struct {
                          "list articles"},
     [ST_ARTICLE_GET] = {"SELECT " ARTICLE_COLS " FROM articles WHERE ext_id = ?1",
                         "read an article"},
+    /*
+     * Counters (0002). Every write adds to what is stored, never a value
+     * computed here, so batches commute (issue 7: several nodes, one
+     * PostgreSQL). The SQL is kept to what PostgreSQL runs as is: ON CONFLICT
+     * with its target, and the table named in DO UPDATE.
+     */
+    [ST_ARTICLE_EXISTS] = {"SELECT 1 FROM articles WHERE id = ?1", "look up an article by id"},
+    [ST_VIEW_HOUR_ADD] = {"INSERT INTO view_hours (article_id, hour, views) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (article_id, hour) "
+                          "DO UPDATE SET views = view_hours.views + excluded.views",
+                          "add hourly views"},
+    [ST_ARTICLE_VIEWS_ADD] = {"INSERT INTO article_stats (article_id, views) VALUES (?1, ?2) "
+                              "ON CONFLICT (article_id) "
+                              "DO UPDATE SET views = article_stats.views + excluded.views",
+                              "add article views"},
+    [ST_REACTION_ADD] = {"INSERT INTO reactions (article_id, type, visitor, created_at) "
+                         "VALUES (?1, ?2, ?3, ?4) "
+                         "ON CONFLICT (article_id, type, visitor) DO NOTHING",
+                         "add a reaction"},
+    [ST_REACTION_DELETE] = {"DELETE FROM reactions "
+                            "WHERE article_id = ?1 AND type = ?2 AND visitor = ?3",
+                            "remove a reaction"},
+    [ST_REACTION_HAS] = {"SELECT 1 FROM reactions "
+                         "WHERE article_id = ?1 AND type = ?2 AND visitor = ?3",
+                         "look up a reaction"},
+    [ST_REACTION_COUNT_UP] = {"INSERT INTO reaction_counts (article_id, type, count) "
+                              "VALUES (?1, ?2, 1) ON CONFLICT (article_id, type) "
+                              "DO UPDATE SET count = reaction_counts.count + 1",
+                              "count a reaction"},
+    [ST_REACTION_COUNT_DOWN] = {"UPDATE reaction_counts SET count = count - 1 "
+                                "WHERE article_id = ?1 AND type = ?2",
+                                "uncount a reaction"},
+    [ST_EACH_ARTICLE_VIEWS] = {"SELECT article_id, views FROM article_stats "
+                               "ORDER BY article_id",
+                               "list article views"},
+    [ST_EACH_REACTION_COUNT] = {"SELECT article_id, type, count FROM reaction_counts "
+                                "WHERE count > 0 ORDER BY article_id, type",
+                                "list reaction counts"},
+    /* view_hours_hour (hour, then the key's article_id) gives this order. */
+    [ST_EACH_VIEW_HOUR] = {"SELECT article_id, hour, views FROM view_hours "
+                           "WHERE hour >= ?1 ORDER BY hour, article_id",
+                           "list hourly views"},
+    /* SQLite needs the WHERE to parse ON CONFLICT after a SELECT. */
+    [ST_VIEWS_FOLD] = {"INSERT INTO view_days (article_id, day, views) "
+                       "SELECT article_id, hour / 24, sum(views) FROM view_hours "
+                       "WHERE hour < ?1 GROUP BY article_id, hour / 24 "
+                       "ON CONFLICT (article_id, day) "
+                       "DO UPDATE SET views = view_days.views + excluded.views",
+                       "fold hourly views into days"},
+    [ST_VIEWS_FOLD_DELETE] = {"DELETE FROM view_hours WHERE hour < ?1",
+                              "delete folded hourly views"},
+    [ST_META_GET] = {"SELECT value FROM meta WHERE key = ?1", "read a meta value"},
+    [ST_META_SET] = {"INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     "set a meta value"},
+    [ST_META_ADD] = {"INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO NOTHING",
+                     "add a meta value"},
+    [ST_CLEAR_REACTION_COUNTS] = {"DELETE FROM reaction_counts", "clear reaction counts"},
+    [ST_CLEAR_REACTIONS] = {"DELETE FROM reactions", "clear reactions"},
+    [ST_CLEAR_VIEW_DAYS] = {"DELETE FROM view_days", "clear daily views"},
+    [ST_CLEAR_VIEW_HOURS] = {"DELETE FROM view_hours", "clear hourly views"},
+    [ST_CLEAR_ARTICLE_STATS] = {"DELETE FROM article_stats", "clear article views"},
 };
 
 struct sqlite_store {
@@ -248,6 +332,12 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t v, int *rc)
 		*rc = v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
 }
 
+static void bind_blob(sqlite3_stmt *st, int i, const void *v, size_t len, int *rc)
+{
+	if (!*rc)
+		*rc = sqlite3_bind_blob(st, i, v, (int)len, SQLITE_STATIC);
+}
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
@@ -274,6 +364,21 @@ static int run(struct sqlite_store *q, enum stmt_id id)
 	if ((rc = stmt_get(q, id, &st)) != 0)
 		return rc;
 	rc = step_done(q, id, st);
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/* Runs a statement whose parameters ?1..?n are the n integers in v. */
+static int run_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v, int n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	for (int i = 0; i < n; i++)
+		bind_int(st, i + 1, v[i], &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[id].what) : step_done(q, id, st);
 	stmt_put(q, id, st);
 	return rc;
 }
@@ -1099,6 +1204,380 @@ out:
 	return rc;
 }
 
+/* --- counters --- */
+
+/*
+ * Whether the article with row id exists. Asked once per run of equal ids
+ * (a flush lists an article's hours together). Under the write lock the
+ * answer holds until the commit.
+ */
+struct live_memo {
+	int64_t id; /* 0: nothing asked yet */
+	bool live;
+};
+
+static int article_live(struct sqlite_store *q, struct live_memo *m, int64_t id, bool *live)
+{
+	sqlite3_stmt *st;
+	int64_t one;
+	int rc;
+
+	if (m->id == id) {
+		*live = m->live;
+		return 0;
+	}
+	if ((rc = stmt_get(q, ST_ARTICLE_EXISTS, &st)) != 0)
+		return rc;
+	bind_int(st, 1, id, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_EXISTS].what)
+	        : step_int(q, ST_ARTICLE_EXISTS, st, &one, live);
+	stmt_put(q, ST_ARTICLE_EXISTS, st);
+	if (!rc) {
+		m->id = id;
+		m->live = *live;
+	}
+	return rc;
+}
+
+static int view_add(struct sqlite_store *q, const struct nd_view_delta *d)
+{
+	const int64_t hour[] = {d->article_id, d->hour, d->views};
+	const int64_t total[] = {d->article_id, d->views};
+	int rc;
+
+	if ((rc = run_ints(q, ST_VIEW_HOUR_ADD, hour, 3)) != 0)
+		return rc;
+	return run_ints(q, ST_ARTICLE_VIEWS_ADD, total, 2);
+}
+
+/*
+ * Runs a reaction statement keyed by (article, type[, visitor][, at]) and
+ * tells how many rows it changed.
+ */
+static int reaction_run(struct sqlite_store *q, enum stmt_id id, const struct nd_reaction_op *op,
+                        bool with_visitor, int64_t at, int *changes)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*changes = 0;
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	bind_int(st, 1, op->article_id, &rc);
+	bind_text(st, 2, op->type, &rc);
+	if (with_visitor)
+		bind_blob(st, 3, op->visitor, sizeof(op->visitor), &rc);
+	if (at)
+		bind_int(st, 4, at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[id].what) : step_done(q, id, st);
+	if (!rc)
+		*changes = sqlite3_changes(q->db);
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/* ADD: a new row counts +1; an existing one changes nothing. */
+static int reaction_add(struct sqlite_store *q, const struct nd_reaction_op *op, int *result)
+{
+	int64_t at = op->at ? op->at : now();
+	int changes, rc;
+
+	if ((rc = reaction_run(q, ST_REACTION_ADD, op, true, at, &changes)) != 0 || !changes)
+		return rc;
+	if ((rc = reaction_run(q, ST_REACTION_COUNT_UP, op, false, 0, &changes)) != 0)
+		return rc;
+	*result = 1;
+	return 0;
+}
+
+/* REMOVE: a deleted row counts -1; a missing one changes nothing. */
+static int reaction_remove(struct sqlite_store *q, const struct nd_reaction_op *op, int *result)
+{
+	int changes, rc;
+
+	if ((rc = reaction_run(q, ST_REACTION_DELETE, op, true, 0, &changes)) != 0 || !changes)
+		return rc;
+	if ((rc = reaction_run(q, ST_REACTION_COUNT_DOWN, op, false, 0, &changes)) != 0)
+		return rc;
+	/* Someone wrote reactions behind the store's back: refuse rather than guess. */
+	if (changes != 1)
+		return nd_error(ND_ESTORE,
+		                "store '%s': article %lld has a '%s' reaction but no count for it",
+		                q->base.url, (long long)op->article_id, op->type);
+	*result = -1;
+	return 0;
+}
+
+static int reaction_apply(struct sqlite_store *q, struct nd_reaction_op *op)
+{
+	int rc = 0;
+
+	switch (op->op) {
+	case ND_REACT_ADD: rc = reaction_add(q, op, &op->result); break;
+	case ND_REACT_REMOVE: rc = reaction_remove(q, op, &op->result); break;
+	case ND_REACT_TOGGLE:
+		if ((rc = reaction_remove(q, op, &op->result)) == 0 && op->result == 0)
+			rc = reaction_add(q, op, &op->result);
+		break;
+	}
+	return rc;
+}
+
+static int sqlite_counts_apply(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
+                               struct nd_reaction_op *r, size_t nr)
+{
+	struct sqlite_store *q = sq(s);
+	struct live_memo memo = {0};
+	size_t gone_views = 0, gone_ops = 0;
+	bool live;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	for (size_t i = 0; i < nv && !rc; i++) {
+		if (!v[i].views)
+			continue;
+		if ((rc = article_live(q, &memo, v[i].article_id, &live)) != 0)
+			break;
+		if (!live) {
+			nd_trace("store", "views for deleted article %lld skipped",
+			         (long long)v[i].article_id);
+			gone_views++;
+			continue;
+		}
+		rc = view_add(q, &v[i]);
+	}
+	for (size_t i = 0; i < nr && !rc; i++) {
+		if ((rc = article_live(q, &memo, r[i].article_id, &live)) != 0)
+			break;
+		if (!live) {
+			nd_trace("store", "reaction for deleted article %lld skipped",
+			         (long long)r[i].article_id);
+			r[i].result = ND_ENOTFOUND;
+			gone_ops++;
+			continue;
+		}
+		rc = reaction_apply(q, &r[i]);
+	}
+	rc = write_end(q, rc);
+	if (!rc && (gone_views || gone_ops))
+		nd_log(ND_LOG_INFO,
+		       "store '%s': skipped %zu view deltas and %zu reactions of articles that "
+		       "no longer exist",
+		       q->base.url, gone_views, gone_ops);
+	return rc;
+}
+
+/* The counter walks: one row, one callback. */
+static int sqlite_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_ARTICLE_VIEWS, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_ARTICLE_VIEWS].what);
+out:
+	stmt_put(q, ST_EACH_ARTICLE_VIEWS, st);
+	return rc;
+}
+
+static int sqlite_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_REACTION_COUNT, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), col_text(st, 1),
+		             sqlite3_column_int64(st, 2))) != 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_REACTION_COUNT].what);
+out:
+	stmt_put(q, ST_EACH_REACTION_COUNT, st);
+	return rc;
+}
+
+static int sqlite_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_VIEW_HOUR, &st)) != 0)
+		return rc;
+	bind_int(st, 1, from_hour, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_EACH_VIEW_HOUR].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		             sqlite3_column_int64(st, 2))) != 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_VIEW_HOUR].what);
+out:
+	stmt_put(q, ST_EACH_VIEW_HOUR, st);
+	return rc;
+}
+
+static int sqlite_reaction_has(struct nd_store *s, int64_t article_id, const char *type,
+                               const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int64_t one;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_REACTION_HAS, &st)) != 0)
+		return rc;
+	bind_int(st, 1, article_id, &rc);
+	bind_text(st, 2, type, &rc);
+	bind_blob(st, 3, visitor, ND_STORE_VISITOR_LEN, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_REACTION_HAS].what)
+	        : step_int(q, ST_REACTION_HAS, st, &one, out);
+	stmt_put(q, ST_REACTION_HAS, st);
+	return rc;
+}
+
+static int sqlite_views_compact(struct nd_store *s, int64_t before_hour)
+{
+	struct sqlite_store *q = sq(s);
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = run_ints(q, ST_VIEWS_FOLD, &before_hour, 1)) == 0 &&
+	    (rc = run_ints(q, ST_VIEWS_FOLD_DELETE, &before_hour, 1)) == 0)
+		nd_trace("store",
+		         "store '%s': folded %d hourly view rows before hour %lld into days",
+		         q->base.url, sqlite3_changes(q->db), (long long)before_hour);
+	return write_end(q, rc);
+}
+
+/*
+ * Steps ST_META_GET for key: *found tells whether there is a row, whose
+ * value is then column 0 of *out. The caller puts *out back (stmt_put), on
+ * failure too.
+ */
+static int meta_read(struct sqlite_store *q, const char *key, sqlite3_stmt **out, bool *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = false;
+	if ((rc = stmt_get(q, ST_META_GET, &st)) != 0)
+		return rc;
+	*out = st;
+	bind_text(st, 1, key, &rc);
+	if (rc)
+		return db_fail(q, rc, stmt_defs[ST_META_GET].what);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*found = true;
+	else if (rc != SQLITE_DONE)
+		return db_fail(q, rc, stmt_defs[ST_META_GET].what);
+	return 0;
+}
+
+static int sqlite_secret(struct nd_store *s, const char *name, const uint8_t *fresh, uint8_t *out,
+                         size_t len)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	bool found;
+	int rc;
+
+	/* One transaction: of several first callers, one inserts and all read its value. */
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_META_ADD, &st)) != 0)
+		goto out;
+	bind_text(st, 1, name, &rc);
+	bind_blob(st, 2, fresh, len, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_META_ADD].what) : step_done(q, ST_META_ADD, st);
+	stmt_put(q, ST_META_ADD, st);
+	st = NULL;
+	if (rc)
+		goto out;
+	if ((rc = meta_read(q, name, &st, &found)) != 0)
+		goto out;
+	if (!found || sqlite3_column_type(st, 0) != SQLITE_BLOB ||
+	    (size_t)sqlite3_column_bytes(st, 0) != len) {
+		rc = nd_error(ND_EINVAL, "store '%s': meta '%s' is not a secret of %zu bytes",
+		              q->base.url, name, len);
+		goto out;
+	}
+	memcpy(out, sqlite3_column_blob(st, 0), len);
+out:
+	stmt_put(q, ST_META_GET, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_meta_int_get(struct nd_store *s, const char *key, int64_t *out)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	bool found;
+	int rc;
+
+	if ((rc = meta_read(q, key, &st, &found)) != 0)
+		goto out;
+	if (!found)
+		rc = ND_ENOTFOUND;
+	else if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+		rc = nd_error(ND_EINVAL, "store '%s': meta '%s' is not an integer", q->base.url,
+		              key);
+	else
+		*out = sqlite3_column_int64(st, 0);
+out:
+	stmt_put(q, ST_META_GET, st);
+	return rc;
+}
+
+static int sqlite_meta_int_set(struct nd_store *s, const char *key, int64_t value)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_META_SET, &st)) == 0) {
+		bind_text(st, 1, key, &rc);
+		bind_int(st, 2, value, &rc);
+		rc = rc ? db_fail(q, rc, stmt_defs[ST_META_SET].what)
+		        : step_done(q, ST_META_SET, st);
+		stmt_put(q, ST_META_SET, st);
+	}
+	return write_end(q, rc);
+}
+
+static int sqlite_counts_clear(struct nd_store *s)
+{
+	static const enum stmt_id clear[] = {
+	    ST_CLEAR_REACTION_COUNTS, ST_CLEAR_REACTIONS,     ST_CLEAR_VIEW_DAYS,
+	    ST_CLEAR_VIEW_HOURS,      ST_CLEAR_ARTICLE_STATS,
+	};
+	struct sqlite_store *q = sq(s);
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	for (size_t i = 0; i < ND_COUNT(clear) && !rc; i++)
+		rc = run(q, clear[i]);
+	return write_end(q, rc);
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -1118,4 +1597,14 @@ const struct nd_store_be nd__sqlite_be = {
     .each_article = sqlite_each_article,
     .article_get = sqlite_article_get,
     .generation = sqlite_generation,
+    .counts_apply = sqlite_counts_apply,
+    .each_article_views = sqlite_each_article_views,
+    .each_reaction_count = sqlite_each_reaction_count,
+    .each_view_hour = sqlite_each_view_hour,
+    .reaction_has = sqlite_reaction_has,
+    .views_compact = sqlite_views_compact,
+    .secret = sqlite_secret,
+    .meta_int_get = sqlite_meta_int_get,
+    .meta_int_set = sqlite_meta_int_set,
+    .counts_clear = sqlite_counts_clear,
 };

@@ -6,8 +6,11 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
 
 #include "core/err.h"
 #include "core/limits.h"
@@ -346,6 +349,207 @@ int nd_store_generation(struct nd_store *s, int64_t *out)
 {
 	ND_ASSERT(s && out);
 	return s->be->generation(s, out);
+}
+
+/* --- counters --- */
+
+/* A reaction type: 1 to ND_MAX_SLUG bytes of [a-z0-9_-]. */
+static bool valid_type(const char *type)
+{
+	size_t len = 0;
+
+	if (!type)
+		return false;
+	for (const char *p = type; *p; p++, len++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+		      *p == '-'))
+			return false;
+	return len >= 1 && len <= ND_MAX_SLUG;
+}
+
+static int check_view(const struct nd_store *s, size_t i, const struct nd_view_delta *d)
+{
+	if (d->article_id <= 0)
+		return nd_error(ND_EINVAL, "store '%s': view delta %zu: bad article id %lld",
+		                s->url, i, (long long)d->article_id);
+	if (d->hour < 0)
+		return nd_error(ND_EINVAL, "store '%s': view delta %zu: negative hour %lld", s->url,
+		                i, (long long)d->hour);
+	return 0;
+}
+
+static int check_reaction(const struct nd_store *s, size_t i, const struct nd_reaction_op *op)
+{
+	if (op->article_id <= 0)
+		return nd_error(ND_EINVAL, "store '%s': reaction %zu: bad article id %lld", s->url,
+		                i, (long long)op->article_id);
+	if (!valid_type(op->type))
+		return nd_error(ND_EINVAL, "store '%s': reaction %zu: bad type '%.40s'", s->url, i,
+		                op->type ? op->type : "(null)");
+	if (op->op != ND_REACT_ADD && op->op != ND_REACT_REMOVE && op->op != ND_REACT_TOGGLE)
+		return nd_error(ND_EINVAL, "store '%s': reaction %zu: unknown op %d", s->url, i,
+		                (int)op->op);
+	if (op->at < 0)
+		return nd_error(ND_EINVAL, "store '%s': reaction %zu: negative time %lld", s->url,
+		                i, (long long)op->at);
+	return 0;
+}
+
+int nd_store_counts_apply(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
+                          struct nd_reaction_op *r, size_t nr)
+{
+	int rc;
+
+	ND_ASSERT(s);
+	if ((nv && !v) || (nr && !r))
+		return nd_error(ND_EINVAL, "store '%s': counts without their array", s->url);
+	for (size_t i = 0; i < nv; i++)
+		if ((rc = check_view(s, i, &v[i])) != 0)
+			return rc;
+	for (size_t i = 0; i < nr; i++)
+		if ((rc = check_reaction(s, i, &r[i])) != 0)
+			return rc;
+	for (size_t i = 0; i < nr; i++)
+		r[i].result = 0;
+	if (!nv && !nr)
+		return 0;
+	rc = s->be->counts_apply(s, v, nv, r, nr);
+	/* Nothing of a failed batch was stored, so no op did anything. */
+	for (size_t i = 0; rc && i < nr; i++)
+		r[i].result = 0;
+	return rc;
+}
+
+int nd_store_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_article_views(s, cb, ctx);
+}
+
+int nd_store_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_reaction_count(s, cb, ctx);
+}
+
+int nd_store_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_view_hour(s, from_hour, cb, ctx);
+}
+
+int nd_store_reaction_has(struct nd_store *s, int64_t article_id, const char *type,
+                          const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out)
+{
+	bool has = false;
+	int rc;
+
+	ND_ASSERT(s && visitor && out);
+	if (!valid_type(type))
+		return nd_error(ND_EINVAL, "store '%s': bad reaction type '%.40s'", s->url,
+		                type ? type : "(null)");
+	rc = s->be->reaction_has(s, article_id, type, visitor, &has);
+	if (!rc)
+		*out = has;
+	return rc;
+}
+
+int nd_store_views_compact(struct nd_store *s, int64_t before_hour)
+{
+	ND_ASSERT(s);
+	if (before_hour < 0 || before_hour % 24)
+		return nd_error(ND_EINVAL,
+		                "store '%s': compaction cutoff hour %lld is not a day boundary",
+		                s->url, (long long)before_hour);
+	return s->be->views_compact(s, before_hour);
+}
+
+/* The meta key the store itself keeps up to date (nd_store_generation). */
+#define GENERATION_KEY "generation"
+
+static int check_meta_key(const struct nd_store *s, const char *what, const char *key, bool writing)
+{
+	if (nd__blank(key))
+		return nd_error(ND_EINVAL, "store '%s': %s without a name", s->url, what);
+	if (strlen(key) > ND_MAX_NAME)
+		return nd_error(ND_EINVAL, "store '%s': %s name '%.40s...' is longer than %d bytes",
+		                s->url, what, key, ND_MAX_NAME);
+	if (writing && !strcmp(key, GENERATION_KEY))
+		return nd_error(ND_EINVAL, "store '%s': '%s' is the store's own; not a %s", s->url,
+		                key, what);
+	return 0;
+}
+
+/* Fills buf with len bytes from the kernel's random source. */
+static int random_fill(uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = getrandom(buf + got, len - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return nd_error(ND_EIO, "cannot read random bytes: %s",
+			                n < 0 ? strerror(errno) : "no data");
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+int nd_store_secret(struct nd_store *s, const char *name, uint8_t *out, size_t len)
+{
+	uint8_t fresh[ND_STORE_SECRET_MAX], got[ND_STORE_SECRET_MAX];
+	int rc;
+
+	ND_ASSERT(s && out);
+	if ((rc = check_meta_key(s, "secret", name, true)) != 0)
+		return rc;
+	if (len == 0 || len > ND_STORE_SECRET_MAX)
+		return nd_error(ND_EINVAL, "store '%s': secret '%s' of %zu bytes (1 to %d)", s->url,
+		                name, len, ND_STORE_SECRET_MAX);
+	/* Drawn every time, used only by the first caller ever: cheap, and the
+	 * backend can then settle the race in a single transaction. */
+	if ((rc = random_fill(fresh, len)) != 0)
+		goto out;
+	if ((rc = s->be->secret(s, name, fresh, got, len)) != 0)
+		goto out;
+	memcpy(out, got, len);
+out:
+	explicit_bzero(fresh, sizeof(fresh));
+	explicit_bzero(got, sizeof(got));
+	return rc;
+}
+
+int nd_store_meta_int_get(struct nd_store *s, const char *key, int64_t *out)
+{
+	int64_t v = 0;
+	int rc;
+
+	ND_ASSERT(s && out);
+	if ((rc = check_meta_key(s, "meta value", key, false)) != 0)
+		return rc;
+	rc = s->be->meta_int_get(s, key, &v);
+	if (!rc)
+		*out = v;
+	return rc;
+}
+
+int nd_store_meta_int_set(struct nd_store *s, const char *key, int64_t value)
+{
+	int rc;
+
+	ND_ASSERT(s);
+	if ((rc = check_meta_key(s, "meta value", key, true)) != 0)
+		return rc;
+	return s->be->meta_int_set(s, key, value);
+}
+
+int nd_store_counts_clear(struct nd_store *s)
+{
+	ND_ASSERT(s);
+	return s->be->counts_clear(s);
 }
 
 /* --- helpers shared by the backends (store_int.h) --- */

@@ -204,3 +204,137 @@ int nd_store_article_get(struct nd_store *s, const char *ext_id, nd_article_cb c
  * its snapshot. Starts at 0 in a new database.
  */
 int nd_store_generation(struct nd_store *s, int64_t *out);
+
+/*
+ * --- Counters: views and reactions (migration 0002) ---
+ *
+ * article_id below is always the article's internal row id
+ * (nd_article_rec.id), the value the site uses as an article's key
+ * (nd_site_article.key), never its ext_id.
+ *
+ * None of these functions changes the site generation: counters move every
+ * second and must not rebuild the snapshot. Every counter write is a
+ * commutative increment (views = views + n, count = count +/- 1, insert-or-
+ * ignore of a reaction row), so batches from several handles, processes or
+ * nodes may be applied in any order and add up to the same totals.
+ *
+ * Like the article writes, each write function is one transaction of its
+ * own, or a savepoint inside the caller's explicit transaction
+ * (nd_store_begin); either way it is all or nothing. A writer that cannot
+ * get the write lock within the busy timeout gets ND_EBUSY and nothing is
+ * applied.
+ */
+
+/* Bytes of a reaction's visitor: a kind byte ('c', 'h', 'd', ...) and 16 id bytes. */
+#define ND_STORE_VISITOR_LEN 17
+/* The largest secret nd_store_secret hands out, in bytes. */
+#define ND_STORE_SECRET_MAX 1024
+
+/* Views of one article in one UTC hour, to be added. */
+struct nd_view_delta {
+	int64_t article_id; /* nd_article_rec.id, > 0 */
+	int64_t hour;       /* unix seconds / 3600, >= 0 */
+	uint32_t views;     /* how many to add; 0 is skipped */
+};
+
+enum nd_react_op {
+	ND_REACT_ADD,    /* the visitor reacts (again: no change) */
+	ND_REACT_REMOVE, /* the visitor takes it back (never reacted: no change) */
+	ND_REACT_TOGGLE, /* remove if present, else add: "pressing again takes it back" */
+};
+
+/* One reaction change. All fields but result are input and borrowed. */
+struct nd_reaction_op {
+	int64_t article_id; /* nd_article_rec.id, > 0 */
+	/* The configured reaction slug ("verygood"): 1 to ND_MAX_SLUG bytes of
+	 * [a-z0-9_-]. */
+	const char *type;
+	uint8_t visitor[ND_STORE_VISITOR_LEN];
+	enum nd_react_op op;
+	int64_t at; /* created_at of an added row, unix seconds; 0: now */
+	/* Out: +1 a row was added, -1 a row was removed, 0 unchanged;
+	 * ND_ENOTFOUND when the article no longer exists (the op is skipped). */
+	int result;
+};
+
+/*
+ * Applies a flush in one transaction: each view delta is added to
+ * view_hours (article, hour) and to article_stats (article), each reaction
+ * op is applied in array order, and reaction_counts is kept equal to the
+ * number of reactions rows: ADD counts only when the row is new, REMOVE
+ * only when it existed, TOGGLE removes when present and else adds. So a
+ * count never goes below 0 and one visitor reacts at most once per type
+ * per article. r[i].result tells what each op did.
+ *
+ * A delta or op for an article that does not exist (deleted meanwhile) is
+ * skipped (logged; its result is ND_ENOTFOUND) and the rest of the batch
+ * commits. On any other failure nothing of the batch is stored, every
+ * result is 0, and the error is returned: ND_EBUSY or ND_ESTORE as for any
+ * write; ND_EINVAL (before anything is written) when a pointer is NULL
+ * with a non-zero count, an article_id is <= 0, an hour or `at` is
+ * negative, a type is not a valid slug or an op is unknown. v and r may be
+ * NULL when nv and nr are 0.
+ */
+int nd_store_counts_apply(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
+                          struct nd_reaction_op *r, size_t nr);
+
+/* Row callbacks of the counter walks; a non-zero return stops the walk and is returned. */
+typedef int (*nd_stats_cb)(void *ctx, int64_t article_id, int64_t views);
+/* type is borrowed, valid only during the callback. */
+typedef int (*nd_rcount_cb)(void *ctx, int64_t article_id, const char *type, int64_t count);
+typedef int (*nd_vhour_cb)(void *ctx, int64_t article_id, int64_t hour, int64_t views);
+
+/* Calls cb with the all-time views of every article that has any, by article_id. */
+int nd_store_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx);
+/* Calls cb with every non-zero reaction count, by article_id and then type. */
+int nd_store_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx);
+/*
+ * Calls cb with every hourly bucket whose hour >= from_hour, ordered by
+ * hour and then article_id (the Ranking loads its last days this way).
+ */
+int nd_store_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb, void *ctx);
+
+/*
+ * Sets *out to whether the visitor has reacted with type to the article.
+ * ND_EINVAL for an invalid type (as in nd_store_counts_apply).
+ */
+int nd_store_reaction_has(struct nd_store *s, int64_t article_id, const char *type,
+                          const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out);
+
+/*
+ * Folds every view_hours row with hour < before_hour into view_days (day =
+ * hour / 24, views summed and added to what the day already has) and
+ * deletes those hours, in one transaction; article_stats is unchanged.
+ * before_hour must be a day boundary: a multiple of 24, >= 0 (ND_EINVAL).
+ */
+int nd_store_views_compact(struct nd_store *s, int64_t before_hour);
+
+/*
+ * Copies the secret called name (len bytes, at most ND_STORE_SECRET_MAX) to
+ * out, creating it from the system's random source (getrandom) the first
+ * time. It is kept in meta, so it is the same after a reopen and for every
+ * handle, process or node on the database: concurrent first callers agree
+ * on one value (insert-or-ignore, then read, in one transaction). Errors:
+ * ND_EINVAL for a blank or reserved name ("generation"), a name longer than
+ * ND_MAX_NAME, a bad len, or a stored value under name that is not a
+ * secret of len bytes; ND_EIO when no random bytes can be had. out is
+ * written only on success.
+ */
+int nd_store_secret(struct nd_store *s, const char *name, uint8_t *out, size_t len);
+
+/*
+ * A small integer setting in meta ("simulated_activity"). get sets *out,
+ * or returns ND_ENOTFOUND (not logged) when key is absent, ND_EINVAL when
+ * its value is not an integer. set inserts or replaces the value; it does
+ * not touch the generation, and refuses to set "generation" itself
+ * (ND_EINVAL). Keys: non-blank, at most ND_MAX_NAME bytes (ND_EINVAL).
+ */
+int nd_store_meta_int_get(struct nd_store *s, const char *key, int64_t *out);
+int nd_store_meta_int_set(struct nd_store *s, const char *key, int64_t value);
+
+/*
+ * Deletes every counter row (article_stats, view_hours, view_days,
+ * reactions, reaction_counts) in one transaction, for the demo to reseed.
+ * Articles, meta and the generation are untouched.
+ */
+int nd_store_counts_clear(struct nd_store *s);

@@ -45,6 +45,19 @@ typedef int nd_store_each_tag_fn(struct nd_store *s, nd_tag_cb cb, void *ctx);
 typedef int nd_store_each_article_fn(struct nd_store *s, enum nd_article_status status,
                                      int64_t before, nd_article_cb cb, void *ctx);
 typedef int nd_store_get_fn(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx);
+typedef int nd_store_counts_apply_fn(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
+                                     struct nd_reaction_op *r, size_t nr);
+typedef int nd_store_each_article_views_fn(struct nd_store *s, nd_stats_cb cb, void *ctx);
+typedef int nd_store_each_reaction_count_fn(struct nd_store *s, nd_rcount_cb cb, void *ctx);
+typedef int nd_store_each_view_hour_fn(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb,
+                                       void *ctx);
+typedef int nd_store_reaction_has_fn(struct nd_store *s, int64_t article_id, const char *type,
+                                     const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out);
+typedef int nd_store_views_compact_fn(struct nd_store *s, int64_t before_hour);
+typedef int nd_store_secret_fn(struct nd_store *s, const char *name, const uint8_t *fresh,
+                               uint8_t *out, size_t len);
+typedef int nd_store_meta_int_get_fn(struct nd_store *s, const char *key, int64_t *out);
+typedef int nd_store_meta_int_set_fn(struct nd_store *s, const char *key, int64_t value);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -71,6 +84,29 @@ struct nd_store_be {
 	nd_store_each_article_fn *each_article;
 	nd_store_get_fn *article_get;
 	nd_store_count_fn *generation;
+
+	/*
+	 * Counters (migration 0002). None may change the generation, and every
+	 * write must be a commutative increment so that several nodes can
+	 * apply their batches in any order. store.c has validated every delta
+	 * and op (ids > 0, hours >= 0, type slugs, op values) and zeroed each
+	 * result; counts_apply fills in the results.
+	 */
+	nd_store_counts_apply_fn *counts_apply;
+	nd_store_each_article_views_fn *each_article_views;
+	nd_store_each_reaction_count_fn *each_reaction_count;
+	nd_store_each_view_hour_fn *each_view_hour;
+	nd_store_reaction_has_fn *reaction_has;
+	nd_store_views_compact_fn *views_compact; /* before_hour: a multiple of 24, >= 0 */
+	/*
+	 * Stores fresh (len random bytes from store.c) under name unless name
+	 * is already set, then copies the stored value to out, all in one
+	 * transaction. ND_EINVAL when the stored value is not len bytes.
+	 */
+	nd_store_secret_fn *secret;
+	nd_store_meta_int_get_fn *meta_int_get;
+	nd_store_meta_int_set_fn *meta_int_set;
+	nd_store_txn_fn *counts_clear;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

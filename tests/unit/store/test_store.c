@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1201,6 +1202,935 @@ static void test_field_limits(void **state)
 	put_ok(f->s, &a, true);
 }
 
+/* --- counters (migration 0002) --- */
+
+/* Puts an article and returns its row id, the key counters use. */
+static int64_t new_article(struct nd_store *s, const char *ext_id)
+{
+	struct nd_article_in in = article(ext_id, ext_id);
+
+	put_ok(s, &in, true);
+	return get(s, ext_id).id;
+}
+
+static struct nd_view_delta vd(int64_t article_id, int64_t hour, uint32_t views)
+{
+	struct nd_view_delta d = {article_id, hour, views};
+	return d;
+}
+
+/* A reaction op by visitor kind 'c' number n. */
+static struct nd_reaction_op rop(int64_t article_id, const char *type, uint8_t n,
+                                 enum nd_react_op op)
+{
+	struct nd_reaction_op r;
+
+	memset(&r, 0, sizeof(r));
+	r.article_id = article_id;
+	r.type = type;
+	r.visitor[0] = 'c';
+	r.visitor[16] = n;
+	r.op = op;
+	r.at = 1700000000;
+	r.result = 99; /* must be overwritten */
+	return r;
+}
+
+static void apply_ok(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
+                     struct nd_reaction_op *r, size_t nr)
+{
+	assert_int_equal(nd_store_counts_apply(s, v, nv, r, nr), 0);
+}
+
+/* One op alone; returns its result. */
+static int react(struct nd_store *s, int64_t article_id, const char *type, uint8_t visitor,
+                 enum nd_react_op op)
+{
+	struct nd_reaction_op r = rop(article_id, type, visitor, op);
+
+	apply_ok(s, NULL, 0, &r, 1);
+	return r.result;
+}
+
+/* The rows of a query, as "a:b:c," text, for comparing whole tables. */
+static void dump(struct nd_store *s, const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	size_t len = 0;
+	int step;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(nd__sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			int n = snprintf(out + len, size - len, "%s%c", v ? v : "NULL",
+			                 i + 1 < sqlite3_column_count(st) ? ':' : ',');
+			assert_true(n > 0 && (size_t)n < size - len);
+			len += (size_t)n;
+		}
+	}
+	assert_int_equal(step, SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+#define DUMP_HOURS     "SELECT article_id, hour, views FROM view_hours ORDER BY 1, 2"
+#define DUMP_DAYS      "SELECT article_id, day, views FROM view_days ORDER BY 1, 2"
+#define DUMP_STATS     "SELECT article_id, views FROM article_stats ORDER BY 1"
+#define DUMP_REACTIONS "SELECT article_id, type, hex(visitor) FROM reactions ORDER BY 1, 2, 3"
+#define DUMP_RCOUNTS   "SELECT article_id, type, count FROM reaction_counts ORDER BY 1, 2"
+
+/* Every counter table of s, in one string. */
+static void dump_counters(struct nd_store *s, char *out, size_t size)
+{
+	const char *tables[] = {DUMP_HOURS, DUMP_DAYS, DUMP_STATS, DUMP_REACTIONS, DUMP_RCOUNTS};
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		dump(s, tables[i], out + len, size - len);
+		len += strlen(out + len);
+		assert_true(len + 1 < size);
+		out[len++] = '|';
+		out[len] = '\0';
+	}
+}
+
+/* The counters are equal to the rows they summarise. */
+static void assert_counters_consistent(struct nd_store *s)
+{
+	/* Every article's total is the sum of its hours and days. */
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM article_stats a WHERE views != "
+	                            "coalesce((SELECT sum(views) FROM view_hours h "
+	                            "WHERE h.article_id = a.article_id), 0) + "
+	                            "coalesce((SELECT sum(views) FROM view_days d "
+	                            "WHERE d.article_id = a.article_id), 0)"),
+	                 0);
+	assert_int_equal(sql_int(s,
+	                         "SELECT count(*) FROM (SELECT article_id FROM view_hours "
+	                         "UNION SELECT article_id FROM view_days) "
+	                         "WHERE article_id NOT IN (SELECT article_id FROM article_stats)"),
+	                 0);
+	/* Every reaction count is its number of rows. */
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM reaction_counts c WHERE count != "
+	                            "(SELECT count(*) FROM reactions r "
+	                            "WHERE r.article_id = c.article_id AND r.type = c.type)"),
+	                 0);
+	assert_int_equal(sql_int(s, "SELECT count(*) FROM (SELECT DISTINCT article_id, type "
+	                            "FROM reactions) r WHERE NOT EXISTS (SELECT 1 FROM "
+	                            "reaction_counts c WHERE c.article_id = r.article_id "
+	                            "AND c.type = r.type)"),
+	                 0);
+}
+
+static int64_t views_of(struct nd_store *s, int64_t article_id)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT coalesce((SELECT views FROM article_stats WHERE article_id = %lld), 0)",
+	         (long long)article_id);
+	return sql_int(s, sql);
+}
+
+static int64_t rcount(struct nd_store *s, int64_t article_id, const char *type)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT coalesce((SELECT count FROM reaction_counts "
+	         "WHERE article_id = %lld AND type = '%s'), 0)",
+	         (long long)article_id, type);
+	return sql_int(s, sql);
+}
+
+static void test_counter_tables_exist(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+	                               "AND name IN ('article_stats', 'view_hours', 'view_days', "
+	                               "'reactions', 'reaction_counts')"),
+	                 5);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+	                               "AND name = 'view_hours_hour'"),
+	                 1);
+	/* A reaction count can never go below zero, whoever writes it. */
+	new_article(f->s, "a1");
+	assert_int_not_equal(sqlite3_exec(nd__sqlite_db(f->s),
+	                                  "INSERT INTO reaction_counts VALUES (1, 'x', -1)", NULL,
+	                                  NULL, NULL),
+	                     SQLITE_OK);
+	/* Counters of an unknown article are refused by the database too. */
+	assert_int_not_equal(sqlite3_exec(nd__sqlite_db(f->s),
+	                                  "INSERT INTO view_hours VALUES (999, 1, 1)", NULL, NULL,
+	                                  NULL),
+	                     SQLITE_OK);
+}
+
+/* Two batches applied in either order give the same tables. */
+static void test_counts_commute(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_store *other = NULL;
+	char one[4096], two[4096];
+	int64_t a1, a2, a3;
+
+	assert_int_equal(nd_store_open("sqlite::memory:", &other), 0);
+	a1 = new_article(f->s, "a1");
+	a2 = new_article(f->s, "a2");
+	a3 = new_article(f->s, "a3");
+	/* The same articles get the same row ids in the other database. */
+	assert_int_equal(new_article(other, "a1"), a1);
+	assert_int_equal(new_article(other, "a2"), a2);
+	assert_int_equal(new_article(other, "a3"), a3);
+
+	const struct nd_view_delta va[] = {vd(a1, 100, 3), vd(a2, 100, 1), vd(a1, 101, 7)};
+	const struct nd_view_delta vb[] = {vd(a1, 100, 5), vd(a3, 99, 2), vd(a1, 101, 1),
+	                                   vd(a2, 102, 4)};
+	struct nd_reaction_op ra[] = {rop(a1, "verygood", 1, ND_REACT_ADD),
+	                              rop(a2, "sad", 2, ND_REACT_ADD),
+	                              rop(a1, "verygood", 3, ND_REACT_ADD)};
+	struct nd_reaction_op rb[] = {rop(a1, "verygood", 1, ND_REACT_ADD),
+	                              rop(a1, "verygood", 4, ND_REACT_ADD),
+	                              rop(a3, "sad", 2, ND_REACT_ADD)};
+
+	apply_ok(f->s, va, 3, ra, 3);
+	apply_ok(f->s, vb, 4, rb, 3);
+	apply_ok(other, vb, 4, rb, 3);
+	apply_ok(other, va, 3, ra, 3);
+	dump_counters(f->s, one, sizeof(one));
+	dump_counters(other, two, sizeof(two));
+	assert_string_equal(one, two);
+	/* And the tables hold the sums. */
+	dump(f->s, DUMP_HOURS, one, sizeof(one));
+	assert_string_equal(one, "1:100:8,1:101:8,2:100:1,2:102:4,3:99:2,");
+	dump(f->s, DUMP_STATS, one, sizeof(one));
+	assert_string_equal(one, "1:16,2:5,3:2,");
+	dump(f->s, DUMP_RCOUNTS, one, sizeof(one));
+	assert_string_equal(one, "1:verygood:3,2:sad:1,3:sad:1,");
+	assert_counters_consistent(f->s);
+	assert_counters_consistent(other);
+	nd_store_close(other);
+}
+
+struct walked {
+	size_t n;
+	int64_t a[64], b[64], c[64];
+	char type[64][16];
+	size_t stop_after;
+};
+
+static int walk_stats(void *ctx, int64_t article_id, int64_t views)
+{
+	struct walked *w = ctx;
+
+	assert_true(w->n < 64);
+	w->a[w->n] = article_id;
+	w->b[w->n++] = views;
+	return w->stop_after && w->n == w->stop_after ? 42 : 0;
+}
+
+static int walk_hours(void *ctx, int64_t article_id, int64_t hour, int64_t views)
+{
+	struct walked *w = ctx;
+
+	assert_true(w->n < 64);
+	w->a[w->n] = article_id;
+	w->b[w->n] = hour;
+	w->c[w->n++] = views;
+	return w->stop_after && w->n == w->stop_after ? 42 : 0;
+}
+
+static int walk_rcounts(void *ctx, int64_t article_id, const char *type, int64_t count)
+{
+	struct walked *w = ctx;
+
+	assert_true(w->n < 64);
+	w->a[w->n] = article_id;
+	snprintf(w->type[w->n], sizeof(w->type[0]), "%s", type);
+	w->c[w->n++] = count;
+	return 0;
+}
+
+static void test_article_views_sum_of_buckets(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id[3];
+	int64_t want[3] = {0, 0, 0};
+	struct walked w;
+	unsigned seed = 7;
+
+	id[0] = new_article(f->s, "a1");
+	id[1] = new_article(f->s, "a2");
+	id[2] = new_article(f->s, "a3");
+	/* Many small batches over a few hours, some hours repeated. */
+	for (int batch = 0; batch < 20; batch++) {
+		struct nd_view_delta d[5];
+
+		for (int i = 0; i < 5; i++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t k = (seed >> 16) % 3;
+			uint32_t n = (seed >> 8) % 50 + 1;
+
+			d[i] = vd(id[k], 400000 + (int64_t)((seed >> 4) % 6), n);
+			want[k] += n;
+		}
+		apply_ok(f->s, d, 5, NULL, 0);
+	}
+	/* A zero delta writes nothing. */
+	{
+		struct nd_view_delta z = vd(id[0], 1, 0);
+		apply_ok(f->s, &z, 1, NULL, 0);
+		assert_int_equal(sql_int(f->s, "SELECT count(*) FROM view_hours WHERE hour = 1"),
+		                 0);
+	}
+	assert_counters_consistent(f->s);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(nd_store_each_article_views(f->s, walk_stats, &w), 0);
+	assert_int_equal(w.n, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(w.a[i], id[i]); /* by article id */
+		assert_int_equal(w.b[i], want[i]);
+		assert_int_equal(views_of(f->s, id[i]), want[i]);
+	}
+	/* A non-zero return stops the walk and comes back. */
+	memset(&w, 0, sizeof(w));
+	w.stop_after = 2;
+	assert_int_equal(nd_store_each_article_views(f->s, walk_stats, &w), 42);
+	assert_int_equal(w.n, 2);
+}
+
+static void test_reaction_once_per_visitor(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	uint8_t visitor[ND_STORE_VISITOR_LEN];
+	bool has = true;
+
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_ADD), 1);
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_ADD), 0);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 1);
+	/* Another visitor, another type, another article: each counts once. */
+	assert_int_equal(react(f->s, a1, "verygood", 2, ND_REACT_ADD), 1);
+	assert_int_equal(react(f->s, a1, "sad", 1, ND_REACT_ADD), 1);
+	assert_int_equal(react(f->s, a2, "verygood", 1, ND_REACT_ADD), 1);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 2);
+	assert_int_equal(rcount(f->s, a1, "sad"), 1);
+	assert_int_equal(rcount(f->s, a2, "verygood"), 1);
+	/* The kind byte is part of the visitor: 'h' 1 is not 'c' 1. */
+	{
+		struct nd_reaction_op r = rop(a1, "verygood", 1, ND_REACT_ADD);
+		r.visitor[0] = 'h';
+		apply_ok(f->s, NULL, 0, &r, 1);
+		assert_int_equal(r.result, 1);
+		assert_int_equal(rcount(f->s, a1, "verygood"), 3);
+	}
+	/* Twice in one batch: the second is a no-op. */
+	{
+		struct nd_reaction_op r[] = {rop(a2, "angry", 5, ND_REACT_ADD),
+		                             rop(a2, "angry", 5, ND_REACT_ADD)};
+		apply_ok(f->s, NULL, 0, r, 2);
+		assert_int_equal(r[0].result, 1);
+		assert_int_equal(r[1].result, 0);
+		assert_int_equal(rcount(f->s, a2, "angry"), 1);
+	}
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM reactions"), 6);
+	assert_counters_consistent(f->s);
+
+	memset(visitor, 0, sizeof(visitor));
+	visitor[0] = 'c';
+	visitor[16] = 1;
+	assert_int_equal(nd_store_reaction_has(f->s, a1, "verygood", visitor, &has), 0);
+	assert_true(has);
+	assert_int_equal(nd_store_reaction_has(f->s, a1, "angry", visitor, &has), 0);
+	assert_false(has);
+	visitor[16] = 9;
+	assert_int_equal(nd_store_reaction_has(f->s, a1, "verygood", visitor, &has), 0);
+	assert_false(has);
+	has = true;
+	assert_int_equal(nd_store_reaction_has(f->s, 999, "verygood", visitor, &has), 0);
+	assert_false(has);
+	assert_int_equal(nd_store_reaction_has(f->s, a1, "Very Good", visitor, &has), ND_EINVAL);
+}
+
+static void test_reaction_remove_and_toggle(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	struct walked w;
+
+	/* Removing what was never there changes nothing and counts nothing. */
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_REMOVE), 0);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 0);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM reaction_counts"), 0);
+
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_TOGGLE), 1);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 1);
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_TOGGLE), -1);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 0);
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_REMOVE), 0);
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_TOGGLE), 1);
+	assert_int_equal(react(f->s, a1, "verygood", 2, ND_REACT_ADD), 1);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 2);
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_REMOVE), -1);
+	assert_int_equal(react(f->s, a1, "verygood", 1, ND_REACT_REMOVE), 0);
+	assert_int_equal(react(f->s, a1, "verygood", 2, ND_REACT_REMOVE), -1);
+	assert_int_equal(react(f->s, a1, "verygood", 2, ND_REACT_REMOVE), 0);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 0);
+	assert_int_equal(sql_int(f->s, "SELECT min(count) FROM reaction_counts"), 0);
+
+	/* A mixed batch, in order: toggle on, toggle off, remove again, add. */
+	{
+		struct nd_reaction_op r[] = {
+		    rop(a1, "sad", 3, ND_REACT_TOGGLE), rop(a1, "sad", 3, ND_REACT_TOGGLE),
+		    rop(a1, "sad", 3, ND_REACT_REMOVE), rop(a1, "sad", 4, ND_REACT_ADD),
+		    rop(a1, "sad", 4, ND_REACT_TOGGLE), rop(a1, "sad", 5, ND_REACT_TOGGLE)};
+		apply_ok(f->s, NULL, 0, r, 6);
+		assert_int_equal(r[0].result, 1);
+		assert_int_equal(r[1].result, -1);
+		assert_int_equal(r[2].result, 0);
+		assert_int_equal(r[3].result, 1);
+		assert_int_equal(r[4].result, -1);
+		assert_int_equal(r[5].result, 1);
+		assert_int_equal(rcount(f->s, a1, "sad"), 1);
+	}
+	assert_counters_consistent(f->s);
+	/* Zero counts are not listed. */
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(nd_store_each_reaction_count(f->s, walk_rcounts, &w), 0);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.a[0], a1);
+	assert_string_equal(w.type[0], "sad");
+	assert_int_equal(w.c[0], 1);
+}
+
+static void test_each_reaction_count_order(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	struct nd_reaction_op r[] = {
+	    rop(a2, "verygood", 1, ND_REACT_ADD), rop(a1, "verygood", 1, ND_REACT_ADD),
+	    rop(a1, "angry", 1, ND_REACT_ADD),    rop(a1, "verygood", 2, ND_REACT_ADD),
+	    rop(a2, "angry", 2, ND_REACT_ADD),
+	};
+	struct walked w;
+
+	apply_ok(f->s, NULL, 0, r, 5);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(nd_store_each_reaction_count(f->s, walk_rcounts, &w), 0);
+	assert_int_equal(w.n, 4);
+	assert_int_equal(w.a[0], a1);
+	assert_string_equal(w.type[0], "angry");
+	assert_int_equal(w.c[0], 1);
+	assert_int_equal(w.a[1], a1);
+	assert_string_equal(w.type[1], "verygood");
+	assert_int_equal(w.c[1], 2);
+	assert_int_equal(w.a[2], a2);
+	assert_string_equal(w.type[2], "angry");
+	assert_int_equal(w.a[3], a2);
+	assert_string_equal(w.type[3], "verygood");
+}
+
+/* A delta or op for an article that is gone is skipped; the rest commits. */
+static void test_counts_skip_deleted_article(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	char rows[512];
+
+	assert_int_equal(nd_store_article_delete(f->s, "a2"), 0);
+	const struct nd_view_delta v[] = {vd(a1, 10, 2), vd(a2, 10, 5), vd(999, 10, 1),
+	                                  vd(a1, 11, 3)};
+	struct nd_reaction_op r[] = {
+	    rop(a2, "verygood", 1, ND_REACT_ADD), rop(a1, "verygood", 1, ND_REACT_ADD),
+	    rop(a2, "verygood", 1, ND_REACT_TOGGLE), rop(a1, "sad", 1, ND_REACT_TOGGLE)};
+
+	apply_ok(f->s, v, 4, r, 4);
+	assert_int_equal(r[0].result, ND_ENOTFOUND);
+	assert_int_equal(r[1].result, 1);
+	assert_int_equal(r[2].result, ND_ENOTFOUND);
+	assert_int_equal(r[3].result, 1);
+	dump(f->s, DUMP_HOURS, rows, sizeof(rows));
+	assert_string_equal(rows, "1:10:2,1:11:3,");
+	assert_int_equal(views_of(f->s, a1), 5);
+	assert_int_equal(views_of(f->s, a2), 0);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM reactions"), 2);
+	assert_counters_consistent(f->s);
+
+	/* Deleting an article deletes its counters. */
+	apply_ok(f->s, v, 1, NULL, 0);
+	assert_int_equal(nd_store_article_delete(f->s, "a1"), 0);
+	dump_counters(f->s, rows, sizeof(rows));
+	assert_string_equal(rows, "|||||");
+}
+
+/* A batch that fails part way leaves nothing behind and says so. */
+static void test_counts_failed_batch_applies_nothing(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	struct nd_article_in b = article("b1", "B");
+	const struct nd_view_delta v[] = {vd(a1, 10, 2), vd(a1, 666, 1)};
+	struct nd_reaction_op r[] = {rop(a1, "verygood", 1, ND_REACT_ADD),
+	                             rop(a1, "verygood", 2, ND_REACT_ADD)};
+	char before[1024], after[1024];
+
+	react(f->s, a1, "sad", 1, ND_REACT_ADD);
+	dump_counters(f->s, before, sizeof(before));
+	/* The second hourly write fails, after the first one and its total went in. */
+	assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s),
+	                              "CREATE TEMP TRIGGER boom BEFORE INSERT ON view_hours "
+	                              "WHEN NEW.hour = 666 BEGIN SELECT RAISE(ABORT, 'boom'); END",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(nd_store_counts_apply(f->s, v, 2, r, 2), ND_ESTORE);
+	assert_int_equal(r[0].result, 0);
+	assert_int_equal(r[1].result, 0);
+	dump_counters(f->s, after, sizeof(after));
+	assert_string_equal(after, before);
+
+	/* A reaction that fails undoes the views of the same batch too. */
+	assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s),
+	                              "CREATE TEMP TRIGGER boom2 BEFORE INSERT ON reactions "
+	                              "WHEN hex(NEW.visitor) LIKE '%02' "
+	                              "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(nd_store_counts_apply(f->s, v, 1, r, 2), ND_ESTORE);
+	assert_int_equal(r[0].result, 0);
+	dump_counters(f->s, after, sizeof(after));
+	assert_string_equal(after, before);
+
+	/* Inside the caller's transaction only the batch is undone. */
+	assert_int_equal(nd_store_begin(f->s), 0);
+	put_ok(f->s, &b, true);
+	assert_int_equal(nd_store_counts_apply(f->s, v, 2, NULL, 0), ND_ESTORE);
+	apply_ok(f->s, v, 1, r, 1);
+	assert_int_equal(nd_store_commit(f->s), 0);
+	assert_int_equal(count(f->s), 2);
+	assert_int_equal(views_of(f->s, a1), 2);
+	assert_int_equal(rcount(f->s, a1, "verygood"), 1);
+	assert_counters_consistent(f->s);
+
+	/* The handle goes on working once the cause is gone. */
+	assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s), "DROP TRIGGER boom; DROP TRIGGER boom2",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	apply_ok(f->s, v, 2, r, 2);
+	assert_int_equal(views_of(f->s, a1), 5);
+	assert_int_equal(r[1].result, 1);
+}
+
+/* Another writer holds the lock past the busy timeout: ND_EBUSY, nothing applied. */
+static void test_counts_busy(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	struct nd_store *other = NULL;
+	const struct nd_view_delta v = vd(a1, 10, 2);
+	struct nd_reaction_op r = rop(a1, "verygood", 1, ND_REACT_ADD);
+
+	assert_int_equal(nd_store_open(f->url, &other), 0);
+	assert_int_equal(nd_store_begin(other), 0);
+	sqlite3_busy_timeout(nd__sqlite_db(f->s), 50);
+	assert_int_equal(nd_store_counts_apply(f->s, &v, 1, &r, 1), ND_EBUSY);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(nd_store_rollback(other), 0);
+	nd_store_close(other);
+	assert_int_equal(views_of(f->s, a1), 0);
+	apply_ok(f->s, &v, 1, &r, 1);
+	assert_int_equal(views_of(f->s, a1), 2);
+	assert_int_equal(r.result, 1);
+}
+
+static void test_counts_invalid_input(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	const struct nd_view_delta good = vd(a1, 10, 1);
+	struct nd_view_delta v[2] = {good, good};
+	struct nd_reaction_op r[2];
+	char empty[64];
+
+	v[1] = vd(0, 10, 1);
+	assert_int_equal(nd_store_counts_apply(f->s, v, 2, NULL, 0), ND_EINVAL);
+	v[1] = vd(a1, -1, 1);
+	assert_int_equal(nd_store_counts_apply(f->s, v, 2, NULL, 0), ND_EINVAL);
+	assert_int_equal(nd_store_counts_apply(f->s, NULL, 1, NULL, 0), ND_EINVAL);
+	assert_int_equal(nd_store_counts_apply(f->s, &good, 1, NULL, 1), ND_EINVAL);
+
+	const char *bad_types[] = {NULL, "", "Very", "very good", "x/y", "\xc3\xa9"};
+	for (size_t i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]); i++) {
+		r[0] = rop(a1, "verygood", 1, ND_REACT_ADD);
+		r[1] = rop(a1, "verygood", 2, ND_REACT_ADD);
+		r[1].type = bad_types[i];
+		assert_int_equal(nd_store_counts_apply(f->s, &good, 1, r, 2), ND_EINVAL);
+		assert_int_equal(r[0].result, 99); /* untouched: nothing was tried */
+	}
+	r[0] = rop(a1, "verygood", 1, ND_REACT_ADD);
+	r[0].op = (enum nd_react_op)7;
+	assert_int_equal(nd_store_counts_apply(f->s, &good, 1, r, 1), ND_EINVAL);
+	r[0] = rop(a1, "verygood", 1, ND_REACT_ADD);
+	r[0].article_id = -3;
+	assert_int_equal(nd_store_counts_apply(f->s, &good, 1, r, 1), ND_EINVAL);
+	r[0] = rop(a1, "verygood", 1, ND_REACT_ADD);
+	r[0].at = -1;
+	assert_int_equal(nd_store_counts_apply(f->s, &good, 1, r, 1), ND_EINVAL);
+	dump_counters(f->s, empty, sizeof(empty));
+	assert_string_equal(empty, "|||||");
+
+	/* Slug characters and the length limit. */
+	{
+		char longest[ND_MAX_SLUG + 2];
+
+		memset(longest, 'a', sizeof(longest) - 1);
+		longest[sizeof(longest) - 1] = '\0';
+		r[0] = rop(a1, longest, 1, ND_REACT_ADD);
+		assert_int_equal(nd_store_counts_apply(f->s, NULL, 0, r, 1), ND_EINVAL);
+		longest[ND_MAX_SLUG] = '\0';
+		assert_int_equal(react(f->s, a1, longest, 1, ND_REACT_ADD), 1);
+		assert_int_equal(react(f->s, a1, "a_b-9", 1, ND_REACT_ADD), 1);
+	}
+	/* An empty batch is fine. */
+	apply_ok(f->s, NULL, 0, NULL, 0);
+	/* 0 for `at` means now. */
+	r[0] = rop(a1, "verygood", 1, ND_REACT_ADD);
+	r[0].at = 0;
+	apply_ok(f->s, NULL, 0, r, 1);
+	assert_true(sql_int(f->s, "SELECT created_at FROM reactions WHERE type = 'verygood'") >
+	            1700000000);
+}
+
+static void test_views_compact(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	const int64_t d10 = 10 * 24, d11 = 11 * 24, d12 = 12 * 24;
+	char rows[512];
+
+	/* Day 10 in full for a1, two hours of it for a2; day 11 first and last
+	 * hour; day 12 first hour (the cutoff). */
+	for (int64_t h = d10; h < d11; h++) {
+		struct nd_view_delta d = vd(a1, h, (uint32_t)(h - d10 + 1));
+		apply_ok(f->s, &d, 1, NULL, 0);
+	}
+	const struct nd_view_delta v[] = {vd(a2, d10 + 3, 5), vd(a2, d10 + 23, 6),
+	                                  vd(a1, d11, 7),     vd(a1, d12 - 1, 8),
+	                                  vd(a2, d12, 9),     vd(a1, d12 + 1, 10)};
+	apply_ok(f->s, v, 6, NULL, 0);
+	assert_int_equal(views_of(f->s, a1), 300 + 7 + 8 + 10);
+	assert_int_equal(views_of(f->s, a2), 20);
+
+	assert_int_equal(nd_store_views_compact(f->s, d12), 0);
+	dump(f->s, DUMP_HOURS, rows, sizeof(rows));
+	assert_string_equal(rows, "1:289:10,2:288:9,");
+	dump(f->s, DUMP_DAYS, rows, sizeof(rows));
+	assert_string_equal(rows, "1:10:300,1:11:15,2:10:11,");
+	/* Totals are unchanged: hours and days still add up to them. */
+	assert_int_equal(views_of(f->s, a1), 300 + 7 + 8 + 10);
+	assert_int_equal(views_of(f->s, a2), 20);
+	assert_counters_consistent(f->s);
+
+	/* A late delta for a compacted day is folded into that day next time. */
+	{
+		struct nd_view_delta late = vd(a1, d11 + 5, 4);
+		apply_ok(f->s, &late, 1, NULL, 0);
+	}
+	assert_int_equal(nd_store_views_compact(f->s, d12), 0);
+	dump(f->s, DUMP_DAYS, rows, sizeof(rows));
+	assert_string_equal(rows, "1:10:300,1:11:19,2:10:11,");
+	dump(f->s, DUMP_HOURS, rows, sizeof(rows));
+	assert_string_equal(rows, "1:289:10,2:288:9,");
+	assert_counters_consistent(f->s);
+
+	/* Only day boundaries. */
+	assert_int_equal(nd_store_views_compact(f->s, d12 + 1), ND_EINVAL);
+	assert_int_equal(nd_store_views_compact(f->s, -24), ND_EINVAL);
+	assert_int_equal(nd_store_views_compact(f->s, 0), 0);
+	dump(f->s, DUMP_HOURS, rows, sizeof(rows));
+	assert_string_equal(rows, "1:289:10,2:288:9,");
+}
+
+static void test_each_view_hour(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2"),
+	        a3 = new_article(f->s, "a3");
+	const struct nd_view_delta v[] = {vd(a2, 5, 1), vd(a1, 7, 2), vd(a1, 5, 3),
+	                                  vd(a3, 6, 4), vd(a1, 3, 5), vd(a3, 5, 6)};
+	struct walked w;
+
+	apply_ok(f->s, v, 6, NULL, 0);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(nd_store_each_view_hour(f->s, 5, walk_hours, &w), 0);
+	assert_int_equal(w.n, 5);
+	const int64_t want[5][3] = {{a1, 5, 3}, {a2, 5, 1}, {a3, 5, 6}, {a3, 6, 4}, {a1, 7, 2}};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(w.a[i], want[i][0]);
+		assert_int_equal(w.b[i], want[i][1]);
+		assert_int_equal(w.c[i], want[i][2]);
+	}
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(nd_store_each_view_hour(f->s, 0, walk_hours, &w), 0);
+	assert_int_equal(w.n, 6);
+	assert_int_equal(w.b[0], 3);
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(nd_store_each_view_hour(f->s, 8, walk_hours, &w), 0);
+	assert_int_equal(w.n, 0);
+	memset(&w, 0, sizeof(w));
+	w.stop_after = 1;
+	assert_int_equal(nd_store_each_view_hour(f->s, 0, walk_hours, &w), 42);
+	assert_int_equal(w.n, 1);
+}
+
+/* Every kind of counter write leaves the generation (and the snapshot) alone. */
+static void test_counter_writes_keep_generation(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	const struct nd_view_delta v = vd(a1, 48, 3);
+	struct nd_reaction_op r = rop(a1, "verygood", 1, ND_REACT_TOGGLE);
+	uint8_t key[32];
+	int64_t g = generation(f->s);
+
+	assert_int_equal(g, 1);
+	apply_ok(f->s, &v, 1, &r, 1);
+	assert_int_equal(generation(f->s), g);
+	apply_ok(f->s, &v, 1, &r, 1); /* toggled off */
+	assert_int_equal(generation(f->s), g);
+	assert_int_equal(nd_store_views_compact(f->s, 72), 0);
+	assert_int_equal(nd_store_secret(f->s, "visitor_key", key, sizeof(key)), 0);
+	assert_int_equal(nd_store_meta_int_set(f->s, "simulated_activity", 1234), 0);
+	assert_int_equal(nd_store_counts_clear(f->s), 0);
+	assert_int_equal(generation(f->s), g);
+	/* And nobody may set it through the meta functions. */
+	assert_int_equal(nd_store_meta_int_set(f->s, "generation", 99), ND_EINVAL);
+	assert_int_equal(nd_store_secret(f->s, "generation", key, sizeof(key)), ND_EINVAL);
+	assert_int_equal(generation(f->s), g);
+}
+
+static void test_secret_survives_reopen(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_store *other = NULL;
+	uint8_t key[32], again[32], salt[32], zero[32];
+
+	memset(zero, 0, sizeof(zero));
+	assert_int_equal(nd_store_secret(f->s, "visitor_key", key, sizeof(key)), 0);
+	assert_memory_not_equal(key, zero, sizeof(key));
+	assert_int_equal(nd_store_secret(f->s, "visitor_key", again, sizeof(again)), 0);
+	assert_memory_equal(key, again, sizeof(key));
+	/* Another name, another secret. */
+	assert_int_equal(nd_store_secret(f->s, "visitor_salt_key", salt, sizeof(salt)), 0);
+	assert_memory_not_equal(key, salt, sizeof(key));
+	/* Another handle, and after a reopen: the same bytes. */
+	assert_int_equal(nd_store_open(f->url, &other), 0);
+	memset(again, 0, sizeof(again));
+	assert_int_equal(nd_store_secret(other, "visitor_key", again, sizeof(again)), 0);
+	assert_memory_equal(key, again, sizeof(key));
+	nd_store_close(other);
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+	memset(again, 0, sizeof(again));
+	assert_int_equal(nd_store_secret(f->s, "visitor_key", again, sizeof(again)), 0);
+	assert_memory_equal(key, again, sizeof(key));
+	assert_int_equal(nd_store_secret(f->s, "visitor_salt_key", again, sizeof(again)), 0);
+	assert_memory_equal(salt, again, sizeof(salt));
+
+	/* The wrong length, a meta integer, bad names and sizes: refused, out untouched. */
+	memset(again, 0xAB, sizeof(again));
+	assert_int_equal(nd_store_secret(f->s, "visitor_key", again, 16), ND_EINVAL);
+	assert_int_equal(again[0], 0xAB);
+	assert_int_equal(nd_store_meta_int_set(f->s, "an_int", 5), 0);
+	assert_int_equal(nd_store_secret(f->s, "an_int", again, 8), ND_EINVAL);
+	assert_int_equal(nd_store_secret(f->s, " ", again, 8), ND_EINVAL);
+	assert_int_equal(nd_store_secret(f->s, NULL, again, 8), ND_EINVAL);
+	assert_int_equal(nd_store_secret(f->s, "x", again, 0), ND_EINVAL);
+	assert_int_equal(nd_store_secret(f->s, "x", again, ND_STORE_SECRET_MAX + 1), ND_EINVAL);
+	assert_int_equal(again[0], 0xAB);
+	/* A secret is not a meta integer. */
+	{
+		int64_t v = 7;
+		assert_int_equal(nd_store_meta_int_get(f->s, "visitor_key", &v), ND_EINVAL);
+		assert_int_equal(v, 7);
+	}
+}
+
+struct secret_race {
+	const char *url;
+	pthread_barrier_t *start;
+	uint8_t key[32];
+	int rc;
+};
+
+static void *secret_racer(void *arg)
+{
+	struct secret_race *r = arg;
+	struct nd_store *s = NULL;
+
+	r->rc = nd_store_open(r->url, &s);
+	pthread_barrier_wait(r->start);
+	if (!r->rc)
+		r->rc = nd_store_secret(s, "race_key", r->key, sizeof(r->key));
+	nd_store_close(s);
+	return NULL;
+}
+
+/* First callers on several handles at once all get the one stored value. */
+static void test_secret_concurrent_creators(void **state)
+{
+	struct fixture *f = *state;
+	struct secret_race r[4];
+	pthread_t t[4];
+	pthread_barrier_t start;
+
+	assert_int_equal(pthread_barrier_init(&start, NULL, 4), 0);
+	for (size_t i = 0; i < 4; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].url = f->url;
+		r[i].start = &start;
+		assert_int_equal(pthread_create(&t[i], NULL, secret_racer, &r[i]), 0);
+	}
+	for (size_t i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(r[i].rc, 0);
+		assert_memory_equal(r[i].key, r[0].key, sizeof(r[0].key));
+	}
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM meta WHERE key = 'race_key'"), 1);
+}
+
+static void test_meta_int(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = 42;
+	char name[ND_MAX_NAME + 2];
+
+	assert_int_equal(nd_store_meta_int_get(f->s, "simulated_activity", &v), ND_ENOTFOUND);
+	assert_int_equal(v, 42);
+	assert_int_equal(nd_store_meta_int_set(f->s, "simulated_activity", 1700000000), 0);
+	assert_int_equal(nd_store_meta_int_get(f->s, "simulated_activity", &v), 0);
+	assert_int_equal(v, 1700000000);
+	assert_int_equal(nd_store_meta_int_set(f->s, "simulated_activity", -5), 0);
+	assert_int_equal(nd_store_meta_int_get(f->s, "simulated_activity", &v), 0);
+	assert_int_equal(v, -5);
+	/* The generation can be read like any meta integer. */
+	assert_int_equal(nd_store_meta_int_get(f->s, "generation", &v), 0);
+	assert_int_equal(v, 0);
+	/* Inside a transaction it rolls back with it. */
+	assert_int_equal(nd_store_begin(f->s), 0);
+	assert_int_equal(nd_store_meta_int_set(f->s, "simulated_activity", 9), 0);
+	assert_int_equal(nd_store_rollback(f->s), 0);
+	assert_int_equal(nd_store_meta_int_get(f->s, "simulated_activity", &v), 0);
+	assert_int_equal(v, -5);
+	/* Bad keys. */
+	memset(name, 'k', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(nd_store_meta_int_set(f->s, name, 1), ND_EINVAL);
+	assert_int_equal(nd_store_meta_int_get(f->s, "", &v), ND_EINVAL);
+	assert_int_equal(nd_store_meta_int_set(f->s, NULL, 1), ND_EINVAL);
+	/* Kept across a reopen. */
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+	assert_int_equal(nd_store_meta_int_get(f->s, "simulated_activity", &v), 0);
+	assert_int_equal(v, -5);
+}
+
+static void test_counts_clear(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	const struct nd_view_delta v[] = {vd(a1, 10, 2), vd(a2, 30, 5), vd(a2, 50, 1)};
+	struct nd_reaction_op r[] = {rop(a1, "verygood", 1, ND_REACT_ADD),
+	                             rop(a2, "sad", 1, ND_REACT_ADD)};
+	uint8_t key[16], again[16];
+	int64_t g, v_meta = 0;
+	char rows[256];
+
+	apply_ok(f->s, v, 3, r, 2);
+	assert_int_equal(nd_store_views_compact(f->s, 48), 0);
+	assert_int_equal(nd_store_secret(f->s, "k", key, sizeof(key)), 0);
+	assert_int_equal(nd_store_meta_int_set(f->s, "simulated_activity", 1), 0);
+	dump_counters(f->s, rows, sizeof(rows));
+	assert_string_not_equal(rows, "|||||");
+	g = generation(f->s);
+
+	assert_int_equal(nd_store_counts_clear(f->s), 0);
+	dump_counters(f->s, rows, sizeof(rows));
+	assert_string_equal(rows, "|||||");
+	/* Articles, meta and the generation stay. */
+	assert_int_equal(count(f->s), 2);
+	assert_int_equal(generation(f->s), g);
+	assert_int_equal(nd_store_meta_int_get(f->s, "simulated_activity", &v_meta), 0);
+	assert_int_equal(v_meta, 1);
+	assert_int_equal(nd_store_secret(f->s, "k", again, sizeof(again)), 0);
+	assert_memory_equal(key, again, sizeof(key));
+	/* And counting starts again from zero. */
+	apply_ok(f->s, v, 1, r, 1);
+	assert_int_equal(views_of(f->s, a1), 2);
+	assert_int_equal(r[0].result, 1);
+	/* Inside a transaction a clear rolls back with it. */
+	assert_int_equal(nd_store_begin(f->s), 0);
+	assert_int_equal(nd_store_counts_clear(f->s), 0);
+	assert_int_equal(nd_store_rollback(f->s), 0);
+	assert_int_equal(views_of(f->s, a1), 2);
+}
+
+struct flusher {
+	const char *url;
+	int batches;
+	int rc;
+	int64_t article_id;
+};
+
+static void *flusher_thread(void *arg)
+{
+	struct flusher *fl = arg;
+	struct nd_store *s = NULL;
+
+	fl->rc = nd_store_open(fl->url, &s);
+	for (int i = 0; i < fl->batches && !fl->rc; i++) {
+		struct nd_view_delta d = {fl->article_id, 1000 + i % 3, 1};
+		fl->rc = nd_store_counts_apply(s, &d, 1, NULL, 0);
+	}
+	nd_store_close(s);
+	return NULL;
+}
+
+/* Two flushers on their own handles while an import writes: no increment is lost. */
+static void test_counts_from_several_handles(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	struct flusher fl[2] = {{f->url, 150, 0, a1}, {f->url, 150, 0, a1}};
+	pthread_t t[2];
+	char ext[16];
+
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, flusher_thread, &fl[i]), 0);
+	for (int i = 0; i < 30; i++) {
+		struct nd_article_in in;
+
+		snprintf(ext, sizeof(ext), "imp-%d", i);
+		in = article(ext, ext);
+		assert_int_equal(nd_store_begin(f->s), 0);
+		put_ok(f->s, &in, true);
+		assert_int_equal(nd_store_commit(f->s), 0);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(fl[i].rc, 0);
+	}
+	assert_int_equal(views_of(f->s, a1), 300);
+	assert_int_equal(sql_int(f->s, "SELECT sum(views) FROM view_hours"), 300);
+	assert_int_equal(generation(f->s), 31);
+	assert_counters_consistent(f->s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1238,6 +2168,24 @@ int main(void)
 	    T(test_two_handles),
 	    T(test_invalid_input),
 	    T(test_status_names),
+	    T(test_counter_tables_exist),
+	    T(test_counts_commute),
+	    T(test_article_views_sum_of_buckets),
+	    T(test_reaction_once_per_visitor),
+	    T(test_reaction_remove_and_toggle),
+	    T(test_each_reaction_count_order),
+	    T(test_counts_skip_deleted_article),
+	    T(test_counts_failed_batch_applies_nothing),
+	    T(test_counts_busy),
+	    T(test_counts_invalid_input),
+	    T(test_views_compact),
+	    T(test_each_view_hour),
+	    T(test_counter_writes_keep_generation),
+	    T(test_secret_survives_reopen),
+	    T(test_secret_concurrent_creators),
+	    T(test_meta_int),
+	    T(test_counts_clear),
+	    T(test_counts_from_several_handles),
 	};
 
 	/* The error paths are exercised on purpose; ND_TEST_VERBOSE=1 shows their logs. */
