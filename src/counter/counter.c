@@ -1,0 +1,434 @@
+#include "counter/counter.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "counter/shard.h"
+
+/* A reaction waiting for the flusher; lives on the waiter's stack. */
+struct pending {
+	struct nd_reaction_op op;
+	uint32_t article;
+	size_t type;
+	int rc;    /* the outcome: 0, ND_ESTORE, ND_ENOTFOUND */
+	bool done; /* set by the flusher, under the lock */
+	struct pending *next;
+};
+
+/* Totals per article, read by any thread: chunks made on first use and
+ * published with release order, never moved (no reader can see a freed
+ * array). Written by one thread at a time: open, then the flusher. */
+struct totals {
+	_Atomic(atomic_ullong *) chunk[ND_SHARD_DIR];
+};
+
+struct nd_counter {
+	struct nd_counter_options o;
+	struct nd_store *store; /* the flusher's handle */
+
+	pthread_mutex_t shards_lock; /* adding a shard */
+	_Atomic(struct nd_shard *) shards;
+	pthread_key_t key; /* the calling thread's shard */
+
+	struct totals views;                            /* stored views at open */
+	struct totals reactions[ND_REACTION_TYPES_MAX]; /* live reaction counts */
+
+	bool rescan; /* flusher: the last flush failed, look at every chunk */
+
+	pthread_mutex_t lock; /* below */
+	pthread_cond_t wake, done;
+	struct pending *queue;
+	uint64_t flush_asked, flush_done; /* nd_counter_flush tickets */
+	int last_rc;
+	bool stop;
+	pthread_t thread;
+};
+
+static int64_t clock_now(void *ctx)
+{
+	(void)ctx;
+	return (int64_t)time(NULL);
+}
+
+static void totals_set(struct totals *t, uint32_t id, uint64_t v)
+{
+	atomic_ullong *chunk =
+	    atomic_load_explicit(&t->chunk[id >> ND_SHARD_CHUNK_BITS], memory_order_relaxed);
+
+	if (!chunk) {
+		chunk = nd_xcalloc(ND_SHARD_CHUNK, sizeof(*chunk));
+		atomic_store_explicit(&t->chunk[id >> ND_SHARD_CHUNK_BITS], chunk,
+		                      memory_order_release);
+	}
+	atomic_store_explicit(&chunk[id & (ND_SHARD_CHUNK - 1)], v, memory_order_relaxed);
+}
+
+static uint64_t totals_get(const struct totals *t, uint32_t id)
+{
+	atomic_ullong *chunk;
+
+	if (id >= ND_SHARD_MAX_ID)
+		return 0;
+	chunk = atomic_load_explicit(&((struct totals *)t)->chunk[id >> ND_SHARD_CHUNK_BITS],
+	                             memory_order_acquire);
+	return chunk ? atomic_load_explicit(&chunk[id & (ND_SHARD_CHUNK - 1)], memory_order_relaxed)
+	             : 0;
+}
+
+static void totals_free(struct totals *t)
+{
+	for (unsigned d = 0; d < ND_SHARD_DIR; d++)
+		free(atomic_load_explicit(&t->chunk[d], memory_order_relaxed));
+}
+
+static int load_view(void *ctx, int64_t article, int64_t views)
+{
+	struct nd_counter *c = ctx;
+
+	if (article > 0 && article < ND_SHARD_MAX_ID && views > 0)
+		totals_set(&c->views, (uint32_t)article, (uint64_t)views);
+	return 0;
+}
+
+static int load_reaction(void *ctx, int64_t article, const char *type, int64_t count)
+{
+	struct nd_counter *c = ctx;
+	int i = nd_counter_type(c, type, strlen(type));
+
+	/* A type no longer configured keeps its rows, unshown. */
+	if (i >= 0 && article > 0 && article < ND_SHARD_MAX_ID && count > 0)
+		totals_set(&c->reactions[i], (uint32_t)article, (uint64_t)count);
+	return 0;
+}
+
+/* The calling thread's shard, made and listed on its first view. */
+static struct nd_shard *my_shard(struct nd_counter *c)
+{
+	struct nd_shard *s = pthread_getspecific(c->key);
+
+	if (s)
+		return s;
+	s = nd_xcalloc(1, sizeof(*s));
+	pthread_mutex_lock(&c->shards_lock);
+	s->next = atomic_load_explicit(&c->shards, memory_order_relaxed);
+	atomic_store_explicit(&c->shards, s, memory_order_release);
+	pthread_mutex_unlock(&c->shards_lock);
+	pthread_setspecific(c->key, s);
+	return s;
+}
+
+void nd_counter_view(struct nd_counter *c, uint32_t article, int64_t now)
+{
+	if (!article || article >= ND_SHARD_MAX_ID)
+		return;
+	nd_shard_add(my_shard(c), article, now / 3600);
+}
+
+uint64_t nd_counter_views(const struct nd_counter *c, uint32_t article)
+{
+	uint64_t n = totals_get(&c->views, article);
+
+	if (article >= ND_SHARD_MAX_ID)
+		return n;
+	for (const struct nd_shard *s =
+	         atomic_load_explicit(&((struct nd_counter *)c)->shards, memory_order_acquire);
+	     s; s = s->next)
+		n += nd_shard_views(s, article);
+	return n;
+}
+
+int nd_counter_type(const struct nd_counter *c, const char *slug, size_t len)
+{
+	for (size_t i = 0; i < c->o.type_count; i++)
+		if (strlen(c->o.types[i]) == len && !memcmp(c->o.types[i], slug, len))
+			return (int)i;
+	return -1;
+}
+
+size_t nd_counter_type_count(const struct nd_counter *c)
+{
+	return c->o.type_count;
+}
+
+const char *nd_counter_type_slug(const struct nd_counter *c, size_t i)
+{
+	return i < c->o.type_count ? c->o.types[i] : NULL;
+}
+
+uint64_t nd_counter_reactions(const struct nd_counter *c, uint32_t article, size_t type)
+{
+	return type < c->o.type_count ? totals_get(&c->reactions[type], article) : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The flusher */
+
+struct deltas {
+	struct nd_view_delta *d;
+	size_t n, cap;
+	/* Where each delta's count came from, to advance the marks on commit. */
+	uint32_t **mark;
+	uint32_t *to;
+};
+
+static void deltas_push(struct deltas *ds, int64_t article, int64_t hour, uint32_t views,
+                        uint32_t *mark, uint32_t to)
+{
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? 2 * ds->cap : 256;
+		ds->d = nd_xrealloc(ds->d, ds->cap * sizeof(*ds->d));
+		ds->mark = nd_xrealloc(ds->mark, ds->cap * sizeof(*ds->mark));
+		ds->to = nd_xrealloc(ds->to, ds->cap * sizeof(*ds->to));
+	}
+	ds->d[ds->n] = (struct nd_view_delta){article, hour, views};
+	ds->mark[ds->n] = mark;
+	ds->to[ds->n++] = to;
+}
+
+/* Chunk d of parity p of shard s, whose views fell in hour, into ds. */
+static void collect_chunk(struct nd_shard *s, unsigned d, int p, int64_t hour, struct deltas *ds)
+{
+	atomic_uint *chunk = atomic_load_explicit(&s->chunk[p][d], memory_order_acquire);
+	uint32_t *marks;
+
+	if (!chunk)
+		return;
+	if (!s->marks[p][d])
+		s->marks[p][d] = nd_xcalloc(ND_SHARD_CHUNK, sizeof(*marks));
+	marks = s->marks[p][d];
+	for (uint32_t i = 0; i < ND_SHARD_CHUNK; i++) {
+		uint32_t now = atomic_load_explicit(&chunk[i], memory_order_relaxed);
+
+		/* Unsigned: right across a wrap of the slot too. */
+		if (now != marks[i])
+			deltas_push(ds, (int64_t)d * ND_SHARD_CHUNK + i, hour, now - marks[i],
+			            &marks[i], now);
+	}
+}
+
+/*
+ * The views every shard counted since the last committed flush, by article
+ * and hour, into ds. Several shards' views of one article and hour are
+ * several deltas: the store adds them up. Only chunks marked dirty are
+ * read, or all after a failed flush (their dirty bits were taken).
+ */
+static void collect(struct nd_counter *c, int64_t hour, struct deltas *ds)
+{
+	for (struct nd_shard *s = atomic_load_explicit(&c->shards, memory_order_acquire); s;
+	     s = s->next) {
+		for (unsigned w = 0; w < ND_SHARD_DIR / 64; w++) {
+			uint64_t bits =
+			    atomic_exchange_explicit(&s->dirty[w], 0, memory_order_acquire);
+
+			if (c->rescan)
+				bits = ~0ull;
+			for (; bits; bits &= bits - 1) {
+				unsigned d = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+				for (int p = 0; p < 2; p++)
+					collect_chunk(s, d, p, (hour & 1) == p ? hour : hour - 1,
+					              ds);
+			}
+		}
+	}
+}
+
+/*
+ * One flush: the views since the last one and the queued reactions, in one
+ * transaction. On success the marks move and the reactions' counts change;
+ * on failure nothing moves (the views go with the next flush) and every
+ * reaction waiter hears ND_ESTORE. Called with c->lock held; drops it
+ * around the store work.
+ */
+static int flush_locked(struct nd_counter *c)
+{
+	struct pending *batch = c->queue, *p;
+	struct nd_reaction_op *ops = NULL;
+	struct deltas ds = {0};
+	int64_t now = c->o.now(c->o.now_ctx);
+	size_t nops = 0;
+	int rc;
+
+	c->queue = NULL;
+	pthread_mutex_unlock(&c->lock);
+
+	collect(c, now / 3600, &ds);
+	for (p = batch; p; p = p->next)
+		nops++;
+	ops = nd_xcalloc(nops + 1, sizeof(*ops));
+	nops = 0;
+	for (p = batch; p; p = p->next)
+		ops[nops++] = p->op;
+	rc = ds.n || nops ? nd_store_counts_apply(c->store, ds.d, ds.n, ops, nops) : 0;
+	if (rc) {
+		nd_log(ND_LOG_ERROR,
+		       "counter: flushing %zu view counts and %zu reactions failed: %s", ds.n, nops,
+		       nd_strerror(rc));
+		c->rescan = true;
+	} else {
+		c->rescan = false;
+		for (size_t i = 0; i < ds.n; i++)
+			*ds.mark[i] = ds.to[i];
+		if (c->o.on_flush)
+			c->o.on_flush(c->o.on_flush_ctx, ds.d, ds.n, now);
+	}
+
+	pthread_mutex_lock(&c->lock);
+	nops = 0;
+	for (p = batch; p; p = p->next) {
+		const struct nd_reaction_op *op = &ops[nops++];
+
+		p->rc = rc ? ND_ESTORE : op->result == ND_ENOTFOUND ? ND_ENOTFOUND : 0;
+		p->op.result = op->result;
+		if (!rc && (op->result == 1 || op->result == -1))
+			totals_set(&c->reactions[p->type], p->article,
+			           totals_get(&c->reactions[p->type], p->article) +
+			               (uint64_t)(int64_t)op->result);
+		p->done = true;
+	}
+	free(ops);
+	free(ds.d);
+	free(ds.mark);
+	free(ds.to);
+	return rc;
+}
+
+static void *flusher(void *arg)
+{
+	struct nd_counter *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		struct timespec until;
+		uint64_t asked = c->flush_asked;
+		bool stop = c->stop;
+
+		c->last_rc = flush_locked(c);
+		c->flush_done = asked;
+		pthread_cond_broadcast(&c->done);
+		if (stop)
+			break;
+		if (c->queue || c->flush_asked != asked || c->stop)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += c->o.flush_ms / 1000;
+		until.tv_nsec += (long)(c->o.flush_ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (!c->queue && c->flush_asked == asked && !c->stop &&
+		       pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+int nd_counter_react(struct nd_counter *c, uint32_t article, size_t type, const uint8_t visitor[17],
+                     enum nd_react_op op, int *result)
+{
+	struct pending p = {0};
+
+	*result = 0;
+	if (type >= c->o.type_count)
+		return nd_error(ND_EINVAL, "no reaction type %zu", type);
+	p.op = (struct nd_reaction_op){.article_id = article,
+	                               .type = c->o.types[type],
+	                               .op = op,
+	                               .at = c->o.now(c->o.now_ctx)};
+	memcpy(p.op.visitor, visitor, sizeof(p.op.visitor));
+	p.article = article;
+	p.type = type;
+	pthread_mutex_lock(&c->lock);
+	p.next = c->queue;
+	c->queue = &p;
+	pthread_cond_signal(&c->wake);
+	while (!p.done)
+		pthread_cond_wait(&c->done, &c->lock);
+	pthread_mutex_unlock(&c->lock);
+	*result = p.rc ? 0 : p.op.result;
+	return p.rc;
+}
+
+int nd_counter_flush(struct nd_counter *c)
+{
+	uint64_t ticket;
+	int rc;
+
+	pthread_mutex_lock(&c->lock);
+	ticket = ++c->flush_asked;
+	pthread_cond_signal(&c->wake);
+	while (c->flush_done < ticket)
+		pthread_cond_wait(&c->done, &c->lock);
+	rc = c->last_rc;
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int nd_counter_open(const struct nd_counter_options *o, struct nd_counter **out)
+{
+	struct nd_counter *c = nd_xcalloc(1, sizeof(*c));
+	int rc;
+
+	*out = NULL;
+	c->o = *o;
+	if (c->o.flush_ms <= 0)
+		c->o.flush_ms = 1000;
+	if (!c->o.now)
+		c->o.now = clock_now;
+	ND_ASSERT(c->o.type_count <= ND_REACTION_TYPES_MAX);
+	if ((rc = nd_store_open(o->db_url, &c->store)))
+		goto fail;
+	if ((rc = nd_store_each_article_views(c->store, load_view, c)) ||
+	    (rc = nd_store_each_reaction_count(c->store, load_reaction, c)))
+		goto fail;
+	pthread_mutex_init(&c->shards_lock, NULL);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->wake, NULL);
+	pthread_cond_init(&c->done, NULL);
+	if (pthread_key_create(&c->key, NULL) || pthread_create(&c->thread, NULL, flusher, c))
+		ND_BUG("counter: cannot start the flusher thread");
+	*out = c;
+	return 0;
+fail:
+	nd_store_close(c->store);
+	totals_free(&c->views);
+	for (size_t i = 0; i < ND_REACTION_TYPES_MAX; i++)
+		totals_free(&c->reactions[i]);
+	free(c);
+	return rc;
+}
+
+void nd_counter_close(struct nd_counter *c)
+{
+	struct nd_shard *s, *next;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = true;
+	pthread_cond_signal(&c->wake);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	for (s = atomic_load_explicit(&c->shards, memory_order_relaxed); s; s = next) {
+		next = s->next;
+		nd_shard_free(s);
+	}
+	pthread_key_delete(c->key);
+	pthread_cond_destroy(&c->wake);
+	pthread_cond_destroy(&c->done);
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->shards_lock);
+	nd_store_close(c->store);
+	totals_free(&c->views);
+	for (size_t i = 0; i < ND_REACTION_TYPES_MAX; i++)
+		totals_free(&c->reactions[i]);
+	free(c);
+}

@@ -1,0 +1,285 @@
+/*
+ * Tests for src/counter/counter.c and shard.c: live counts before any flush,
+ * exact flushes from several threads, hours across a boundary, reactions
+ * acknowledged only once stored, totals that survive a reopen.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "counter/counter.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[64], path[128], url[160];
+	int64_t a, b; /* two articles' row ids */
+	int64_t now;  /* the counter's clock */
+	/* What on_flush saw. */
+	pthread_mutex_t lock;
+	int64_t flushed_views, flushed_by_hour[2];
+	int64_t first_hour;
+};
+
+static int64_t fake_now(void *ctx)
+{
+	struct fixture *f = ctx;
+
+	return __atomic_load_n(&f->now, __ATOMIC_RELAXED);
+}
+
+static void on_flush(void *ctx, const struct nd_view_delta *d, size_t n, int64_t now)
+{
+	struct fixture *f = ctx;
+
+	(void)now;
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < n; i++) {
+		f->flushed_views += d[i].views;
+		if (d[i].hour - f->first_hour >= 0 && d[i].hour - f->first_hour < 2)
+			f->flushed_by_hour[d[i].hour - f->first_hour] += d[i].views;
+	}
+	pthread_mutex_unlock(&f->lock);
+}
+
+static int take_id(void *ctx, const struct nd_article_rec *r)
+{
+	*(int64_t *)ctx = r->id;
+	return 0;
+}
+
+static int64_t put(struct nd_store *s, const char *ext_id)
+{
+	struct nd_article_in in = {.ext_id = ext_id, .title = ext_id, .body = "Body."};
+	bool created;
+	int64_t id = 0;
+
+	assert_int_equal(nd_store_article_put(s, &in, &created), 0);
+	assert_int_equal(nd_store_article_get(s, ext_id, take_id, &id), 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct nd_store *s;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-counter-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
+	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	if (nd_store_open(f->url, &s))
+		return -1;
+	f->a = put(s, "a");
+	f->b = put(s, "b");
+	nd_store_close(s);
+	f->now = 1700000000 - 1700000000 % 3600 + 3599; /* the last second of an hour */
+	f->first_hour = f->now / 3600;
+	pthread_mutex_init(&f->lock, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	const char *suffixes[] = {"", "-wal", "-shm"};
+	char p[192];
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+	return 0;
+}
+
+static struct nd_counter *open_counter(struct fixture *f)
+{
+	struct nd_counter_options o = {.db_url = f->url,
+	                               .flush_ms = 60000, /* only explicit flushes */
+	                               .types = {"verygood", "sad"},
+	                               .type_count = 2,
+	                               .on_flush = on_flush,
+	                               .on_flush_ctx = f,
+	                               .now = fake_now,
+	                               .now_ctx = f};
+	struct nd_counter *c;
+
+	assert_int_equal(nd_counter_open(&o, &c), 0);
+	return c;
+}
+
+struct one_article {
+	int64_t id, views;
+};
+
+static int take_views(void *ctx, int64_t article, int64_t views)
+{
+	struct one_article *o = ctx;
+
+	if (article == o->id)
+		o->views = views;
+	return 0;
+}
+
+/* The views stored for article, read through a handle of its own. */
+static int64_t stored_views(struct fixture *f, int64_t article)
+{
+	struct one_article o = {article, 0};
+	struct nd_store *s;
+
+	assert_int_equal(nd_store_open(f->url, &s), 0);
+	assert_int_equal(nd_store_each_article_views(s, take_views, &o), 0);
+	nd_store_close(s);
+	return o.views;
+}
+
+static void test_live_before_flush(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_counter *c = open_counter(f);
+
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->a), 0);
+	for (int i = 0; i < 5; i++)
+		nd_counter_view(c, (uint32_t)f->a, f->now);
+	nd_counter_view(c, (uint32_t)f->b, f->now);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->a), 5);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->b), 1);
+	assert_int_equal(stored_views(f, f->a), 0); /* nothing flushed yet */
+	assert_int_equal(nd_counter_flush(c), 0);
+	assert_int_equal(stored_views(f, f->a), 5);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->a), 5); /* not counted twice */
+	assert_int_equal(nd_counter_flush(c), 0);                 /* nothing new: no change */
+	assert_int_equal(stored_views(f, f->a), 5);
+	assert_int_equal(f->flushed_views, 6);
+	nd_counter_close(c);
+
+	/* Reopened: the stored totals are the base. */
+	c = open_counter(f);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->a), 5);
+	nd_counter_view(c, (uint32_t)f->a, f->now);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->a), 6);
+	nd_counter_close(c); /* flushes what is left */
+	assert_int_equal(stored_views(f, f->a), 6);
+}
+
+struct viewer {
+	struct nd_counter *c;
+	uint32_t article;
+	int n;
+	int64_t now;
+};
+
+static void *view_many(void *arg)
+{
+	struct viewer *v = arg;
+
+	for (int i = 0; i < v->n; i++)
+		nd_counter_view(v->c, v->article, v->now);
+	return NULL;
+}
+
+static void test_threads_and_concurrent_flushes(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_counter *c = open_counter(f);
+	pthread_t t[4];
+	struct viewer v[4];
+
+	for (int i = 0; i < 4; i++) {
+		v[i] = (struct viewer){c, (uint32_t)(i % 2 ? f->a : f->b), 25000, f->now};
+		pthread_create(&t[i], NULL, view_many, &v[i]);
+	}
+	/* Flushes while the threads count: nothing lost, nothing twice. */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(nd_counter_flush(c), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->a), 50000);
+	assert_int_equal(nd_counter_views(c, (uint32_t)f->b), 50000);
+	assert_int_equal(nd_counter_flush(c), 0);
+	assert_int_equal(stored_views(f, f->a), 50000);
+	assert_int_equal(stored_views(f, f->b), 50000);
+	assert_int_equal(f->flushed_views, 100000);
+	nd_counter_close(c);
+}
+
+static void test_hour_boundary(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_counter *c = open_counter(f);
+
+	/* 10:59:59 and 11:00:00 in one flush: two hours. */
+	nd_counter_view(c, (uint32_t)f->a, f->now);
+	nd_counter_view(c, (uint32_t)f->a, f->now);
+	nd_counter_view(c, (uint32_t)f->a, f->now + 1);
+	__atomic_store_n(&f->now, f->now + 1, __ATOMIC_RELAXED);
+	assert_int_equal(nd_counter_flush(c), 0);
+	assert_int_equal(f->flushed_by_hour[0], 2);
+	assert_int_equal(f->flushed_by_hour[1], 1);
+	nd_counter_close(c);
+}
+
+static void test_reactions(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_counter *c = open_counter(f);
+	uint8_t me[17] = {'c', 1}, you[17] = {'c', 2};
+	int r;
+
+	assert_int_equal(nd_counter_type(c, "verygood", 8), 0);
+	assert_int_equal(nd_counter_type(c, "sad", 3), 1);
+	assert_int_equal(nd_counter_type(c, "angry", 5), -1);
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 0, me, ND_REACT_ADD, &r), 0);
+	assert_int_equal(r, 1);
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 0, me, ND_REACT_ADD, &r), 0);
+	assert_int_equal(r, 0); /* one per visitor */
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 0, you, ND_REACT_TOGGLE, &r), 0);
+	assert_int_equal(r, 1);
+	assert_int_equal(nd_counter_reactions(c, (uint32_t)f->a, 0), 2);
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 0, you, ND_REACT_TOGGLE, &r), 0);
+	assert_int_equal(r, -1); /* pressed again: taken back */
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 1, you, ND_REACT_REMOVE, &r), 0);
+	assert_int_equal(r, 0);
+	assert_int_equal(nd_counter_reactions(c, (uint32_t)f->a, 0), 1);
+	assert_int_equal(nd_counter_reactions(c, (uint32_t)f->a, 1), 0);
+	assert_int_equal(nd_counter_react(c, 999999, 0, me, ND_REACT_ADD, &r), ND_ENOTFOUND);
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 5, me, ND_REACT_ADD, &r), ND_EINVAL);
+	nd_counter_close(c);
+
+	/* Acknowledged means stored: a new counter reads them back. */
+	c = open_counter(f);
+	assert_int_equal(nd_counter_reactions(c, (uint32_t)f->a, 0), 1);
+	assert_int_equal(nd_counter_react(c, (uint32_t)f->a, 0, me, ND_REACT_TOGGLE, &r), 0);
+	assert_int_equal(r, -1);
+	assert_int_equal(nd_counter_reactions(c, (uint32_t)f->a, 0), 0);
+	nd_counter_close(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_live_before_flush, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_threads_and_concurrent_flushes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hour_boundary, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reactions, setup, teardown),
+	};
+
+	nd_log_level = ND_LOG_NONE;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
