@@ -172,6 +172,9 @@ static void catalogue_one(struct nd_rank *r, uint32_t slot, const struct nd_rank
 void nd_rank_set_articles(struct nd_rank *r, const struct nd_rank_article *a, size_t n)
 {
 	pthread_mutex_lock(&r->lock);
+	/* Room for the catalogue and an eighth more, rather than doubling
+	 * past it: the slots are most of the memory. */
+	nd__rank_art_reserve(r, n + n / 8);
 	for (uint32_t s = 0; s < r->nart; s++)
 		r->art[s].flags &= (uint8_t)~ND__ART_LISTED;
 	for (size_t i = 0; i < n; i++)
@@ -238,7 +241,8 @@ void nd_rank_stats(struct nd_rank *r, struct nd_rank_stats *out)
 	for (uint32_t s = 0; s < r->nscope; s++) {
 		out->bytes += sizeof(*r->scope[s].pub);
 		for (int w = 0; w < ND_RANK_WINDOWS; w++)
-			out->bytes += r->scope[s].list[w].cap * sizeof(struct nd__rank_ent);
+			out->bytes += r->scope[s].list[w].cap *
+			              (sizeof(struct nd__rank_ent) + sizeof(uint32_t));
 	}
 	for (d = atomic_load_explicit(&r->dir, memory_order_relaxed); d; d = d->retired)
 		out->bytes += sizeof(*d) + (d->mask + 1) * sizeof(d->slot[0]);

@@ -156,10 +156,10 @@ void nd_rank_add(struct nd_rank *r, const struct nd_rank_delta *d, size_t n, int
 
 /*
  * Moves the clock to now_s: hours that leave a window are taken out of it,
- * and the 1h and trending lists, whose scores depend on the minute, are
- * recomputed when the minute changed. A time before the current one is
- * ignored (the clock never goes back). Changed lists are published before
- * it returns.
+ * and the 1h and trending scores, which also depend on the minute, are
+ * brought up to date when the minute changed. A time before the current
+ * one is ignored (the clock never goes back). Changed lists are published
+ * before it returns.
  */
 void nd_rank_tick(struct nd_rank *r, int64_t now_s);
 

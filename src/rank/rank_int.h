@@ -85,11 +85,13 @@ struct nd__rank_ent {
  * needs nothing. Without has_bound every article with a score is in e[].
  * So the entries that beat bound are exactly the best ones; when fewer
  * than ND_RANK_MAX do, the list is recomputed from the candidates
- * (rebuild). Lists whose scores move with the clock for every article
- * (1h and trending, each minute) are rebuilt, not updated.
+ * (rebuild). When the clock moves, a score falls (the members are
+ * rescored, the bound still holds) except trending at the hour, which
+ * can rise: those lists are rebuilt then.
  */
 struct nd__rank_list {
 	struct nd__rank_ent *e;
+	uint32_t *set; /* the article slots of e[0..n), sorted: who is a member */
 	uint32_t n, cap;
 	struct nd__rank_ent bound;
 	bool has_bound;
@@ -180,6 +182,7 @@ static inline uint32_t nd__rank_log_index(int64_t h)
 /* window.c */
 uint32_t nd__rank_art_find(const struct nd_rank *r, uint32_t id); /* slot or UINT32_MAX */
 uint32_t nd__rank_art_get(struct nd_rank *r, uint32_t id);        /* adds a zero one */
+void nd__rank_art_reserve(struct nd_rank *r, size_t n);           /* room for n slots */
 void nd__rank_art_gc(struct nd_rank *r);
 uint32_t nd__rank_next_gen(struct nd_rank *r);
 uint32_t nd__rank_hour_views(const struct nd__rank_art *a, int64_t hour);

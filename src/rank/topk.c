@@ -8,12 +8,12 @@
  * outsider in (the evicted last entry becomes the bound) or raises the
  * bound to the outsider; the entries that beat the bound stay exactly the
  * top. Scores fall only when time moves: an hour leaving the 24h and 7d
- * windows lowers members and outsiders alike, so the members are
- * rescored in place and the bound stays valid; only when fewer than
- * ND_RANK_MAX members still beat it is the list recomputed from the
- * candidates (rebuild). The 1h and trending scores move with the minute,
- * so those lists are recomputed once a minute from the articles with
- * views in their last two or three hours.
+ * windows, or a minute passing for 1h and trending, lowers members and
+ * outsiders alike, so the members are rescored in place and the bound
+ * stays valid; only when fewer than ND_RANK_MAX members still beat it is
+ * the list recomputed from the candidates (rebuild). Trending scores can
+ * also rise when the hour changes, so those lists are recomputed then,
+ * from the articles with views in the last three hours.
  *
  * Reader side: see nd__rank_pub_read().
  */
@@ -49,6 +49,63 @@ static void reserve(struct nd__rank_list *l, uint32_t want)
 	if (l->cap > ND__RANK_CAP || l->cap < want)
 		l->cap = ND__RANK_CAP;
 	l->e = nd_xrealloc(l->e, l->cap * sizeof(*l->e));
+	l->set = nd_xrealloc(l->set, l->cap * sizeof(*l->set));
+}
+
+/* The place of art in l->set: its index, or where it would go. */
+static uint32_t set_pos(const struct nd__rank_list *l, uint32_t art)
+{
+	uint32_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->set[mid] < art)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool set_has(const struct nd__rank_list *l, uint32_t art)
+{
+	uint32_t i = set_pos(l, art);
+
+	return i < l->n && l->set[i] == art;
+}
+
+/* Adds art to the set; call before l->n grows. */
+static void set_add(struct nd__rank_list *l, uint32_t art)
+{
+	uint32_t i = set_pos(l, art);
+
+	memmove(&l->set[i + 1], &l->set[i], (l->n - i) * sizeof(*l->set));
+	l->set[i] = art;
+}
+
+/* Removes art from the set; call before l->n shrinks. */
+static void set_del(struct nd__rank_list *l, uint32_t art)
+{
+	uint32_t i = set_pos(l, art);
+
+	ND_ASSERT(i < l->n && l->set[i] == art);
+	memmove(&l->set[i], &l->set[i + 1], (l->n - i - 1) * sizeof(*l->set));
+}
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Refills the set from the entries. */
+static void set_rebuild(struct nd__rank_list *l)
+{
+	for (uint32_t i = 0; i < l->n; i++)
+		l->set[i] = l->e[i].art;
+	if (l->n > 1)
+		qsort(l->set, l->n, sizeof(*l->set), cmp_u32);
 }
 
 static void raise_bound(struct nd__rank_list *l, const struct nd__rank_ent *x)
@@ -59,21 +116,38 @@ static void raise_bound(struct nd__rank_list *l, const struct nd__rank_ent *x)
 	}
 }
 
-static uint32_t find(const struct nd__rank_list *l, uint32_t art)
+/* The index of article art's entry at or after `from`, or UINT32_MAX. */
+static uint32_t find(const struct nd__rank_list *l, uint32_t from, uint32_t art)
 {
-	for (uint32_t i = 0; i < l->n; i++)
+	for (uint32_t i = from; i < l->n; i++)
 		if (l->e[i].art == art)
 			return i;
 	return UINT32_MAX;
 }
 
-/* Inserts x in order; l->n < ND__RANK_CAP. New entries mostly land near
- * the end, so the search starts there. */
+/* How many entries beat x (binary search: e[] is sorted). */
+static uint32_t rank_of(const struct nd__rank_list *l, const struct nd__rank_ent *x)
+{
+	uint32_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (beats(&l->e[mid], x))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Inserts x (not a member) in order; l->n < ND__RANK_CAP. New entries
+ * mostly land near the end, so the search starts there. */
 static void insert_sorted(struct nd__rank_list *l, const struct nd__rank_ent *x)
 {
 	uint32_t i = l->n;
 
 	reserve(l, l->n + 1);
+	set_add(l, x->art);
 	while (i > 0 && beats(x, &l->e[i - 1])) {
 		l->e[i] = l->e[i - 1];
 		i--;
@@ -84,6 +158,7 @@ static void insert_sorted(struct nd__rank_list *l, const struct nd__rank_ent *x)
 
 static void remove_at(struct nd__rank_list *l, uint32_t i)
 {
+	set_del(l, l->e[i].art);
 	memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(*l->e));
 	l->n--;
 }
@@ -122,8 +197,12 @@ void nd__rank_list_update(struct nd__rank_list *l, const struct nd__rank_ent *x,
 		raise_bound(l, x);
 		return;
 	}
-	i = find(l, x->art);
-	if (i != UINT32_MAX) {
+	if (set_has(l, x->art)) {
+		/* A member whose score did not drop is not better than x:
+		 * it sits at or after x's place, usually right there (it
+		 * passes only the entries its new views overtook). */
+		i = find(l, up ? rank_of(l, x) : 0, x->art);
+		ND_ASSERT(i != UINT32_MAX);
 		if (x->score <= 0) {
 			remove_at(l, i);
 		} else {
@@ -143,7 +222,7 @@ void nd__rank_list_update(struct nd__rank_list *l, const struct nd__rank_ent *x,
 		l->dirty = true;
 	} else if (beats(x, &l->e[l->n - 1])) {
 		raise_bound(l, &l->e[l->n - 1]);
-		l->n--;
+		remove_at(l, l->n - 1);
 		insert_sorted(l, x);
 		l->dirty = true;
 	} else {
@@ -167,7 +246,10 @@ void nd__rank_list_rescore(struct nd_rank *r, struct nd__rank_list *l, enum nd_r
 	}
 	if (!changed)
 		return;
-	l->n = j;
+	if (j < l->n) {
+		l->n = j;
+		set_rebuild(l);
+	}
 	/* Insertion sort: the order changes little. */
 	for (uint32_t i = 1; i < l->n; i++) {
 		struct nd__rank_ent x = l->e[i];
@@ -197,6 +279,7 @@ uint32_t nd__rank_list_valid(const struct nd__rank_list *l)
 void nd__rank_list_release(struct nd__rank_list *l)
 {
 	free(l->e);
+	free(l->set);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -311,6 +394,7 @@ void nd__rank_rebuild(struct nd_rank *r, enum nd_rank_window w)
 			continue;
 		if (l->n > 1)
 			qsort(l->e, l->n, sizeof(*l->e), cmp_ent);
+		set_rebuild(l);
 		l->rebuild = false;
 		l->dirty = true;
 		r->rebuilds++;

@@ -64,6 +64,15 @@ static void map_rebuild(struct nd_rank *r, uint32_t want)
 			map_insert(r, s);
 }
 
+void nd__rank_art_reserve(struct nd_rank *r, size_t n)
+{
+	if (n <= r->art_cap)
+		return;
+	ND_ASSERT(n < UINT32_MAX / 2);
+	r->art_cap = (uint32_t)n;
+	r->art = nd_xrealloc(r->art, (size_t)r->art_cap * sizeof(*r->art));
+}
+
 uint32_t nd__rank_art_get(struct nd_rank *r, uint32_t id)
 {
 	uint32_t slot = nd__rank_art_find(r, id);
@@ -195,12 +204,19 @@ void nd__rank_advance(struct nd_rank *r, int64_t now_s)
 			for (int64_t h = r->hour + 1; h <= hour; h++)
 				roll_hour(r, h);
 		}
-		r->rescore[ND_RANK_24H] = r->rescore[ND_RANK_7D] = true;
-		r->rebuild_all[ND_RANK_1H] = r->rebuild_all[ND_RANK_TRENDING] = true;
+		/* Without new views a score of 1h, 24h or 7d can only fall as
+		 * the clock moves (1h: at 59 minutes past hour H it is
+		 * views(H) + views(H-1) / 60, at H+1 o'clock views(H)). So
+		 * the bounds of those lists still hold: rescoring the
+		 * members is enough. A trending score can rise at the hour
+		 * (the span starts again, the baseline moves), so those
+		 * lists are recomputed. */
+		r->rescore[ND_RANK_1H] = r->rescore[ND_RANK_24H] = r->rescore[ND_RANK_7D] = true;
+		r->rebuild_all[ND_RANK_TRENDING] = true;
 	} else if (minute != r->minute) {
-		/* The 1h weight of the previous hour and the trending span
-		 * moved: every score of those two windows did. */
-		r->rebuild_all[ND_RANK_1H] = r->rebuild_all[ND_RANK_TRENDING] = true;
+		/* The 1h weight of the previous hour fell, the trending span
+		 * grew: those scores fell, outsiders' too. */
+		r->rescore[ND_RANK_1H] = r->rescore[ND_RANK_TRENDING] = true;
 	}
 	r->now = now_s;
 	r->hour = hour;

@@ -44,15 +44,22 @@ static void check_list(const struct nd__rank_list *l, const struct nd__rank_ent 
 	size_t n = 0;
 
 	assert_true(l->n <= ND__RANK_CAP);
+	for (uint32_t i = 0; i < l->n; i++) { /* the member set */
+		if (i)
+			assert_true(l->set[i - 1] < l->set[i]);
+		in[l->set[i]] = true;
+	}
 	for (uint32_t i = 0; i < l->n; i++) {
 		const struct nd__rank_ent *e = &l->e[i];
-		assert_false(in[e->art]);
-		in[e->art] = true;
+		assert_true(in[e->art]); /* in the set, and only once below */
+		in[e->art] = false;
 		assert_true(e->score == truth[e->art].score);
 		assert_true(e->score > 0);
 		if (i)
 			assert_true(ent_beats(&l->e[i - 1], e));
 	}
+	for (uint32_t i = 0; i < l->n; i++)
+		in[l->e[i].art] = true;
 	for (uint32_t a = 0; a < NART; a++) {
 		if (truth[a].score > 0)
 			sorted[n++] = truth[a];
