@@ -165,8 +165,9 @@ void nd_rank_tick(struct nd_rank *r, int64_t now_s);
 
 /*
  * Copies the best min(limit, ND_RANK_MAX) articles of window w within
- * scope (a section id, or ND_RANK_SITE) into out[], best first, and
- * returns how many it copied: fewer when fewer articles have views in the
+ * scope (a section id, or ND_RANK_SITE) into out[] (caller-owned, room
+ * for that many), best first, and returns how many it copied (limit 0:
+ * none, out untouched): fewer when fewer articles have views in the
  * window (or reach trend_min_views), 0 for a scope no catalogued article
  * is in. Order: score, then the newer publication time, then the smaller
  * id. The lists are those of the last writer call: they move with the
