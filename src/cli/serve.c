@@ -61,8 +61,11 @@ int nd_cmd_serve(int argc, char **argv)
 	}
 	app_ready = true;
 	{
-		struct nd_http_options o = {cfg.listen, cfg.threads, cfg.connection_timeout,
-		                            cfg.max_connections, cfg.max_connections_per_ip};
+		struct nd_http_options o = {.listen = cfg.listen,
+		                            .threads = cfg.threads,
+		                            .timeout = cfg.connection_timeout,
+		                            .max_connections = cfg.max_connections,
+		                            .max_connections_per_ip = cfg.max_connections_per_ip};
 		if (nd_http_server_bind(&o, &srv)) {
 			rc = 1;
 			goto out;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
+struct nd_arena;
+
 struct nd_str {
 	const char *p;
 	size_t len;
@@ -48,3 +50,21 @@ static inline bool nd_starts_with(const char *s, const char *prefix)
  * code points past U+10FFFF). When it is not and bad_at is not NULL, it gets
  * the offset of the first bad byte. */
 bool nd_utf8_valid(const char *s, size_t len, size_t *bad_at);
+
+/*
+ * Looks up field name in an application/x-www-form-urlencoded body
+ * (body[0..len), need not end in NUL): fields are separated by '&', each is
+ * "name=value" or a bare "name" (an empty value); '+' stands for a space
+ * and %XX for a byte, in names and values alike. The first field whose
+ * decoded name equals name wins.
+ *
+ * On success *out gets the decoded value, a NUL-terminated copy in a
+ * (borrowed, valid until a is freed; from the heap when a is NULL, and then
+ * the caller owns the result). The value may hold any byte, NUL included:
+ * the caller checks what it accepts. Returns 0, ND_ENOTFOUND when no field
+ * has that name, or ND_EINVAL when the field's value holds a malformed
+ * escape ('%' not followed by two hex digits); out is left alone on error.
+ * A field whose name holds a malformed escape is skipped: it names nothing.
+ */
+int nd_form_get(const char *body, size_t len, const char *name, struct nd_arena *a,
+                struct nd_str *out);

@@ -5,6 +5,10 @@
  * request into a struct nd_http_request, calls one handler function, and
  * sends the struct nd_http_response the handler filled. Parsing HTTP is
  * libmicrohttpd's job; nothing here looks at raw bytes.
+ *
+ * Request bodies are read only for the requests the accepts_body hook
+ * claims, and only up to ND_MAX_FORM_BODY; every other request is answered
+ * before a byte of its body is read.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,11 +24,20 @@ struct MHD_Connection;
 
 struct nd_http_request {
 	struct MHD_Connection *conn;
-	const char *method; /* "GET", "HEAD", ... */
+	const char *method; /* "GET", "HEAD", "POST", ... as sent */
 	const char *path;   /* percent-decoded, without the query; NUL-terminated */
 	size_t path_len;
 	bool head;              /* a HEAD request: the body is computed, not sent */
 	struct nd_arena *arena; /* freed when the response is done */
+	/*
+	 * The whole request body, when accepts_body claimed the request:
+	 * body_len bytes (at most ND_MAX_FORM_BODY, maybe 0) followed by a NUL
+	 * that is not counted; the body itself may hold NUL bytes. NULL when
+	 * the request was not claimed (its body, if any, is never read).
+	 * Borrowed, valid until the response is done.
+	 */
+	const char *body;
+	size_t body_len;
 };
 
 struct nd_http_header {
@@ -50,12 +63,24 @@ struct nd_http_response {
 typedef int (*nd_http_handler_fn)(void *ctx, struct nd_http_request *req,
                                   struct nd_http_response *res);
 
+/*
+ * Whether the request to path (percent-decoded, without the query) with
+ * method should have its body read: true for a route that takes a body.
+ * Asked once per request, when its headers are in, for any method but GET
+ * and HEAD (those never get their body read), with the ctx given to
+ * nd_http_server_serve; called from any server thread at once, so it must
+ * only read shared state. A request it refuses is handed to the handler at
+ * once, without its body, as are all requests when the hook is NULL.
+ */
+typedef bool (*nd_http_accepts_body_fn)(void *ctx, const char *method, const char *path);
+
 struct nd_http_options {
 	const char *listen; /* "HOST:PORT", "[::1]:PORT"; port 0 picks a free one */
 	int threads;        /* 0: one per core */
 	int timeout;        /* seconds an idle or slow connection is kept */
 	int max_connections;
-	int max_connections_per_ip; /* 0: no limit */
+	int max_connections_per_ip;           /* 0: no limit */
+	nd_http_accepts_body_fn accepts_body; /* NULL: no request has its body read */
 };
 
 /*
@@ -81,11 +106,33 @@ int nd_http_server_port(const struct nd_http_server *srv);
  */
 void nd_http_server_stop(struct nd_http_server *srv, int grace_ms);
 
-/* A request header's value (case-insensitive name), or NULL. Borrowed,
- * valid until the response is done. */
+/* A request header's value (case-insensitive name), or NULL. When the
+ * header is sent more than once, the first. Borrowed, valid until the
+ * response is done. */
 const char *nd_http_header(const struct nd_http_request *req, const char *name);
 /* A decoded query-string argument, or NULL. Borrowed, as above. */
 const char *nd_http_query(const struct nd_http_request *req, const char *name);
+
+/* The value of the cookie name from the request's Cookie headers (as
+ * libmicrohttpd parses them: names are case-sensitive, surrounding quotes
+ * dropped), or NULL. Borrowed, valid until the response is done. */
+const char *nd_http_cookie(const struct nd_http_request *req, const char *name);
+
+/*
+ * Whether the request's Content-Type is the media type type ("application/
+ * json"): compared without case, ignoring parameters such as "; charset=
+ * utf-8" and surrounding spaces. False when there is no Content-Type.
+ */
+bool nd_http_content_type_is(const struct nd_http_request *req, const char *type);
+
+/*
+ * The client's address as 16 bytes in network order: an IPv6 address, or
+ * an IPv4 one mapped into IPv6 (::ffff:a.b.c.d), so one key covers both.
+ * It is the peer of the TCP connection: a reverse proxy's address when
+ * there is one (X-Forwarded-For is not read). Returns 0, or ND_ENOTFOUND
+ * (out zeroed) when the connection has no IP peer address.
+ */
+int nd_http_client_addr(const struct nd_http_request *req, uint8_t out[16]);
 
 /* Appends the query arguments to out as "?k=v&k2=v2" (in arrival order,
  * each part percent-encoded), or nothing when there are none: a canonical
@@ -95,7 +142,12 @@ void nd_http_query_string(const struct nd_http_request *req, struct nd_buf *out)
 /* Whether an If-None-Match header value names etag (or is "*"). */
 bool nd_http_etag_matches(const char *if_none_match, const char *etag);
 
-/* Adds a response header (both strings borrowed: literals or req->arena). */
+/*
+ * Adds a response header (both strings borrowed: literals or req->arena),
+ * after those added before; a name may repeat (one Set-Cookie per cookie).
+ * At most ND_HTTP_MAX_HEADERS. A value holding CR or LF is dropped when the
+ * response is sent (and logged), so no header can be injected.
+ */
 void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value);
 
 /* The reason phrase of status ("Not Found"). */

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,9 +30,26 @@ struct nd_http_server {
 	atomic_bool draining; /* stopping: ask clients to close after this response */
 };
 
-/* Marks the per-connection request state so the completion callback can
- * tell which requests it must count down. */
+/*
+ * The per-request pointer libmicrohttpd keeps for us (*con_cls) is one of:
+ * - a tagged integer (bit 0 set) from the URI log callback, until the first
+ *   handler call;
+ * - &request_marker: a request without a body to read (GET, HEAD, and any
+ *   request answered on the first call), so nothing is allocated;
+ * - a struct body_state: a request whose body is being read.
+ * The completion callback counts down the last two and frees the third.
+ */
 static int request_marker;
+
+struct body_state {
+	struct nd_buf body; /* at most ND_MAX_FORM_BODY */
+	size_t skipped;     /* bytes dropped once the body passed its limit */
+};
+
+static bool is_body_state(void *p)
+{
+	return p && p != &request_marker && !((uintptr_t)p & 1);
+}
 
 const char *nd_http_header(const struct nd_http_request *req, const char *name)
 {
@@ -41,6 +59,46 @@ const char *nd_http_header(const struct nd_http_request *req, const char *name)
 const char *nd_http_query(const struct nd_http_request *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *nd_http_cookie(const struct nd_http_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+bool nd_http_content_type_is(const struct nd_http_request *req, const char *type)
+{
+	const char *ct = nd_http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen(type);
+
+	if (!ct)
+		return false;
+	ct += strspn(ct, " \t");
+	if (strncasecmp(ct, type, n))
+		return false;
+	ct += n;
+	ct += strspn(ct, " \t");
+	return *ct == '\0' || *ct == ';';
+}
+
+int nd_http_client_addr(const struct nd_http_request *req, uint8_t out[16])
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+	memset(out, 0, 16);
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &in4->sin_addr, 4);
+		return 0;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		return 0;
+	}
+	return ND_ENOTFOUND;
 }
 
 /* Appends s, percent-encoding what would make "?k=v&k=v" ambiguous. */
@@ -142,7 +200,11 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 	if (res->content_type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
 	for (size_t i = 0; i < res->header_count; i++)
-		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+		/* libmicrohttpd refuses CR, LF and other malformed fields. */
+		if (MHD_add_response_header(r, res->headers[i].name, res->headers[i].value) !=
+		    MHD_YES)
+			nd_log(ND_LOG_WARN, "http: response header '%s' refused (malformed)",
+			       res->headers[i].name);
 	if (atomic_load(&srv->draining))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(conn, (unsigned int)res->status, r);
@@ -208,8 +270,10 @@ static bool has_body(struct MHD_Connection *conn)
 	                                   MHD_HTTP_HEADER_TRANSFER_ENCODING);
 }
 
+/* Runs the handler on a complete request and queues its response; body is
+ * NULL for a request whose body is not read. */
 static enum MHD_Result handle(struct nd_http_server *srv, struct MHD_Connection *conn,
-                              const char *url, const char *method)
+                              const char *url, const char *method, const struct nd_buf *body)
 {
 	struct nd_http_request req;
 	struct nd_http_response res;
@@ -223,6 +287,10 @@ static enum MHD_Result handle(struct nd_http_server *srv, struct MHD_Connection 
 	req.path_len = strlen(url);
 	req.head = !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	req.arena = nd_arena_new(8192);
+	if (body) {
+		req.body = body->buf;
+		req.body_len = body->len;
+	}
 	nd_buf_init(&res.body, ND_MAX_PAGE);
 	res.status = srv->handler(srv->ctx, &req, &res);
 	ret = send_response(srv, conn, &res);
@@ -231,19 +299,58 @@ static enum MHD_Result handle(struct nd_http_server *srv, struct MHD_Connection 
 	return ret;
 }
 
+/*
+ * A later call for a request whose body is read: a piece of the body, or,
+ * with *upload_data_size 0, the end of it. A body that passes
+ * ND_MAX_FORM_BODY (only a chunked one can: a declared length is checked
+ * first) is skipped to its end and then answered 413, because libmicrohttpd
+ * cannot send a response while the upload is going on; past ND_MAX_BODY
+ * skipped, the connection is dropped instead.
+ */
+static enum MHD_Result on_body(struct nd_http_server *srv, struct MHD_Connection *conn,
+                               const char *url, const char *method, const char *data,
+                               size_t *data_len, struct body_state *st)
+{
+	if (*data_len) {
+		size_t n = *data_len;
+
+		*data_len = 0;
+		if (!st->skipped) {
+			nd_buf_add(&st->body, data, n);
+			if (!nd_buf_err(&st->body))
+				return MHD_YES;
+			nd_buf_release(&st->body);
+		}
+		st->skipped += n;
+		if (st->skipped > ND_MAX_BODY) {
+			nd_log(ND_LOG_INFO, "http: a %s body passed %d bytes: connection dropped",
+			       method, ND_MAX_BODY);
+			return MHD_NO;
+		}
+		return MHD_YES;
+	}
+	if (st->skipped)
+		return send_error(srv, conn, 413);
+	return handle(srv, conn, url, method, &st->body);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
 	struct nd_http_server *srv = cls;
 	uintptr_t tag = (uintptr_t)*con_cls;
+	unsigned long long declared = 0;
 	const char *cl;
+	bool get;
 
 	if (*con_cls == &request_marker) {
-		/* A later call: the whole request is in (bodies are never read). */
+		/* A later call: the whole request is in (its body is not read). */
 		*upload_data_size = 0;
-		return handle(srv, conn, url, method);
+		return handle(srv, conn, url, method, NULL);
 	}
+	if (is_body_state(*con_cls))
+		return on_body(srv, conn, url, method, upload_data, upload_data_size, *con_cls);
 	/* First call: only the headers are in. Count the request as in flight
 	 * until libmicrohttpd reports it completed. */
 	*con_cls = &request_marker;
@@ -257,18 +364,38 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (header_size(conn) > ND_MAX_HEADER)
 		return send_error(srv, conn, 431);
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoull(cl, NULL, 10) > ND_MAX_BODY)
+	if (cl)
+		declared = strtoull(cl, NULL, 10);
+	get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	if (!get && srv->opts.accepts_body && srv->opts.accepts_body(srv->ctx, method, url)) {
+		struct body_state *st;
+
+		if (declared > ND_MAX_FORM_BODY)
+			return send_error(srv, conn, 413);
+		/*
+		 * Returning without a response lets libmicrohttpd read the body
+		 * (sending "100 Continue" first when the client asked for it)
+		 * and hand it over in later calls. The state is freed by
+		 * on_completed, however the request ends.
+		 */
+		st = nd_xcalloc(1, sizeof(*st));
+		nd_buf_init(&st->body, ND_MAX_FORM_BODY);
+		if (declared)
+			nd_buf_grow(&st->body, (size_t)declared);
+		*con_cls = st;
+		return MHD_YES;
+	}
+	if (declared > ND_MAX_BODY)
 		return send_error(srv, conn, 413);
 	/*
-	 * No route takes a body yet, so a request that carries one, or any
-	 * method but GET and HEAD, is answered now, before a byte of the body
-	 * is read; libmicrohttpd then closes the connection. Everything else is
-	 * answered on the next call: a response queued on the first call ends
-	 * keep-alive.
+	 * Not claimed: any method but GET and HEAD, and any request carrying
+	 * a body, is answered now, before a byte of the body is read;
+	 * libmicrohttpd then closes the connection. GET and HEAD without a
+	 * body are answered on the next call: a response queued on the first
+	 * call ends keep-alive.
 	 */
-	if ((strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD)) ||
-	    has_body(conn))
-		return handle(srv, conn, url, method);
+	if (!get || has_body(conn))
+		return handle(srv, conn, url, method, NULL);
 	return MHD_YES;
 }
 
@@ -277,10 +404,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct nd_http_server *srv = cls;
 
-	if (*con_cls == &request_marker) {
-		atomic_fetch_sub(&srv->in_flight, 1);
-		*con_cls = NULL;
+	if (is_body_state(*con_cls)) {
+		struct body_state *st = *con_cls;
+		nd_buf_release(&st->body);
+		free(st);
+	} else if (*con_cls != &request_marker) {
+		return; /* never reached the first handler call */
 	}
+	atomic_fetch_sub(&srv->in_flight, 1);
+	*con_cls = NULL;
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)

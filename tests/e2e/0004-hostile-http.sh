@@ -30,9 +30,15 @@ many=$(python3 -c "print('&'.join(['a']*200))")
 fetch "/?$many"
 expect_status 200 "200 query arguments"
 
-# A body is never read: any method but GET/HEAD is answered at once.
+# A body is read only for a route that takes one (reactions), never for a
+# page: any other method but GET/HEAD is answered at once, body unread.
 fetch / -X POST -H 'Transfer-Encoding: chunked' --data-binary @<(head -c 20000000 /dev/zero)
 expect_status 405 "a chunked upload is refused without being read"
+fetch /a -X POST -H 'Expect: 100-continue' --data-binary @<(head -c 500000 /dev/zero)
+expect_status 405 "POST to a page asking for 100 Continue"
+check "no 100 Continue for a body no route takes" test -z "$(grep '^HTTP/1.1 100' "$TMP/headers")"
+fetch /a -X PUT -H 'Content-Type: application/x-www-form-urlencoded' -d 'type=verygood'
+expect_status 405 "a form PUT to a page"
 fetch / -X GET -d 'x=1'
 expect_status 200 "GET with a small body"
 fetch / -H 'Content-Length: 999999999'
