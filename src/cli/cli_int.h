@@ -1,6 +1,7 @@
 #pragma once
 /* Private to the CLI: subcommands and the shared option parser. */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "config/config.h"
 
@@ -32,6 +33,11 @@ int nd__cli_parse(const struct nd_cli_cmd *cmd, const struct nd_cli_flag *flags,
 /* The table entry of subcommand name (for its usage line); never NULL for
  * the names in the table. */
 const struct nd_cli_cmd *nd__cli_cmd(const char *name);
+
+struct nd_store;
+/* Seeds simulated reader activity into the demo store at time now
+ * (cli/demo_activity.c). 0 or the store's error. */
+int nd__demo_activity(struct nd_store *s, int64_t now);
 
 int nd_cmd_serve(int argc, char **argv);
 int nd_cmd_import(int argc, char **argv);

@@ -119,6 +119,10 @@ int nd_cmd_demo(int argc, char **argv)
 	o.total_bytes = sh.out.len;
 	o.progress = isatty(STDERR_FILENO);
 	rc = nd_import_exit_code(nd_import_jsonl(store, in, &o, &st));
+	if (!rc && nd__demo_activity(store, (int64_t)time(NULL))) {
+		fprintf(stderr, "newsdesk demo: cannot add the simulated reader activity\n");
+		rc = 1;
+	}
 	if (!rc)
 		printf("demo site ready in '%s'; serve it with: newsdesk serve --db %s\n", cfg.db,
 		       cfg.db);

@@ -54,8 +54,8 @@ int nd_cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	if (nd_app_init(&app, &cfg, snap)) {
-		fprintf(stderr, "newsdesk serve: cannot load theme '%s'\n",
-		        *cfg.theme ? cfg.theme : nd_app_default_theme());
+		fprintf(stderr, "newsdesk serve: cannot start the site (theme '%s', store '%s')\n",
+		        *cfg.theme ? cfg.theme : nd_app_default_theme(), cfg.db);
 		rc = 1;
 		goto out;
 	}
@@ -65,7 +65,8 @@ int nd_cmd_serve(int argc, char **argv)
 		                            .threads = cfg.threads,
 		                            .timeout = cfg.connection_timeout,
 		                            .max_connections = cfg.max_connections,
-		                            .max_connections_per_ip = cfg.max_connections_per_ip};
+		                            .max_connections_per_ip = cfg.max_connections_per_ip,
+		                            .accepts_body = nd_app_accepts_body};
 		if (nd_http_server_bind(&o, &srv)) {
 			rc = 1;
 			goto out;

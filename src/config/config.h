@@ -28,8 +28,15 @@ struct nd_config {
 	int connection_timeout; /* seconds */
 	int max_connections;
 	int max_connections_per_ip;
-	int reload_interval_ms; /* how often serve checks the store for changes */
-	int page_cache_mb;      /* rendered pages kept per snapshot; 0: none */
+	int reload_interval_ms;     /* how often serve checks the store for changes */
+	int page_cache_mb;          /* rendered pages kept per snapshot; 0: none */
+	int count_views;            /* 1: count article views (0: show counts only) */
+	int counter_flush_ms;       /* how often counts are written to the store */
+	int dedupe_minutes;         /* a visitor's repeat views of an article within: one */
+	char *reactions;            /* "slug:Label,..." reaction buttons */
+	int reaction_limit_visitor; /* reactions per minute per visitor; 0: no limit */
+	int reaction_limit_ip;      /* reactions per minute per address; 0: no limit */
+	char *ranking_window;       /* the article page's Ranking: 1h, 24h, 7d or trending */
 	enum nd_log_level log_level;
 };
 

@@ -334,27 +334,33 @@ static void *flusher(void *arg)
 int nd_counter_react(struct nd_counter *c, uint32_t article, size_t type, const uint8_t visitor[17],
                      enum nd_react_op op, int *result)
 {
-	struct pending p = {0};
+	/* On the heap: the flusher holds it in its queue until done. */
+	struct pending *p = nd_xcalloc(1, sizeof(*p));
+	int rc;
 
 	*result = 0;
-	if (type >= c->o.type_count)
+	if (type >= c->o.type_count) {
+		free(p);
 		return nd_error(ND_EINVAL, "no reaction type %zu", type);
-	p.op = (struct nd_reaction_op){.article_id = article,
-	                               .type = c->o.types[type],
-	                               .op = op,
-	                               .at = c->o.now(c->o.now_ctx)};
-	memcpy(p.op.visitor, visitor, sizeof(p.op.visitor));
-	p.article = article;
-	p.type = type;
+	}
+	p->op = (struct nd_reaction_op){.article_id = article,
+	                                .type = c->o.types[type],
+	                                .op = op,
+	                                .at = c->o.now(c->o.now_ctx)};
+	memcpy(p->op.visitor, visitor, sizeof(p->op.visitor));
+	p->article = article;
+	p->type = type;
 	pthread_mutex_lock(&c->lock);
-	p.next = c->queue;
-	c->queue = &p;
+	p->next = c->queue;
+	c->queue = p;
 	pthread_cond_signal(&c->wake);
-	while (!p.done)
+	while (!p->done)
 		pthread_cond_wait(&c->done, &c->lock);
 	pthread_mutex_unlock(&c->lock);
-	*result = p.rc ? 0 : p.op.result;
-	return p.rc;
+	*result = p->rc ? 0 : p->op.result;
+	rc = p->rc;
+	free(p);
+	return rc;
 }
 
 int nd_counter_flush(struct nd_counter *c)

@@ -6,6 +6,7 @@
 #include "config/config.h"
 #include "core/arena.h"
 #include "handler/handler_int.h"
+#include "handler/holes.h"
 
 #define API_DEFAULT_LIMIT 20
 #define API_MAX_LIMIT     100
@@ -88,7 +89,17 @@ ND_HANDLER(api_article)
 		return api_error(
 		    req, res, 404,
 		    nd_arena_printf(req->arena, "no published article with id '%s'", id));
-	return nd__send_json(req, res, nd__article_json(app, req, a), 200);
+	{
+		json_t *obj = nd__article_json(app, req, a);
+
+		/* Live: numbers filled in on every answer (handler/holes.h). */
+		json_object_set_new(obj, "views",
+		                    json_string(nd__hole(app, req, ND_HOLE_VIEWS, a->key, 0)));
+		json_object_set_new(obj, "reactions",
+		                    json_string(nd__hole(app, req, ND_HOLE_REACTIONS, a->key, 0)));
+		nd_http_add_header(res, ND_HDR_HOLES, "json");
+		return nd__send_json(req, res, obj, 200);
+	}
 }
 
 static long query_long(struct nd_http_request *req, const char *name, long def, long max)

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/arena.h"
 #include "core/mem.h"
+#include "handler/engage.h"
 #include "handler/handler_int.h"
 #include "render/template.h"
 
@@ -50,7 +51,9 @@ int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snaps
 		}
 	}
 	snprintf(path, sizeof(path), "%s/static", app->theme_dir);
-	rc = nd__assets_load(path, &app->assets);
+	if ((rc = nd__assets_load(path, &app->assets)))
+		goto out;
+	rc = nd_engage_open(cfg, &app->engage);
 out:
 	if (rc)
 		nd_app_release(app);
@@ -83,6 +86,7 @@ void nd_app_set_base_url(struct nd_app *app, int port)
 
 void nd_app_release(struct nd_app *app)
 {
+	nd_engage_close(app->engage); /* the last flush of the counts */
 	free(app->base_url);
 	nd_tpl_set_free(app->tpl);
 	nd__assets_free(app->assets);

@@ -4,6 +4,7 @@
 #include "config/config.h"
 #include "core/arena.h"
 #include "handler/handler_int.h"
+#include "handler/holes.h"
 
 /* How many other stories of the section the article page lists. */
 #define MORE_IN_SECTION 5
@@ -45,6 +46,16 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 		                                      a->tags[i]->url));
 	json_object_set_new(art, "tags", tags);
 	json_object_set_new(art, "has_tags", json_boolean(a->tag_count > 0));
+	/* Live values: filled in on every answer, cached or not. */
+	json_object_set_new(art, "views",
+	                    json_string(nd__hole(app, req, ND_HOLE_VIEWS, a->key, 0)));
+	{
+		json_t *reactions = nd__reactions_ctx(app, req, a);
+		if (reactions)
+			json_object_set_new(art, "reactions", reactions);
+	}
+	nd_http_add_header(res, ND_HDR_HOLES, "html");
+	nd_http_add_header(res, ND_HDR_COUNT, nd_arena_printf(req->arena, "%u", a->key));
 
 	{
 		const struct nd_site_article **rel = nd_arena_alloc(
@@ -73,6 +84,12 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	                "canonical", nd__absolute_url(app, req, a->url));
 	if (*a->image)
 		json_object_set_new(json_object_get(ctx, "page"), "image", json_string(a->image));
+	{
+		int w = nd__rank_window(app->cfg->ranking_window);
+		json_object_set_new(ctx, "ranking_block",
+		                    json_string(nd__hole(app, req, ND_HOLE_FRAGMENT,
+		                                         (uint32_t)(w < 0 ? 1 : w), 0)));
+	}
 	/* The rail's blocks are top-level keys of the page. */
 	if (json_object_get(art, "x_related")) {
 		json_object_set(ctx, "related", json_object_get(art, "x_related"));

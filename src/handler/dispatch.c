@@ -1,10 +1,14 @@
 /* The front door: method checks, route table, page cache, snapshot read lock. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
 #include "core/arena.h"
+#include "core/hash.h"
 #include "core/str.h"
+#include "handler/engage.h"
 #include "handler/handler_int.h"
+#include "handler/holes.h"
 #include "render/escape.h"
 #include "site/page_cache.h"
 #include "site/snapshot.h"
@@ -166,11 +170,112 @@ static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_
 		return run(app, site, req, res, &routes[i], &m);
 	}
 	if (path_matched) {
-		nd_http_add_header(res, "Allow", "GET, HEAD");
+		struct nd_buf allow = ND_BUF_INIT;
+
+		for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+			struct nd_route_match m;
+
+			if (!nd_route_match(routes[i].pattern, req->path, req->path_len, &m) ||
+			    strstr(allow.buf, routes[i].method))
+				continue;
+			nd_buf_addf(&allow, "%s%s%s", allow.len ? ", " : "", routes[i].method,
+			            strcmp(routes[i].method, "GET") ? "" : ", HEAD");
+		}
+		nd_http_add_header(res, "Allow",
+		                   nd_arena_strndup(req->arena, allow.buf, allow.len));
+		nd_buf_release(&allow);
 		return nd__render_error(app, site, req, res, 405,
 		                        "This address can only be read (GET or HEAD).");
 	}
 	return nd__render_error(app, site, req, res, 404, "There is no page at this address.");
+}
+
+/* Takes the internal header name off res; its value, or NULL. */
+static const char *take_header(struct nd_http_response *res, const char *name)
+{
+	const char *v = NULL;
+	size_t k = 0;
+
+	for (size_t i = 0; i < res->header_count; i++) {
+		if (!strcmp(res->headers[i].name, name))
+			v = res->headers[i].value;
+		else
+			res->headers[k++] = res->headers[i];
+	}
+	res->header_count = k;
+	return v;
+}
+
+/*
+ * After a page is made or taken from the cache: counts the view the page
+ * asks for, fills its live values, gives it a validator made from what is
+ * sent (so it changes exactly when a count shown does), and sets the
+ * visitor cookie on a page for a reader who has none.
+ */
+struct frag_ctx {
+	struct nd_app *app;
+	const struct nd_site *site;
+};
+
+static void fragment(void *ctx, uint32_t id, uint32_t sub, struct nd_buf *out)
+{
+	struct frag_ctx *f = ctx;
+
+	nd__ranking_block(f->app, f->site, (int)id, sub, out);
+}
+
+static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                  struct nd_http_response *res, int status)
+{
+	struct frag_ctx fc = {app, site};
+	struct nd_hole_values values;
+	const char *holes = take_header(res, ND_HDR_HOLES);
+	const char *count = take_header(res, ND_HDR_COUNT);
+	bool html = res->content_type && !strncmp(res->content_type, "text/html", 9);
+	struct nd_reader reader;
+	const char *etag;
+
+	if (status != 200 || !app->engage)
+		return status;
+	if (html || count) {
+		nd_engage_reader(app->engage, req, &reader);
+		if (count)
+			nd_engage_view(app->engage, req, &reader,
+			               (uint32_t)strtoul(count, NULL, 10));
+		if (html)
+			nd_engage_set_cookie(app->engage, req, res, &reader,
+			                     app->base_url && !strncmp(app->base_url, "https:", 6));
+	}
+	if (!holes)
+		return status;
+	values = *nd_engage_values(app->engage);
+	values.fragment = fragment;
+	values.frag_ctx = &fc;
+	nd_holes_fill(&res->body, nd_engage_nonce(app->engage), &values, !strcmp(holes, "json"));
+	etag = nd_arena_printf(req->arena, "\"%016llx\"",
+	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	nd_http_add_header(res, "ETag", etag);
+	/* Counts live here, not in a shared cache: every reader's request
+	 * must reach the server (a cached copy would freeze the count and miss
+	 * the view); the validator keeps it cheap when nothing changed. */
+	nd_http_add_header(res, "Cache-Control", "private, no-cache");
+	if (nd_http_etag_matches(nd_http_header(req, "If-None-Match"), etag)) {
+		nd_buf_reset(&res->body);
+		return 304;
+	}
+	return status;
+}
+
+bool nd_app_accepts_body(void *ctx, const char *method, const char *path)
+{
+	struct nd_route_match m;
+
+	(void)ctx;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(routes[i].method, "GET") && !strcmp(routes[i].method, method) &&
+		    nd_route_match(routes[i].pattern, path, strlen(path), &m))
+			return true;
+	return false;
 }
 
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res)
@@ -181,7 +286,7 @@ int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_respons
 
 	nd_snapshot_read_lock();
 	site = nd_snapshot_site(app->snap);
-	status = route(app, site, req, res);
+	status = finish(app, site, req, res, route(app, site, req, res));
 	if (status >= 400 && !res->body.len && !res->static_body)
 		status = nd__render_error(app, site, req, res, status, "");
 	nd_snapshot_read_unlock();

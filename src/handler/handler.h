@@ -11,6 +11,7 @@ struct nd_config;
 struct nd_snapshot;
 struct nd_tpl_set;
 struct nd_assets;
+struct nd_engage;
 
 struct nd_app {
 	const struct nd_config *cfg; /* borrowed, outlives the app */
@@ -18,7 +19,8 @@ struct nd_app {
 	struct nd_tpl_set *tpl;
 	struct nd_assets *assets;
 	char *theme_dir;
-	char *base_url; /* "https://news.example.com", no trailing slash */
+	char *base_url;           /* "https://news.example.com", no trailing slash */
+	struct nd_engage *engage; /* views, reactions, visitors (handler/engage.h) */
 };
 
 /*
@@ -26,7 +28,8 @@ struct nd_app {
  * templates and reads its static/ folder into memory. Errors: ND_EIO when
  * the theme folder cannot be read, ND_ESYNTAX for a broken template,
  * ND_EINVAL when a required template (layout, home, section, article, list,
- * error) is missing; messages logged.
+ * error) is missing; messages logged. Also opens the counters
+ * (handler/engage.h) on cfg->db: the errors of the store.
  */
 int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snapshot *snap);
 void nd_app_release(struct nd_app *app);
@@ -41,6 +44,10 @@ void nd_app_set_base_url(struct nd_app *app, int port);
 
 /* The nd_http_handler_fn that serves the site; ctx is the struct nd_app. */
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res);
+
+/* The nd_http_accepts_body_fn of the site: a request whose method and
+ * path match a route other than GET (reactions) has its body read. */
+bool nd_app_accepts_body(void *ctx, const char *method, const char *path);
 
 /* The folder of the default theme that ships with newsdesk. */
 const char *nd_app_default_theme(void);

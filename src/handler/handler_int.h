@@ -72,6 +72,31 @@ void nd__set_dates(json_t *obj, const char *key, int64_t t);
  * served on) + path. Never from the Host header, which the client writes. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);
 
+/*
+ * Live values (handler/holes.h): the marker of a hole of kind for article
+ * key (sub: the reaction type), from req's arena, and the internal headers
+ * that make the dispatcher fill a page's holes ("html" or "json") and count
+ * a view of an article (its key). The dispatcher takes them off before the
+ * answer goes out; a cached page keeps them in its meta.
+ */
+const char *nd__hole(struct nd_app *app, struct nd_http_request *req, char kind, uint32_t key,
+                     uint32_t sub);
+#define ND_HDR_HOLES "X-Nd-Holes"
+#define ND_HDR_COUNT "X-Nd-Count"
+
+/* The reaction buttons of article key for a page context: {items: [{type,
+ * label, count (a hole), action}]}, or NULL when none are configured. */
+json_t *nd__reactions_ctx(struct nd_app *app, struct nd_http_request *req,
+                          const struct nd_site_article *a);
+
+/* The Ranking window called name ("24h"; rank/rank.h), or -1. */
+int nd__rank_window(const char *name);
+
+/* Appends the Ranking block of window w within scope (a section id, 0: the
+ * site) to out: nothing when the list is empty. */
+void nd__ranking_block(struct nd_app *app, const struct nd_site *site, int w, uint32_t scope,
+                       struct nd_buf *out);
+
 /* Sends a JSON document (consumed) with the given status. */
 int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, json_t *doc,
                   int status);

@@ -1,6 +1,8 @@
 /* The home page: the lead story, top stories, the latest, a block per section. */
 #include "config/config.h"
 #include "handler/handler_int.h"
+#include "handler/holes.h"
+#include "rank/rank.h"
 
 #define TOP_STORIES 4
 #define LATEST      10
@@ -27,6 +29,12 @@ ND_HANDLER(home)
 		    blocks, json_pack("{s:s, s:s, s:o}", "name", s->name, "url", s->url, "articles",
 		                      nd__article_cards(site, &s->articles, 0, PER_SECTION)));
 	}
+	/* The Ranking blocks: live, filled on every answer. */
+	json_object_set_new(ctx, "most_read",
+	                    json_string(nd__hole(app, req, ND_HOLE_FRAGMENT, ND_RANK_24H, 0)));
+	json_object_set_new(ctx, "trending",
+	                    json_string(nd__hole(app, req, ND_HOLE_FRAGMENT, ND_RANK_TRENDING, 0)));
+	nd_http_add_header(res, ND_HDR_HOLES, "html");
 	json_object_set_new(ctx, "top", top);
 	json_object_set_new(ctx, "latest", latest);
 	json_object_set_new(ctx, "sections", blocks);

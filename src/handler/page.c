@@ -77,6 +77,7 @@ static json_t *site_context(struct nd_app *app, const struct nd_site *site, cons
 	json_t *nav = json_array();
 	const char *css = nd__asset_url(app->assets, "style.css");
 	const char *icon = nd__asset_url(app->assets, "favicon.svg");
+	const char *reactions_js = nd__asset_url(app->assets, "reactions.js");
 
 	for (size_t i = 0; i < site->section_count; i++) {
 		const struct nd_site_section *s = &site->sections[i];
@@ -90,9 +91,10 @@ static json_t *site_context(struct nd_app *app, const struct nd_site *site, cons
 			json_object_set_new(item, "current", json_true());
 		json_array_append_new(nav, item);
 	}
-	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o, s:i}", "name", cfg->site_name,
+	return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:b, s:o, s:i}", "name", cfg->site_name,
 	                 "description", cfg->site_description, "language", cfg->language, "css_url",
-	                 css, "icon_url", icon, "nav", nav, "year",
+	                 css, "icon_url", icon, "reactions_js", reactions_js, "simulated",
+	                 site->simulated_activity, "nav", nav, "year",
 	                 (int)(1970 + site->built_at / 31556952));
 }
 
@@ -132,6 +134,11 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	                   "frame-ancestors 'self'");
 	if (status != 200)
 		return status;
+	/* A page with live values gets its validator once they are filled in
+	 * (handler/dispatch.c). */
+	for (size_t i = 0; i < res->header_count; i++)
+		if (!strcmp(res->headers[i].name, ND_HDR_HOLES))
+			return 200;
 	/* Pages change whenever the store does, so the client revalidates each
 	 * time and gets 304 while its copy is still current. */
 	etag = nd_arena_printf(req->arena, "\"%016llx\"",

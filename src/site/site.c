@@ -502,6 +502,11 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	}
 	if ((rc = nd_store_read_end(store)))
 		goto out;
+	{
+		int64_t mark;
+		site->simulated_activity =
+		    nd_store_meta_int_get(store, "simulated_activity", &mark) == 0;
+	}
 	site->authors =
 	    to_arena(site->arena, site->authors, site->author_count, sizeof(*site->authors));
 	site->tags = to_arena(site->arena, site->tags, site->tag_count, sizeof(*site->tags));

@@ -68,6 +68,7 @@ struct nd_site_article {
 struct nd_site {
 	int64_t generation;               /* of the store when built */
 	int64_t built_at;                 /* Unix seconds */
+	bool simulated_activity;          /* the demo's reader activity is made up */
 	int64_t next_scheduled_at;        /* first scheduled article not yet live; 0: none */
 	struct nd_site_article *articles; /* newest first */
 	size_t article_count;
