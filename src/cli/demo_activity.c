@@ -72,8 +72,8 @@ static int any_views(void *ctx, int64_t article, int64_t views)
 static double diurnal(int64_t hour)
 {
 	static const double by_hour[24] = {0.3, 0.2, 0.15, 0.15, 0.2, 0.4, 0.8, 1.3,
-	                                   1.6, 1.5, 1.2, 1.1, 1.2, 1.1, 1.0, 1.0,
-	                                   1.0, 1.1, 1.3, 1.5, 1.6, 1.4, 0.9, 0.5};
+	                                   1.6, 1.5, 1.2,  1.1,  1.2, 1.1, 1.0, 1.0,
+	                                   1.0, 1.1, 1.3,  1.5,  1.6, 1.4, 0.9, 0.5};
 
 	return by_hour[hour % 24];
 }

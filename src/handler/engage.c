@@ -83,8 +83,8 @@ static void rank_add(struct nd_rank *rank, const struct nd_view_delta *d, size_t
 
 		for (; i < n && k < sizeof(buf) / sizeof(buf[0]); i++)
 			if (d[i].article_id > 0 && d[i].article_id <= UINT32_MAX)
-				buf[k++] = (struct nd_rank_delta){(uint32_t)d[i].article_id, d[i].hour,
-				                                  d[i].views};
+				buf[k++] = (struct nd_rank_delta){(uint32_t)d[i].article_id,
+				                                  d[i].hour, d[i].views};
 		nd_rank_add(rank, buf, k, now);
 	}
 }

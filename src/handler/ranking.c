@@ -18,9 +18,9 @@
 #include "rank/rank.h"
 #include "render/template.h"
 
-#define BLOCK_ITEMS   10
-#define FRAG_SLOTS    4
-#define FRAG_MAX      8192
+#define BLOCK_ITEMS 10
+#define FRAG_SLOTS  4
+#define FRAG_MAX    8192
 
 static const char *const window_names[ND_RANK_WINDOWS] = {"1h", "24h", "7d", "trending"};
 static const char *const block_titles[ND_RANK_WINDOWS] = {"Most read this hour", "Most read",
