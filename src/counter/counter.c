@@ -39,7 +39,8 @@ struct nd_counter {
 	struct totals views;                            /* stored views at open */
 	struct totals reactions[ND_REACTION_TYPES_MAX]; /* live reaction counts */
 
-	bool rescan; /* flusher: the last flush failed, look at every chunk */
+	bool rescan;           /* flusher: the last flush failed, look at every chunk */
+	int64_t compacted_day; /* flusher: the day hours were last folded into days */
 
 	pthread_mutex_t lock; /* below */
 	pthread_cond_t wake, done;
@@ -277,6 +278,19 @@ static int flush_locked(struct nd_counter *c)
 			*ds.mark[i] = ds.to[i];
 		if (c->o.on_flush)
 			c->o.on_flush(c->o.on_flush_ctx, ds.d, ds.n, now);
+	}
+
+	/* Once a day (and at start): hours older than ND_COUNTER_HOUR_DAYS
+	 * become days. */
+	if (!rc && now / 86400 != c->compacted_day) {
+		int crc =
+		    nd_store_views_compact(c->store, (now / 86400 - ND_COUNTER_HOUR_DAYS) * 24);
+
+		if (crc)
+			nd_log(ND_LOG_WARN, "counter: folding old hours into days failed: %s",
+			       nd_strerror(crc));
+		else
+			c->compacted_day = now / 86400;
 	}
 
 	pthread_mutex_lock(&c->lock);

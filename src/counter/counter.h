@@ -25,6 +25,10 @@
 
 #include "store/store.h"
 
+/* Hourly view buckets are kept this many days, then folded into days
+ * (the flusher does it once a day). */
+#define ND_COUNTER_HOUR_DAYS 30
+
 /* Most reaction types a site may configure. */
 #define ND_REACTION_TYPES_MAX 8
 
