@@ -43,6 +43,24 @@ static int api_error(struct nd_http_request *req, struct nd_http_response *res, 
 	    status);
 }
 
+/* This thread's last answers to /api/ranking (the same for every reader
+ * until the list or the snapshot changes). Fixed arrays: nothing to free
+ * when the thread ends; a longer answer is not kept. */
+#define ANSWER_SLOTS 4
+#define ANSWER_MAX   16384
+
+static _Thread_local struct answer {
+	uint64_t version;
+	int64_t generation;
+	int window;
+	uint32_t scope;
+	long limit;
+	size_t len;
+	bool used;
+	char json[ANSWER_MAX];
+} answers[ANSWER_SLOTS];
+static _Thread_local unsigned answer_next;
+
 ND_HANDLER(api_ranking)
 {
 	const char *wname = nd_http_query(req, "window"), *section = nd_http_query(req, "section");
@@ -51,8 +69,11 @@ ND_HANDLER(api_ranking)
 	long limit = 10;
 	uint32_t scope = ND_RANK_SITE;
 	struct nd_rank_item items[ND_RANK_MAX];
+	uint64_t version;
+	struct answer *cached;
 	json_t *arr;
 	size_t n;
+	int status;
 
 	(void)m;
 	if (w < 0)
@@ -69,10 +90,24 @@ ND_HANDLER(api_ranking)
 		if (!s)
 			return api_error(req, res, 404, "no such section");
 		scope = (uint32_t)s->id;
+		section = s->path; /* the answer names it one way, whatever was asked */
 	}
 	nd_engage_sync(app->engage, site);
-	/* Articles unpublished since the list was made are skipped: ask for a
-	 * few more than wanted. */
+	version = nd_rank_version(nd_engage_rank(app->engage));
+	for (int i = 0; i < ANSWER_SLOTS; i++) {
+		cached = &answers[i];
+		if (cached->used && cached->version == version &&
+		    cached->generation == site->generation && cached->window == w &&
+		    cached->scope == scope && cached->limit == limit) {
+			nd_buf_add(&res->body, cached->json, cached->len);
+			res->content_type = "application/json";
+			nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
+			nd_http_add_header(res, "Cache-Control", "no-cache");
+			return 200;
+		}
+	}
+	/* Articles unpublished since the list was made are skipped: ask for
+	 * all there are. */
 	n = nd_rank_top(nd_engage_rank(app->engage), (enum nd_rank_window)w, scope, ND_RANK_MAX,
 	                items);
 	arr = json_array();
@@ -88,11 +123,26 @@ ND_HANDLER(api_ranking)
 			json_object_set_new(o, "score", json_real(items[i].score));
 		json_array_append_new(arr, o);
 	}
-	nd_http_add_header(res, "Cache-Control", "no-cache");
-	return nd__send_json(req, res,
-	                     json_pack("{s:s, s:s?, s:o}", "window", window_names[w], "section",
-	                               section, "items", arr),
-	                     200);
+	status = nd__send_json(req, res,
+	                       json_pack("{s:s, s:s?, s:o}", "window", window_names[w], "section",
+	                                 section, "items", arr),
+	                       200);
+	/* Lists move with every flush: revalidate, never keep. */
+	for (size_t i = 0; i < res->header_count; i++)
+		if (!strcmp(res->headers[i].name, "Cache-Control"))
+			res->headers[i].value = "no-cache";
+	if (status == 200 && res->body.len <= ANSWER_MAX) {
+		cached = &answers[answer_next++ % ANSWER_SLOTS];
+		cached->version = version;
+		cached->generation = site->generation;
+		cached->window = w;
+		cached->scope = scope;
+		cached->limit = limit;
+		cached->len = res->body.len;
+		cached->used = true;
+		memcpy(cached->json, res->body.buf, res->body.len);
+	}
+	return status;
 }
 
 /* Renders the block of window w in scope into out ("" when empty). */
