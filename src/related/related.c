@@ -522,6 +522,8 @@ struct collect {
 	struct nd_index_token *tokens;
 	size_t count, cap;
 	uint32_t base; /* position offset */
+	size_t cut;    /* the lede's end, in bytes */
+	size_t nlede;  /* tokens that start before cut */
 };
 
 static void push(struct collect *c, const struct nd_term *t)
@@ -540,20 +542,58 @@ static void push(struct collect *c, const struct nd_term *t)
 
 static void add_token(void *ctx, const struct nd_term *t)
 {
-	push(ctx, t);
+	struct collect *c = ctx;
+
+	c->nlede += t->start < c->cut;
+	push(c, t);
 }
+
+/*
+ * Where the lede, the body's first sentence, ends: after the first '.',
+ * '!' or '?' followed by white space, or at the end. Naive about
+ * abbreviations ("U.S. officials"), which only makes a lede shorter; the
+ * caller also caps it at LEDE_MAX tokens.
+ */
+static size_t lede_end(const char *b, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((b[i] == '.' || b[i] == '!' || b[i] == '?') &&
+		    (b[i + 1] == ' ' || b[i + 1] == '\n' || b[i + 1] == '\t' || b[i + 1] == '\r'))
+			return i + 1;
+	return n;
+}
+
+#define LEDE_MAX 60 /* tokens */
 
 void nd_related_doc(struct nd_analyzer *an, const char *title, size_t title_len, const char *body,
                     size_t body_len, struct nd_arena *a, struct nd_index_doc *out)
 {
-	struct collect c = {a, NULL, 0, 0, 0};
+	struct collect c = {a, NULL, 0, 0, 0, 0, 0};
+	const struct nd_index_token *head;
+	struct nd_index_token *t;
+	size_t nhead, nlede;
 	uint32_t used;
 
 	used = nd_analyze(an, title, title_len, 0, add_token, &c);
-	out->tokens[ND_FIELD_TITLE] = c.tokens;
-	out->count[ND_FIELD_TITLE] = c.count;
-	c = (struct collect){a, NULL, 0, 0, used + 1};
+	head = c.tokens;
+	nhead = c.count;
+	c = (struct collect){a, NULL, 0, 0, used + 1, lede_end(body, body_len), 0};
 	nd_analyze(an, body, body_len, 0, add_token, &c);
 	out->tokens[ND_FIELD_BODY] = c.tokens;
 	out->count[ND_FIELD_BODY] = c.count;
+	/*
+	 * The headline field holds the headline and the lede: a news story
+	 * puts what tells it apart (who, where, when) in its first sentence,
+	 * and later paragraphs the background it shares with its sibling
+	 * stories. The lede's tokens keep their body positions, so no phrase
+	 * spans the headline and the lede.
+	 */
+	nlede = c.nlede < LEDE_MAX ? c.nlede : LEDE_MAX;
+	t = nd_arena_alloc(a, (nhead + nlede + 1) * sizeof(*t));
+	if (nhead)
+		memcpy(t, head, nhead * sizeof(*t));
+	if (nlede)
+		memcpy(t + nhead, c.tokens, nlede * sizeof(*t));
+	out->tokens[ND_FIELD_TITLE] = t;
+	out->count[ND_FIELD_TITLE] = nhead + nlede;
 }

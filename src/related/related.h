@@ -99,8 +99,11 @@ int nd_related_query(const struct nd_index *idx, uint32_t key, const struct nd_r
 
 /*
  * Analyses an article's title and body with an (one per thread) into an
- * index document: tokens of both fields, term bytes copied into arena a
- * (not NULL). Body positions continue after the title's.
+ * index document, term bytes copied into arena a (not NULL). The title
+ * field holds the headline and the lede (the body's first sentence, at
+ * most 60 tokens: where a story says what sets it apart); the body field
+ * the whole body. Body positions continue after the title's, and the
+ * lede's copies keep their body positions.
  */
 void nd_related_doc(struct nd_analyzer *an, const char *title, size_t title_len, const char *body,
                     size_t body_len, struct nd_arena *a, struct nd_index_doc *out);
