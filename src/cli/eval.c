@@ -6,6 +6,7 @@
  *	newsdesk eval related --docs FILE.jsonl --story-field F [--topic-field G]
  *	                      [--limit 10] [--language en] [--dup-threshold 0.5]
  *	                      [--param NAME=VALUE ...]
+ *	newsdesk eval recs --train DIR --test DIR
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,9 @@
 #include "core/arena.h"
 #include "index/analyze.h"
 #include "index/index.h"
+#include "recommend/baselines.h"
+#include "recommend/metrics.h"
+#include "recommend/mind.h"
 #include "related/dedup.h"
 #include "related/eval.h"
 #include "related/related.h"
@@ -312,16 +316,132 @@ out:
 	return rc;
 }
 
+static void usage_recs(FILE *f)
+{
+	fprintf(f, "usage: newsdesk eval recs --train DIR --test DIR\n"
+	           "\n"
+	           "Scores recommendation models on MIND-format click logs: learns from the\n"
+	           "impressions of --train and from every history, scores the candidates of\n"
+	           "each --test impression, and prints AUC, MRR, nDCG@5 and nDCG@10 (MIND's\n"
+	           "definitions; means over impressions with both clicked and unclicked\n"
+	           "candidates) for each model: popularity, ctr.\n"
+	           "\n"
+	           "options:\n"
+	           "  --train DIR          a folder with news.tsv and behaviors.tsv\n"
+	           "  --test DIR           the same, the impressions to score\n");
+}
+
+/* Parses the options of `eval recs` (argv[0] is "recs"); 0, 1 after --help,
+ * or 2 after a usage error on stderr. */
+static int parse_recs(int argc, char **argv, const char **train, const char **test)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *value;
+		size_t name_len;
+
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			usage_recs(stdout);
+			return 1;
+		}
+		if (strncmp(arg, "--", 2) || !arg[2]) {
+			fprintf(stderr, "newsdesk eval recs: unexpected argument '%s'\n", arg);
+			return 2;
+		}
+		arg += 2;
+		eq = strchr(arg, '=');
+		name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+		if (eq) {
+			value = eq + 1;
+		} else if (i + 1 < argc) {
+			value = argv[++i];
+		} else {
+			fprintf(stderr, "newsdesk eval recs: option '--%s' needs a value\n", arg);
+			return 2;
+		}
+#define IS(name) (name_len == sizeof(name) - 1 && !strncmp(arg, name, name_len))
+		if (IS("train")) {
+			*train = value;
+		} else if (IS("test")) {
+			*test = value;
+		} else {
+			fprintf(stderr, "newsdesk eval recs: unknown option '--%.*s'\n",
+			        (int)name_len, arg);
+			return 2;
+		}
+#undef IS
+	}
+	if (!*train || !**train || !*test || !**test) {
+		fprintf(stderr, "newsdesk eval recs: --train and --test are required\n\n");
+		usage_recs(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static int eval_recs(int argc, char **argv)
+{
+	const char *train_dir = NULL, *test_dir = NULL;
+	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
+	struct nd_mind_log train = ND_MIND_LOG_INIT, test = ND_MIND_LOG_INIT;
+	struct nd_recs_counts *counts = NULL;
+	struct nd_recs_scores pop, ctr;
+	size_t counted = 0;
+	double t0, t_load, t_learn, t_score;
+	int rc;
+
+	rc = parse_recs(argc, argv, &train_dir, &test_dir);
+	if (rc) {
+		rc = rc == 1 ? 0 : 2;
+		goto out;
+	}
+	t0 = now();
+	if (nd_mind_log_load(&train, train_dir, items, users) ||
+	    nd_mind_log_load(&test, test_dir, items, users)) {
+		rc = 1;
+		goto out;
+	}
+	t_load = now();
+	counts =
+	    nd_recs_counts_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
+	t_learn = now();
+	nd_recs_eval(&test, nd_recs_popularity, counts, &pop, &counted);
+	nd_recs_eval(&test, nd_recs_ctr, counts, &ctr, NULL);
+	t_score = now();
+
+	fprintf(stderr,
+	        "newsdesk eval recs: train %zu impressions, test %zu impressions (%zu "
+	        "scored), %zu items, %zu users\n",
+	        train.count, test.count, counted, nd_mind_ids_count(items),
+	        nd_mind_ids_count(users));
+	fprintf(stderr, "newsdesk eval recs: seconds: load %.2f, learn %.2f, score %.2f\n",
+	        t_load - t0, t_learn - t_load, t_score - t_learn);
+	nd_recs_print_header(stdout);
+	nd_recs_print_row(stdout, "popularity", &pop);
+	nd_recs_print_row(stdout, "ctr", &ctr);
+	rc = fflush(stdout) ? 1 : 0;
+out:
+	nd_recs_counts_free(counts);
+	nd_mind_log_release(&train);
+	nd_mind_log_release(&test);
+	nd_mind_ids_free(items);
+	nd_mind_ids_free(users);
+	return rc;
+}
+
 int nd_cmd_eval(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "related"))
 		return eval_related(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "recs"))
+		return eval_recs(argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
+		usage_recs(stdout);
 		return 0;
 	}
 	if (argc >= 2)
 		fprintf(stderr, "newsdesk eval: unknown evaluation '%s'\n\n", argv[1]);
 	usage(stderr);
+	usage_recs(stderr);
 	return 2;
 }
