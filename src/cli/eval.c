@@ -21,6 +21,7 @@
 #include "index/analyze.h"
 #include "index/index.h"
 #include "recommend/baselines.h"
+#include "recommend/covisit.h"
 #include "recommend/metrics.h"
 #include "recommend/mind.h"
 #include "related/dedup.h"
@@ -324,7 +325,7 @@ static void usage_recs(FILE *f)
 	           "impressions of --train and from every history, scores the candidates of\n"
 	           "each --test impression, and prints AUC, MRR, nDCG@5 and nDCG@10 (MIND's\n"
 	           "definitions; means over impressions with both clicked and unclicked\n"
-	           "candidates) for each model: popularity, ctr.\n"
+	           "candidates) for each model: popularity, ctr, and the signal covisit.\n"
 	           "\n"
 	           "options:\n"
 	           "  --train DIR          a folder with news.tsv and behaviors.tsv\n"
@@ -384,7 +385,8 @@ static int eval_recs(int argc, char **argv)
 	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
 	struct nd_mind_log train = ND_MIND_LOG_INIT, test = ND_MIND_LOG_INIT;
 	struct nd_recs_counts *counts = NULL;
-	struct nd_recs_scores pop, ctr;
+	struct nd_recs_covisit *covisit = NULL;
+	struct nd_recs_scores pop, ctr, cov;
 	size_t counted = 0;
 	double t0, t_load, t_learn, t_score;
 	int rc;
@@ -403,9 +405,12 @@ static int eval_recs(int argc, char **argv)
 	t_load = now();
 	counts =
 	    nd_recs_counts_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
+	covisit =
+	    nd_recs_covisit_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
 	t_learn = now();
 	nd_recs_eval(&test, nd_recs_popularity, counts, &pop, &counted);
 	nd_recs_eval(&test, nd_recs_ctr, counts, &ctr, NULL);
+	nd_recs_eval(&test, nd_recs_covisit_score, covisit, &cov, NULL);
 	t_score = now();
 
 	fprintf(stderr,
@@ -418,9 +423,11 @@ static int eval_recs(int argc, char **argv)
 	nd_recs_print_header(stdout);
 	nd_recs_print_row(stdout, "popularity", &pop);
 	nd_recs_print_row(stdout, "ctr", &ctr);
+	nd_recs_print_row(stdout, "covisit", &cov);
 	rc = fflush(stdout) ? 1 : 0;
 out:
 	nd_recs_counts_free(counts);
+	nd_recs_covisit_free(covisit);
 	nd_mind_log_release(&train);
 	nd_mind_log_release(&test);
 	nd_mind_ids_free(items);

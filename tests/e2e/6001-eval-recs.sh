@@ -13,8 +13,8 @@ check "eval recs exits 0" test $? -eq 0
 cat "$TMP/out"
 check "header names the figures" \
 	grep -qE '^model +AUC +MRR +nDCG@5 +nDCG@10$' <(head -n1 "$TMP/out")
-check "rows: popularity then ctr" \
-	test "$(sed -n '2,$p' "$TMP/out" | awk '{ print $1 }' | tr '\n' ' ')" = "popularity ctr "
+check "rows: popularity, ctr, covisit" \
+	test "$(sed -n '2,$p' "$TMP/out" | awk '{ print $1 }' | tr '\n' ' ')" = "popularity ctr covisit "
 check "every figure is a decimal in [0, 1]" \
 	awk 'NR > 1 { for (i = 2; i <= 5; i++) if ($i !~ /^[01]\.[0-9]+$/ || $i > 1) exit 1 }' "$TMP/out"
 check "stderr counts impressions" \
