@@ -134,8 +134,21 @@ static int next_token(const char *s, size_t len, size_t *pos, const char **tok, 
 	return 1;
 }
 
-/* "11/15/2019 8:55:22 AM" */
-static int valid_time(const char *s, size_t len)
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "11/15/2019 8:55:22 AM": 1 and the seconds since 1970 (UTC) in *t, or 0. */
+static int valid_time(const char *s, size_t len, int64_t *t)
 {
 	char buf[64], ampm[3];
 	unsigned mo, d, y, h, mi, sec;
@@ -149,7 +162,11 @@ static int valid_time(const char *s, size_t len)
 	        7 ||
 	    (size_t)used != len)
 		return 0;
-	return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 1 && h <= 12 && mi < 60 && sec < 61;
+	if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 1 && h <= 12 && mi < 60 && sec < 61))
+		return 0;
+	h = h % 12 + (ampm[0] == 'P' ? 12 : 0);
+	*t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + mi * 60 + sec;
+	return 1;
 }
 
 int nd_mind_log_add_line(struct nd_mind_log *log, const char *line, size_t len,
@@ -167,7 +184,7 @@ int nd_mind_log_add_line(struct nd_mind_log *log, const char *line, size_t len,
 		return invalid(why, "empty impression id");
 	if (!flen[1] || memchr(f[1], ' ', flen[1]))
 		return invalid(why, "bad user id '%.*s'", (int)flen[1], f[1]);
-	if (!valid_time(f[2], flen[2]))
+	if (!valid_time(f[2], flen[2], &imp.time))
 		return invalid(why, "bad time '%.*s' (want M/D/YYYY H:MM:SS AM)", (int)flen[2],
 		               f[2]);
 	n_items = count_tokens(f[4], flen[4]);

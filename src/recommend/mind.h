@@ -42,6 +42,7 @@ const char *nd_mind_ids_name(const struct nd_mind_ids *ids, uint32_t n);
 /* One line of behaviors.tsv. */
 struct nd_mind_impression {
 	uint32_t user;
+	int64_t time; /* seconds since 1970-01-01, the file's time read as UTC */
 	uint32_t n_history, n_items;
 	uint32_t *history; /* item numbers, oldest first, as in the file */
 	uint32_t *items;   /* the candidates, in listing order */

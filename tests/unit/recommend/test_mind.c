@@ -46,6 +46,27 @@ static void test_load_tiny(void **state)
 	nd_mind_ids_free(users);
 }
 
+/* Times: M/D/YYYY h:mm:ss AM/PM read as UTC seconds since 1970. */
+static void test_time(void **state)
+{
+	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
+	struct nd_mind_log log = ND_MIND_LOG_INIT;
+	const char *a = "1\tU1\t11/15/2019 8:55:22 AM\t\tN2-1";
+	const char *b = "2\tU1\t11/15/2019 12:05:00 PM\t\tN2-1";
+	const char *c = "3\tU1\t1/1/1970 12:00:01 AM\t\tN2-1";
+
+	(void)state;
+	assert_int_equal(nd_mind_log_add_line(&log, a, strlen(a), items, users, NULL), 0);
+	assert_int_equal(nd_mind_log_add_line(&log, b, strlen(b), items, users, NULL), 0);
+	assert_int_equal(nd_mind_log_add_line(&log, c, strlen(c), items, users, NULL), 0);
+	assert_int_equal(log.imps[0].time, 1573808122); /* date -u -d '2019-11-15 08:55:22' +%s */
+	assert_int_equal(log.imps[1].time, 1573808122 + 3 * 3600 + 9 * 60 + 38);
+	assert_int_equal(log.imps[2].time, 1);
+	nd_mind_log_release(&log);
+	nd_mind_ids_free(items);
+	nd_mind_ids_free(users);
+}
+
 static void expect_bad(const char *line, const char *why_part)
 {
 	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
@@ -125,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load_tiny),
+	    cmocka_unit_test(test_time),
 	    cmocka_unit_test(test_bad_lines),
 	    cmocka_unit_test(test_load_stops_at_bad_line),
 	};
