@@ -21,7 +21,9 @@
 #include "index/analyze.h"
 #include "index/index.h"
 #include "recommend/baselines.h"
+#include "recommend/blend.h"
 #include "recommend/covisit.h"
+#include "recommend/fresh.h"
 #include "recommend/metrics.h"
 #include "recommend/mind.h"
 #include "related/dedup.h"
@@ -325,7 +327,9 @@ static void usage_recs(FILE *f)
 	           "impressions of --train and from every history, scores the candidates of\n"
 	           "each --test impression, and prints AUC, MRR, nDCG@5 and nDCG@10 (MIND's\n"
 	           "definitions; means over impressions with both clicked and unclicked\n"
-	           "candidates) for each model: popularity, ctr, and the signal covisit.\n"
+	           "candidates) for each model: blend (the signals weighted by a logistic\n"
+	           "regression fitted on train alone; the weights go to stderr), popularity,\n"
+	           "ctr, and the signals covisit, fresh and recent.\n"
 	           "\n"
 	           "options:\n"
 	           "  --train DIR          a folder with news.tsv and behaviors.tsv\n"
@@ -386,7 +390,11 @@ static int eval_recs(int argc, char **argv)
 	struct nd_mind_log train = ND_MIND_LOG_INIT, test = ND_MIND_LOG_INIT;
 	struct nd_recs_counts *counts = NULL;
 	struct nd_recs_covisit *covisit = NULL;
-	struct nd_recs_scores pop, ctr, cov;
+	struct nd_recs_fresh *fresh = NULL;
+	struct nd_recs_recent *recent = NULL;
+	struct nd_recs_blend *blend = NULL;
+	struct nd_recs_scores pop, ctr, cov, fr, rec, bl;
+	const double *w;
 	size_t counted = 0;
 	double t0, t_load, t_learn, t_score;
 	int rc;
@@ -407,10 +415,17 @@ static int eval_recs(int argc, char **argv)
 	    nd_recs_counts_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
 	covisit =
 	    nd_recs_covisit_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
+	fresh = nd_recs_fresh_new(&train, &test, nd_mind_ids_count(items));
+	recent = nd_recs_recent_new(&train, nd_mind_ids_count(items));
+	blend =
+	    nd_recs_blend_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
 	t_learn = now();
 	nd_recs_eval(&test, nd_recs_popularity, counts, &pop, &counted);
 	nd_recs_eval(&test, nd_recs_ctr, counts, &ctr, NULL);
 	nd_recs_eval(&test, nd_recs_covisit_score, covisit, &cov, NULL);
+	nd_recs_eval(&test, nd_recs_fresh_score, fresh, &fr, NULL);
+	nd_recs_eval(&test, nd_recs_recent_score, recent, &rec, NULL);
+	nd_recs_blend_eval(&test, blend, &bl, NULL);
 	t_score = now();
 
 	fprintf(stderr,
@@ -420,14 +435,27 @@ static int eval_recs(int argc, char **argv)
 	        nd_mind_ids_count(users));
 	fprintf(stderr, "newsdesk eval recs: seconds: load %.2f, learn %.2f, score %.2f\n",
 	        t_load - t0, t_learn - t_load, t_score - t_learn);
+	w = nd_recs_blend_weights(blend);
+	fprintf(stderr,
+	        "newsdesk eval recs: blend weights (cross-fitted on %zu train impressions):",
+	        nd_recs_blend_fitted(blend));
+	for (size_t k = 0; k < ND_RECS_BLEND_SIGNALS; k++)
+		fprintf(stderr, " %s %.4f", nd_recs_blend_names[k], w[k]);
+	fprintf(stderr, " bias %.4f\n", w[ND_RECS_BLEND_SIGNALS]);
 	nd_recs_print_header(stdout);
+	nd_recs_print_row(stdout, "blend", &bl);
 	nd_recs_print_row(stdout, "popularity", &pop);
 	nd_recs_print_row(stdout, "ctr", &ctr);
 	nd_recs_print_row(stdout, "covisit", &cov);
+	nd_recs_print_row(stdout, "fresh", &fr);
+	nd_recs_print_row(stdout, "recent", &rec);
 	rc = fflush(stdout) ? 1 : 0;
 out:
 	nd_recs_counts_free(counts);
 	nd_recs_covisit_free(covisit);
+	nd_recs_fresh_free(fresh);
+	nd_recs_recent_free(recent);
+	nd_recs_blend_free(blend);
 	nd_mind_log_release(&train);
 	nd_mind_log_release(&test);
 	nd_mind_ids_free(items);

@@ -13,12 +13,14 @@ check "eval recs exits 0" test $? -eq 0
 cat "$TMP/out"
 check "header names the figures" \
 	grep -qE '^model +AUC +MRR +nDCG@5 +nDCG@10$' <(head -n1 "$TMP/out")
-check "rows: popularity, ctr, covisit" \
-	test "$(sed -n '2,$p' "$TMP/out" | awk '{ print $1 }' | tr '\n' ' ')" = "popularity ctr covisit "
+check "rows: blend, popularity, ctr, covisit, fresh, recent" \
+	test "$(sed -n '2,$p' "$TMP/out" | awk '{ print $1 }' | tr '\n' ' ')" = "blend popularity ctr covisit fresh recent "
 check "every figure is a decimal in [0, 1]" \
 	awk 'NR > 1 { for (i = 2; i <= 5; i++) if ($i !~ /^[01]\.[0-9]+$/ || $i > 1) exit 1 }' "$TMP/out"
 check "stderr counts impressions" \
 	grep -q 'train 1261 impressions, test 1314 impressions' "$TMP/err"
+check "stderr gives the blend's weights" \
+	grep -qE 'blend weights .*popularity -?[0-9.]+ ctr -?[0-9.]+ covisit' "$TMP/err"
 
 read -r _ pa pm p5 p10 < <(grep '^popularity ' "$TMP/out")
 read -r _ ca cm c5 c10 < <(grep '^ctr ' "$TMP/out")
@@ -28,6 +30,10 @@ check "popularity AUC $pa near the README's 0.592" within "$pa" 0.582 0.602
 check "popularity nDCG@10 $p10 near the README's 0.348" within "$p10" 0.338 0.358
 check "ctr AUC $ca near the README's 0.613" within "$ca" 0.6 0.63
 check "ctr AUC $ca above popularity's $pa" awk -v a="$ca" -v b="$pa" 'BEGIN { exit !(a > b) }'
+read -r _ ba bm b5 b10 < <(grep '^blend ' "$TMP/out")
+# The blend is fitted on train alone; on mind-sample it does not (yet)
+# beat ctr's AUC, so only a floor is checked (issue 5).
+check "blend AUC $ba above popularity's $pa" awk -v a="$ba" -v b="$pa" 'BEGIN { exit !(a > b) }'
 
 # Strict loading: a malformed line is named as FILE:LINE, exit 1.
 mkdir -p "$TMP/bad"

@@ -1,0 +1,218 @@
+/*
+ * The blend: a logistic regression over per-impression z-scored signals
+ * (blend.h).
+ */
+#include "recommend/blend.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "recommend/baselines.h"
+#include "recommend/covisit.h"
+#include "recommend/fresh.h"
+
+#define K      ND_RECS_BLEND_SIGNALS
+#define FOLDS  4
+#define EPOCHS 500
+#define RATE   0.5
+#define L2     1e-3
+
+const char *const nd_recs_blend_names[K] = {"popularity", "ctr", "covisit", "fresh", "recent"};
+
+/* The counted signals. */
+struct signals {
+	struct nd_recs_counts *counts;
+	struct nd_recs_covisit *covisit;
+	struct nd_recs_fresh *fresh;
+	struct nd_recs_recent *recent;
+};
+
+struct nd_recs_blend {
+	struct signals s;
+	double w[K + 1];
+	size_t fitted;
+};
+
+static void signals_new(struct signals *s, const struct nd_mind_log *train,
+                        const struct nd_mind_log *test, size_t n_items, size_t n_users)
+{
+	s->counts = nd_recs_counts_new(train, test, n_items, n_users);
+	s->covisit = nd_recs_covisit_new(train, test, n_items, n_users);
+	s->fresh = nd_recs_fresh_new(train, test, n_items);
+	s->recent = nd_recs_recent_new(train, n_items);
+}
+
+static void signals_free(struct signals *s)
+{
+	nd_recs_counts_free(s->counts);
+	nd_recs_covisit_free(s->covisit);
+	nd_recs_fresh_free(s->fresh);
+	nd_recs_recent_free(s->recent);
+}
+
+/* The z-scored features of imp's candidates into x[n_items * K]. */
+static void features(const struct signals *s, const struct nd_mind_impression *imp, double *x)
+{
+	for (uint32_t j = 0; j < imp->n_items; j++) {
+		uint32_t it = imp->items[j];
+		double *r = x + (size_t)j * K;
+
+		r[0] = log1p(nd_recs_popularity(s->counts, imp, it));
+		r[1] = nd_recs_ctr(s->counts, imp, it);
+		r[2] = nd_recs_covisit_score(s->covisit, imp, it);
+		r[3] = nd_recs_fresh_score(s->fresh, imp, it);
+		r[4] = nd_recs_recent_score(s->recent, imp, it);
+	}
+	nd_recs_blend_zscore(x, imp->n_items, K);
+}
+
+void nd_recs_blend_zscore(double *x, size_t n, size_t k)
+{
+	for (size_t j = 0; j < k; j++) {
+		double mean = 0, var = 0, sd;
+
+		if (!n)
+			return;
+		for (size_t i = 0; i < n; i++)
+			mean += x[i * k + j];
+		mean /= (double)n;
+		for (size_t i = 0; i < n; i++)
+			var += (x[i * k + j] - mean) * (x[i * k + j] - mean);
+		sd = sqrt(var / (double)n);
+		for (size_t i = 0; i < n; i++)
+			x[i * k + j] = sd > 1e-12 ? (x[i * k + j] - mean) / sd : 0;
+	}
+}
+
+void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, double *w)
+{
+	double *g = nd_xcalloc(k + 1, sizeof(*g));
+
+	memset(w, 0, (k + 1) * sizeof(*w));
+	for (int e = 0; e < EPOCHS && n; e++) {
+		memset(g, 0, (k + 1) * sizeof(*g));
+		for (size_t i = 0; i < n; i++) {
+			double z = w[k], p;
+
+			for (size_t j = 0; j < k; j++)
+				z += w[j] * x[i * k + j];
+			p = 1.0 / (1.0 + exp(-z));
+			for (size_t j = 0; j < k; j++)
+				g[j] += (p - y[i]) * x[i * k + j];
+			g[k] += p - y[i];
+		}
+		for (size_t j = 0; j <= k; j++)
+			w[j] -= RATE * (g[j] / (double)n + (j < k ? L2 * w[j] : 0));
+	}
+	free(g);
+}
+
+struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
+                                        const struct nd_mind_log *test, size_t n_items,
+                                        size_t n_users)
+{
+	struct nd_recs_blend *b = nd_xcalloc(1, sizeof(*b));
+	struct nd_mind_log rest = ND_MIND_LOG_INIT, fold = ND_MIND_LOG_INIT;
+	size_t rows = 0, at = 0;
+	double *x;
+	uint8_t *y;
+
+	for (size_t i = 0; i < train->count; i++)
+		rows += train->imps[i].n_items;
+	x = nd_xmalloc((rows + 1) * K * sizeof(*x));
+	y = nd_xmalloc(rows + 1);
+	/* Shallow copies: the arrays of items stay train's. */
+	rest.imps = nd_xmalloc((train->count + 1) * sizeof(*rest.imps));
+	fold.imps = nd_xmalloc((train->count + 1) * sizeof(*fold.imps));
+	for (size_t f = 0; f < FOLDS; f++) {
+		struct signals s;
+
+		rest.count = fold.count = 0;
+		for (size_t i = 0; i < train->count; i++) {
+			if (i % FOLDS == f)
+				fold.imps[fold.count++] = train->imps[i];
+			else
+				rest.imps[rest.count++] = train->imps[i];
+		}
+		signals_new(&s, &rest, &fold, n_items, n_users);
+		for (size_t i = 0; i < fold.count; i++) {
+			const struct nd_mind_impression *imp = &fold.imps[i];
+
+			features(&s, imp, x + at * K);
+			memcpy(y + at, imp->clicked, imp->n_items);
+			at += imp->n_items;
+		}
+		signals_free(&s);
+	}
+	nd_recs_blend_fit(x, y, at, K, b->w);
+	b->fitted = train->count;
+	free(x);
+	free(y);
+	free(rest.imps);
+	free(fold.imps);
+
+	signals_new(&b->s, train, test, n_items, n_users);
+	return b;
+}
+
+void nd_recs_blend_free(struct nd_recs_blend *b)
+{
+	if (!b)
+		return;
+	signals_free(&b->s);
+	free(b);
+}
+
+const double *nd_recs_blend_weights(const struct nd_recs_blend *b)
+{
+	return b->w;
+}
+
+size_t nd_recs_blend_fitted(const struct nd_recs_blend *b)
+{
+	return b->fitted;
+}
+
+void nd_recs_blend_eval(const struct nd_mind_log *test, const struct nd_recs_blend *b,
+                        struct nd_recs_scores *out, size_t *counted)
+{
+	struct nd_recs_scores sum = {0}, one;
+	double *x = NULL, *score = NULL;
+	size_t cap = 0, n = 0;
+
+	for (size_t i = 0; i < test->count; i++) {
+		const struct nd_mind_impression *imp = &test->imps[i];
+
+		if (imp->n_items > cap) {
+			cap = imp->n_items;
+			x = nd_xrealloc(x, cap * K * sizeof(*x));
+			score = nd_xrealloc(score, cap * sizeof(*score));
+		}
+		features(&b->s, imp, x);
+		for (uint32_t j = 0; j < imp->n_items; j++) {
+			score[j] = 0;
+			for (size_t k = 0; k < K; k++)
+				score[j] += b->w[k] * x[(size_t)j * K + k];
+		}
+		if (!nd_recs_metrics(score, imp->clicked, imp->n_items, &one))
+			continue;
+		sum.auc += one.auc;
+		sum.mrr += one.mrr;
+		sum.ndcg5 += one.ndcg5;
+		sum.ndcg10 += one.ndcg10;
+		n++;
+	}
+	free(x);
+	free(score);
+	if (n) {
+		sum.auc /= (double)n;
+		sum.mrr /= (double)n;
+		sum.ndcg5 /= (double)n;
+		sum.ndcg10 /= (double)n;
+	}
+	*out = sum;
+	if (counted)
+		*counted = n;
+}

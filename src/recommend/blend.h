@@ -1,0 +1,64 @@
+#pragma once
+/*
+ * The blend of `newsdesk eval recs` (docs/internals/recommend-eval.md): a
+ * logistic regression over the signals popularity (log(1 + count)), ctr,
+ * covisit, fresh and recent (fresh.h), each z-scored within the impression (minus the
+ * impression's mean, over its standard deviation; 0 when all are equal),
+ * so that a weight says how much a signal reorders one impression's list.
+ *
+ * The weights are learnt from train alone, never from test's labels, by
+ * cross-fitting: train's impressions are dealt into 4 folds (impression i
+ * to fold i mod 4); each fold's signals are counted on the other three
+ * (plus every history of train and test), so that no candidate's own click
+ * feeds its features, and the regression is fitted on all folds' clicks.
+ * Then the signals are counted again on the whole of train (and every
+ * history) and the weights applied to them.
+ *
+ *	struct nd_recs_blend *b = nd_recs_blend_new(&train, &test, n_items, n_users);
+ *	nd_recs_blend_eval(&test, b, &scores, NULL);
+ *	nd_recs_blend_free(b);
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recommend/metrics.h"
+#include "recommend/mind.h"
+
+#define ND_RECS_BLEND_SIGNALS 5
+
+/* The names of the signals, in feature order. */
+extern const char *const nd_recs_blend_names[ND_RECS_BLEND_SIGNALS];
+
+struct nd_recs_blend;
+
+/*
+ * Learns the weights from train and counts the signals for scoring (test's
+ * labels are not read). n_items and n_users bound the item and user
+ * numbers of both logs. Never fails; free with nd_recs_blend_free().
+ */
+struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
+                                        const struct nd_mind_log *test, size_t n_items,
+                                        size_t n_users);
+
+/* Frees the blend; NULL is a no-op. */
+void nd_recs_blend_free(struct nd_recs_blend *b);
+
+/* The learnt weights (ND_RECS_BLEND_SIGNALS of them, then the bias). */
+const double *nd_recs_blend_weights(const struct nd_recs_blend *b);
+
+/* The number of train impressions the weights were fitted on. */
+size_t nd_recs_blend_fitted(const struct nd_recs_blend *b);
+
+/* As nd_recs_eval(), scoring with the blend. */
+void nd_recs_blend_eval(const struct nd_mind_log *test, const struct nd_recs_blend *b,
+                        struct nd_recs_scores *out, size_t *counted);
+
+/*
+ * Fits a logistic regression by gradient descent: n rows of k features
+ * x[i * k + j] with labels y[i] (0 or 1); writes k weights then the bias
+ * to w[0..k]. Exposed for the tests.
+ */
+void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, double *w);
+
+/* Z-scores each of the k columns of n rows x[i * k + j] in place. */
+void nd_recs_blend_zscore(double *x, size_t n, size_t k);

@@ -1,0 +1,139 @@
+#include "helpers/cmocka.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recommend/blend.h"
+#include "recommend/fresh.h"
+#include "recommend/mind.h"
+
+#define EPS 1e-9
+
+/* cmocka 1.1 has no double comparison. */
+#define assert_near(a, b) assert_true(fabs((a) - (b)) < EPS)
+
+static void add(struct nd_mind_log *log, struct nd_mind_ids *items, struct nd_mind_ids *users,
+                const char *line)
+{
+	assert_int_equal(nd_mind_log_add_line(log, line, strlen(line), items, users, NULL), 0);
+}
+
+/* Fresh: hours since the item's first sighting as a candidate, logged. */
+static void test_fresh(void **state)
+{
+	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
+	struct nd_mind_log a = ND_MIND_LOG_INIT, b = ND_MIND_LOG_INIT;
+	struct nd_recs_fresh *fr;
+	uint32_t n1, n2, n3;
+
+	(void)state;
+	add(&a, items, users, "1\tU1\t11/15/2019 8:00:00 AM\tN9\tN1-1 N2-0");
+	add(&b, items, users, "2\tU2\t11/15/2019 10:00:00 AM\t\tN1-0 N3-1");
+	add(&b, items, users, "3\tU2\t11/15/2019 7:00:00 AM\t\tN2-0");
+	n1 = nd_mind_ids_intern(items, "N1", 2);
+	n2 = nd_mind_ids_intern(items, "N2", 2);
+	n3 = nd_mind_ids_intern(items, "N3", 2);
+	fr = nd_recs_fresh_new(&a, &b, nd_mind_ids_count(items));
+	/* At 10:00: N1 first seen at 8:00, N2 at 7:00, N3 at 10:00. */
+	assert_near(nd_recs_fresh_score(fr, &b.imps[0], n1), -log1p(2.0));
+	assert_near(nd_recs_fresh_score(fr, &b.imps[0], n2), -log1p(3.0));
+	assert_near(nd_recs_fresh_score(fr, &b.imps[0], n3), 0);
+	/* At 7:00 N1 is not seen yet: age 0, not negative. */
+	assert_near(nd_recs_fresh_score(fr, &b.imps[1], n1), 0);
+	/* N9 is only in a history: never a candidate. */
+	assert_near(nd_recs_fresh_score(fr, &b.imps[0], nd_mind_ids_intern(items, "N9", 2)),
+	            -log1p(ND_RECS_FRESH_UNSEEN_HOURS));
+	nd_recs_fresh_free(fr);
+	nd_mind_log_release(&a);
+	nd_mind_log_release(&b);
+	nd_mind_ids_free(items);
+	nd_mind_ids_free(users);
+}
+
+/* Recent: clicks and showings in the 24 hours strictly before. */
+static void test_recent(void **state)
+{
+	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
+	struct nd_mind_log train = ND_MIND_LOG_INIT, test = ND_MIND_LOG_INIT;
+	struct nd_recs_recent *r;
+	const double m = ND_RECS_CTR_PRIOR, g = 3.0 / 6.0;
+	uint32_t n1, n2;
+
+	(void)state;
+	/* Train: 6 showings, 3 clicks. N1 shown at day 13 (click), day 15 8:00
+	 * (click), 9:00 (no), 11:00 (click, after the test impression). */
+	add(&train, items, users, "1\tU1\t11/13/2019 8:00:00 AM\t\tN1-1 N2-0");
+	add(&train, items, users, "2\tU1\t11/15/2019 8:00:00 AM\t\tN1-1");
+	add(&train, items, users, "3\tU1\t11/15/2019 9:00:00 AM\t\tN1-0");
+	add(&train, items, users, "4\tU1\t11/15/2019 11:00:00 AM\t\tN1-1 N2-0");
+	add(&test, items, users, "5\tU2\t11/15/2019 10:00:00 AM\t\tN1-0 N2-1");
+	n1 = nd_mind_ids_intern(items, "N1", 2);
+	n2 = nd_mind_ids_intern(items, "N2", 2);
+	r = nd_recs_recent_new(&train, nd_mind_ids_count(items));
+	assert_near(nd_recs_recent_score(r, &test.imps[0], n1), (1 + m * g) / (2 + m));
+	assert_near(nd_recs_recent_score(r, &test.imps[0], n2), g);
+	/* At the time of impression 2 itself: nothing strictly before within 24 h. */
+	assert_near(nd_recs_recent_score(r, &train.imps[1], n1), g);
+	/* Impression 4: the 8:00 and 9:00 showings. */
+	assert_near(nd_recs_recent_score(r, &train.imps[3], n1), (1 + m * g) / (2 + m));
+	nd_recs_recent_free(r);
+	nd_mind_log_release(&train);
+	nd_mind_log_release(&test);
+	nd_mind_ids_free(items);
+	nd_mind_ids_free(users);
+}
+
+static void test_zscore(void **state)
+{
+	double x[] = {1, 5, 2, 5, 3, 5};
+
+	(void)state;
+	nd_recs_blend_zscore(x, 3, 2);
+	assert_near(x[0], -sqrt(1.5));
+	assert_near(x[2], 0);
+	assert_near(x[4], sqrt(1.5));
+	assert_near(x[1], 0); /* a constant column is 0 */
+	assert_near(x[5], 0);
+}
+
+/* The fit learns a positive weight for a feature that predicts clicks, a
+ * negative one for a feature that predicts no click, and ~0 for noise. */
+static void test_fit(void **state)
+{
+	enum { N = 400, K = 3 };
+	double *x = calloc(N * K, sizeof(*x)), w[K + 1];
+	uint8_t *y = calloc(N, 1);
+	unsigned seed = 7;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		double noise;
+
+		seed = seed * 1103515245u + 12345u;
+		noise = (double)((seed >> 16) % 1000) / 500.0 - 1.0;
+		y[i] = i % 4 == 0;
+		x[i * K + 0] = (y[i] ? 1.0 : -0.3) + 0.5 * noise;
+		x[i * K + 1] = -x[i * K + 0];
+		x[i * K + 2] = (i % 3 ? 1.0 : -1.0); /* independent of i % 4 */
+	}
+	nd_recs_blend_fit(x, y, N, K, w);
+	assert_true(w[0] > 1);
+	assert_true(w[1] < -1);
+	assert_true(fabs(w[2]) < 0.5); /* small next to w[0] */
+	assert_true(w[K] < 0);         /* one click in four */
+	free(x);
+	free(y);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_fresh),
+	    cmocka_unit_test(test_recent),
+	    cmocka_unit_test(test_zscore),
+	    cmocka_unit_test(test_fit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
