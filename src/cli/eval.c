@@ -442,6 +442,12 @@ static int eval_recs(int argc, char **argv)
 	for (size_t k = 0; k < ND_RECS_BLEND_SIGNALS; k++)
 		fprintf(stderr, " %s %.4f", nd_recs_blend_names[k], w[k]);
 	fprintf(stderr, " bias %.4f\n", w[ND_RECS_BLEND_SIGNALS]);
+	fprintf(stderr, "newsdesk eval recs: blend signals selected (train CV AUC %.4f):",
+	        nd_recs_blend_cv_auc(blend));
+	for (size_t k = 0; k < ND_RECS_BLEND_SIGNALS; k++)
+		if (nd_recs_blend_chosen(blend)[k])
+			fprintf(stderr, " %s", nd_recs_blend_names[k]);
+	fprintf(stderr, "\n");
 	nd_recs_print_header(stdout);
 	nd_recs_print_row(stdout, "blend", &bl);
 	nd_recs_print_row(stdout, "popularity", &pop);

@@ -33,6 +33,8 @@ struct nd_recs_blend {
 	struct signals s;
 	double w[K + 1];
 	size_t fitted;
+	uint8_t chosen[K];
+	double cv_auc;
 };
 
 static void signals_new(struct signals *s, const struct nd_mind_log *train,
@@ -109,15 +111,117 @@ void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, do
 	free(g);
 }
 
+/*
+ * The mean AUC over the impressions of all folds of a regression on the
+ * columns in mask, each fold scored by a fit on the other folds' rows.
+ * start[i] is impression i's first row. An impression whose rows are all
+ * clicked or all not clicked is skipped; with no column (or no impression)
+ * every score ties: 0.5.
+ */
+static double cv_auc(const double *x, const uint8_t *y, const size_t *start, const uint32_t *len,
+                     const uint8_t *fold, size_t n_imps, size_t k, size_t folds,
+                     const uint8_t *mask)
+{
+	size_t cols[ND_RECS_BLEND_MAX_K], m = 0,
+	                                  rows = n_imps ? start[n_imps - 1] + len[n_imps - 1] : 0;
+	size_t counted = 0;
+	double *sub, *w, *score, sum = 0;
+	uint8_t *suby;
+
+	for (size_t j = 0; j < k && m < ND_RECS_BLEND_MAX_K; j++)
+		if (mask[j])
+			cols[m++] = j;
+	if (!m)
+		return 0.5;
+	sub = nd_xmalloc((rows + 1) * m * sizeof(*sub));
+	suby = nd_xmalloc(rows + 1);
+	score = nd_xmalloc((rows + 1) * sizeof(*score));
+	w = nd_xmalloc((m + 1) * sizeof(*w));
+	for (size_t f = 0; f < folds; f++) {
+		size_t at = 0;
+
+		for (size_t i = 0; i < n_imps; i++) {
+			if (fold[i] == f)
+				continue;
+			for (size_t r = start[i]; r < start[i] + len[i]; r++, at++) {
+				for (size_t c = 0; c < m; c++)
+					sub[at * m + c] = x[r * k + cols[c]];
+				suby[at] = y[r];
+			}
+		}
+		nd_recs_blend_fit(sub, suby, at, m, w);
+		for (size_t i = 0; i < n_imps; i++) {
+			struct nd_recs_scores one;
+
+			if (fold[i] != f)
+				continue;
+			for (size_t r = 0; r < len[i]; r++) {
+				score[r] = 0;
+				for (size_t c = 0; c < m; c++)
+					score[r] += w[c] * x[(start[i] + r) * k + cols[c]];
+			}
+			if (!nd_recs_metrics(score, y + start[i], len[i], &one))
+				continue;
+			sum += one.auc;
+			counted++;
+		}
+	}
+	free(sub);
+	free(suby);
+	free(score);
+	free(w);
+	return counted ? sum / (double)counted : 0.5;
+}
+
+size_t nd_recs_blend_select(const double *x, const uint8_t *y, const uint32_t *len,
+                            const uint8_t *fold, size_t n_imps, size_t k, size_t folds,
+                            double margin, uint8_t *chosen, double *auc)
+{
+	size_t *start = nd_xmalloc((n_imps + 1) * sizeof(*start)), n = 0;
+	double best = 0.5;
+
+	for (size_t i = 0, r = 0; i < n_imps; r += len[i], i++)
+		start[i] = r;
+	memset(chosen, 0, k);
+	while (n < k) {
+		size_t pick = k;
+		double top = 0;
+
+		for (size_t j = 0; j < k; j++) {
+			double a;
+
+			if (chosen[j])
+				continue;
+			chosen[j] = 1;
+			a = cv_auc(x, y, start, len, fold, n_imps, k, folds, chosen);
+			chosen[j] = 0;
+			if (pick == k || a > top) {
+				pick = j;
+				top = a;
+			}
+		}
+		if (pick == k || !(top > best + margin))
+			break;
+		chosen[pick] = 1;
+		best = top;
+		n++;
+	}
+	free(start);
+	if (auc)
+		*auc = best;
+	return n;
+}
+
 struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
                                         const struct nd_mind_log *test, size_t n_items,
                                         size_t n_users)
 {
 	struct nd_recs_blend *b = nd_xcalloc(1, sizeof(*b));
 	struct nd_mind_log rest = ND_MIND_LOG_INIT, fold = ND_MIND_LOG_INIT;
-	size_t rows = 0, at = 0;
-	double *x;
-	uint8_t *y;
+	size_t rows = 0, at = 0, imps = 0, m = 0;
+	double *x, *sub, w[K + 1];
+	uint8_t *y, *fold_of = nd_xmalloc(train->count + 1);
+	uint32_t *len = nd_xmalloc((train->count + 1) * sizeof(*len));
 
 	for (size_t i = 0; i < train->count; i++)
 		rows += train->imps[i].n_items;
@@ -143,13 +247,34 @@ struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
 			features(&s, imp, x + at * K);
 			memcpy(y + at, imp->clicked, imp->n_items);
 			at += imp->n_items;
+			len[imps] = imp->n_items;
+			fold_of[imps++] = (uint8_t)f;
 		}
 		signals_free(&s);
 	}
-	nd_recs_blend_fit(x, y, at, K, b->w);
+	/* Which signals: greedy forward selection by AUC on held-out folds. */
+	nd_recs_blend_select(x, y, len, fold_of, imps, K, FOLDS, ND_RECS_BLEND_MARGIN, b->chosen,
+	                     &b->cv_auc);
+	/* The weights: one fit on all rows, over the chosen columns; 0 elsewhere. */
+	for (size_t j = 0; j < K; j++)
+		m += b->chosen[j];
+	sub = nd_xmalloc((at + 1) * (m + 1) * sizeof(*sub));
+	for (size_t i = 0; i < at; i++)
+		for (size_t j = 0, c = 0; j < K; j++)
+			if (b->chosen[j])
+				sub[i * m + c++] = x[i * K + j];
+	nd_recs_blend_fit(sub, y, at, m, w);
+	memset(b->w, 0, sizeof(b->w));
+	for (size_t j = 0, c = 0; j < K; j++)
+		if (b->chosen[j])
+			b->w[j] = w[c++];
+	b->w[K] = w[m];
 	b->fitted = train->count;
+	free(sub);
 	free(x);
 	free(y);
+	free(len);
+	free(fold_of);
 	free(rest.imps);
 	free(fold.imps);
 
@@ -168,6 +293,16 @@ void nd_recs_blend_free(struct nd_recs_blend *b)
 const double *nd_recs_blend_weights(const struct nd_recs_blend *b)
 {
 	return b->w;
+}
+
+const uint8_t *nd_recs_blend_chosen(const struct nd_recs_blend *b)
+{
+	return b->chosen;
+}
+
+double nd_recs_blend_cv_auc(const struct nd_recs_blend *b)
+{
+	return b->cv_auc;
 }
 
 size_t nd_recs_blend_fitted(const struct nd_recs_blend *b)

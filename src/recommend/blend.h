@@ -11,6 +11,8 @@
  * to fold i mod 4); each fold's signals are counted on the other three
  * (plus every history of train and test), so that no candidate's own click
  * feeds its features, and the regression is fitted on all folds' clicks.
+ * Before the fit, the signals are chosen by greedy forward selection on
+ * those cross-fitted rows (nd_recs_blend_select()); the others get weight 0.
  * Then the signals are counted again on the whole of train (and every
  * history) and the weights applied to them.
  *
@@ -25,6 +27,15 @@
 #include "recommend/mind.h"
 
 #define ND_RECS_BLEND_SIGNALS 5
+
+/* The most columns nd_recs_blend_select() takes. */
+#define ND_RECS_BLEND_MAX_K 16
+
+/*
+ * The least gain in cross-validated AUC for which the selection keeps a
+ * signal (fixed a priori, not tuned on any test set).
+ */
+#define ND_RECS_BLEND_MARGIN 0.001
 
 /* The names of the signals, in feature order. */
 extern const char *const nd_recs_blend_names[ND_RECS_BLEND_SIGNALS];
@@ -46,6 +57,12 @@ void nd_recs_blend_free(struct nd_recs_blend *b);
 /* The learnt weights (ND_RECS_BLEND_SIGNALS of them, then the bias). */
 const double *nd_recs_blend_weights(const struct nd_recs_blend *b);
 
+/* Which signals were selected (ND_RECS_BLEND_SIGNALS flags, 1 = kept). */
+const uint8_t *nd_recs_blend_chosen(const struct nd_recs_blend *b);
+
+/* The cross-validated train AUC of the selected signals (0.5 for none). */
+double nd_recs_blend_cv_auc(const struct nd_recs_blend *b);
+
 /* The number of train impressions the weights were fitted on. */
 size_t nd_recs_blend_fitted(const struct nd_recs_blend *b);
 
@@ -62,3 +79,18 @@ void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, do
 
 /* Z-scores each of the k columns of n rows x[i * k + j] in place. */
 void nd_recs_blend_zscore(double *x, size_t n, size_t k);
+
+/*
+ * Greedy forward selection of the k (at most ND_RECS_BLEND_MAX_K) columns of
+ * x[r * k + j], labels y[r], whose rows are grouped by impression: n_imps
+ * impressions of len[i] consecutive rows each, impression i in fold fold[i]
+ * (0 .. folds - 1). The score of a set of columns is the mean per-impression
+ * AUC of a logistic regression on them (nd_recs_blend_fit()), each fold's
+ * impressions scored by a fit on the other folds' rows (the empty set scores
+ * 0.5). Starting empty, it adds the column whose set scores best, as long as
+ * that beats the current score by more than margin. Writes chosen[j] (1 =
+ * selected), the final score to *auc if not NULL; returns how many chosen.
+ */
+size_t nd_recs_blend_select(const double *x, const uint8_t *y, const uint32_t *len,
+                            const uint8_t *fold, size_t n_imps, size_t k, size_t folds,
+                            double margin, uint8_t *chosen, double *auc);

@@ -33,6 +33,8 @@ check "ctr AUC $ca above popularity's $pa" awk -v a="$ca" -v b="$pa" 'BEGIN { ex
 read -r _ ba bm b5 b10 < <(grep '^blend ' "$TMP/out")
 # The blend is fitted on train alone; on mind-sample it does not (yet)
 # beat ctr's AUC, so only a floor is checked (issue 5).
+check "stderr names the blend's selected signals" \
+	grep -qE 'blend signals selected \(train CV AUC [0-9.]+\):( [a-z]+)+$' "$TMP/err"
 check "blend AUC $ba above popularity's $pa" awk -v a="$ba" -v b="$pa" 'BEGIN { exit !(a > b) }'
 
 # Strict loading: a malformed line is named as FILE:LINE, exit 1.
