@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "core/mem.h"
+#include "core/hash.h"
 #include "rank/rank.h"
 
 /* 2024-03-31T12:30:00Z: mid-hour, so the 1h weight is not trivial. */
@@ -113,11 +114,7 @@ static uint64_t now_ns(void)
 /* splitmix64: small, fast, and the same sequence everywhere. */
 static uint64_t rnd(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return nd_splitmix64(s);
 }
 
 /* Uniform in [0, 1). */

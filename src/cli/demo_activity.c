@@ -16,20 +16,17 @@
 
 #include "cli/cli_int.h"
 #include "core/err.h"
+#include "core/hash.h"
 #include "core/mem.h"
 #include "store/store.h"
 
 #define DAYS        30
 #define REACT_SHARE 0.01 /* reactions per view */
 
-/* splitmix64: a small, good generator for a deterministic simulation. */
+/* A deterministic simulation: the same activity for the same time. */
 static uint64_t next(uint64_t *s)
 {
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return nd_splitmix64(s);
 }
 
 static double uniform(uint64_t *s)

@@ -157,35 +157,51 @@ struct related_args {
 	struct nd_related_params params;
 };
 
+/*
+ * The next "--name value" or "--name=value" of argv at *i for `eval cmd`:
+ * 0 with *name, *name_len and *value set (and *i past them), 1 for --help
+ * (usage printed by the caller), 2 after a usage error on stderr.
+ */
+static int next_option(int argc, char **argv, int *i, const char *cmd, const char **name,
+                       size_t *name_len, const char **value)
+{
+	const char *arg = argv[*i], *eq;
+
+	if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
+		return 1;
+	if (strncmp(arg, "--", 2) || !arg[2]) {
+		fprintf(stderr, "newsdesk eval %s: unexpected argument '%s'\n", cmd, arg);
+		return 2;
+	}
+	arg += 2;
+	eq = strchr(arg, '=');
+	*name = arg;
+	*name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+	if (eq) {
+		*value = eq + 1;
+	} else if (*i + 1 < argc) {
+		*value = argv[++*i];
+	} else {
+		fprintf(stderr, "newsdesk eval %s: option '--%s' needs a value\n", cmd, arg);
+		return 2;
+	}
+	return 0;
+}
+
 /* Parses the options of `eval related` (argv[0] is "related"); 0, 1 after
  * --help, or 2 after a usage error on stderr. */
 static int parse_related(int argc, char **argv, struct related_args *a)
 {
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq, *value;
+		const char *arg, *value;
 		char *end;
 		size_t name_len;
+		int rc = next_option(argc, argv, &i, "related", &arg, &name_len, &value);
 
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		if (rc == 1)
 			usage(stdout);
-			return 1;
-		}
-		if (strncmp(arg, "--", 2) || !arg[2]) {
-			fprintf(stderr, "newsdesk eval related: unexpected argument '%s'\n", arg);
-			return 2;
-		}
-		arg += 2;
-		eq = strchr(arg, '=');
-		name_len = eq ? (size_t)(eq - arg) : strlen(arg);
-		if (eq) {
-			value = eq + 1;
-		} else if (i + 1 < argc) {
-			value = argv[++i];
-		} else {
-			fprintf(stderr, "newsdesk eval related: option '--%s' needs a value\n",
-			        arg);
-			return 2;
-		}
+		if (rc)
+			return rc;
 #define IS(name) (name_len == sizeof(name) - 1 && !strncmp(arg, name, name_len))
 		if (IS("docs")) {
 			a->docs[a->ndocs++] = value;
@@ -341,28 +357,14 @@ static void usage_recs(FILE *f)
 static int parse_recs(int argc, char **argv, const char **train, const char **test)
 {
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq, *value;
+		const char *arg, *value;
 		size_t name_len;
+		int rc = next_option(argc, argv, &i, "recs", &arg, &name_len, &value);
 
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+		if (rc == 1)
 			usage_recs(stdout);
-			return 1;
-		}
-		if (strncmp(arg, "--", 2) || !arg[2]) {
-			fprintf(stderr, "newsdesk eval recs: unexpected argument '%s'\n", arg);
-			return 2;
-		}
-		arg += 2;
-		eq = strchr(arg, '=');
-		name_len = eq ? (size_t)(eq - arg) : strlen(arg);
-		if (eq) {
-			value = eq + 1;
-		} else if (i + 1 < argc) {
-			value = argv[++i];
-		} else {
-			fprintf(stderr, "newsdesk eval recs: option '--%s' needs a value\n", arg);
-			return 2;
-		}
+		if (rc)
+			return rc;
 #define IS(name) (name_len == sizeof(name) - 1 && !strncmp(arg, name, name_len))
 		if (IS("train")) {
 			*train = value;

@@ -26,6 +26,18 @@ struct nd_map {
 		NULL, 0, 0                                                                         \
 	}
 
+/* The next value of splitmix64 (Steele, Lea, Flood) from *state: a small
+ * generator with the same sequence on every machine, for seeds and
+ * deterministic simulations. Not for secrets. */
+static inline uint64_t nd_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 /* 64-bit hash of len bytes (xxHash3). */
 uint64_t nd_hash(const void *p, size_t len);
 

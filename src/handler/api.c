@@ -37,14 +37,6 @@ json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
 	return obj;
 }
 
-static int api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
-                     const char *message)
-{
-	return nd__send_json(
-	    req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message),
-	    status);
-}
-
 /* Parses a non-negative integer query argument; -1 when malformed. */
 static long query_long(struct nd_http_request *req, const char *name, long def, long max);
 
@@ -59,7 +51,7 @@ static int related(struct nd_app *app, const struct nd_site *site, struct nd_htt
 	size_t n;
 
 	if (limit < 0)
-		return api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
+		return nd__api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
 	rel = nd_arena_alloc(req->arena, ((size_t)limit + 1) * sizeof(*rel));
 	scores = nd_arena_alloc(req->arena, ((size_t)limit + 1) * sizeof(*scores));
 	n = nd__related(app, site, req, a, (size_t)limit, rel, scores);
@@ -86,7 +78,7 @@ ND_HANDLER(api_article)
 			return related(app, site, req, res, a);
 	}
 	if (!a)
-		return api_error(
+		return nd__api_error(
 		    req, res, 404,
 		    nd_arena_printf(req->arena, "no published article with id '%s'", id));
 	{
@@ -129,21 +121,21 @@ ND_HANDLER(api_articles)
 
 	(void)m;
 	if (limit < 0)
-		return api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
+		return nd__api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
 	if (offset < 0)
-		return api_error(req, res, 400, "'offset' must be a non-negative integer");
+		return nd__api_error(req, res, 400, "'offset' must be a non-negative integer");
 	if (section) {
 		char *url = nd_arena_printf(req->arena, "/%s", section);
 		const struct nd_site_section *s = nd_site_section_at(site, url, strlen(url));
 		if (!s)
-			return api_error(req, res, 404, "no such section");
+			return nd__api_error(req, res, 404, "no such section");
 		list = &s->articles;
 	} else if (tag || author) {
 		const struct nd_site_person *p =
 		    tag ? nd_map_get(&site->tag_by_slug, tag, strlen(tag))
 		        : nd_map_get(&site->author_by_slug, author, strlen(author));
 		if (!p)
-			return api_error(req, res, 404, tag ? "no such tag" : "no such author");
+			return nd__api_error(req, res, 404, tag ? "no such tag" : "no such author");
 		list = &p->articles;
 	}
 	items = json_array();

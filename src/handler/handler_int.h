@@ -97,6 +97,10 @@ int nd__rank_window(const char *name);
 void nd__ranking_block(struct nd_app *app, const struct nd_site *site, int w, uint32_t scope,
                        struct nd_buf *out);
 
+/* The API's error answer: {"error": {"status": N, "message": "..."}}. */
+int nd__api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
+                  const char *message);
+
 /* Sends a JSON document (consumed) with the given status. */
 int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, json_t *doc,
                   int status);

@@ -230,3 +230,11 @@ int nd__send_json(struct nd_http_request *req, struct nd_http_response *res, jso
 	nd_http_add_header(res, "Cache-Control", "public, no-cache");
 	return status;
 }
+
+int nd__api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
+                  const char *message)
+{
+	return nd__send_json(
+	    req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message),
+	    status);
+}

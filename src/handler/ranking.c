@@ -35,14 +35,6 @@ int nd__rank_window(const char *name)
 	return -1;
 }
 
-static int api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
-                     const char *message)
-{
-	return nd__send_json(
-	    req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message),
-	    status);
-}
-
 /* This thread's last answers to /api/ranking (the same for every reader
  * until the list or the snapshot changes). Fixed arrays: nothing to free
  * when the thread ends; a longer answer is not kept. */
@@ -77,18 +69,19 @@ ND_HANDLER(api_ranking)
 
 	(void)m;
 	if (w < 0)
-		return api_error(req, res, 400, "'window' must be 1h, 24h, 7d or trending");
+		return nd__api_error(req, res, 400, "'window' must be 1h, 24h, 7d or trending");
 	if (lim) {
 		char *end;
 		limit = strtol(lim, &end, 10);
 		if (end == lim || *end || limit < 0 || limit > ND_RANK_MAX)
-			return api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
+			return nd__api_error(req, res, 400,
+			                     "'limit' must be an integer from 0 to 100");
 	}
 	if (section) {
 		char *url = nd_arena_printf(req->arena, "/%s", section);
 		const struct nd_site_section *s = nd_site_section_at(site, url, strlen(url));
 		if (!s)
-			return api_error(req, res, 404, "no such section");
+			return nd__api_error(req, res, 404, "no such section");
 		scope = (uint32_t)s->id;
 		section = s->path; /* the answer names it one way, whatever was asked */
 	}

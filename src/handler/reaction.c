@@ -16,14 +16,6 @@
 #include "handler/engage.h"
 #include "handler/handler_int.h"
 
-static int reaction_error(struct nd_http_request *req, struct nd_http_response *res, int status,
-                          const char *message)
-{
-	return nd__send_json(
-	    req, res, json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message),
-	    status);
-}
-
 /* The origin ("scheme://host[:port]") that url starts with, into out. */
 static void origin_of(const char *url, char *out, size_t n)
 {
@@ -109,32 +101,31 @@ ND_HANDLER(api_reaction)
 
 	if (len <= 10 || memcmp(id + len - 10, "/reactions", 10)) {
 		nd_http_add_header(res, "Allow", "GET, HEAD");
-		return reaction_error(req, res, 405,
-		                      "This address can only be read (GET or HEAD).");
+		return nd__api_error(req, res, 405, "This address can only be read (GET or HEAD).");
 	}
 	if (cross_site(app, req))
-		return reaction_error(req, res, 403, "Reactions come from this site's own pages.");
+		return nd__api_error(req, res, 403, "Reactions come from this site's own pages.");
 	a = nd_map_get(&site->by_ext_id, nd_arena_strndup(req->arena, id, len - 10), len - 10);
 	if (!a)
-		return reaction_error(req, res, 404,
-		                      nd_arena_printf(req->arena,
-		                                      "no published article with id '%.*s'",
-		                                      (int)(len - 10), id));
+		return nd__api_error(req, res, 404,
+		                     nd_arena_printf(req->arena,
+		                                     "no published article with id '%.*s'",
+		                                     (int)(len - 10), id));
 	if ((status = read_type(req, &form, &type)))
-		return reaction_error(req, res, status,
-		                      status == 415 ? "Send JSON ({\"type\": \"...\"}) or a form."
-		                                    : "The reaction type is missing or malformed.");
+		return nd__api_error(req, res, status,
+		                     status == 415 ? "Send JSON ({\"type\": \"...\"}) or a form."
+		                                   : "The reaction type is missing or malformed.");
 	t = nd_counter_type(counter, type.p, type.len);
 	if (t < 0)
-		return reaction_error(
+		return nd__api_error(
 		    req, res, 400,
 		    nd_arena_printf(req->arena, "no reaction type '%.*s'", (int)type.len, type.p));
 	nd_engage_reader(app->engage, req, &reader);
 	if (reader.bot)
-		return reaction_error(req, res, 403, "Reactions are for readers, not robots.");
+		return nd__api_error(req, res, 403, "Reactions are for readers, not robots.");
 	if (!nd_engage_may_react(app->engage, req, &reader, &retry)) {
 		nd_http_add_header(res, "Retry-After", nd_arena_printf(req->arena, "%d", retry));
-		return reaction_error(req, res, 429, "Too many reactions: wait a moment.");
+		return nd__api_error(req, res, 429, "Too many reactions: wait a moment.");
 	}
 	visitor[0] = reader.v.kind;
 	memcpy(visitor + 1, reader.v.id, 16);
@@ -143,9 +134,9 @@ ND_HANDLER(api_reaction)
 	                                      : ND_REACT_ADD;
 	rc = nd_counter_react(counter, a->key, (size_t)t, visitor, op, &result);
 	if (rc == ND_ENOTFOUND)
-		return reaction_error(req, res, 404, "The article is gone.");
+		return nd__api_error(req, res, 404, "The article is gone.");
 	if (rc)
-		return reaction_error(req, res, 503, "The reaction could not be saved; try again.");
+		return nd__api_error(req, res, 503, "The reaction could not be saved; try again.");
 	nd_engage_set_cookie(app->engage, req, res, &reader,
 	                     !strncmp(app->cfg->site_url, "https:", 6));
 	if (form) {

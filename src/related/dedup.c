@@ -31,22 +31,13 @@ _Static_assert(ND_SHINGLE_TERMS >= 2, "a shingle needs two terms or more");
 static uint64_t mult[ND_MINHASH_K], add[ND_MINHASH_K];
 static pthread_once_t perm_once = PTHREAD_ONCE_INIT;
 
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 static void perm_init(void)
 {
 	uint64_t state = 0x6e657773646b6d68ULL; /* "newsdkmh" */
 
 	for (size_t i = 0; i < ND_MINHASH_K; i++) {
-		mult[i] = splitmix64(&state) | 1;
-		add[i] = splitmix64(&state);
+		mult[i] = nd_splitmix64(&state) | 1;
+		add[i] = nd_splitmix64(&state);
 	}
 }
 
