@@ -37,14 +37,11 @@ json_t *nd__article_json(struct nd_app *app, struct nd_http_request *req,
 	return obj;
 }
 
-/* Parses a non-negative integer query argument; -1 when malformed. */
-static long query_long(struct nd_http_request *req, const char *name, long def, long max);
-
 /* GET /api/articles/{id}/related?limit=N: the Related list, ranked. */
 static int related(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                    struct nd_http_response *res, const struct nd_site_article *a)
 {
-	long limit = query_long(req, "limit", app->cfg->related_count, API_MAX_LIMIT);
+	long limit = nd__query_long(req, "limit", app->cfg->related_count, API_MAX_LIMIT);
 	const struct nd_site_article **rel;
 	double *scores;
 	json_t *items;
@@ -94,7 +91,7 @@ ND_HANDLER(api_article)
 	}
 }
 
-static long query_long(struct nd_http_request *req, const char *name, long def, long max)
+long nd__query_long(struct nd_http_request *req, const char *name, long def, long max)
 {
 	const char *s = nd_http_query(req, name);
 	char *end;
@@ -113,8 +110,8 @@ ND_HANDLER(api_articles)
 	const char *section = nd_http_query(req, "section");
 	const char *tag = nd_http_query(req, "tag");
 	const char *author = nd_http_query(req, "author");
-	long limit = query_long(req, "limit", API_DEFAULT_LIMIT, API_MAX_LIMIT);
-	long offset = query_long(req, "offset", 0, 1000000000L);
+	long limit = nd__query_long(req, "limit", API_DEFAULT_LIMIT, API_MAX_LIMIT);
+	long offset = nd__query_long(req, "offset", 0, 1000000000L);
 	const struct nd_site_list *list = NULL;
 	json_t *items;
 	size_t total;

@@ -97,6 +97,10 @@ int nd__rank_window(const char *name);
 void nd__ranking_block(struct nd_app *app, const struct nd_site *site, int w, uint32_t scope,
                        struct nd_buf *out);
 
+/* Query argument name as an integer in [0, max]: def when absent, -1 when
+ * malformed or out of range. */
+long nd__query_long(struct nd_http_request *req, const char *name, long def, long max);
+
 /* The API's error answer: {"error": {"status": N, "message": "..."}}. */
 int nd__api_error(struct nd_http_request *req, struct nd_http_response *res, int status,
                   const char *message);

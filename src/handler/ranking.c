@@ -56,9 +56,8 @@ static _Thread_local unsigned answer_next;
 ND_HANDLER(api_ranking)
 {
 	const char *wname = nd_http_query(req, "window"), *section = nd_http_query(req, "section");
-	const char *lim = nd_http_query(req, "limit");
 	int w = nd__rank_window(wname ? wname : "24h");
-	long limit = 10;
+	long limit = nd__query_long(req, "limit", 10, ND_RANK_MAX);
 	uint32_t scope = ND_RANK_SITE;
 	struct nd_rank_item items[ND_RANK_MAX];
 	uint64_t version;
@@ -70,13 +69,8 @@ ND_HANDLER(api_ranking)
 	(void)m;
 	if (w < 0)
 		return nd__api_error(req, res, 400, "'window' must be 1h, 24h, 7d or trending");
-	if (lim) {
-		char *end;
-		limit = strtol(lim, &end, 10);
-		if (end == lim || *end || limit < 0 || limit > ND_RANK_MAX)
-			return nd__api_error(req, res, 400,
-			                     "'limit' must be an integer from 0 to 100");
-	}
+	if (limit < 0)
+		return nd__api_error(req, res, 400, "'limit' must be an integer from 0 to 100");
 	if (section) {
 		char *url = nd_arena_printf(req->arena, "/%s", section);
 		const struct nd_site_section *s = nd_site_section_at(site, url, strlen(url));
