@@ -37,6 +37,8 @@ struct nd_config {
 	int reaction_limit_visitor; /* reactions per minute per visitor; 0: no limit */
 	int reaction_limit_ip;      /* reactions per minute per address; 0: no limit */
 	char *ranking_window;       /* the article page's Ranking: 1h, 24h, 7d or trending */
+	int recommend_count;        /* the Recommendation block's length; 0: none */
+	int history_days;           /* reading histories older than this are purged */
 	enum nd_log_level log_level;
 };
 

@@ -58,12 +58,20 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	nd_http_add_header(res, ND_HDR_COUNT, nd_arena_printf(req->arena, "%u", a->key));
 
 	{
-		const struct nd_site_article **rel = nd_arena_alloc(
-		    req->arena, ((size_t)app->cfg->related_count + 1) * sizeof(*rel));
-		size_t n =
-		    nd__related(app, site, req, a, (size_t)app->cfg->related_count, rel, NULL);
+		/* The Recommendation list reads a longer Related list from its
+		 * cache: make it once, here. */
+		size_t want = (size_t)app->cfg->related_count > ND__RELATED_KEEP
+		                  ? (size_t)app->cfg->related_count
+		                  : ND__RELATED_KEEP;
+		const struct nd_site_article **rel =
+		    nd_arena_alloc(req->arena, (want + 1) * sizeof(*rel));
+		double *scores = nd_arena_alloc(req->arena, (want + 1) * sizeof(*scores));
+		size_t n = nd__related(app, site, req, a, want, rel, scores);
 		json_t *items = json_array();
 
+		nd__recommend_keep_related(app, a, rel, scores, n);
+		if (n > (size_t)app->cfg->related_count)
+			n = (size_t)app->cfg->related_count;
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(items, nd__article_card(rel[i]));
 		if (n)
@@ -90,6 +98,8 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 		                    json_string(nd__hole(app, req, ND_HOLE_FRAGMENT,
 		                                         (uint32_t)(w < 0 ? 1 : w), 0)));
 	}
+	json_object_set_new(ctx, "recommendation_block",
+	                    json_string(nd__hole(app, req, ND_HOLE_PERSONAL, a->key, 0)));
 	/* The rail's blocks are top-level keys of the page. */
 	if (json_object_get(art, "x_related")) {
 		json_object_set(ctx, "related", json_object_get(art, "x_related"));

@@ -9,6 +9,7 @@
 #include "handler/engage.h"
 #include "handler/handler_int.h"
 #include "handler/holes.h"
+#include "handler/reading.h"
 #include "render/escape.h"
 #include "site/page_cache.h"
 #include "site/snapshot.h"
@@ -215,19 +216,25 @@ static const char *take_header(struct nd_http_response *res, const char *name)
 struct frag_ctx {
 	struct nd_app *app;
 	const struct nd_site *site;
+	struct nd_http_request *req;
+	const uint8_t *visitor; /* whose history the personal holes read; NULL: none */
 };
 
-static void fragment(void *ctx, uint32_t id, uint32_t sub, struct nd_buf *out)
+static void fragment(void *ctx, char kind, uint32_t id, uint32_t sub, struct nd_buf *out)
 {
 	struct frag_ctx *f = ctx;
 
-	nd__ranking_block(f->app, f->site, (int)id, sub, out);
+	if (kind == ND_HOLE_PERSONAL)
+		nd__recommend_block(f->app, f->site, f->req, f->visitor, id, out);
+	else
+		nd__ranking_block(f->app, f->site, (int)id, sub, out);
 }
 
 static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                   struct nd_http_response *res, int status)
 {
-	struct frag_ctx fc = {app, site};
+	struct frag_ctx fc = {app, site, req, NULL};
+	uint8_t who[ND_HISTORY_VISITOR_LEN];
 	struct nd_hole_values values;
 	const char *holes = take_header(res, ND_HDR_HOLES);
 	const char *count = take_header(res, ND_HDR_COUNT);
@@ -245,6 +252,8 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 		if (html)
 			nd_engage_set_cookie(app->engage, req, res, &reader,
 			                     app->base_url && !strncmp(app->base_url, "https:", 6));
+		if (!nd_reading_declined(req) && nd_engage_history_id(&reader, who))
+			fc.visitor = who;
 	}
 	if (!holes)
 		return status;
@@ -259,6 +268,8 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 	 * must reach the server (a cached copy would freeze the count and miss
 	 * the view); the validator keeps it cheap when nothing changed. */
 	nd_http_add_header(res, "Cache-Control", "private, no-cache");
+	/* And the Recommendation list is the reader's own. */
+	nd_http_add_header(res, "Vary", "Cookie, DNT, Sec-GPC");
 	if (nd_http_etag_matches(nd_http_header(req, "If-None-Match"), etag)) {
 		nd_buf_reset(&res->body);
 		return 304;

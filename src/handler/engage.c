@@ -22,6 +22,7 @@
 #include "counter/counter.h"
 #include "counter/dedupe.h"
 #include "counter/pace.h"
+#include "handler/reading.h"
 #include "rank/rank.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -39,6 +40,7 @@ struct nd_engage {
 	struct nd_pace *pace;
 	struct nd_ratelimit *rl_visitor, *rl_addr;
 	struct nd_rank *rank;
+	struct nd_reading *reading;     /* histories and the recommendation model */
 	pthread_mutex_t catalogue_lock; /* one thread gives rank a new catalogue */
 	_Atomic int64_t catalogue_gen;  /* the site generation rank has, -1: none */
 	bool lock_ready;
@@ -93,6 +95,7 @@ struct loader {
 	struct nd_view_delta d[1024];
 	size_t n;
 	struct nd_rank *rank;
+	struct nd_reading *reading;
 	int64_t now;
 };
 
@@ -103,6 +106,9 @@ static int load_hour(void *ctx, int64_t article, int64_t hour, int64_t views)
 	if (views <= 0 || views > UINT32_MAX)
 		return 0;
 	l->d[l->n++] = (struct nd_view_delta){article, hour, (uint32_t)views};
+	if (article > 0 && article <= UINT32_MAX)
+		nd_reading_views(l->reading, (uint32_t)article, (uint32_t)views,
+		                 hour * 3600 + 1800);
 	if (l->n == sizeof(l->d) / sizeof(l->d[0])) {
 		rank_add(l->rank, l->d, l->n, l->now);
 		l->n = 0;
@@ -118,6 +124,10 @@ static void flushed(void *ctx, const struct nd_view_delta *d, size_t n, int64_t 
 	int64_t ms = now * 1000;
 
 	rank_add(e->rank, d, n, now);
+	for (size_t i = 0; i < n; i++)
+		if (d[i].article_id > 0 && d[i].article_id <= UINT32_MAX)
+			nd_reading_views(e->reading, (uint32_t)d[i].article_id, d[i].views, now);
+	nd_reading_flush(e->reading, now);
 	if (ms - e->last_sweep_ms < SWEEP_MS)
 		return;
 	e->last_sweep_ms = ms;
@@ -185,7 +195,12 @@ int nd_engage_open(const struct nd_config *cfg, struct nd_engage **out)
 		int64_t now = (int64_t)time(NULL);
 
 		e->rank = nd_rank_new(NULL, now);
+		if ((rc = nd_reading_open(s, cfg->db, cfg->history_days, now, &e->reading))) {
+			free(l);
+			goto fail;
+		}
 		l->rank = e->rank;
+		l->reading = e->reading;
 		l->now = now;
 		rc = nd_store_each_view_hour(s, nd_rank_first_hour(now, ND_RANK_7D), load_hour, l);
 		if (!rc && l->n)
@@ -234,6 +249,7 @@ void nd_engage_close(struct nd_engage *e)
 		return;
 	nd_counter_close(e->counter); /* before rank: its last flush feeds it */
 	nd_rank_free(e->rank);
+	nd_reading_close(e->reading);
 	if (e->lock_ready)
 		pthread_mutex_destroy(&e->catalogue_lock);
 	nd_bots_free(e->bots);
@@ -286,7 +302,31 @@ bool nd_engage_view(struct nd_engage *e, struct nd_http_request *req, const stru
 	if (!nd_pace_allow(e->pace, &r->v, ms))
 		return false;
 	nd_counter_view(e->counter, article, ms / 1000);
+	{
+		uint8_t who[ND_HISTORY_VISITOR_LEN];
+
+		if (!nd_reading_declined(req) && nd_engage_history_id(r, who))
+			nd_reading_view(e->reading, who, article, ms / 1000);
+	}
 	return true;
+}
+
+bool nd_engage_history_id(const struct nd_reader *r, uint8_t out[ND_HISTORY_VISITOR_LEN])
+{
+	const struct nd_visitor *v = r->cookie[0] ? &r->minted : &r->v;
+
+	/* Only a cookie names one reader over days; the fallback hash changes
+	 * daily and is shared behind one address. */
+	if (r->bot || v->kind != ND_VISITOR_COOKIE)
+		return false;
+	out[0] = v->kind;
+	memcpy(out + 1, v->id, ND_VISITOR_ID_LEN);
+	return true;
+}
+
+struct nd_reading *nd_engage_reading(struct nd_engage *e)
+{
+	return e->reading;
 }
 
 void nd_engage_set_cookie(struct nd_engage *e, struct nd_http_request *req,

@@ -64,6 +64,16 @@ void nd_engage_sync(struct nd_engage *e, const struct nd_site *site);
 /* The Ranking (rank/rank.h), for lists. */
 const struct nd_rank *nd_engage_rank(const struct nd_engage *e);
 
+/*
+ * The identity whose reading history r has (kind byte + id) into out:
+ * the cookie's visitor, or the one minted now. false for a bot or a
+ * reader known only by the fallback hash (no history).
+ */
+bool nd_engage_history_id(const struct nd_reader *r, uint8_t out[17]);
+
+/* Reading histories and the recommendation model (handler/reading.h). */
+struct nd_reading *nd_engage_reading(struct nd_engage *e);
+
 /* The counter, for reactions. */
 struct nd_counter *nd_engage_counter(struct nd_engage *e);
 

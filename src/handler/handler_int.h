@@ -97,6 +97,36 @@ int nd__rank_window(const char *name);
 void nd__ranking_block(struct nd_app *app, const struct nd_site *site, int w, uint32_t scope,
                        struct nd_buf *out);
 
+/* One item of a Recommendation list. */
+struct nd_recs_result {
+	const struct nd_site_article *article;
+	double score;
+	const char *reason; /* "covisit", "content", "popular" or "fresh" */
+};
+
+/*
+ * The Recommendation list (handler/recommend.c): at most limit articles
+ * for the reader whose history is visitor's (NULL: not personal, only the
+ * context), on the page of current (NULL: the home page), best first.
+ * Returns how many went to out.
+ */
+size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                     const uint8_t *visitor, const struct nd_site_article *current, size_t limit,
+                     struct nd_recs_result *out);
+
+/* Keeps a's Related list rel[0..n) (scores: their scores) for the
+ * Recommendation list's content signal; at most ND__RELATED_KEEP used. */
+#define ND__RELATED_KEEP 16
+void nd__recommend_keep_related(struct nd_app *app, const struct nd_site_article *a,
+                                const struct nd_site_article **rel, const double *scores, size_t n);
+
+/* Appends the Recommendation block (theme template "recommendation") for
+ * visitor on the page of article key current (0: home) to out; nothing
+ * when the list is empty or recommend_count is 0. */
+void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
+                         struct nd_http_request *req, const uint8_t *visitor, uint32_t current,
+                         struct nd_buf *out);
+
 /* Query argument name as an integer in [0, max]: def when absent, -1 when
  * malformed or out of range. */
 long nd__query_long(struct nd_http_request *req, const char *name, long def, long max);

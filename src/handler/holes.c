@@ -82,8 +82,9 @@ static void value_of(const struct nd_hole_values *v, char kind, uint32_t id, uin
 		}
 		break;
 	case ND_HOLE_FRAGMENT:
+	case ND_HOLE_PERSONAL:
 		if (v->fragment)
-			v->fragment(v->frag_ctx, id, sub, out);
+			v->fragment(v->frag_ctx, kind, id, sub, out);
 		break;
 	default: /* ND_HOLE_REACTIONS; the slugs are [a-z0-9_-], no escaping */
 		nd_buf_addch(out, '{');
@@ -114,7 +115,8 @@ size_t nd_holes_fill(struct nd_buf *body, uint64_t nonce, const struct nd_hole_v
 		size_t used = parse_tail(hit + plen, end, &kind, &id, &sub);
 
 		if (!used || (kind != ND_HOLE_VIEWS && kind != ND_HOLE_REACTION &&
-		              kind != ND_HOLE_REACTIONS && kind != ND_HOLE_FRAGMENT)) {
+		              kind != ND_HOLE_REACTIONS && kind != ND_HOLE_FRAGMENT &&
+		              kind != ND_HOLE_PERSONAL)) {
 			nd_buf_add(&out, p, (size_t)(hit + plen - p));
 			p = hit + plen;
 			continue;

@@ -26,6 +26,7 @@ enum nd_hole_kind {
 	ND_HOLE_REACTION = 'r',  /* the count of reaction type sub */
 	ND_HOLE_REACTIONS = 'o', /* JSON object {"type": count, ...} of every type */
 	ND_HOLE_FRAGMENT = 'k',  /* HTML the fragment callback makes for (id, sub) */
+	ND_HOLE_PERSONAL = 'p',  /* HTML made for this reader (the Recommendation list) */
 };
 
 /* Supplies the values: what a hole of kind for (id, sub) shows now. */
@@ -35,9 +36,10 @@ struct nd_hole_values {
 	size_t type_count;
 	const char *const *types; /* slugs, type_count of them */
 	void *ctx;
-	/* A fragment of HTML (the Ranking block), appended to out; may be
-	 * NULL (the hole then becomes nothing). */
-	void (*fragment)(void *frag_ctx, uint32_t id, uint32_t sub, struct nd_buf *out);
+	/* A fragment of HTML of kind ND_HOLE_FRAGMENT (the Ranking block) or
+	 * ND_HOLE_PERSONAL, appended to out; may be NULL (the hole then
+	 * becomes nothing). */
+	void (*fragment)(void *frag_ctx, char kind, uint32_t id, uint32_t sub, struct nd_buf *out);
 	void *frag_ctx;
 };
 

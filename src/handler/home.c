@@ -34,6 +34,9 @@ ND_HANDLER(home)
 	                    json_string(nd__hole(app, req, ND_HOLE_FRAGMENT, ND_RANK_24H, 0)));
 	json_object_set_new(ctx, "trending",
 	                    json_string(nd__hole(app, req, ND_HOLE_FRAGMENT, ND_RANK_TRENDING, 0)));
+	/* And the reader's own list. */
+	json_object_set_new(ctx, "for_you",
+	                    json_string(nd__hole(app, req, ND_HOLE_PERSONAL, 0, 0)));
 	nd_http_add_header(res, ND_HDR_HOLES, "html");
 	json_object_set_new(ctx, "top", top);
 	json_object_set_new(ctx, "latest", latest);

@@ -77,6 +77,11 @@ enum stmt_id {
 	ST_CLEAR_VIEW_DAYS,
 	ST_CLEAR_VIEW_HOURS,
 	ST_CLEAR_ARTICLE_STATS,
+	ST_CLEAR_HISTORY,
+	ST_HISTORY_ADD,
+	ST_EACH_HISTORY,
+	ST_HISTORY_PURGE_AGE,
+	ST_HISTORY_PURGE_EXTRA,
 	ST__COUNT
 };
 
@@ -235,6 +240,23 @@ static const struct {
     [ST_CLEAR_VIEW_DAYS] = {"DELETE FROM view_days", "clear daily views"},
     [ST_CLEAR_VIEW_HOURS] = {"DELETE FROM view_hours", "clear hourly views"},
     [ST_CLEAR_ARTICLE_STATS] = {"DELETE FROM article_stats", "clear article views"},
+    [ST_CLEAR_HISTORY] = {"DELETE FROM reading_history", "clear reading histories"},
+    /* Histories (0003). A row of an article deleted meanwhile is skipped
+     * rather than failing the batch on the foreign key. */
+    [ST_HISTORY_ADD] = {"INSERT OR IGNORE INTO reading_history (visitor, at, article_id) "
+                        "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?3)",
+                        "add a history row"},
+    [ST_EACH_HISTORY] = {"SELECT visitor, article_id, at FROM reading_history "
+                         "WHERE at >= ?1 ORDER BY at, visitor, article_id",
+                         "list reading histories"},
+    [ST_HISTORY_PURGE_AGE] = {"DELETE FROM reading_history WHERE at < ?1",
+                              "delete old history rows"},
+    [ST_HISTORY_PURGE_EXTRA] = {"DELETE FROM reading_history WHERE (visitor, at, article_id) IN "
+                                "(SELECT visitor, at, article_id FROM (SELECT visitor, at, "
+                                "article_id, row_number() OVER (PARTITION BY visitor "
+                                "ORDER BY at DESC, article_id DESC) AS n FROM reading_history) "
+                                "WHERE n > ?1)",
+                                "delete history rows beyond a visitor's newest"},
 };
 
 struct sqlite_store {
@@ -1566,7 +1588,7 @@ static int sqlite_counts_clear(struct nd_store *s)
 {
 	static const enum stmt_id clear[] = {
 	    ST_CLEAR_REACTION_COUNTS, ST_CLEAR_REACTIONS,     ST_CLEAR_VIEW_DAYS,
-	    ST_CLEAR_VIEW_HOURS,      ST_CLEAR_ARTICLE_STATS,
+	    ST_CLEAR_VIEW_HOURS,      ST_CLEAR_ARTICLE_STATS, ST_CLEAR_HISTORY,
 	};
 	struct sqlite_store *q = sq(s);
 	int rc;
@@ -1575,6 +1597,76 @@ static int sqlite_counts_clear(struct nd_store *s)
 		return rc;
 	for (size_t i = 0; i < ND_COUNT(clear) && !rc; i++)
 		rc = run(q, clear[i]);
+	return write_end(q, rc);
+}
+
+static int sqlite_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
+{
+	struct sqlite_store *q = sq(s);
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_stmt *st;
+
+		if ((rc = stmt_get(q, ST_HISTORY_ADD, &st)) != 0)
+			break;
+		bind_blob(st, 1, h[i].visitor, ND_STORE_VISITOR_LEN, &rc);
+		bind_int(st, 2, h[i].at, &rc);
+		bind_int(st, 3, h[i].article_id, &rc);
+		rc = rc ? db_fail(q, rc, stmt_defs[ST_HISTORY_ADD].what)
+		        : step_done(q, ST_HISTORY_ADD, st);
+		stmt_put(q, ST_HISTORY_ADD, st);
+	}
+	return write_end(q, rc);
+}
+
+static int sqlite_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	struct nd_history_rec rec;
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_HISTORY, &st)) != 0)
+		return rc;
+	bind_int(st, 1, since, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_EACH_HISTORY].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Rows are written only by nd_store_history_add; a visitor of
+		 * another length was put there by hand and is not ours. */
+		if (sqlite3_column_bytes(st, 0) != ND_STORE_VISITOR_LEN)
+			continue;
+		memcpy(rec.visitor, sqlite3_column_blob(st, 0), ND_STORE_VISITOR_LEN);
+		rec.article_id = sqlite3_column_int64(st, 1);
+		rec.at = sqlite3_column_int64(st, 2);
+		if ((rc = cb(ctx, &rec)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_HISTORY].what);
+out:
+	stmt_put(q, ST_EACH_HISTORY, st);
+	return rc;
+}
+
+static int sqlite_history_purge(struct nd_store *s, int64_t before, int64_t keep, int64_t *deleted)
+{
+	struct sqlite_store *q = sq(s);
+	int rc;
+
+	*deleted = 0;
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = run_ints(q, ST_HISTORY_PURGE_AGE, &before, 1)) == 0) {
+		*deleted = sqlite3_changes(q->db);
+		if ((rc = run_ints(q, ST_HISTORY_PURGE_EXTRA, &keep, 1)) == 0)
+			*deleted += sqlite3_changes(q->db);
+	}
 	return write_end(q, rc);
 }
 
@@ -1607,4 +1699,7 @@ const struct nd_store_be nd__sqlite_be = {
     .meta_int_get = sqlite_meta_int_get,
     .meta_int_set = sqlite_meta_int_set,
     .counts_clear = sqlite_counts_clear,
+    .history_add = sqlite_history_add,
+    .each_history = sqlite_each_history,
+    .history_purge = sqlite_history_purge,
 };

@@ -552,6 +552,41 @@ int nd_store_counts_clear(struct nd_store *s)
 	return s->be->counts_clear(s);
 }
 
+int nd_store_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
+{
+	ND_ASSERT(s);
+	if (n && !h)
+		return nd_error(ND_EINVAL, "store '%s': %zu history rows without an array", s->url,
+		                n);
+	for (size_t i = 0; i < n; i++)
+		if (h[i].article_id <= 0 || h[i].at < 0)
+			return nd_error(ND_EINVAL,
+			                "store '%s': history row %zu has article %lld at %lld",
+			                s->url, i, (long long)h[i].article_id, (long long)h[i].at);
+	return n ? s->be->history_add(s, h, n) : 0;
+}
+
+int nd_store_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_history(s, since, cb, ctx);
+}
+
+int nd_store_history_purge(struct nd_store *s, int64_t before, size_t keep, int64_t *deleted)
+{
+	int64_t n = 0;
+	int rc;
+
+	ND_ASSERT(s);
+	if (keep < 1 || keep > INT64_MAX)
+		return nd_error(ND_EINVAL, "store '%s': a history purge must keep at least one row",
+		                s->url);
+	rc = s->be->history_purge(s, before, (int64_t)keep, &n);
+	if (deleted)
+		*deleted = rc ? 0 : n;
+	return rc;
+}
+
 /* --- helpers shared by the backends (store_int.h) --- */
 
 /*

@@ -334,7 +334,39 @@ int nd_store_meta_int_set(struct nd_store *s, const char *key, int64_t value);
 
 /*
  * Deletes every counter row (article_stats, view_hours, view_days,
- * reactions, reaction_counts) in one transaction, for the demo to reseed.
+ * reactions, reaction_counts) and every reading_history row in one
+ * transaction, for the demo to reseed.
  * Articles, meta and the generation are untouched.
  */
 int nd_store_counts_clear(struct nd_store *s);
+
+/*
+ * Reading histories (0003-history.sql): which visitor read which article
+ * when, for the Recommendation list.
+ */
+struct nd_history_rec {
+	uint8_t visitor[ND_STORE_VISITOR_LEN];
+	int64_t article_id; /* articles.id */
+	int64_t at;         /* unix seconds, >= 0 */
+};
+
+/*
+ * Adds h[0..n) in one transaction; a row already there (same visitor,
+ * article and second) is ignored, one of an article that no longer exists
+ * is skipped. Errors: ND_EINVAL (nothing written) for a NULL h with n > 0,
+ * an article_id <= 0 or a negative time; else those of any write.
+ */
+int nd_store_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n);
+
+/* Row callback of nd_store_each_history; rec is borrowed for the call. */
+typedef int (*nd_history_cb)(void *ctx, const struct nd_history_rec *rec);
+
+/* Calls cb with every row whose at >= since, oldest first. */
+int nd_store_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, void *ctx);
+
+/*
+ * Deletes, in one transaction, every row older than before (at < before)
+ * and, per visitor, every row beyond its newest keep (keep >= 1, else
+ * ND_EINVAL). *deleted (may be NULL) gets how many rows went.
+ */
+int nd_store_history_purge(struct nd_store *s, int64_t before, size_t keep, int64_t *deleted);

@@ -58,6 +58,11 @@ typedef int nd_store_secret_fn(struct nd_store *s, const char *name, const uint8
                                uint8_t *out, size_t len);
 typedef int nd_store_meta_int_get_fn(struct nd_store *s, const char *key, int64_t *out);
 typedef int nd_store_meta_int_set_fn(struct nd_store *s, const char *key, int64_t value);
+typedef int nd_store_history_add_fn(struct nd_store *s, const struct nd_history_rec *h, size_t n);
+typedef int nd_store_each_history_fn(struct nd_store *s, int64_t since, nd_history_cb cb,
+                                     void *ctx);
+typedef int nd_store_history_purge_fn(struct nd_store *s, int64_t before, int64_t keep,
+                                      int64_t *deleted);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -107,6 +112,9 @@ struct nd_store_be {
 	nd_store_meta_int_get_fn *meta_int_get;
 	nd_store_meta_int_set_fn *meta_int_set;
 	nd_store_txn_fn *counts_clear;
+	nd_store_history_add_fn *history_add;
+	nd_store_each_history_fn *each_history;
+	nd_store_history_purge_fn *history_purge;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

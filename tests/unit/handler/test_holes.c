@@ -25,11 +25,11 @@ static uint64_t reaction(void *ctx, uint32_t id, size_t type)
 	return id * 10 + type;
 }
 
-static void frag(void *ctx, uint32_t id, uint32_t sub, struct nd_buf *out)
+static void frag(void *ctx, char kind, uint32_t id, uint32_t sub, struct nd_buf *out)
 {
 	(void)ctx;
 	if (id == 1)
-		nd_buf_addf(out, "<ol data-scope=\"%u\"></ol>", sub);
+		nd_buf_addf(out, "<ol data-%c=\"%u\"></ol>", kind, sub);
 }
 
 static const char *const types[] = {"verygood", "sad"};
@@ -115,16 +115,18 @@ static void test_foreign_and_broken_markers(void **state)
 
 static void test_fragment(void **state)
 {
-	char k[ND_HOLE_MAX], empty[ND_HOLE_MAX];
+	char k[ND_HOLE_MAX], empty[ND_HOLE_MAX], p[ND_HOLE_MAX];
 	struct nd_buf b = ND_BUF_INIT;
 	struct nd_hole_values none = values;
 
 	(void)state;
 	nd_hole_marker(NONCE, ND_HOLE_FRAGMENT, 1, 4, k);
 	nd_hole_marker(NONCE, ND_HOLE_FRAGMENT, 2, 0, empty);
-	nd_buf_addf(&b, "<aside>%s|%s</aside>", k, empty);
-	assert_int_equal(nd_holes_fill(&b, NONCE, &values, false), 2);
-	assert_string_equal(b.buf, "<aside><ol data-scope=\"4\"></ol>|</aside>");
+	nd_hole_marker(NONCE, ND_HOLE_PERSONAL, 1, 8, p);
+	nd_buf_addf(&b, "<aside>%s|%s|%s</aside>", k, empty, p);
+	assert_int_equal(nd_holes_fill(&b, NONCE, &values, false), 3);
+	/* The callback is told the kind: the Ranking block or the reader's own. */
+	assert_string_equal(b.buf, "<aside><ol data-k=\"4\"></ol>||<ol data-p=\"8\"></ol></aside>");
 	nd_buf_release(&b);
 	/* No fragment callback: the hole becomes nothing. */
 	none.fragment = NULL;

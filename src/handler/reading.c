@@ -1,0 +1,187 @@
+#include "handler/reading.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "http/http.h"
+
+#define PURGE_EVERY 86400
+#define QUEUE_MAX   (1u << 20) /* rows held when the store cannot keep up */
+
+struct nd_reading {
+	struct nd_histories *hist;
+	struct nd_recs_model *model;
+	char *db_url;
+	struct nd_store *store; /* the flusher's handle, opened on first use */
+	int64_t max_age;        /* seconds */
+	int64_t last_purge;
+	pthread_mutex_t lock; /* the queue */
+	struct nd_history_rec *queue;
+	size_t queued, cap, dropped;
+};
+
+struct replay {
+	struct nd_reading *rd;
+	struct nd_history_item items[ND_HISTORY_MAX];
+};
+
+static int replay_row(void *ctx, const struct nd_history_rec *rec)
+{
+	struct replay *r = ctx;
+	size_t n;
+
+	if (rec->article_id <= 0 || rec->article_id > UINT32_MAX)
+		return 0;
+	n = nd_histories_get(r->rd->hist, rec->visitor, r->items, ND_HISTORY_MAX);
+	nd_recs_model_visit(r->rd->model, r->items, n, (uint32_t)rec->article_id, rec->at);
+	nd_histories_add(r->rd->hist, rec->visitor, (uint32_t)rec->article_id, rec->at);
+	return 0;
+}
+
+int nd_reading_open(struct nd_store *s, const char *db_url, int history_days, int64_t now,
+                    struct nd_reading **out)
+{
+	struct nd_reading *rd = nd_xcalloc(1, sizeof(*rd));
+	struct replay *r = nd_xcalloc(1, sizeof(*r));
+	int64_t purged = 0;
+	int rc;
+
+	*out = NULL;
+	rd->hist = nd_histories_new(ND_HISTORY_MAX);
+	rd->model = nd_recs_model_new(NULL, now);
+	rd->db_url = nd_xstrdup(db_url);
+	rd->max_age = (int64_t)history_days * 86400;
+	rd->last_purge = now;
+	pthread_mutex_init(&rd->lock, NULL);
+	r->rd = rd;
+	if ((rc = nd_store_history_purge(s, now - rd->max_age, ND_HISTORY_MAX, &purged)) == 0)
+		rc = nd_store_each_history(s, now - rd->max_age, replay_row, r);
+	free(r);
+	if (rc) {
+		nd_reading_close(rd);
+		return rc;
+	}
+	if (purged)
+		nd_log(ND_LOG_INFO, "reading histories: purged %lld rows older than %d days",
+		       (long long)purged, history_days);
+	*out = rd;
+	return 0;
+}
+
+void nd_reading_close(struct nd_reading *rd)
+{
+	if (!rd)
+		return;
+	if (rd->queued && (rd->store || nd_store_open(rd->db_url, &rd->store) == 0) &&
+	    nd_store_history_add(rd->store, rd->queue, rd->queued) != 0)
+		nd_log(ND_LOG_WARN, "reading histories: %zu rows not saved", rd->queued);
+	nd_store_close(rd->store);
+	nd_histories_free(rd->hist);
+	nd_recs_model_free(rd->model);
+	pthread_mutex_destroy(&rd->lock);
+	free(rd->queue);
+	free(rd->db_url);
+	free(rd);
+}
+
+static bool header_is_1(struct nd_http_request *req, const char *name)
+{
+	const char *v = nd_http_header(req, name);
+
+	return v && v[0] == '1' && (v[1] == '\0' || v[1] == ' ' || v[1] == ',');
+}
+
+bool nd_reading_declined(struct nd_http_request *req)
+{
+	return header_is_1(req, "DNT") || header_is_1(req, "Sec-GPC");
+}
+
+void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
+                     uint32_t article, int64_t now)
+{
+	struct nd_history_item items[ND_HISTORY_MAX];
+	size_t n = nd_histories_get(rd->hist, visitor, items, ND_HISTORY_MAX);
+
+	nd_recs_model_visit(rd->model, items, n, article, now);
+	nd_histories_add(rd->hist, visitor, article, now);
+	pthread_mutex_lock(&rd->lock);
+	if (rd->queued == rd->cap && rd->cap < QUEUE_MAX) {
+		rd->cap = rd->cap ? rd->cap * 2 : 256;
+		rd->queue = nd_xrealloc(rd->queue, rd->cap * sizeof(*rd->queue));
+	}
+	if (rd->queued < rd->cap) {
+		struct nd_history_rec *q = &rd->queue[rd->queued++];
+
+		memcpy(q->visitor, visitor, ND_HISTORY_VISITOR_LEN);
+		q->article_id = article;
+		q->at = now;
+	} else {
+		rd->dropped++;
+	}
+	pthread_mutex_unlock(&rd->lock);
+}
+
+void nd_reading_views(struct nd_reading *rd, uint32_t article, uint32_t views, int64_t at)
+{
+	nd_recs_model_views(rd->model, article, views, at);
+}
+
+void nd_reading_flush(struct nd_reading *rd, int64_t now)
+{
+	struct nd_history_rec *batch;
+	size_t n, dropped;
+	int rc;
+
+	pthread_mutex_lock(&rd->lock);
+	batch = rd->queue;
+	n = rd->queued;
+	dropped = rd->dropped;
+	rd->queue = NULL;
+	rd->queued = rd->cap = rd->dropped = 0;
+	pthread_mutex_unlock(&rd->lock);
+	if (dropped)
+		nd_log(ND_LOG_WARN, "reading histories: the store fell behind; %zu rows not saved",
+		       dropped);
+	if (!rd->store && (rc = nd_store_open(rd->db_url, &rd->store)) != 0) {
+		nd_log(ND_LOG_WARN, "reading histories: %s", nd_strerror(rc));
+		rd->store = NULL;
+	}
+	if (n && rd->store && (rc = nd_store_history_add(rd->store, batch, n)) != 0) {
+		/* Put the batch back in front of what came meanwhile: the next
+		 * flush tries again. */
+		pthread_mutex_lock(&rd->lock);
+		if (rd->queued + n <= QUEUE_MAX) {
+			rd->queue = nd_xrealloc(rd->queue, (rd->queued + n) * sizeof(*batch));
+			memmove(rd->queue + n, rd->queue, rd->queued * sizeof(*batch));
+			memcpy(rd->queue, batch, n * sizeof(*batch));
+			rd->queued += n;
+			rd->cap = rd->queued;
+		}
+		pthread_mutex_unlock(&rd->lock);
+	}
+	free(batch);
+	if (now - rd->last_purge >= PURGE_EVERY && rd->store) {
+		int64_t purged = 0;
+
+		rd->last_purge = now;
+		nd_histories_purge(rd->hist, now - rd->max_age);
+		if (nd_store_history_purge(rd->store, now - rd->max_age, ND_HISTORY_MAX, &purged) ==
+		    0 &&
+		    purged)
+			nd_log(ND_LOG_INFO, "reading histories: purged %lld rows", (long long)purged);
+	}
+}
+
+struct nd_histories *nd_reading_histories(struct nd_reading *rd)
+{
+	return rd->hist;
+}
+
+struct nd_recs_model *nd_reading_model(struct nd_reading *rd)
+{
+	return rd->model;
+}

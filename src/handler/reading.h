@@ -1,0 +1,53 @@
+#pragma once
+/*
+ * What visitors read, for the Recommendation list (issue 5): the reading
+ * histories (recommend/history.h) and the live model (recommend/model.h),
+ * kept current from the views the engagement glue counts, persisted in the
+ * store's reading_history table and replayed from it at start.
+ *
+ * Writes to the store are batched: nd_reading_view queues the row, and
+ * nd_reading_flush (on the counter's flusher thread, after each flush)
+ * writes the queue in one transaction and, once a day, purges what is
+ * older than history_days or beyond a visitor's newest ND_HISTORY_MAX. So
+ * after kill -9 at most one flush interval of history is lost, as with the
+ * view counts.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "recommend/history.h"
+#include "recommend/model.h"
+#include "store/store.h"
+
+struct nd_http_request;
+struct nd_reading;
+
+/*
+ * Loads the histories of the last history_days from s (replaying them into
+ * the co-visitation model) and purges the older rows. db_url: the store
+ * the flusher writes to (its own handle). Errors: those of the store.
+ */
+int nd_reading_open(struct nd_store *s, const char *db_url, int history_days, int64_t now,
+                    struct nd_reading **out);
+
+/* Writes what is queued and frees rd (NULL: nothing). After the last flush. */
+void nd_reading_close(struct nd_reading *rd);
+
+/*
+ * Whether req's reader asks not to be tracked (DNT: 1 or Sec-GPC: 1): no
+ * history is kept for them and their lists are not personal.
+ */
+bool nd_reading_declined(struct nd_http_request *req);
+
+/* visitor read article at now: the model, the history, the store queue. */
+void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
+                     uint32_t article, int64_t now);
+
+/* views more views of article (all readers): the popularity signal. */
+void nd_reading_views(struct nd_reading *rd, uint32_t article, uint32_t views, int64_t at);
+
+/* On the flusher thread: writes the queue, purges once a day. */
+void nd_reading_flush(struct nd_reading *rd, int64_t now);
+
+struct nd_histories *nd_reading_histories(struct nd_reading *rd);
+struct nd_recs_model *nd_reading_model(struct nd_reading *rd);

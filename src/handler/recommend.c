@@ -1,0 +1,326 @@
+/*
+ * The Recommendation list (issue 5): the block of article pages, "For you"
+ * on the home page (both holes, handler/holes.h, filled per answer for the
+ * reader of the request) and GET /api/recommendations?limit=N[&article=ID].
+ *
+ * Candidates come from the reader's history (co-visitation neighbours of
+ * the last HISTORY_COVISIT reads, Related lists of the last
+ * HISTORY_CONTENT), the most read of the section and the site in the last
+ * 24 hours and their newest articles; recommend/pick.h scores, filters and
+ * diversifies them. The article being read counts as the newest read, so a
+ * reader with no history (new, or one who declined tracking) gets the
+ * articles read with it and like it, then the fresh and popular ones of
+ * its section and the site.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "handler/engage.h"
+#include "handler/handler_int.h"
+#include "handler/holes.h"
+#include "handler/reading.h"
+#include "rank/rank.h"
+#include "recommend/pick.h"
+#include "render/template.h"
+
+#define HISTORY_COVISIT 50
+#define HISTORY_CONTENT 5
+#define CONTENT_TTL     3600  /* seconds a cached Related list is a signal */
+#define SIMILAR_TTL     86400 /* and tells how alike two articles are */
+#define POPULAR_SITE    50
+#define POPULAR_SECTION 30
+#define FRESH_SITE      30
+#define FRESH_SECTION   20
+#define MAX_CANDS       2048
+#define SLOTS           4096 /* a power of two, > MAX_CANDS */
+
+struct gather {
+	const struct nd_site *site;
+	struct nd_recs_cand c[MAX_CANDS];
+	size_t n;
+	uint16_t slot[SLOTS]; /* candidate index + 1, 0: empty */
+};
+
+/* The candidate of key, added when new; NULL when the list is full or the
+ * article is not on the site. */
+static struct nd_recs_cand *cand(struct gather *g, uint32_t key)
+{
+	uint32_t i = (key * 2654435761u) & (SLOTS - 1);
+	const struct nd_site_article *a;
+
+	for (; g->slot[i]; i = (i + 1) & (SLOTS - 1))
+		if (g->c[g->slot[i] - 1].key == key)
+			return &g->c[g->slot[i] - 1];
+	if (g->n == MAX_CANDS || !(a = nd_site_article_by_key(g->site, key)))
+		return NULL;
+	g->c[g->n] = (struct nd_recs_cand){.key = key,
+	                                   .cluster = a->cluster,
+	                                   .section = (uint32_t)a->section->id};
+	g->slot[i] = (uint16_t)(++g->n);
+	return &g->c[g->n - 1];
+}
+
+_Static_assert(ND__RELATED_KEEP == ND_RECS_CONTENT_MAX, "one Related list length");
+
+void nd__recommend_keep_related(struct nd_app *app, const struct nd_site_article *a,
+                                const struct nd_site_article **rel, const double *scores,
+                                size_t n)
+{
+	struct nd_recs_neighbour list[ND_RECS_CONTENT_MAX];
+
+	if (!app->engage)
+		return;
+	if (n > ND_RECS_CONTENT_MAX)
+		n = ND_RECS_CONTENT_MAX;
+	for (size_t i = 0; i < n; i++)
+		list[i] = (struct nd_recs_neighbour){rel[i]->key,
+		                                     (float)(scores[0] > 0 ? scores[i] / scores[0] : 0)};
+	nd_recs_model_content_put(nd_reading_model(nd_engage_reading(app->engage)), a->key,
+	                          (int64_t)time(NULL), list, n);
+}
+
+/* The Related list of a, from the model's cache or made now. */
+static int content_of(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                      struct nd_recs_model *model, const struct nd_site_article *a, int64_t now,
+                      struct nd_recs_neighbour *out)
+{
+	const struct nd_site_article *rel[ND_RECS_CONTENT_MAX];
+	double scores[ND_RECS_CONTENT_MAX];
+	int n = nd_recs_model_content(model, a->key, now - CONTENT_TTL, out);
+
+	if (n >= 0)
+		return n;
+	n = (int)nd__related(app, site, req, a, ND_RECS_CONTENT_MAX, rel, scores);
+	nd__recommend_keep_related(app, a, rel, scores, (size_t)n);
+	n = nd_recs_model_content(model, a->key, now - CONTENT_TTL, out);
+	return n < 0 ? 0 : n;
+}
+
+/* Text similarity for MMR, from the cached Related lists only (never a
+ * query): b's score in a's list or a's in b's. */
+#define SIM_LISTS 128
+struct sim {
+	struct nd_recs_model *model;
+	int64_t since;
+	size_t n;
+	uint32_t key[SIM_LISTS];
+	int count[SIM_LISTS];
+	struct nd_recs_neighbour list[SIM_LISTS][ND_RECS_CONTENT_MAX];
+};
+
+static double score_in(struct sim *s, uint32_t of, uint32_t key)
+{
+	size_t i = 0;
+
+	while (i < s->n && s->key[i] != of)
+		i++;
+	if (i == s->n) {
+		if (s->n == SIM_LISTS)
+			return 0;
+		s->key[i] = of;
+		s->count[i] = nd_recs_model_content(s->model, of, s->since, s->list[i]);
+		s->n++;
+	}
+	for (int j = 0; j < s->count[i]; j++)
+		if (s->list[i][j].id == key)
+			return s->list[i][j].score;
+	return 0;
+}
+
+static double similar(void *ctx, const struct nd_recs_cand *a, const struct nd_recs_cand *b)
+{
+	return fmax(score_in(ctx, a->key, b->key), score_in(ctx, b->key, a->key));
+}
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                     const uint8_t *visitor, const struct nd_site_article *current, size_t limit,
+                     struct nd_recs_result *out)
+{
+	struct nd_reading *rd = nd_engage_reading(app->engage);
+	struct nd_recs_model *model = nd_reading_model(rd);
+	const struct nd_rank *rank = nd_engage_rank(app->engage);
+	struct gather *g = nd_arena_alloc(req->arena, sizeof(*g));
+	struct nd_history_item hist[ND_HISTORY_MAX + 1];
+	uint32_t *ex, *ex_clusters;
+	struct nd_recs_request rq = {0};
+	struct nd_recs_weights w;
+	struct sim *sim;
+	struct nd_rank_item top[POPULAR_SITE];
+	size_t nh = 0, n;
+	int64_t now = (int64_t)time(NULL);
+	uint32_t section = current ? (uint32_t)current->section->id : 0;
+
+	if (!limit)
+		return 0;
+	memset(g->slot, 0, sizeof(g->slot));
+	g->site = site;
+	g->n = 0;
+	nd_engage_sync(app->engage, site);
+	if (current)
+		hist[nh++] = (struct nd_history_item){current->key, (uint32_t)now};
+	if (visitor) {
+		size_t k = nd_histories_get(nd_reading_histories(rd), visitor, hist + nh,
+		                            ND_HISTORY_MAX);
+
+		/* The view of this page is already the newest entry. */
+		if (current && k && hist[1].article == current->key)
+			memmove(hist + 1, hist + 2, --k * sizeof(*hist));
+		nh += k;
+	}
+	/* Co-visitation: the neighbours of the latest reads, nearer reads
+	 * weighing more. */
+	for (size_t i = 0; i < nh && i < HISTORY_COVISIT; i++) {
+		struct nd_recs_neighbour nb[64];
+		size_t k = nd_recs_model_covisit(model, hist[i].article, nb, 64);
+		double wi = 1.0 / (1.0 + (double)i / 10.0);
+
+		for (size_t j = 0; j < k; j++) {
+			struct nd_recs_cand *c = cand(g, nb[j].id);
+			if (c)
+				c->covisit += wi * nb[j].score;
+		}
+	}
+	/* Content: the Related lists of the last few reads, not of the
+	 * article being read: its Related block is on the page already. */
+	for (size_t i = current ? 1 : 0, used = 0; i < nh && used < HISTORY_CONTENT; i++) {
+		const struct nd_site_article *a = nd_site_article_by_key(site, hist[i].article);
+		struct nd_recs_neighbour rel[ND_RECS_CONTENT_MAX];
+		double wi = pow(0.8, (double)used);
+		int k;
+
+		if (!a)
+			continue;
+		used++;
+		k = content_of(app, site, req, model, a, now, rel);
+		for (int j = 0; j < k; j++) {
+			struct nd_recs_cand *c = cand(g, rel[j].id);
+			if (c)
+				c->content += wi * rel[j].score;
+		}
+	}
+	/* Popular and fresh, of the section and the site. */
+	n = nd_rank_top(rank, ND_RANK_24H, ND_RANK_SITE, POPULAR_SITE, top);
+	for (size_t i = 0; i < n; i++)
+		cand(g, top[i].id);
+	if (section) {
+		n = nd_rank_top(rank, ND_RANK_24H, section, POPULAR_SECTION, top);
+		for (size_t i = 0; i < n; i++)
+			cand(g, top[i].id);
+		for (size_t i = 0; i < current->section->articles.count && i < FRESH_SECTION; i++)
+			cand(g, site->articles[current->section->articles.items[i]].key);
+	}
+	for (size_t i = 0; i < site->article_count && i < FRESH_SITE; i++)
+		cand(g, site->articles[i].key);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct nd_site_article *a = nd_site_article_by_key(site, g->c[i].key);
+
+		g->c[i].popular = nd_recs_model_popularity(model, g->c[i].key, now);
+		g->c[i].age = fmax(0, (double)(now - a->published_at));
+	}
+	/* Never what was read, nor another copy of its story. */
+	ex = nd_arena_alloc(req->arena, (nh + 1) * sizeof(*ex));
+	ex_clusters = nd_arena_alloc(req->arena, (nh + 1) * sizeof(*ex));
+	for (size_t i = 0; i < nh; i++) {
+		const struct nd_site_article *a = nd_site_article_by_key(site, hist[i].article);
+
+		ex[i] = hist[i].article;
+		ex_clusters[i] = a ? a->cluster : hist[i].article;
+	}
+	qsort(ex, nh, sizeof(*ex), cmp_u32);
+	qsort(ex_clusters, nh, sizeof(*ex), cmp_u32);
+	sim = nd_arena_alloc(req->arena, sizeof(*sim));
+	sim->model = model;
+	sim->since = now - SIMILAR_TTL;
+	sim->n = 0;
+	rq = (struct nd_recs_request){g->c, g->n, ex, nh, ex_clusters, nh, section, similar, sim};
+	nd_recs_weights_init(&w);
+	n = nd_recs_pick(&rq, &w, limit);
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct nd_recs_result){nd_site_article_by_key(site, g->c[i].key),
+		                                 g->c[i].score, nd_recs_reason_name(g->c[i].reason)};
+	return n;
+}
+
+void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
+                         struct nd_http_request *req, const uint8_t *visitor, uint32_t current,
+                         struct nd_buf *out)
+{
+	size_t limit = (size_t)app->cfg->recommend_count, n;
+	const struct nd_site_article *a = current ? nd_site_article_by_key(site, current) : NULL;
+	struct nd_recs_result *items;
+	json_t *arr, *ctx;
+
+	if (!limit || !app->tpl || !nd_tpl_set_has(app->tpl, "recommendation"))
+		return;
+	items = nd_arena_alloc(req->arena, limit * sizeof(*items));
+	n = nd__recommend(app, site, req, visitor, a, limit, items);
+	if (!n)
+		return;
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *card = nd__article_card(items[i].article);
+
+		json_object_set_new(card, "reason", json_string(items[i].reason));
+		json_array_append_new(arr, card);
+	}
+	ctx = json_pack("{s:s, s:b, s:o}", "title", a ? "Recommended for you" : "For you", "home",
+	                !a, "items", arr);
+	if (nd_tpl_render(app->tpl, "recommendation", ctx, out))
+		nd_log(ND_LOG_WARN, "rendering the Recommendation block failed");
+	json_decref(ctx);
+}
+
+ND_HANDLER(api_recommendations)
+{
+	long limit = nd__query_long(req, "limit", app->cfg->recommend_count, 50);
+	const char *id = nd_http_query(req, "article");
+	const struct nd_site_article *current = NULL;
+	struct nd_recs_result *items;
+	struct nd_reader reader;
+	uint8_t who[ND_HISTORY_VISITOR_LEN];
+	bool personal;
+	json_t *arr;
+	size_t n;
+	int status;
+
+	(void)m;
+	if (limit < 0)
+		return nd__api_error(req, res, 400, "'limit' must be an integer from 0 to 50");
+	if (id && !(current = nd_map_get(&site->by_ext_id, id, strlen(id))))
+		return nd__api_error(req, res, 404, "no such article");
+	nd_engage_reader(app->engage, req, &reader);
+	/* A reader without a cookie has no history: no cookie is minted for
+	 * an API call, so the list is the non-personal one. */
+	reader.cookie[0] = '\0';
+	personal = !nd_reading_declined(req) && nd_engage_history_id(&reader, who);
+	items = nd_arena_alloc(req->arena, ((size_t)limit + 1) * sizeof(*items));
+	n = nd__recommend(app, site, req, personal ? who : NULL, current, (size_t)limit, items);
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = nd__article_json(app, req, items[i].article);
+
+		json_object_set_new(o, "score", json_real(round(items[i].score * 1e4) / 1e4));
+		json_object_set_new(o, "reason", json_string(items[i].reason));
+		json_array_append_new(arr, o);
+	}
+	status = nd__send_json(req, res, json_pack("{s:b, s:o}", "personal", personal, "items", arr),
+	                       200);
+	/* Each reader's own: no shared cache may keep or serve it. */
+	for (size_t i = 0; i < res->header_count; i++)
+		if (!strcmp(res->headers[i].name, "Cache-Control"))
+			res->headers[i].value = "private, no-store";
+	nd_http_add_header(res, "Vary", "Cookie, DNT, Sec-GPC");
+	return status;
+}

@@ -1,0 +1,361 @@
+#include "recommend/model.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+
+#define CHUNK_BITS 12 /* 4096 articles a chunk */
+#define CHUNKS     (1u << 16)
+#define STRIPES    256
+#define REBASE_AT  60.0 /* log2 of the growth factor that triggers a rebase */
+#define NO_CONTENT UINT16_MAX
+
+/* Weights are scaled (see model.h); n and pop are read without the
+ * article's lock by other articles' readers, hence atomic. */
+struct node {
+	_Atomic float n, pop;
+	uint16_t nn, nc;
+	uint32_t content_at;
+	struct nd_recs_neighbour *nb; /* score: the scaled pair weight */
+	struct nd_recs_neighbour *content;
+};
+
+struct nd_recs_model {
+	struct nd_recs_model_params p;
+	_Atomic(struct node *) chunks[CHUNKS];
+	pthread_mutex_t chunk_lock;
+	pthread_mutex_t stripes[STRIPES];
+	/* The scales' origins, changed only by a rebase, which holds every
+	 * stripe and makes seq odd while it works. */
+	int64_t t0_covisit, t0_pop;
+	_Atomic uint64_t seq;
+};
+
+void nd_recs_model_params_init(struct nd_recs_model_params *p)
+{
+	*p = (struct nd_recs_model_params){1800, 14 * 86400.0, 86400.0, 48};
+}
+
+struct nd_recs_model *nd_recs_model_new(const struct nd_recs_model_params *p, int64_t now)
+{
+	struct nd_recs_model *m = nd_xcalloc(1, sizeof(*m));
+
+	if (p)
+		m->p = *p;
+	else
+		nd_recs_model_params_init(&m->p);
+	if (m->p.neighbours < 1)
+		m->p.neighbours = 1;
+	if (m->p.neighbours > UINT16_MAX)
+		m->p.neighbours = UINT16_MAX;
+	if (!(m->p.covisit_half_life > 0))
+		m->p.covisit_half_life = 14 * 86400.0;
+	if (!(m->p.popular_half_life > 0))
+		m->p.popular_half_life = 86400.0;
+	pthread_mutex_init(&m->chunk_lock, NULL);
+	for (size_t i = 0; i < STRIPES; i++)
+		pthread_mutex_init(&m->stripes[i], NULL);
+	m->t0_covisit = m->t0_pop = now;
+	return m;
+}
+
+void nd_recs_model_free(struct nd_recs_model *m)
+{
+	if (!m)
+		return;
+	for (size_t c = 0; c < CHUNKS; c++) {
+		struct node *chunk = atomic_load_explicit(&m->chunks[c], memory_order_relaxed);
+
+		for (size_t i = 0; chunk && i < (1u << CHUNK_BITS); i++) {
+			free(chunk[i].nb);
+			free(chunk[i].content);
+		}
+		free(chunk);
+	}
+	for (size_t i = 0; i < STRIPES; i++)
+		pthread_mutex_destroy(&m->stripes[i]);
+	pthread_mutex_destroy(&m->chunk_lock);
+	free(m);
+}
+
+/* The node of id, made when create; NULL when absent or id is out of
+ * range (ids past 2^28 are not modelled). */
+static struct node *node_of(struct nd_recs_model *m, uint32_t id, bool create)
+{
+	uint32_t c = id >> CHUNK_BITS;
+	struct node *chunk;
+
+	if (c >= CHUNKS)
+		return NULL;
+	chunk = atomic_load_explicit(&m->chunks[c], memory_order_acquire);
+	if (!chunk && create) {
+		pthread_mutex_lock(&m->chunk_lock);
+		chunk = atomic_load_explicit(&m->chunks[c], memory_order_relaxed);
+		if (!chunk) {
+			chunk = nd_xcalloc(1u << CHUNK_BITS, sizeof(*chunk));
+			for (size_t i = 0; i < (1u << CHUNK_BITS); i++)
+				chunk[i].nc = NO_CONTENT;
+			atomic_store_explicit(&m->chunks[c], chunk, memory_order_release);
+		}
+		pthread_mutex_unlock(&m->chunk_lock);
+	}
+	return chunk ? &chunk[id & ((1u << CHUNK_BITS) - 1)] : NULL;
+}
+
+static pthread_mutex_t *stripe(struct nd_recs_model *m, uint32_t id)
+{
+	return &m->stripes[id % STRIPES];
+}
+
+/* Scales every weight of one scale by 2^-shift (the caller holds every stripe). */
+static void scale_all(struct nd_recs_model *m, double shift_covisit, double shift_pop)
+{
+	float kc = (float)exp2(-shift_covisit), kp = (float)exp2(-shift_pop);
+
+	for (size_t c = 0; c < CHUNKS; c++) {
+		struct node *chunk = atomic_load_explicit(&m->chunks[c], memory_order_relaxed);
+
+		for (size_t i = 0; chunk && i < (1u << CHUNK_BITS); i++) {
+			struct node *x = &chunk[i];
+
+			atomic_store_explicit(&x->n, atomic_load(&x->n) * kc, memory_order_relaxed);
+			atomic_store_explicit(&x->pop, atomic_load(&x->pop) * kp,
+			                      memory_order_relaxed);
+			for (size_t j = 0; j < x->nn; j++)
+				x->nb[j].score *= kc;
+		}
+	}
+}
+
+/* Moves the origins to at when a scale would pass 2^REBASE_AT. */
+static void maybe_rebase(struct nd_recs_model *m, int64_t at)
+{
+	double fc, fp;
+
+	pthread_mutex_lock(&m->stripes[0]);
+	fc = (double)(at - m->t0_covisit) / m->p.covisit_half_life;
+	fp = (double)(at - m->t0_pop) / m->p.popular_half_life;
+	pthread_mutex_unlock(&m->stripes[0]);
+	if (fc < REBASE_AT && fp < REBASE_AT)
+		return;
+	for (size_t i = 0; i < STRIPES; i++)
+		pthread_mutex_lock(&m->stripes[i]);
+	fc = (double)(at - m->t0_covisit) / m->p.covisit_half_life;
+	fp = (double)(at - m->t0_pop) / m->p.popular_half_life;
+	if (fc >= REBASE_AT || fp >= REBASE_AT) {
+		atomic_fetch_add(&m->seq, 1);
+		scale_all(m, fc, fp);
+		m->t0_covisit = m->t0_pop = at;
+		atomic_fetch_add(&m->seq, 1);
+	}
+	for (size_t i = STRIPES; i > 0; i--)
+		pthread_mutex_unlock(&m->stripes[i - 1]);
+}
+
+/* Adds w to the pair (a, b) in a's list (the caller holds a's stripe). */
+static void pair_add(struct nd_recs_model *m, struct node *a, uint32_t b, float w)
+{
+	size_t min = 0;
+
+	for (size_t i = 0; i < a->nn; i++) {
+		if (a->nb[i].id == b) {
+			a->nb[i].score += w;
+			return;
+		}
+		if (a->nb[i].score < a->nb[min].score)
+			min = i;
+	}
+	if (!a->nb)
+		a->nb = nd_xcalloc(m->p.neighbours, sizeof(*a->nb));
+	if (a->nn < m->p.neighbours)
+		a->nb[a->nn++] = (struct nd_recs_neighbour){b, w};
+	else if (a->nb[min].score < w) /* the lightest pair makes room */
+		a->nb[min] = (struct nd_recs_neighbour){b, w};
+}
+
+void nd_recs_model_visit(struct nd_recs_model *m, const struct nd_history_item *hist, size_t n,
+                         uint32_t article, int64_t at)
+{
+	struct node *b = node_of(m, article, true);
+	float w;
+
+	if (!b)
+		return;
+	maybe_rebase(m, at);
+	pthread_mutex_lock(stripe(m, article));
+	w = (float)exp2((double)(at - m->t0_covisit) / m->p.covisit_half_life);
+	atomic_store_explicit(&b->n, atomic_load(&b->n) + w, memory_order_relaxed);
+	pthread_mutex_unlock(stripe(m, article));
+	for (size_t i = 0; i < n; i++) {
+		struct node *a;
+
+		/* Newest first: the first one out of the window ends it. */
+		if ((double)(at - (int64_t)hist[i].at) > m->p.session_window)
+			break;
+		if (hist[i].article == article || !(a = node_of(m, hist[i].article, true)))
+			continue;
+		pthread_mutex_lock(stripe(m, hist[i].article));
+		pair_add(m, a, article, w);
+		pthread_mutex_unlock(stripe(m, hist[i].article));
+		pthread_mutex_lock(stripe(m, article));
+		pair_add(m, b, hist[i].article, w);
+		pthread_mutex_unlock(stripe(m, article));
+	}
+}
+
+void nd_recs_model_views(struct nd_recs_model *m, uint32_t article, uint32_t views, int64_t at)
+{
+	struct node *x = node_of(m, article, true);
+
+	if (!x || !views)
+		return;
+	maybe_rebase(m, at);
+	pthread_mutex_lock(stripe(m, article));
+	atomic_store_explicit(
+	    &x->pop,
+	    atomic_load(&x->pop) +
+	        (float)(views * exp2((double)(at - m->t0_pop) / m->p.popular_half_life)),
+	    memory_order_relaxed);
+	pthread_mutex_unlock(stripe(m, article));
+}
+
+/* The decayed value of a node's scaled field at now. */
+static double decayed(const struct nd_recs_model *m, uint32_t id, bool pop, int64_t now)
+{
+	struct nd_recs_model *mm = (struct nd_recs_model *)m;
+	struct node *x = node_of(mm, id, false);
+	double v;
+
+	if (!x)
+		return 0;
+	pthread_mutex_lock(stripe(mm, id));
+	if (pop)
+		v = atomic_load(&x->pop) * exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
+	else
+		v = atomic_load(&x->n) *
+		    exp2((double)(m->t0_covisit - now) / m->p.covisit_half_life);
+	pthread_mutex_unlock(stripe(mm, id));
+	return v;
+}
+
+double nd_recs_model_popularity(const struct nd_recs_model *m, uint32_t article, int64_t now)
+{
+	return decayed(m, article, true, now);
+}
+
+double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int64_t now)
+{
+	return decayed(m, article, false, now);
+}
+
+static int by_score_desc(const void *pa, const void *pb)
+{
+	const struct nd_recs_neighbour *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
+                             struct nd_recs_neighbour *out, size_t max)
+{
+	struct node *a = node_of(m, article, false);
+	struct nd_recs_neighbour buf[256], *nb;
+	size_t n;
+	uint64_t seq;
+	float na;
+
+	if (!a || !max)
+		return 0;
+	nb = m->p.neighbours <= 256 ? buf : nd_xmalloc(m->p.neighbours * sizeof(*nb));
+	do { /* a rebase between reading the pair and n(b) would mix scales */
+		while ((seq = atomic_load_explicit(&m->seq, memory_order_acquire)) & 1)
+			;
+		pthread_mutex_lock(stripe(m, article));
+		n = a->nn;
+		if (n)
+			memcpy(nb, a->nb, n * sizeof(*nb));
+		na = atomic_load_explicit(&a->n, memory_order_relaxed);
+		pthread_mutex_unlock(stripe(m, article));
+		for (size_t i = 0; i < n; i++) {
+			struct node *b = node_of(m, nb[i].id, false);
+			float nbv = b ? atomic_load_explicit(&b->n, memory_order_relaxed) : 0;
+
+			nb[i].score = na > 0 && nbv > 0 ? nb[i].score / sqrtf(na * nbv) : 0;
+			if (nb[i].score > 1)
+				nb[i].score = 1;
+		}
+	} while (atomic_load_explicit(&m->seq, memory_order_acquire) != seq);
+	qsort(nb, n, sizeof(*nb), by_score_desc);
+	if (n > max)
+		n = max;
+	memcpy(out, nb, n * sizeof(*nb));
+	if (nb != buf)
+		free(nb);
+	return n;
+}
+
+int nd_recs_model_content(struct nd_recs_model *m, uint32_t article, int64_t since,
+                          struct nd_recs_neighbour *out)
+{
+	struct node *x = node_of(m, article, false);
+	int n = -1;
+
+	if (!x)
+		return -1;
+	pthread_mutex_lock(stripe(m, article));
+	if (x->nc != NO_CONTENT && (int64_t)x->content_at >= since) {
+		n = x->nc;
+		memcpy(out, x->content, (size_t)n * sizeof(*out));
+	}
+	pthread_mutex_unlock(stripe(m, article));
+	return n;
+}
+
+void nd_recs_model_content_put(struct nd_recs_model *m, uint32_t article, int64_t at,
+                               const struct nd_recs_neighbour *list, size_t n)
+{
+	struct node *x = node_of(m, article, true);
+
+	if (!x)
+		return;
+	if (n > ND_RECS_CONTENT_MAX)
+		n = ND_RECS_CONTENT_MAX;
+	pthread_mutex_lock(stripe(m, article));
+	if (!x->content)
+		x->content = nd_xcalloc(ND_RECS_CONTENT_MAX, sizeof(*x->content));
+	if (n)
+		memcpy(x->content, list, n * sizeof(*list));
+	x->nc = (uint16_t)n;
+	x->content_at = at < 0 ? 0 : at > UINT32_MAX ? UINT32_MAX : (uint32_t)at;
+	pthread_mutex_unlock(stripe(m, article));
+}
+
+void nd_recs_model_stats(struct nd_recs_model *m, size_t *articles, size_t *bytes)
+{
+	*articles = 0;
+	*bytes = sizeof(*m);
+	for (size_t c = 0; c < CHUNKS; c++) {
+		struct node *chunk = atomic_load_explicit(&m->chunks[c], memory_order_acquire);
+
+		if (!chunk)
+			continue;
+		*bytes += (1u << CHUNK_BITS) * sizeof(*chunk);
+		for (size_t i = 0; i < (1u << CHUNK_BITS); i++) {
+			struct node *x = &chunk[i];
+
+			pthread_mutex_lock(stripe(m, (uint32_t)((c << CHUNK_BITS) | i)));
+			if (x->nb || x->content || atomic_load(&x->pop) > 0)
+				++*articles;
+			*bytes += (x->nb ? m->p.neighbours * sizeof(*x->nb) : 0) +
+			          (x->content ? ND_RECS_CONTENT_MAX * sizeof(*x->content) : 0);
+			pthread_mutex_unlock(stripe(m, (uint32_t)((c << CHUNK_BITS) | i)));
+		}
+	}
+}

@@ -1,0 +1,172 @@
+#include "recommend/pick.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+const char *nd_recs_reason_name(enum nd_recs_reason r)
+{
+	static const char *const names[] = {"covisit", "content", "popular", "fresh"};
+
+	return (unsigned)r < 4 ? names[r] : "popular";
+}
+
+void nd_recs_weights_init(struct nd_recs_weights *w)
+{
+	/* Co-visitation first: on MIND it is the signal that orders one
+	 * reader's candidates best after click-through (which a live site
+	 * does not have per candidate); content next; popularity and
+	 * freshness break ties and fill lists for new visitors. */
+	*w = (struct nd_recs_weights){.covisit = 1.0,
+	                              .content = 0.7,
+	                              .popular = 0.35,
+	                              .fresh = 0.3,
+	                              .section_bonus = 0.1,
+	                              .fresh_half_life = 36 * 3600.0,
+	                              .lambda = 0.8,
+	                              .section_similarity = 0.3};
+}
+
+static bool has(const uint32_t *sorted, size_t n, uint32_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sorted[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && sorted[lo] == v;
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+	const struct nd_recs_cand *a = pa, *b = pb;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* Keeps the candidates that may be shown, once each (the first entry of
+ * a key, in the caller's order); returns how many. */
+static size_t filter(struct nd_recs_request *rq)
+{
+	struct nd_recs_cand *c = rq->cands;
+	size_t n = 0;
+
+	for (size_t i = 0; i < rq->count; i++) {
+		if (has(rq->exclude, rq->exclude_count, c[i].key) ||
+		    has(rq->exclude_clusters, rq->exclude_cluster_count, c[i].cluster))
+			continue;
+		c[i].score = (double)i; /* the order, to keep the first of a key */
+		c[n++] = c[i];
+	}
+	qsort(c, n, sizeof(*c), by_key);
+	{
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (k && c[k - 1].key == c[i].key) {
+				if (c[i].score < c[k - 1].score)
+					c[k - 1] = c[i];
+				continue;
+			}
+			c[k++] = c[i];
+		}
+		n = k;
+	}
+	return n;
+}
+
+static void score(struct nd_recs_request *rq, size_t n, const struct nd_recs_weights *w)
+{
+	double max_cv = 0, max_ct = 0, max_pop = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nd_recs_cand *c = &rq->cands[i];
+
+		max_cv = fmax(max_cv, c->covisit);
+		max_ct = fmax(max_ct, c->content);
+		max_pop = fmax(max_pop, c->popular);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct nd_recs_cand *c = &rq->cands[i];
+		double part[4] = {
+		    max_cv > 0 ? w->covisit * c->covisit / max_cv : 0,
+		    max_ct > 0 ? w->content * c->content / max_ct : 0,
+		    max_pop > 0 ? w->popular * log1p(c->popular) / log1p(max_pop) : 0,
+		    w->fresh * exp2(-fmax(c->age, 0) / w->fresh_half_life),
+		};
+		int best = 0;
+
+		c->score = 0;
+		for (int s = 0; s < 4; s++) {
+			c->score += part[s];
+			if (part[s] > part[best])
+				best = s;
+		}
+		if (rq->section && c->section == rq->section)
+			c->score += w->section_bonus;
+		c->reason = (enum nd_recs_reason)best;
+	}
+}
+
+static int by_score_desc(const void *pa, const void *pb)
+{
+	const struct nd_recs_cand *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return a->key < b->key ? 1 : a->key > b->key ? -1 : 0; /* newer first */
+}
+
+size_t nd_recs_pick(struct nd_recs_request *rq, const struct nd_recs_weights *w, size_t limit)
+{
+	size_t n = filter(rq), picked = 0;
+	struct nd_recs_cand *c = rq->cands;
+
+	score(rq, n, w);
+	qsort(c, n, sizeof(*c), by_score_desc);
+	if (n > ND_RECS_MMR_POOL)
+		n = ND_RECS_MMR_POOL;
+	while (picked < limit && picked < n) {
+		size_t best = n;
+		double best_v = -INFINITY;
+
+		for (size_t i = picked; i < n; i++) {
+			double sim = 0, v;
+			bool same_story = false;
+
+			for (size_t j = 0; j < picked; j++) {
+				if (c[j].cluster == c[i].cluster) {
+					same_story = true;
+					break;
+				}
+				if (c[j].section == c[i].section)
+					sim = fmax(sim, w->section_similarity);
+				if (rq->similar)
+					sim = fmax(sim, rq->similar(rq->similar_ctx, &c[i], &c[j]));
+			}
+			if (same_story)
+				continue;
+			v = w->lambda * c[i].score - (1 - w->lambda) * sim;
+			/* Ties: the higher key, the newer article. */
+			if (v > best_v || (v == best_v && best < n && c[i].key > c[best].key)) {
+				best_v = v;
+				best = i;
+			}
+		}
+		if (best == n)
+			break;
+		{
+			struct nd_recs_cand t = c[picked];
+
+			c[picked] = c[best];
+			c[best] = t;
+		}
+		picked++;
+	}
+	return picked;
+}
