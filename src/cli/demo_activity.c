@@ -28,8 +28,8 @@
 #include "core/mem.h"
 #include "store/store.h"
 
-#define DAYS        30
-#define REACT_SHARE 0.01 /* reactions per view */
+#define DAYS         30
+#define REACT_SHARE  0.01 /* reactions per view */
 #define DEMO_READERS 3000
 #define HISTORY_DAYS 14
 

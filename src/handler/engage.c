@@ -306,7 +306,7 @@ bool nd_engage_view(struct nd_engage *e, struct nd_http_request *req, const stru
 		uint8_t who[ND_HISTORY_VISITOR_LEN];
 
 		if (!nd_reading_declined(req) && nd_engage_history_id(r, who))
-			nd_reading_view(e->reading, who, article, ms / 1000);
+			nd_reading_view(e->reading, who, article, ms / 1000, r->cookie[0] != '\0');
 	}
 	return true;
 }

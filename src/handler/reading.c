@@ -11,6 +11,14 @@
 
 #define PURGE_EVERY 86400
 #define QUEUE_MAX   (1u << 20) /* rows held when the store cannot keep up */
+#define FIRST_SLOTS (1u << 16) /* first views waiting for their reader's return */
+#define FIRST_TTL   86400
+
+struct first_view {
+	uint8_t visitor[ND_HISTORY_VISITOR_LEN];
+	uint32_t article;
+	int64_t at;
+};
 
 struct nd_reading {
 	struct nd_histories *hist;
@@ -22,6 +30,8 @@ struct nd_reading {
 	pthread_mutex_t lock; /* the queue */
 	struct nd_history_rec *queue;
 	size_t queued, cap, dropped;
+	pthread_mutex_t first_lock;
+	struct first_view *first; /* FIRST_SLOTS, by visitor hash */
 };
 
 struct replay {
@@ -57,6 +67,8 @@ int nd_reading_open(struct nd_store *s, const char *db_url, int history_days, in
 	rd->max_age = (int64_t)history_days * 86400;
 	rd->last_purge = now;
 	pthread_mutex_init(&rd->lock, NULL);
+	pthread_mutex_init(&rd->first_lock, NULL);
+	rd->first = nd_xcalloc(FIRST_SLOTS, sizeof(*rd->first));
 	r->rd = rd;
 	if ((rc = nd_store_history_purge(s, now - rd->max_age, ND_HISTORY_MAX, &purged)) == 0)
 		rc = nd_store_each_history(s, now - rd->max_age, replay_row, r);
@@ -83,6 +95,8 @@ void nd_reading_close(struct nd_reading *rd)
 	nd_histories_free(rd->hist);
 	nd_recs_model_free(rd->model);
 	pthread_mutex_destroy(&rd->lock);
+	pthread_mutex_destroy(&rd->first_lock);
+	free(rd->first);
 	free(rd->queue);
 	free(rd->db_url);
 	free(rd);
@@ -100,8 +114,9 @@ bool nd_reading_declined(struct nd_http_request *req)
 	return header_is_1(req, "DNT") || header_is_1(req, "Sec-GPC");
 }
 
-void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
-                     uint32_t article, int64_t now)
+/* The history, the model and the store queue for one view. */
+static void record(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
+                   uint32_t article, int64_t now)
 {
 	struct nd_history_item items[ND_HISTORY_MAX];
 	size_t n = nd_histories_get(rd->hist, visitor, items, ND_HISTORY_MAX);
@@ -123,6 +138,39 @@ void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VIS
 		rd->dropped++;
 	}
 	pthread_mutex_unlock(&rd->lock);
+}
+
+static struct first_view *first_slot(struct nd_reading *rd, const uint8_t *visitor)
+{
+	uint32_t h;
+
+	memcpy(&h, visitor + 1, sizeof(h)); /* the id is random */
+	return &rd->first[h & (FIRST_SLOTS - 1)];
+}
+
+void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
+                     uint32_t article, int64_t now, bool first)
+{
+	struct nd_history_item newest;
+	struct first_view *f = first_slot(rd, visitor), seen = {0};
+
+	pthread_mutex_lock(&rd->first_lock);
+	if (first) {
+		memcpy(f->visitor, visitor, ND_HISTORY_VISITOR_LEN);
+		f->article = article;
+		f->at = now;
+	} else if (f->article && !memcmp(f->visitor, visitor, ND_HISTORY_VISITOR_LEN)) {
+		seen = *f;
+		*f = (struct first_view){0};
+	}
+	pthread_mutex_unlock(&rd->first_lock);
+	if (first)
+		return;
+	/* Back with the cookie: the first page joins the history first. */
+	if (seen.article && now - seen.at < FIRST_TTL && seen.article != article &&
+	    !nd_histories_get(rd->hist, visitor, &newest, 1))
+		record(rd, visitor, seen.article, seen.at);
+	record(rd, visitor, article, now);
 }
 
 void nd_reading_views(struct nd_reading *rd, uint32_t article, uint32_t views, int64_t at)
@@ -170,9 +218,10 @@ void nd_reading_flush(struct nd_reading *rd, int64_t now)
 		rd->last_purge = now;
 		nd_histories_purge(rd->hist, now - rd->max_age);
 		if (nd_store_history_purge(rd->store, now - rd->max_age, ND_HISTORY_MAX, &purged) ==
-		    0 &&
+		        0 &&
 		    purged)
-			nd_log(ND_LOG_INFO, "reading histories: purged %lld rows", (long long)purged);
+			nd_log(ND_LOG_INFO, "reading histories: purged %lld rows",
+			       (long long)purged);
 	}
 }
 

@@ -39,9 +39,16 @@ void nd_reading_close(struct nd_reading *rd);
  */
 bool nd_reading_declined(struct nd_http_request *req);
 
-/* visitor read article at now: the model, the history, the store queue. */
+/*
+ * visitor read article at now: the model, the history, the store queue.
+ * first: the visitor's cookie is minted by this very answer. A client that
+ * never sends cookies back would then leave a new one-entry history on
+ * every page, so a first view only goes to a fixed-size table
+ * (FIRST_SLOTS, overwritten when full) and joins the history when the
+ * visitor comes back with the cookie within a day.
+ */
 void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
-                     uint32_t article, int64_t now);
+                     uint32_t article, int64_t now, bool first);
 
 /* views more views of article (all readers): the popularity signal. */
 void nd_reading_views(struct nd_reading *rd, uint32_t article, uint32_t views, int64_t at);

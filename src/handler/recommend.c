@@ -58,9 +58,8 @@ static struct nd_recs_cand *cand(struct gather *g, uint32_t key)
 			return &g->c[g->slot[i] - 1];
 	if (g->n == MAX_CANDS || !(a = nd_site_article_by_key(g->site, key)))
 		return NULL;
-	g->c[g->n] = (struct nd_recs_cand){.key = key,
-	                                   .cluster = a->cluster,
-	                                   .section = (uint32_t)a->section->id};
+	g->c[g->n] = (struct nd_recs_cand){
+	    .key = key, .cluster = a->cluster, .section = (uint32_t)a->section->id};
 	g->slot[i] = (uint16_t)(++g->n);
 	return &g->c[g->n - 1];
 }
@@ -68,8 +67,7 @@ static struct nd_recs_cand *cand(struct gather *g, uint32_t key)
 _Static_assert(ND__RELATED_KEEP == ND_RECS_CONTENT_MAX, "one Related list length");
 
 void nd__recommend_keep_related(struct nd_app *app, const struct nd_site_article *a,
-                                const struct nd_site_article **rel, const double *scores,
-                                size_t n)
+                                const struct nd_site_article **rel, const double *scores, size_t n)
 {
 	struct nd_recs_neighbour list[ND_RECS_CONTENT_MAX];
 
@@ -78,8 +76,8 @@ void nd__recommend_keep_related(struct nd_app *app, const struct nd_site_article
 	if (n > ND_RECS_CONTENT_MAX)
 		n = ND_RECS_CONTENT_MAX;
 	for (size_t i = 0; i < n; i++)
-		list[i] = (struct nd_recs_neighbour){rel[i]->key,
-		                                     (float)(scores[0] > 0 ? scores[i] / scores[0] : 0)};
+		list[i] = (struct nd_recs_neighbour){
+		    rel[i]->key, (float)(scores[0] > 0 ? scores[i] / scores[0] : 0)};
 	nd_recs_model_content_put(nd_reading_model(nd_engage_reading(app->engage)), a->key,
 	                          (int64_t)time(NULL), list, n);
 }
@@ -102,8 +100,9 @@ static int content_of(struct nd_app *app, const struct nd_site *site, struct nd_
 }
 
 /* Text similarity for MMR, from the cached Related lists only (never a
- * query): b's score in a's list or a's in b's. */
-#define SIM_LISTS 128
+ * query): a's score in the list of b, an item already picked (so at most
+ * one list per picked item is read). */
+#define SIM_LISTS 64
 struct sim {
 	struct nd_recs_model *model;
 	int64_t since;
@@ -113,29 +112,31 @@ struct sim {
 	struct nd_recs_neighbour list[SIM_LISTS][ND_RECS_CONTENT_MAX];
 };
 
-static double score_in(struct sim *s, uint32_t of, uint32_t key)
+static double similar(void *ctx, const struct nd_recs_cand *a, const struct nd_recs_cand *b)
 {
-	size_t i = 0;
+	struct sim *s = ctx;
+	size_t i = s->n;
 
-	while (i < s->n && s->key[i] != of)
-		i++;
-	if (i == s->n) {
+	/* The newest pick is asked about most: search from the end. */
+	while (i > 0 && s->key[i - 1] != b->key)
+		i--;
+	if (i == 0) {
 		if (s->n == SIM_LISTS)
 			return 0;
-		s->key[i] = of;
-		s->count[i] = nd_recs_model_content(s->model, of, s->since, s->list[i]);
-		s->n++;
+		i = ++s->n;
+		s->key[i - 1] = b->key;
+		s->count[i - 1] = nd_recs_model_content(s->model, b->key, s->since, s->list[i - 1]);
 	}
-	for (int j = 0; j < s->count[i]; j++)
-		if (s->list[i][j].id == key)
-			return s->list[i][j].score;
+	for (int j = 0; j < s->count[i - 1]; j++)
+		if (s->list[i - 1][j].id == a->key)
+			return s->list[i - 1][j].score;
 	return 0;
 }
 
-static double similar(void *ctx, const struct nd_recs_cand *a, const struct nd_recs_cand *b)
-{
-	return fmax(score_in(ctx, a->key, b->key), score_in(ctx, b->key, a->key));
-}
+/* Per thread: too big for the stack, and the arena would map and unmap
+ * it for every request. */
+static _Thread_local struct gather gather_buf;
+static _Thread_local struct sim sim_buf;
 
 static int cmp_u32(const void *pa, const void *pb)
 {
@@ -151,7 +152,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	struct nd_reading *rd = nd_engage_reading(app->engage);
 	struct nd_recs_model *model = nd_reading_model(rd);
 	const struct nd_rank *rank = nd_engage_rank(app->engage);
-	struct gather *g = nd_arena_alloc(req->arena, sizeof(*g));
+	struct gather *g = &gather_buf;
 	struct nd_history_item hist[ND_HISTORY_MAX + 1];
 	uint32_t *ex, *ex_clusters;
 	struct nd_recs_request rq = {0};
@@ -171,8 +172,8 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	if (current)
 		hist[nh++] = (struct nd_history_item){current->key, (uint32_t)now};
 	if (visitor) {
-		size_t k = nd_histories_get(nd_reading_histories(rd), visitor, hist + nh,
-		                            ND_HISTORY_MAX);
+		size_t k =
+		    nd_histories_get(nd_reading_histories(rd), visitor, hist + nh, ND_HISTORY_MAX);
 
 		/* The view of this page is already the newest entry. */
 		if (current && k && hist[1].article == current->key)
@@ -240,7 +241,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	}
 	qsort(ex, nh, sizeof(*ex), cmp_u32);
 	qsort(ex_clusters, nh, sizeof(*ex), cmp_u32);
-	sim = nd_arena_alloc(req->arena, sizeof(*sim));
+	sim = &sim_buf;
 	sim->model = model;
 	sim->since = now - SIMILAR_TTL;
 	sim->n = 0;
@@ -248,18 +249,33 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	nd_recs_weights_init(&w);
 	n = nd_recs_pick(&rq, &w, limit);
 	for (size_t i = 0; i < n; i++)
-		out[i] = (struct nd_recs_result){nd_site_article_by_key(site, g->c[i].key),
-		                                 g->c[i].score, nd_recs_reason_name(g->c[i].reason)};
+		out[i] =
+		    (struct nd_recs_result){nd_site_article_by_key(site, g->c[i].key),
+		                            g->c[i].score, nd_recs_reason_name(g->c[i].reason)};
 	return n;
 }
+
+/* This thread's last rendered blocks, by what they show: readers with
+ * the same list (new readers of one article, above all) share the HTML
+ * instead of rendering the template again. */
+#define BLOCK_SLOTS 8
+#define BLOCK_MAX   16384
+static _Thread_local struct block {
+	uint64_t hash;
+	int64_t generation;
+	size_t len;
+	char html[BLOCK_MAX];
+} blocks[BLOCK_SLOTS];
+static _Thread_local unsigned block_next;
 
 void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
                          struct nd_http_request *req, const uint8_t *visitor, uint32_t current,
                          struct nd_buf *out)
 {
-	size_t limit = (size_t)app->cfg->recommend_count, n;
+	size_t limit = (size_t)app->cfg->recommend_count, n, start = out->len;
 	const struct nd_site_article *a = current ? nd_site_article_by_key(site, current) : NULL;
 	struct nd_recs_result *items;
+	uint64_t hash = a ? 1 : 2;
 	json_t *arr, *ctx;
 
 	if (!limit || !app->tpl || !nd_tpl_set_has(app->tpl, "recommendation"))
@@ -268,6 +284,16 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 	n = nd__recommend(app, site, req, visitor, a, limit, items);
 	if (!n)
 		return;
+	for (size_t i = 0; i < n; i++)
+		hash =
+		    (hash ^ ((uint64_t)items[i].article->key << 8 ^ (uintptr_t)items[i].reason)) *
+		    0x100000001b3ull;
+	for (size_t i = 0; i < BLOCK_SLOTS; i++)
+		if (blocks[i].len && blocks[i].hash == hash &&
+		    blocks[i].generation == site->generation) {
+			nd_buf_add(out, blocks[i].html, blocks[i].len);
+			return;
+		}
 	arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *card = nd__article_card(items[i].article);
@@ -277,8 +303,16 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 	}
 	ctx = json_pack("{s:s, s:b, s:o}", "title", a ? "Recommended for you" : "For you", "home",
 	                !a, "items", arr);
-	if (nd_tpl_render(app->tpl, "recommendation", ctx, out))
+	if (nd_tpl_render(app->tpl, "recommendation", ctx, out)) {
 		nd_log(ND_LOG_WARN, "rendering the Recommendation block failed");
+	} else if (out->len - start <= BLOCK_MAX) {
+		struct block *b = &blocks[block_next++ % BLOCK_SLOTS];
+
+		b->hash = hash;
+		b->generation = site->generation;
+		b->len = out->len - start;
+		memcpy(b->html, out->buf + start, b->len);
+	}
 	json_decref(ctx);
 }
 
@@ -315,8 +349,8 @@ ND_HANDLER(api_recommendations)
 		json_object_set_new(o, "reason", json_string(items[i].reason));
 		json_array_append_new(arr, o);
 	}
-	status = nd__send_json(req, res, json_pack("{s:b, s:o}", "personal", personal, "items", arr),
-	                       200);
+	status = nd__send_json(req, res,
+	                       json_pack("{s:b, s:o}", "personal", personal, "items", arr), 200);
 	/* Each reader's own: no shared cache may keep or serve it. */
 	for (size_t i = 0; i < res->header_count; i++)
 		if (!strcmp(res->headers[i].name, "Cache-Control"))

@@ -216,11 +216,10 @@ void nd_recs_model_views(struct nd_recs_model *m, uint32_t article, uint32_t vie
 		return;
 	maybe_rebase(m, at);
 	pthread_mutex_lock(stripe(m, article));
-	atomic_store_explicit(
-	    &x->pop,
-	    atomic_load(&x->pop) +
-	        (float)(views * exp2((double)(at - m->t0_pop) / m->p.popular_half_life)),
-	    memory_order_relaxed);
+	atomic_store_explicit(&x->pop,
+	                      atomic_load(&x->pop) + (float)(views * exp2((double)(at - m->t0_pop) /
+	                                                                  m->p.popular_half_life)),
+	                      memory_order_relaxed);
 	pthread_mutex_unlock(stripe(m, article));
 }
 

@@ -34,10 +34,10 @@
 #include "recommend/history.h"
 
 struct nd_recs_model_params {
-	double session_window;     /* seconds; default 1800 (30 minutes) */
-	double covisit_half_life;  /* seconds; default 14 days */
-	double popular_half_life;  /* seconds; default 1 day */
-	size_t neighbours;         /* pairs kept per article; default 48 */
+	double session_window;    /* seconds; default 1800 (30 minutes) */
+	double covisit_half_life; /* seconds; default 14 days */
+	double popular_half_life; /* seconds; default 1 day */
+	size_t neighbours;        /* pairs kept per article; default 48 */
 };
 
 /* An article next to another: its id and a score. */

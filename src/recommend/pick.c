@@ -126,32 +126,26 @@ size_t nd_recs_pick(struct nd_recs_request *rq, const struct nd_recs_weights *w,
 {
 	size_t n = filter(rq), picked = 0;
 	struct nd_recs_cand *c = rq->cands;
+	double maxsim[ND_RECS_MMR_POOL] = {0};
 
 	score(rq, n, w);
 	qsort(c, n, sizeof(*c), by_score_desc);
 	if (n > ND_RECS_MMR_POOL)
 		n = ND_RECS_MMR_POOL;
+	/* Greedy MMR. maxsim[i] is candidate i's largest similarity to the
+	 * items picked so far, brought up to date against each new pick only
+	 * (O(pool x limit) similarities, not O(pool x limit^2)); INFINITY
+	 * marks a candidate of a story already picked. */
 	while (picked < limit && picked < n) {
 		size_t best = n;
 		double best_v = -INFINITY;
 
 		for (size_t i = picked; i < n; i++) {
-			double sim = 0, v;
-			bool same_story = false;
+			double v;
 
-			for (size_t j = 0; j < picked; j++) {
-				if (c[j].cluster == c[i].cluster) {
-					same_story = true;
-					break;
-				}
-				if (c[j].section == c[i].section)
-					sim = fmax(sim, w->section_similarity);
-				if (rq->similar)
-					sim = fmax(sim, rq->similar(rq->similar_ctx, &c[i], &c[j]));
-			}
-			if (same_story)
+			if (isinf(maxsim[i]))
 				continue;
-			v = w->lambda * c[i].score - (1 - w->lambda) * sim;
+			v = w->lambda * c[i].score - (1 - w->lambda) * maxsim[i];
 			/* Ties: the higher key, the newer article. */
 			if (v > best_v || (v == best_v && best < n && c[i].key > c[best].key)) {
 				best_v = v;
@@ -162,9 +156,24 @@ size_t nd_recs_pick(struct nd_recs_request *rq, const struct nd_recs_weights *w,
 			break;
 		{
 			struct nd_recs_cand t = c[picked];
+			double ts = maxsim[picked];
 
 			c[picked] = c[best];
 			c[best] = t;
+			maxsim[picked] = maxsim[best];
+			maxsim[best] = ts;
+		}
+		for (size_t i = picked + 1; i < n; i++) {
+			const struct nd_recs_cand *p = &c[picked];
+
+			if (c[i].cluster == p->cluster) {
+				maxsim[i] = INFINITY;
+				continue;
+			}
+			if (c[i].section == p->section)
+				maxsim[i] = fmax(maxsim[i], w->section_similarity);
+			if (rq->similar && !isinf(maxsim[i]))
+				maxsim[i] = fmax(maxsim[i], rq->similar(rq->similar_ctx, &c[i], p));
 		}
 		picked++;
 	}

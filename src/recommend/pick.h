@@ -45,9 +45,9 @@ struct nd_recs_weights {
 void nd_recs_weights_init(struct nd_recs_weights *w);
 
 struct nd_recs_cand {
-	uint32_t key;     /* the article */
-	uint32_t cluster; /* its story (near-duplicate cluster) */
-	uint32_t section; /* its section id */
+	uint32_t key;                          /* the article */
+	uint32_t cluster;                      /* its story (near-duplicate cluster) */
+	uint32_t section;                      /* its section id */
 	double covisit, content, popular, age; /* raw signals, >= 0 */
 	/* Out: the blended score (0 .. about 1) and its main reason. */
 	double score;
@@ -62,7 +62,8 @@ struct nd_recs_request {
 	const uint32_t *exclude_clusters; /* sorted ascending */
 	size_t exclude_cluster_count;
 	uint32_t section; /* the current section, 0: none */
-	/* Similarity of two candidates' text, 0 .. 1; NULL: none known. */
+	/* Similarity of candidate a's text to b's, 0 .. 1, b being an item
+	 * already picked; NULL: none known. */
 	double (*similar)(void *ctx, const struct nd_recs_cand *a, const struct nd_recs_cand *b);
 	void *similar_ctx;
 };
