@@ -218,6 +218,7 @@ struct frag_ctx {
 	const struct nd_site *site;
 	struct nd_http_request *req;
 	const uint8_t *visitor; /* whose history the personal holes read; NULL: none */
+	bool shown;             /* a reader's GET: the lists count as shown */
 };
 
 static void fragment(void *ctx, char kind, uint32_t id, uint32_t sub, struct nd_buf *out)
@@ -225,7 +226,7 @@ static void fragment(void *ctx, char kind, uint32_t id, uint32_t sub, struct nd_
 	struct frag_ctx *f = ctx;
 
 	if (kind == ND_HOLE_PERSONAL)
-		nd__recommend_block(f->app, f->site, f->req, f->visitor, id, out);
+		nd__recommend_block(f->app, f->site, f->req, f->visitor, id, f->shown, out);
 	else
 		nd__ranking_block(f->app, f->site, (int)id, sub, out);
 }
@@ -233,7 +234,7 @@ static void fragment(void *ctx, char kind, uint32_t id, uint32_t sub, struct nd_
 static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                   struct nd_http_response *res, int status)
 {
-	struct frag_ctx fc = {app, site, req, NULL};
+	struct frag_ctx fc = {app, site, req, NULL, false};
 	uint8_t who[ND_HISTORY_VISITOR_LEN];
 	struct nd_hole_values values;
 	const char *holes = take_header(res, ND_HDR_HOLES);
@@ -254,6 +255,7 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 			                     app->base_url && !strncmp(app->base_url, "https:", 6));
 		if (!nd_reading_declined(req) && nd_engage_history_id(&reader, who))
 			fc.visitor = who;
+		fc.shown = html && !reader.bot && !req->head;
 	}
 	if (!holes)
 		return status;

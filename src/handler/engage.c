@@ -302,6 +302,14 @@ bool nd_engage_view(struct nd_engage *e, struct nd_http_request *req, const stru
 	if (!nd_pace_allow(e->pace, &r->v, ms))
 		return false;
 	nd_counter_view(e->counter, article, ms / 1000);
+	/* A click on a Recommendation link (recommendation.mustache adds
+	 * ?ref=rec): the list's click-through rate. */
+	{
+		const char *ref = nd_http_query(req, "ref");
+
+		if (ref && !strcmp(ref, "rec"))
+			nd_recs_model_clicked(nd_reading_model(e->reading), article, ms / 1000);
+	}
 	{
 		uint8_t who[ND_HISTORY_VISITOR_LEN];
 

@@ -122,10 +122,11 @@ void nd__recommend_keep_related(struct nd_app *app, const struct nd_site_article
 
 /* Appends the Recommendation block (theme template "recommendation") for
  * visitor on the page of article key current (0: home) to out; nothing
- * when the list is empty or recommend_count is 0. */
+ * when the list is empty or recommend_count is 0. shown: a reader (not a
+ * bot) gets it, so its items count as shown for the click-through rate. */
 void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
                          struct nd_http_request *req, const uint8_t *visitor, uint32_t current,
-                         struct nd_buf *out);
+                         bool shown, struct nd_buf *out);
 
 /* Query argument name as an integer in [0, max]: def when absent, -1 when
  * malformed or out of range. */

@@ -228,6 +228,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		const struct nd_site_article *a = nd_site_article_by_key(site, g->c[i].key);
 
 		g->c[i].popular = nd_recs_model_popularity(model, g->c[i].key, now);
+		g->c[i].ctr = nd_recs_model_ctr(model, g->c[i].key, now);
 		g->c[i].age = fmax(0, (double)(now - a->published_at));
 	}
 	/* Never what was read, nor another copy of its story. */
@@ -270,7 +271,7 @@ static _Thread_local unsigned block_next;
 
 void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
                          struct nd_http_request *req, const uint8_t *visitor, uint32_t current,
-                         struct nd_buf *out)
+                         bool shown, struct nd_buf *out)
 {
 	size_t limit = (size_t)app->cfg->recommend_count, n, start = out->len;
 	const struct nd_site_article *a = current ? nd_site_article_by_key(site, current) : NULL;
@@ -284,6 +285,15 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 	n = nd__recommend(app, site, req, visitor, a, limit, items);
 	if (!n)
 		return;
+	if (shown) {
+		uint32_t keys[64];
+		size_t k = n < 64 ? n : 64;
+
+		for (size_t i = 0; i < k; i++)
+			keys[i] = items[i].article->key;
+		nd_recs_model_shown(nd_reading_model(nd_engage_reading(app->engage)), keys, k,
+		                    (int64_t)time(NULL));
+	}
 	for (size_t i = 0; i < n; i++)
 		hash =
 		    (hash ^ ((uint64_t)items[i].article->key << 8 ^ (uintptr_t)items[i].reason)) *

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "recommend/baselines.h"
 
 #define CHUNK_BITS 12 /* 4096 articles a chunk */
 #define CHUNKS     (1u << 16)
@@ -19,6 +20,7 @@
  * article's lock by other articles' readers, hence atomic. */
 struct node {
 	_Atomic float n, pop;
+	_Atomic float shows, clicks; /* the popularity's scale */
 	uint16_t nn, nc;
 	uint32_t content_at;
 	struct nd_recs_neighbour *nb; /* score: the scaled pair weight */
@@ -34,6 +36,9 @@ struct nd_recs_model {
 	 * stripe and makes seq odd while it works. */
 	int64_t t0_covisit, t0_pop;
 	_Atomic uint64_t seq;
+	/* All showings and clicks, for the prior's rate (popularity's scale;
+	 * under stripes[0]). */
+	double all_shows, all_clicks;
 };
 
 void nd_recs_model_params_init(struct nd_recs_model_params *p)
@@ -117,6 +122,8 @@ static void scale_all(struct nd_recs_model *m, double shift_covisit, double shif
 {
 	float kc = (float)exp2(-shift_covisit), kp = (float)exp2(-shift_pop);
 
+	m->all_shows *= kp;
+	m->all_clicks *= kp;
 	for (size_t c = 0; c < CHUNKS; c++) {
 		struct node *chunk = atomic_load_explicit(&m->chunks[c], memory_order_relaxed);
 
@@ -125,6 +132,10 @@ static void scale_all(struct nd_recs_model *m, double shift_covisit, double shif
 
 			atomic_store_explicit(&x->n, atomic_load(&x->n) * kc, memory_order_relaxed);
 			atomic_store_explicit(&x->pop, atomic_load(&x->pop) * kp,
+			                      memory_order_relaxed);
+			atomic_store_explicit(&x->shows, atomic_load(&x->shows) * kp,
+			                      memory_order_relaxed);
+			atomic_store_explicit(&x->clicks, atomic_load(&x->clicks) * kp,
 			                      memory_order_relaxed);
 			for (size_t j = 0; j < x->nn; j++)
 				x->nb[j].score *= kc;
@@ -221,6 +232,65 @@ void nd_recs_model_views(struct nd_recs_model *m, uint32_t article, uint32_t vie
 	                                                                  m->p.popular_half_life)),
 	                      memory_order_relaxed);
 	pthread_mutex_unlock(stripe(m, article));
+}
+
+/* Adds w times the popularity scale of at to field (of the node of
+ * article) and to the site's total. */
+static void add_scaled(struct nd_recs_model *m, uint32_t article, bool click, int64_t at)
+{
+	struct node *x = node_of(m, article, true);
+	float w;
+
+	if (!x)
+		return;
+	maybe_rebase(m, at);
+	pthread_mutex_lock(stripe(m, article));
+	w = (float)exp2((double)(at - m->t0_pop) / m->p.popular_half_life);
+	if (click)
+		atomic_store_explicit(&x->clicks, atomic_load(&x->clicks) + w,
+		                      memory_order_relaxed);
+	else
+		atomic_store_explicit(&x->shows, atomic_load(&x->shows) + w, memory_order_relaxed);
+	pthread_mutex_unlock(stripe(m, article));
+	pthread_mutex_lock(&m->stripes[0]);
+	if (click)
+		m->all_clicks += w;
+	else
+		m->all_shows += w;
+	pthread_mutex_unlock(&m->stripes[0]);
+}
+
+void nd_recs_model_shown(struct nd_recs_model *m, const uint32_t *keys, size_t n, int64_t at)
+{
+	for (size_t i = 0; i < n; i++)
+		add_scaled(m, keys[i], false, at);
+}
+
+void nd_recs_model_clicked(struct nd_recs_model *m, uint32_t article, int64_t at)
+{
+	add_scaled(m, article, true, at);
+}
+
+double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now)
+{
+	struct nd_recs_model *mm = (struct nd_recs_model *)m;
+	struct node *x = node_of(mm, article, false);
+	double shows = 0, clicks = 0, all_shows, g, scale;
+
+	/* Under stripes[0]: a rebase holds every stripe, so the node's
+	 * values and the totals are read in one scale. */
+	pthread_mutex_lock(&mm->stripes[0]);
+	all_shows = m->all_shows;
+	g = all_shows > 0 ? fmin(1, m->all_clicks / all_shows) : 0;
+	scale = exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
+	if (x) {
+		shows = atomic_load(&x->shows) * scale;
+		clicks = atomic_load(&x->clicks) * scale;
+	}
+	pthread_mutex_unlock(&mm->stripes[0]);
+	if (!(all_shows > 0))
+		return 0;
+	return fmin(1, (clicks + ND_RECS_CTR_PRIOR * g) / (shows + ND_RECS_CTR_PRIOR));
 }
 
 /* The decayed value of a node's scaled field at now. */

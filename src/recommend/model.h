@@ -16,6 +16,12 @@
  *   popularity     views, decayed with half-life popular_half_life: a
  *                  view rate over about the last days, all views counted
  *                  (not only those of visitors with a history).
+ *   click-through  how often an article is clicked when the Recommendation
+ *                  list shows it: showings and clicks decayed like
+ *                  popularity, smoothed toward the site's rate g by a
+ *                  prior of ND_RECS_CTR_PRIOR showings:
+ *                  (clicks + m g) / (shows + m), as the offline
+ *                  evaluation's ctr baseline (baselines.h).
  *   content        a cache of each article's Related list (the relevance
  *                  engine's, computed by the caller), so the content
  *                  signal costs a copy, not a query.
@@ -70,6 +76,16 @@ void nd_recs_model_visit(struct nd_recs_model *m, const struct nd_history_item *
 
 /* views more views of article at time at (popularity). */
 void nd_recs_model_views(struct nd_recs_model *m, uint32_t article, uint32_t views, int64_t at);
+
+/* The Recommendation list showed keys[0..n) at time at. */
+void nd_recs_model_shown(struct nd_recs_model *m, const uint32_t *keys, size_t n, int64_t at);
+
+/* A reader followed a Recommendation link to article at time at. */
+void nd_recs_model_clicked(struct nd_recs_model *m, uint32_t article, int64_t at);
+
+/* The smoothed click-through rate of article in the Recommendation list
+ * (0 when nothing was ever shown). */
+double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now);
 
 /* The decayed views of article at now. */
 double nd_recs_model_popularity(const struct nd_recs_model *m, uint32_t article, int64_t now);

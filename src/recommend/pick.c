@@ -20,6 +20,7 @@ void nd_recs_weights_init(struct nd_recs_weights *w)
 	*w = (struct nd_recs_weights){.covisit = 1.0,
 	                              .content = 0.7,
 	                              .popular = 0.35,
+	                              .ctr = 0.35,
 	                              .fresh = 0.3,
 	                              .section_bonus = 0.1,
 	                              .fresh_half_life = 36 * 3600.0,
@@ -82,7 +83,7 @@ static size_t filter(struct nd_recs_request *rq)
 
 static void score(struct nd_recs_request *rq, size_t n, const struct nd_recs_weights *w)
 {
-	double max_cv = 0, max_ct = 0, max_pop = 0;
+	double max_cv = 0, max_ct = 0, max_pop = 0, max_ctr = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct nd_recs_cand *c = &rq->cands[i];
@@ -90,13 +91,15 @@ static void score(struct nd_recs_request *rq, size_t n, const struct nd_recs_wei
 		max_cv = fmax(max_cv, c->covisit);
 		max_ct = fmax(max_ct, c->content);
 		max_pop = fmax(max_pop, c->popular);
+		max_ctr = fmax(max_ctr, c->ctr);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct nd_recs_cand *c = &rq->cands[i];
 		double part[4] = {
 		    max_cv > 0 ? w->covisit * c->covisit / max_cv : 0,
 		    max_ct > 0 ? w->content * c->content / max_ct : 0,
-		    max_pop > 0 ? w->popular * log1p(c->popular) / log1p(max_pop) : 0,
+		    (max_pop > 0 ? w->popular * log1p(c->popular) / log1p(max_pop) : 0) +
+		        (max_ctr > 0 ? w->ctr * c->ctr / max_ctr : 0),
 		    w->fresh * exp2(-fmax(c->age, 0) / w->fresh_half_life),
 		};
 		int best = 0;

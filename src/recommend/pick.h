@@ -9,12 +9,15 @@
  *	covisit  sum over history entries of (recency weight) x cosine
  *	content  sum over the latest reads of (recency weight) x Related score
  *	popular  decayed views (model.h)
+ *	ctr      click-through rate in the Recommendation list (model.h)
  *	age      seconds since publication
  * Each signal is put on 0 .. 1 within the request (covisit and content
- * over their largest value, popular as log(1 + v) over log(1 + max), fresh
+ * over their largest value, popular as log(1 + v) over log(1 + max), ctr
+ * over its largest value, fresh
  * as 2^(-age / fresh_half_life)), so that the weights mean the same for
  * every visitor; the score is the weighted sum plus a small bonus for the
- * current section, and the reason is the signal that gave most of it.
+ * current section, and the reason is the signal that gave most of it
+ * (click-through counts as "popular").
  *
  * Excluded: candidates whose key is in exclude (the history and the
  * current article) and those of a story (near-duplicate cluster) in
@@ -34,7 +37,7 @@ enum nd_recs_reason { ND_RECS_COVISIT, ND_RECS_CONTENT, ND_RECS_POPULAR, ND_RECS
 const char *nd_recs_reason_name(enum nd_recs_reason r);
 
 struct nd_recs_weights {
-	double covisit, content, popular, fresh;
+	double covisit, content, popular, ctr, fresh;
 	double section_bonus;      /* added for the current section's articles */
 	double fresh_half_life;    /* seconds */
 	double lambda;             /* MMR: 1 = by score only */
@@ -45,10 +48,10 @@ struct nd_recs_weights {
 void nd_recs_weights_init(struct nd_recs_weights *w);
 
 struct nd_recs_cand {
-	uint32_t key;                          /* the article */
-	uint32_t cluster;                      /* its story (near-duplicate cluster) */
-	uint32_t section;                      /* its section id */
-	double covisit, content, popular, age; /* raw signals, >= 0 */
+	uint32_t key;                               /* the article */
+	uint32_t cluster;                           /* its story (near-duplicate cluster) */
+	uint32_t section;                           /* its section id */
+	double covisit, content, popular, ctr, age; /* raw signals, >= 0 */
 	/* Out: the blended score (0 .. about 1) and its main reason. */
 	double score;
 	enum nd_recs_reason reason;
