@@ -3,7 +3,8 @@
  * Engagement glue (issue 4): who the reader is, whether this request is a
  * view to count, and the live values the page's holes show. Owns the
  * counter (counter/counter.h), the bot list, the visitor keys, the dedupe
- * and pace tables and the reaction rate limits; one per app.
+ * and pace tables, the reaction rate limits and the reading histories
+ * with the recommendation model (handler/reading.h); one per app.
  *
  * A request is a view when it is a GET (not HEAD) of an article page, not
  * a prefetch or prerender, not from a User-Agent of the bot list, the
@@ -40,7 +41,9 @@ void nd_engage_close(struct nd_engage *e);
 void nd_engage_reader(struct nd_engage *e, struct nd_http_request *req, struct nd_reader *r);
 
 /* Counts a view of article by r when req is one (above). Returns whether
- * it was counted. */
+ * it was counted. A counted view also goes to r's reading history (unless
+ * req declines tracking: handler/reading.h) and, when it came by a
+ * Recommendation link (?ref=rec), counts as a click of that list. */
 bool nd_engage_view(struct nd_engage *e, struct nd_http_request *req, const struct nd_reader *r,
                     uint32_t article);
 
