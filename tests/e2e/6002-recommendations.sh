@@ -5,19 +5,10 @@
 # arguments; the block on article pages and "For you" on the home page;
 # the caching headers; histories survive a restart.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/recs.sh"
 
-# A reader's browser: curl's own User-Agent is on the bot list (no cookie,
-# no views, no history).
-UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
-"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
-check "demo site created" test $? -eq 0
-start_server --counter-flush-ms 200 || exit 1
-j() { jq -r "$1" "$TMP/body"; }
+demo_server || exit 1
 
-# path ID: the site path of the demo article ID.
-path() { curl -s -A "$UA" "$BASE/api/articles/$1" | jq -r .url | sed "s|^$BASE||"; }
-# read JAR PATH: a reader with cookie jar JAR reads PATH (a counted view).
-read_as() { curl -s -A "$UA" -b "$1" -c "$1" -o /dev/null --max-time 10 "$BASE$2"; }
 # api JAR QUERY: the reader's list (JAR "" for no cookie) into $TMP/body.
 api() {
 	if [ -n "$1" ]; then fetch "/api/recommendations$2" -A "$UA" -b "$1"; else
@@ -66,6 +57,8 @@ expect_status 404 "an unknown article"
 check "a JSON 404" test "$(j .error.status)" = 404
 
 # --- a reader of three boxing stories ---
+# The first comes without a cookie: the one minted with it names the
+# history (no other cookieless reader read it: see lib/recs.sh).
 JAR=$TMP/reader
 for id in "${READ[@]}"; do
 	p=P_${id//[-.]/_}

@@ -4,23 +4,10 @@
 # co-visitation; readers who read X then Y make Y the co-visitation pick
 # next to X, in the API and in X's block.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/recs.sh"
 
-UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
-"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
-check "demo site created" test $? -eq 0
-start_server --counter-flush-ms 200 || exit 1
-j() { jq -r "$1" "$TMP/body"; }
-path() { curl -s -A "$UA" "$BASE/api/articles/$1" | jq -r .url | sed "s|^$BASE||"; }
-# read_as JAR PATH [CURL ARGS...]: a counted view by the reader of JAR.
-read_as() {
-	local jar=$1 p=$2
-	shift 2
-	curl -s -A "$UA" -b "$jar" -c "$jar" -o /dev/null --max-time 10 "$@" "$BASE$p"
-}
-# cookie JAR: a new reader's first page is the home page, which sets the
-# cookie. (Their first article page would be deduplicated by address and
-# User-Agent, shared here by every reader: see tests/e2e/known-bugs/.)
-cookie() { curl -s -A "$UA" -c "$1" -o /dev/null "$BASE/"; }
+demo_server || exit 1
+
 # ids JAR QUERY [CURL ARGS...]: the ids of a list, comma separated (JAR "": no cookie).
 ids() {
 	local jar=$1 q=$2

@@ -12,14 +12,9 @@
 # is pace-flagged, as a busy NAT soon is), the new reader's landing article
 # is missing from their history and from the co-visitation counts.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/recs.sh"
 
-UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
-"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
-check "demo site created" test $? -eq 0
-start_server --counter-flush-ms 200 || exit 1
-j() { jq -r "$1" "$TMP/body"; }
-path() { curl -s -A "$UA" "$BASE/api/articles/$1" | jq -r .url | sed "s|^$BASE||"; }
-read_as() { curl -s -A "$UA" -b "$1" -c "$1" -o /dev/null --max-time 10 "$BASE$2"; }
+demo_server || exit 1
 
 X=ecbplus-45_1ecb
 Y=ecbplus-9_3ecb
@@ -27,7 +22,7 @@ PX=$(path $X)
 PY=$(path $Y)
 # Readers with a cookie (from the home page) read X then Y: the pair (X, Y).
 for i in 1 2 3; do
-	curl -s -A "$UA" -c "$TMP/cv$i" -o /dev/null "$BASE/"
+	cookie "$TMP/cv$i"
 	read_as "$TMP/cv$i" "$PX"
 	read_as "$TMP/cv$i" "$PY"
 done

@@ -52,6 +52,14 @@ static void text_of(struct nd_histories *h, const uint8_t *v, char *out, size_t 
 	}
 }
 
+static void history_is(struct nd_histories *h, const uint8_t *v, const char *want)
+{
+	char s[1024];
+
+	text_of(h, v, s, sizeof(s));
+	assert_string_equal(s, want);
+}
+
 static void stats_are(struct nd_histories *h, size_t visitors, size_t items)
 {
 	struct nd_histories_stats st;
@@ -59,23 +67,6 @@ static void stats_are(struct nd_histories *h, size_t visitors, size_t items)
 	nd_histories_stats(h, &st);
 	assert_int_equal(st.visitors, visitors);
 	assert_int_equal(st.items, items);
-}
-
-static void test_newest_first(void **state)
-{
-	struct nd_histories *h = nd_histories_new(200);
-	uint8_t v[ND_HISTORY_VISITOR_LEN];
-	char s[256];
-
-	(void)state;
-	plain(v, 1);
-	nd_histories_add(h, v, 10, T0 + 1);
-	nd_histories_add(h, v, 11, T0 + 2);
-	nd_histories_add(h, v, 12, T0 + 3);
-	text_of(h, v, s, sizeof(s));
-	assert_string_equal(s, "12@3 11@2 10@1");
-	stats_are(h, 1, 3);
-	nd_histories_free(h);
 }
 
 /* 201 reads of different articles: 200 kept, the first one dropped. */
@@ -121,33 +112,31 @@ static void test_bound(void **state)
 	nd_histories_free(h);
 }
 
-/* Reading an article again moves it to the front, with its new time, once. */
+/* Newest first; reading an article again moves it to the front, with its
+ * new time, once. */
 static void test_reread_moves_to_front(void **state)
 {
 	struct nd_histories *h = nd_histories_new(3);
 	uint8_t v[ND_HISTORY_VISITOR_LEN];
-	char s[256];
 
 	(void)state;
 	plain(v, 3);
 	nd_histories_add(h, v, 1, T0 + 1);
 	nd_histories_add(h, v, 2, T0 + 2);
 	nd_histories_add(h, v, 3, T0 + 3);
+	history_is(h, v, "3@3 2@2 1@1"); /* newest first */
+	stats_are(h, 1, 3);
 	nd_histories_add(h, v, 1, T0 + 4);
-	text_of(h, v, s, sizeof(s));
-	assert_string_equal(s, "1@4 3@3 2@2");
+	history_is(h, v, "1@4 3@3 2@2");
 	/* The newest again: no change but its time. */
 	nd_histories_add(h, v, 1, T0 + 5);
-	text_of(h, v, s, sizeof(s));
-	assert_string_equal(s, "1@5 3@3 2@2");
+	history_is(h, v, "1@5 3@3 2@2");
 	/* Full (3): a new one drops the oldest, 2. */
 	nd_histories_add(h, v, 4, T0 + 6);
-	text_of(h, v, s, sizeof(s));
-	assert_string_equal(s, "4@6 1@5 3@3");
+	history_is(h, v, "4@6 1@5 3@3");
 	/* The oldest re-read while full: nothing else is dropped. */
 	nd_histories_add(h, v, 3, T0 + 7);
-	text_of(h, v, s, sizeof(s));
-	assert_string_equal(s, "3@7 4@6 1@5");
+	history_is(h, v, "3@7 4@6 1@5");
 	stats_are(h, 1, 3);
 	nd_histories_free(h);
 }
@@ -192,7 +181,6 @@ static void test_purge(void **state)
 	struct nd_histories *h = nd_histories_new(200);
 	uint8_t a[ND_HISTORY_VISITOR_LEN], b[ND_HISTORY_VISITOR_LEN], c[ND_HISTORY_VISITOR_LEN];
 	struct nd_history_item it[8];
-	char s[256];
 
 	(void)state;
 	/* a, b and c all want the same slot of the same shard: b and c sit
@@ -210,19 +198,15 @@ static void test_purge(void **state)
 
 	/* Before T0 + 20: a's 1@10 and b's 1@10; 20 itself stays (at < before). */
 	assert_int_equal(nd_histories_purge(h, T0 + 20), 2);
-	text_of(h, a, s, sizeof(s));
-	assert_string_equal(s, "3@40 2@20");
-	text_of(h, b, s, sizeof(s));
-	assert_string_equal(s, "2@30");
+	history_is(h, a, "3@40 2@20");
+	history_is(h, b, "2@30");
 	stats_are(h, 3, 4);
 
 	/* Before T0 + 35: a keeps 3@40, b goes entirely, c stays. */
 	assert_int_equal(nd_histories_purge(h, T0 + 35), 2);
 	assert_int_equal(nd_histories_get(h, b, it, 8), 0);
-	text_of(h, a, s, sizeof(s));
-	assert_string_equal(s, "3@40");
-	text_of(h, c, s, sizeof(s));
-	assert_string_equal(s, "3@50");
+	history_is(h, a, "3@40");
+	history_is(h, c, "3@50");
 	stats_are(h, 2, 2);
 
 	/* Nothing that old left: nothing goes. */
@@ -230,13 +214,11 @@ static void test_purge(void **state)
 	/* a goes; c, moved back into a's slot, is still found. */
 	assert_int_equal(nd_histories_purge(h, T0 + 45), 1);
 	assert_int_equal(nd_histories_get(h, a, it, 8), 0);
-	text_of(h, c, s, sizeof(s));
-	assert_string_equal(s, "3@50");
+	history_is(h, c, "3@50");
 	stats_are(h, 1, 1);
 	/* A visitor forgotten starts again from nothing. */
 	nd_histories_add(h, b, 9, T0 + 60);
-	text_of(h, b, s, sizeof(s));
-	assert_string_equal(s, "9@60");
+	history_is(h, b, "9@60");
 	assert_int_equal(nd_histories_purge(h, T0 + 1000), 2);
 	stats_are(h, 0, 0);
 	nd_histories_free(h);
@@ -383,13 +365,9 @@ static void test_random_against_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_newest_first),
-	    cmocka_unit_test(test_bound),
-	    cmocka_unit_test(test_reread_moves_to_front),
-	    cmocka_unit_test(test_get),
-	    cmocka_unit_test(test_purge),
-	    cmocka_unit_test(test_stats_bytes),
-	    cmocka_unit_test(test_random_against_reference),
+	    cmocka_unit_test(test_bound),       cmocka_unit_test(test_reread_moves_to_front),
+	    cmocka_unit_test(test_get),         cmocka_unit_test(test_purge),
+	    cmocka_unit_test(test_stats_bytes), cmocka_unit_test(test_random_against_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,6 +58,16 @@ static void keys(const struct nd_recs_cand *c, size_t n, char *out, size_t size)
 		len += (size_t)snprintf(out + len, size - len, "%s%u", i ? "," : "", c[i].key);
 }
 
+/* Picks from c[0 .. n) and checks the keys chosen, in order ("k,k,k"). */
+static void picks(struct nd_recs_cand *c, size_t n, const struct nd_recs_weights *w, size_t limit,
+                  const char *want)
+{
+	char s[512];
+
+	keys(c, pick(c, n, w, limit), s, sizeof(s));
+	assert_string_equal(s, want);
+}
+
 static void test_defaults_and_names(void **state)
 {
 	struct nd_recs_weights w;
@@ -126,12 +136,9 @@ static void test_duplicates_keep_first(void **state)
 	    cand(7, 7, 1, 0, 1.0, 0, OLD), cand(9, 9, 1, 0.1, 0, 0, OLD),
 	    cand(7, 7, 1, 0, 0, 50, OLD),  cand(8, 8, 1, 0, 0, 0, 0),
 	};
-	char s[64];
 
 	(void)state;
-	assert_int_equal(pick(c, 6, &w, 10), 3);
-	keys(c, 3, s, sizeof(s));
-	assert_string_equal(s, "8,7,9");
+	picks(c, 6, &w, 10, "8,7,9");
 	/* 8: covisit 1.0; 7: its first entry, covisit 0.2 (the content and
 	 * popular copies are gone, so max content and max popular are 0). */
 	assert_near(c[0].score, 1.0);
@@ -159,12 +166,9 @@ static void test_reason_is_largest_part(void **state)
 	    cand(4, 4, 4, 0, 0, 10, 1800),
 	};
 	double pop4 = 0.35 * log(11) / log(101), fresh4 = 0.3 / sqrt(2);
-	char s[64];
 
 	(void)state;
-	assert_int_equal(pick(c, 4, &w, 4), 4);
-	keys(c, 4, s, sizeof(s));
-	assert_string_equal(s, "1,2,4,3");
+	picks(c, 4, &w, 4, "1,2,4,3");
 	assert_near(c[0].score, 1.35);
 	assert_int_equal(c[0].reason, ND_RECS_COVISIT);
 	assert_near(c[1].score, 0.9);
@@ -240,14 +244,11 @@ static void test_mmr_prefers_another_section(void **state)
 	struct nd_recs_weights w = plain();
 	struct nd_recs_cand c[] = {cand(1, 1, 1, 1.0, 0, 0, OLD), cand(2, 2, 1, 0.95, 0, 0, OLD),
 	                           cand(3, 3, 2, 0.9, 0, 0, OLD)};
-	char s[64];
 
 	(void)state;
 	w.lambda = 0.8;
 	w.section_similarity = 0.3;
-	assert_int_equal(pick(c, 3, &w, 3), 3);
-	keys(c, 3, s, sizeof(s));
-	assert_string_equal(s, "1,3,2");
+	picks(c, 3, &w, 3, "1,3,2");
 	/* The score reported is the blend's, not the MMR value. */
 	assert_near(c[1].score, 0.9);
 	assert_near(c[2].score, 0.95);
@@ -255,18 +256,14 @@ static void test_mmr_prefers_another_section(void **state)
 	c[0] = cand(1, 1, 1, 1.0, 0, 0, OLD);
 	c[1] = cand(2, 2, 1, 0.95, 0, 0, OLD);
 	c[2] = cand(3, 3, 2, 0.5, 0, 0, OLD);
-	assert_int_equal(pick(c, 3, &w, 3), 3);
-	keys(c, 3, s, sizeof(s));
-	assert_string_equal(s, "1,2,3");
+	picks(c, 3, &w, 3, "1,2,3");
 
 	/* lambda 1: by score only. */
 	c[0] = cand(1, 1, 1, 1.0, 0, 0, OLD);
 	c[1] = cand(2, 2, 1, 0.95, 0, 0, OLD);
 	c[2] = cand(3, 3, 2, 0.9, 0, 0, OLD);
 	w.lambda = 1;
-	assert_int_equal(pick(c, 3, &w, 3), 3);
-	keys(c, 3, s, sizeof(s));
-	assert_string_equal(s, "1,2,3");
+	picks(c, 3, &w, 3, "1,2,3");
 }
 
 /* Never two of one story, even when nothing else is left to fill the list. */
@@ -275,21 +272,16 @@ static void test_mmr_one_per_cluster(void **state)
 	struct nd_recs_weights w = plain();
 	struct nd_recs_cand c[] = {cand(1, 9, 1, 1.0, 0, 0, OLD), cand(2, 9, 2, 0.99, 0, 0, OLD),
 	                           cand(3, 10, 1, 0.1, 0, 0, OLD), cand(4, 9, 3, 0.98, 0, 0, OLD)};
-	char s[64];
 
 	(void)state;
-	assert_int_equal(pick(c, 4, &w, 4), 2);
-	keys(c, 2, s, sizeof(s));
-	assert_string_equal(s, "1,3");
+	picks(c, 4, &w, 4, "1,3");
 	/* The default weights too. */
 	nd_recs_weights_init(&w);
 	c[0] = cand(1, 9, 1, 1.0, 0, 0, OLD);
 	c[1] = cand(2, 9, 2, 0.99, 0, 0, OLD);
 	c[2] = cand(3, 10, 1, 0.1, 0, 0, OLD);
 	c[3] = cand(4, 9, 3, 0.98, 0, 0, OLD);
-	assert_int_equal(pick(c, 4, &w, 4), 2);
-	keys(c, 2, s, sizeof(s));
-	assert_string_equal(s, "1,3");
+	picks(c, 4, &w, 4, "1,3");
 }
 
 struct sim_ctx {
@@ -336,23 +328,18 @@ static void test_limits(void **state)
 {
 	struct nd_recs_weights w = plain();
 	struct nd_recs_cand c[3], many[100];
-	char s[64];
 
 	(void)state;
 	for (uint32_t i = 0; i < 3; i++)
 		c[i] = cand(i + 1, i + 1, i + 1, 0.1 * (i + 1), 0, 0, OLD);
 	/* More asked than there are: all of them. */
-	assert_int_equal(pick(c, 3, &w, 10), 3);
-	keys(c, 3, s, sizeof(s));
-	assert_string_equal(s, "3,2,1");
+	picks(c, 3, &w, 10, "3,2,1");
 	assert_int_equal(pick(c, 3, &w, 0), 0);
 	assert_int_equal(pick(c, 0, &w, 5), 0);
 	/* Equal scores: the higher key (the newer article) first. */
 	for (uint32_t i = 0; i < 3; i++)
 		c[i] = cand(i + 1, i + 1, i + 1, 0.5, 0, 0, OLD);
-	assert_int_equal(pick(c, 3, &w, 3), 3);
-	keys(c, 3, s, sizeof(s));
-	assert_string_equal(s, "3,2,1");
+	picks(c, 3, &w, 3, "3,2,1");
 	/* MMR looks at the ND_RECS_MMR_POOL best only: those come out. */
 	for (uint32_t i = 0; i < 100; i++)
 		many[i] = cand(i + 1, i + 1, i + 1, (double)(i + 1), 0, 0, OLD);
