@@ -109,6 +109,10 @@ expect_body '>For you</h2>'
 expect_header Vary 'Cookie' "home varies by cookie"
 sed -n '/<section class="block recommendation for-you"/,/<\/section>/p' "$TMP/body" >"$TMP/foryou"
 check "For you has boxing for this reader" grep -q 'href="/sport/boxing/' "$TMP/foryou"
+for id in "${READ[@]}" $NEXT; do
+	p=P_${id//[-.]/_}
+	check "For you does not list $id, read" sh -c "! grep -qF 'href=\"${!p}\"' '$TMP/foryou'"
+done
 fetch / -A "$UA"
 sed -n '/<section class="block recommendation for-you"/,/<\/section>/p' "$TMP/body" >"$TMP/foryou-new"
 check "a new reader's For you has items" grep -q '<li data-reason=' "$TMP/foryou-new"

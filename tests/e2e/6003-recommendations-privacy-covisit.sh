@@ -102,4 +102,12 @@ check "the newcomer's list is personal" test "$(j .personal)" = true
 check "the newcomer who read X gets Y by co-visitation" \
 	test "$(j "[.items[] | select(.id == \"$Y\" and .reason == \"covisit\")] | length")" = 1
 
+# The pairs are rebuilt from the stored histories at start.
+sleep 0.6 # the reading queue is written with each flush (200 ms)
+stop_server
+start_server --counter-flush-ms 200 || exit 1
+fetch "/api/recommendations?article=$X" -A "$UA"
+check "after a restart Y still comes first next to X, for covisit ($(j '[.items[:2][] | "\(.id)=\(.reason)"] | join(" ")'))" \
+	test "$(j '.items[0].id + " " + .items[0].reason')" = "$Y covisit"
+
 finish
