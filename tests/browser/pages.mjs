@@ -1,5 +1,6 @@
 // Headless Chromium checks of the pages a reader sees: layout on desktop and
-// phone, no JavaScript needed, no console errors, navigation by clicking.
+// phone, no JavaScript needed, no console errors, navigation by clicking, the
+// Recommendation block following what a reader read.
 // Usage: node pages.mjs BASE_URL OUT_DIR   (exit status 1 on any failure)
 import { chromium } from 'playwright-core';
 
@@ -104,6 +105,40 @@ try {
     const { context, page } = await open(base + article, { viewport: { width: 1280, height: 900 } });
     const related = page.locator('section.related li a');
     check('the article page has a Related block', (await related.count()) >= 3);
+    await context.close();
+  }
+  // The Recommendation block follows the reader: after three boxing stories
+  // the next one's block is there, lists none of them, and is not the list a
+  // new reader gets on the same page.
+  {
+    const { context, page, problems } = await open(base + '/sport/boxing', { viewport: { width: 1280, height: 900 } });
+    const links = await page.locator('.card-title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check('the boxing section lists four stories or more', links.length >= 4, `${links.length}`);
+    // The section page set the cookie; each story read is a counted view.
+    for (const href of links.slice(0, 3)) {
+      const r = await page.goto(base + href, { waitUntil: 'load' });
+      check(`reading ${href} answers 200`, r.status() === 200, `${r.status()}`);
+    }
+    await page.goto(base + links[3], { waitUntil: 'load' });
+    const block = page.locator('section.block.recommendation');
+    check('the next story has a Recommendation block', (await block.count()) === 1 && await block.isVisible());
+    check('titled for the reader', (await block.locator('h2').textContent()).trim() === 'Recommended for you');
+    const items = block.locator('li a');
+    const mine = await items.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check('the block has 1 to 8 items', mine.length >= 1 && mine.length <= 8, `${mine.length}`);
+    check('none of them read or open', mine.every((h) => !links.slice(0, 4).includes(h)), mine.join(' '));
+    check('the first item is visible', await items.first().isVisible());
+    const reasons = await block.locator('li').evaluateAll((ls) => ls.map((l) => l.dataset.reason));
+    check('some are there for what was read', reasons.some((r) => r === 'content' || r === 'covisit'), reasons.join(','));
+    check('recommendations log no errors', problems.length === 0, problems.join('; '));
+    await page.screenshot({ path: `${outDir}/article-recommendations.png`, fullPage: true });
+
+    const fresh = await open(base + links[3], { viewport: { width: 1280, height: 900 } });
+    const theirs = await fresh.page.locator('section.block.recommendation li a')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    check('a new reader gets a block too', theirs.length >= 1, `${theirs.length}`);
+    check("and it is not the reader's list", theirs.join(' ') !== mine.join(' '), theirs.join(' '));
+    await fresh.context.close();
     await context.close();
   }
   // The reaction button: with JavaScript the count changes in place; a second

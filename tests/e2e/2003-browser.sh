@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo site in headless Chromium (tests/browser/pages.mjs): layout on
-# desktop and phone, no JavaScript needed, no console errors.
+# desktop and phone, no JavaScript needed, no console errors, the
+# Recommendation block following a reader.
 . "$(dirname "$0")/lib/common.sh"
 
 "$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1

@@ -2131,6 +2131,201 @@ static void test_counts_from_several_handles(void **state)
 	assert_counters_consistent(f->s);
 }
 
+/* --- reading histories (migration 0003) --- */
+
+/* A history row of visitor kind 'c' number n. */
+static struct nd_history_rec hr(uint8_t n, int64_t article_id, int64_t at)
+{
+	struct nd_history_rec h;
+
+	memset(&h, 0, sizeof(h));
+	h.visitor[0] = 'c';
+	h.visitor[16] = n;
+	h.article_id = article_id;
+	h.at = at;
+	return h;
+}
+
+struct hist_walk {
+	char text[512];
+	size_t len;
+	int stop_after; /* 0: never */
+	int seen;
+};
+
+/* Each row as "visitor:article:at,". */
+static int hist_row(void *ctx, const struct nd_history_rec *h)
+{
+	struct hist_walk *w = ctx;
+	int n = snprintf(w->text + w->len, sizeof(w->text) - w->len, "%u:%lld:%lld,",
+	                 h->visitor[16], (long long)h->article_id, (long long)h->at);
+
+	assert_true(n > 0 && (size_t)n < sizeof(w->text) - w->len);
+	assert_int_equal(h->visitor[0], 'c');
+	w->len += (size_t)n;
+	if (++w->seen == w->stop_after)
+		return 42;
+	return 0;
+}
+
+static const char *history(struct nd_store *s, int64_t since, struct hist_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	assert_int_equal(nd_store_each_history(s, since, hist_row, w), 0);
+	return w->text;
+}
+
+static void test_history_add_and_each(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	struct nd_history_rec h[] = {hr(1, a1, 100), hr(2, a2, 50), hr(1, a2, 200), hr(1, a1, 300),
+	                             hr(3, a1, 100)};
+	struct hist_walk w;
+	int64_t g = generation(f->s);
+
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+	                               "AND name = 'reading_history'"),
+	                 1);
+	assert_string_equal(history(f->s, 0, &w), "");
+	assert_int_equal(nd_store_history_add(f->s, h, 5), 0);
+	/* Oldest first; one time: by visitor, then article. */
+	assert_string_equal(history(f->s, 0, &w), "2:2:50,1:1:100,3:1:100,1:2:200,1:1:300,");
+	/* since is inclusive. */
+	assert_string_equal(history(f->s, 200, &w), "1:2:200,1:1:300,");
+	assert_string_equal(history(f->s, 301, &w), "");
+	/* The same row again (visitor, article, second): ignored, in a batch
+	 * of its own or twice in one. */
+	assert_int_equal(nd_store_history_add(f->s, h, 2), 0);
+	{
+		struct nd_history_rec twice[] = {hr(4, a2, 400), hr(4, a2, 400)};
+
+		assert_int_equal(nd_store_history_add(f->s, twice, 2), 0);
+	}
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM reading_history"), 6);
+	/* A non-zero return stops the walk and comes back. */
+	memset(&w, 0, sizeof(w));
+	w.stop_after = 2;
+	assert_int_equal(nd_store_each_history(f->s, 0, hist_row, &w), 42);
+	assert_string_equal(w.text, "2:2:50,1:1:100,");
+	/* Nothing shown changed: the generation stays. */
+	assert_int_equal(generation(f->s), g);
+	assert_int_equal(nd_store_history_add(f->s, NULL, 0), 0);
+}
+
+/* A row of an article deleted meanwhile is skipped, the batch commits; a
+ * deleted article takes its rows with it. */
+static void test_history_missing_and_deleted_articles(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1"), a2 = new_article(f->s, "a2");
+	struct nd_history_rec h[] = {hr(1, a1, 10), hr(1, 999, 11), hr(1, a2, 12), hr(2, a1, 13)};
+	struct hist_walk w;
+
+	assert_int_equal(nd_store_history_add(f->s, h, 4), 0);
+	assert_string_equal(history(f->s, 0, &w), "1:1:10,1:2:12,2:1:13,");
+	assert_int_equal(nd_store_article_delete(f->s, "a1"), 0);
+	assert_string_equal(history(f->s, 0, &w), "1:2:12,");
+	/* A batch of only missing articles is no error either. */
+	h[0] = hr(1, a1, 20);
+	assert_int_equal(nd_store_history_add(f->s, h, 2), 0);
+	assert_string_equal(history(f->s, 0, &w), "1:2:12,");
+	(void)a2;
+}
+
+static void test_history_invalid_input(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	struct nd_history_rec h[] = {hr(1, a1, 10), hr(1, a1, 11)};
+	int64_t deleted = 99;
+
+	assert_int_equal(nd_store_history_add(f->s, NULL, 1), ND_EINVAL);
+	h[1].article_id = 0;
+	assert_int_equal(nd_store_history_add(f->s, h, 2), ND_EINVAL);
+	h[1].article_id = -3;
+	assert_int_equal(nd_store_history_add(f->s, h, 2), ND_EINVAL);
+	h[1] = hr(1, a1, -1);
+	assert_int_equal(nd_store_history_add(f->s, h, 2), ND_EINVAL);
+	/* The good row before a bad one was not written either. */
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM reading_history"), 0);
+	assert_int_equal(nd_store_history_purge(f->s, 0, 0, &deleted), ND_EINVAL);
+	assert_int_equal(nd_store_history_add(f->s, h, 1), 0);
+	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM reading_history"), 1);
+}
+
+/* Purge by age, then per visitor beyond the newest `keep`. */
+static void test_history_purge(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a[6];
+	struct nd_history_rec h[9];
+	struct hist_walk w;
+	int64_t deleted = -1;
+
+	for (int i = 1; i <= 5; i++) {
+		char ext[8];
+
+		snprintf(ext, sizeof(ext), "a%d", i);
+		a[i] = new_article(f->s, ext);
+	}
+	/* v1 read a1..a5 at 10..50; v2 a1 at 5 and a2 at 45; v3 a1 and a2 at 60. */
+	for (int i = 1; i <= 5; i++)
+		h[i - 1] = hr(1, a[i], 10 * i);
+	h[5] = hr(2, a[1], 5);
+	h[6] = hr(2, a[2], 45);
+	h[7] = hr(3, a[1], 60);
+	h[8] = hr(3, a[2], 60);
+	assert_int_equal(nd_store_history_add(f->s, h, 9), 0);
+
+	/* Before 15: v1@10 and v2@5 (2); then v1 keeps its newest 3 of
+	 * 20..50: 20 goes (1). v3's two rows are within 3. */
+	assert_int_equal(nd_store_history_purge(f->s, 15, 3, &deleted), 0);
+	assert_int_equal(deleted, 3);
+	assert_string_equal(history(f->s, 0, &w), "1:3:30,1:4:40,2:2:45,1:5:50,3:1:60,3:2:60,");
+	/* Keep 1: v1 keeps 50; v3's two at one second: the higher article. */
+	assert_int_equal(nd_store_history_purge(f->s, 0, 1, &deleted), 0);
+	assert_int_equal(deleted, 3);
+	assert_string_equal(history(f->s, 0, &w), "2:2:45,1:5:50,3:2:60,");
+	/* Nothing to do; deleted may be NULL. */
+	assert_int_equal(nd_store_history_purge(f->s, 45, 1, NULL), 0);
+	assert_int_equal(nd_store_history_purge(f->s, 45, 1, &deleted), 0);
+	assert_int_equal(deleted, 0);
+	/* at < before: 45 itself stayed; now everything goes. */
+	assert_int_equal(nd_store_history_purge(f->s, 61, 200, &deleted), 0);
+	assert_int_equal(deleted, 3);
+	assert_string_equal(history(f->s, 0, &w), "");
+}
+
+/* Rows survive a reopen; counts_clear clears them; a rolled-back
+ * transaction takes its rows back. */
+static void test_history_reopen_clear_rollback(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a1 = new_article(f->s, "a1");
+	struct nd_history_rec h[] = {hr(1, a1, 10), hr(2, a1, 20)};
+	struct hist_walk w;
+
+	assert_int_equal(nd_store_history_add(f->s, h, 2), 0);
+	nd_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(nd_store_open(f->url, &f->s), 0);
+	assert_string_equal(history(f->s, 0, &w), "1:1:10,2:1:20,");
+
+	assert_int_equal(nd_store_counts_clear(f->s), 0);
+	assert_string_equal(history(f->s, 0, &w), "");
+	assert_int_equal(count(f->s), 1);
+
+	assert_int_equal(nd_store_begin(f->s), 0);
+	assert_int_equal(nd_store_history_add(f->s, h, 2), 0);
+	assert_int_equal(nd_store_rollback(f->s), 0);
+	assert_string_equal(history(f->s, 0, &w), "");
+	assert_int_equal(nd_store_begin(f->s), 0);
+	assert_int_equal(nd_store_history_add(f->s, h, 1), 0);
+	assert_int_equal(nd_store_commit(f->s), 0);
+	assert_string_equal(history(f->s, 0, &w), "1:1:10,");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2186,6 +2381,11 @@ int main(void)
 	    T(test_meta_int),
 	    T(test_counts_clear),
 	    T(test_counts_from_several_handles),
+	    T(test_history_add_and_each),
+	    T(test_history_missing_and_deleted_articles),
+	    T(test_history_invalid_input),
+	    T(test_history_purge),
+	    T(test_history_reopen_clear_rollback),
 	};
 
 	/* The error paths are exercised on purpose; ND_TEST_VERBOSE=1 shows their logs. */
