@@ -283,24 +283,41 @@ void nd_engage_reader(struct nd_engage *e, struct nd_http_request *req, struct n
 		nd_visitor_mint(&e->keys, &r->minted, r->cookie);
 }
 
+/* Puts a read of article into r's history (handler/reading.h). */
+static void note_read(struct nd_engage *e, struct nd_http_request *req, const struct nd_reader *r,
+                      uint32_t article, int64_t now)
+{
+	uint8_t who[ND_HISTORY_VISITOR_LEN];
+
+	if (!nd_reading_declined(req) && nd_engage_history_id(r, who))
+		nd_reading_view(e->reading, who, article, now, r->cookie[0] != '\0');
+}
+
 bool nd_engage_view(struct nd_engage *e, struct nd_http_request *req, const struct nd_reader *r,
                     uint32_t article)
 {
 	int64_t ms = now_ms();
+	bool first;
 
 	if (!e->count_views || req->head || strcmp(req->method, "GET") || r->bot)
 		return false;
 	if (nd_bots_is_prefetch(nd_http_header(req, "Sec-Purpose"), nd_http_header(req, "Purpose"),
 	                        nd_http_header(req, "X-Purpose"), nd_http_header(req, "X-Moz")))
 		return false;
-	if (!nd_dedupe_first(e->dedupe, &r->v, article, ms))
-		return false;
+	first = nd_dedupe_first(e->dedupe, &r->v, article, ms);
 	/* The cookie set now comes back with the reader's next request: the
 	 * view is the same one. */
 	if (r->cookie[0])
 		nd_dedupe_first(e->dedupe, &r->minted, article, ms);
-	if (!nd_pace_allow(e->pace, &r->v, ms))
+	if (!first || !nd_pace_allow(e->pace, &r->v, ms)) {
+		/* A reader new to us shares the fallback identity (address and
+		 * User-Agent) with everyone behind one NAT: that the identity
+		 * read the article, or reads too fast, says nothing about this
+		 * reader, whose own cookie starts now. Not a view, but a read. */
+		if (r->cookie[0])
+			note_read(e, req, r, article, ms / 1000);
 		return false;
+	}
 	nd_counter_view(e->counter, article, ms / 1000);
 	/* A click on a Recommendation link (recommendation.mustache adds
 	 * ?ref=rec): the list's click-through rate. */
@@ -310,12 +327,7 @@ bool nd_engage_view(struct nd_engage *e, struct nd_http_request *req, const stru
 		if (ref && !strcmp(ref, "rec"))
 			nd_recs_model_clicked(nd_reading_model(e->reading), article, ms / 1000);
 	}
-	{
-		uint8_t who[ND_HISTORY_VISITOR_LEN];
-
-		if (!nd_reading_declined(req) && nd_engage_history_id(r, who))
-			nd_reading_view(e->reading, who, article, ms / 1000, r->cookie[0] != '\0');
-	}
+	note_read(e, req, r, article, ms / 1000);
 	return true;
 }
 

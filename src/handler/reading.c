@@ -173,6 +173,22 @@ void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VIS
 	record(rd, visitor, article, now);
 }
 
+size_t nd_reading_history(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
+                          struct nd_history_item *out, size_t max, int64_t now)
+{
+	size_t n = nd_histories_get(rd->hist, visitor, out, max);
+	struct first_view *f = first_slot(rd, visitor);
+
+	if (n || !max)
+		return n;
+	pthread_mutex_lock(&rd->first_lock);
+	if (f->article && now - f->at < FIRST_TTL &&
+	    !memcmp(f->visitor, visitor, ND_HISTORY_VISITOR_LEN))
+		out[n++] = (struct nd_history_item){f->article, (uint32_t)f->at};
+	pthread_mutex_unlock(&rd->first_lock);
+	return n;
+}
+
 void nd_reading_views(struct nd_reading *rd, uint32_t article, uint32_t views, int64_t at)
 {
 	nd_recs_model_views(rd->model, article, views, at);

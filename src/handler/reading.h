@@ -50,6 +50,14 @@ bool nd_reading_declined(struct nd_http_request *req);
 void nd_reading_view(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
                      uint32_t article, int64_t now, bool first);
 
+/*
+ * The history of visitor, newest first, at most max entries into out;
+ * for a reader whose only read is a first view still waiting (above),
+ * that one. Returns how many.
+ */
+size_t nd_reading_history(struct nd_reading *rd, const uint8_t visitor[ND_HISTORY_VISITOR_LEN],
+                          struct nd_history_item *out, size_t max, int64_t now);
+
 /* views more views of article (all readers): the popularity signal. */
 void nd_reading_views(struct nd_reading *rd, uint32_t article, uint32_t views, int64_t at);
 

@@ -172,8 +172,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	if (current)
 		hist[nh++] = (struct nd_history_item){current->key, (uint32_t)now};
 	if (visitor) {
-		size_t k =
-		    nd_histories_get(nd_reading_histories(rd), visitor, hist + nh, ND_HISTORY_MAX);
+		size_t k = nd_reading_history(rd, visitor, hist + nh, ND_HISTORY_MAX, now);
 
 		/* The view of this page is already the newest entry. */
 		if (current && k && hist[1].article == current->key)

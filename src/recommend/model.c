@@ -356,7 +356,12 @@ size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
 			struct node *b = node_of(m, nb[i].id, false);
 			float nbv = b ? atomic_load_explicit(&b->n, memory_order_relaxed) : 0;
 
-			nb[i].score = na > 0 && nbv > 0 ? nb[i].score / sqrtf(na * nbv) : 0;
+			/* Each root alone: the product of two scaled counts
+			 * (up to 2^60 each) would overflow a float. */
+			nb[i].score = na > 0 && nbv > 0
+			                  ? (float)((double)nb[i].score / sqrt((double)na) /
+			                            sqrt((double)nbv))
+			                  : 0;
 			if (nb[i].score > 1)
 				nb[i].score = 1;
 		}

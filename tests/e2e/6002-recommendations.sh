@@ -91,10 +91,10 @@ expect_body 'Recommended for you'
 sed -n '/<section class="block recommendation"/,/<\/section>/p' "$TMP/body" >"$TMP/block"
 n=$(grep -o '<li data-reason="[a-z]*"><a href="[^"]*"' "$TMP/block" | wc -l)
 check "the block has 1 to 8 items ($n)" test "$n" -ge 1 -a "$n" -le 8
-check "the block does not list the current article" sh -c "! grep -qF 'href=\"$P_ecbplus_7_3ecb\"' '$TMP/block'"
+check "the block does not list the current article" sh -c "! grep -qF 'href=\"$P_ecbplus_7_3ecb?ref=rec\"' '$TMP/block'"
 for id in "${READ[@]}"; do
 	p=P_${id//[-.]/_}
-	check "the block does not list $id, read before" sh -c "! grep -qF 'href=\"${!p}\"' '$TMP/block'"
+	check "the block does not list $id, read before" sh -c "! grep -qF 'href=\"${!p}?ref=rec\"' '$TMP/block'"
 done
 check "the block's reasons are known ones" \
 	test "$(grep -o 'data-reason="[a-z]*"' "$TMP/block" | grep -cvE '"(covisit|content|popular|fresh)"')" = 0
@@ -111,7 +111,7 @@ sed -n '/<section class="block recommendation for-you"/,/<\/section>/p' "$TMP/bo
 check "For you has boxing for this reader" grep -q 'href="/sport/boxing/' "$TMP/foryou"
 for id in "${READ[@]}" $NEXT; do
 	p=P_${id//[-.]/_}
-	check "For you does not list $id, read" sh -c "! grep -qF 'href=\"${!p}\"' '$TMP/foryou'"
+	check "For you does not list $id, read" sh -c "! grep -qF 'href=\"${!p}?ref=rec\"' '$TMP/foryou'"
 done
 fetch / -A "$UA"
 sed -n '/<section class="block recommendation for-you"/,/<\/section>/p' "$TMP/body" >"$TMP/foryou-new"

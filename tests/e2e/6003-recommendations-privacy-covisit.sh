@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/recs.sh"
 
-demo_server || exit 1
+demo_server --no-histories || exit 1
 
 # ids JAR QUERY [CURL ARGS...]: the ids of a list, comma separated (JAR "": no cookie).
 ids() {
@@ -95,7 +95,7 @@ check "and X next to Y (both ways)" test "$(j "[.items[] | select(.id == \"$X\" 
 # A new reader on X's page sees Y in the block, for co-visitation.
 cookie "$TMP/newcomer"
 check "X's page block lists Y for covisit" \
-	sh -c "printf '%s\n' \"\$1\" | grep -qF '<li data-reason=\"covisit\"><a href=\"$PY\"'" _ "$(block "$PX" -b "$TMP/newcomer" -c "$TMP/newcomer")"
+	sh -c "printf '%s\n' \"\$1\" | grep -qF '<li data-reason=\"covisit\"><a href=\"$PY?ref=rec\"'" _ "$(block "$PX" -b "$TMP/newcomer" -c "$TMP/newcomer")"
 # And once they have read X, their own list has Y for the same reason.
 fetch /api/recommendations -A "$UA" -b "$TMP/newcomer"
 check "the newcomer's list is personal" test "$(j .personal)" = true

@@ -10,6 +10,12 @@ UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrom
 demo_server() {
 	"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
 	check "demo site created" test $? -eq 0
+	# --no-histories: without the demo's simulated readers, so that every
+	# co-visitation pair comes from the test's own readers.
+	if [ "${1:-}" = --no-histories ]; then
+		sqlite3 "$TMP/site.db" "DELETE FROM reading_history"
+		check "simulated histories removed" test $? -eq 0
+	fi
 	start_server --counter-flush-ms 200
 }
 
@@ -28,7 +34,6 @@ read_as() {
 }
 
 # cookie JAR: a new reader whose first page is the home page, which sets
-# the cookie and counts no view. (A first article page, without a cookie,
-# is deduplicated by address and User-Agent, which every reader here
-# shares: see tests/e2e/known-bugs/6004-history-first-page.sh.)
+# the cookie and counts no view. (A first article page read without a
+# cookie joins the history too: 6004-history-first-page.sh.)
 cookie() { curl -s -A "$UA" -c "$1" -o /dev/null "$BASE/"; }

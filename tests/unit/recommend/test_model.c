@@ -334,8 +334,6 @@ static void test_cosine_near_rebase(void **state)
 	struct nd_recs_neighbour nb[4];
 
 	(void)state;
-	if (!getenv("ND_TEST_KNOWN_BUGS"))
-		skip(); /* known bug, see the note in main() */
 	m = model(1e9, 100, 0, 0);
 	for (int i = 0; i < 40; i++) {
 		visit_first(m, A, t);
@@ -435,13 +433,7 @@ int main(void)
 	    cmocka_unit_test(test_neighbour_cap),
 	    cmocka_unit_test(test_popularity_decay),
 	    cmocka_unit_test(test_rebase),
-	    /*
-	     * Known bug (skipped unless ND_TEST_KNOWN_BUGS=1): the cosine of
-	     * nd_recs_model_covisit multiplies two scaled counts in float
-	     * (sqrtf(na * nbv)); with weights up to 2^REBASE_AT = 2^60 the
-	     * product overflows to infinity once n(a) n(b) > 2^128, and the
-	     * score drops to 0.
-	     */
+	    /* Scaled counts near 2^60: their product would overflow a float. */
 	    cmocka_unit_test(test_cosine_near_rebase),
 	    cmocka_unit_test(test_content_cache),
 	    cmocka_unit_test(test_ids_out_of_range),

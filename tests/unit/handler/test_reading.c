@@ -4,14 +4,6 @@
  * replayed), views queued and written by the flush and at close, and the
  * daily purge. nd_reading_declined needs a live connection: the e2e tests
  * (6003) send it DNT and Sec-GPC.
- *
- * KNOWN BUG, so not named test_*.c (tests/CMakeLists.txt would register
- * it and the build would fail): nd_handler uses recommend/ (reading.c,
- * recommend.c) but CMakeLists.txt does not list nd_recommend among its
- * DEPS, so a program linking nd_handler without nd_cli gets undefined
- * references to nd_histories_* and nd_recs_model_*. Once the module line
- * says `nd_module(handler DEPS ... nd_recommend ...)`, rename this file to
- * test_reading.c. It passes when linked with libnd_recommend.a by hand.
  */
 #include "helpers/cmocka.h"
 
@@ -180,8 +172,8 @@ static void test_view_flush_close(void **state)
 
 	assert_int_equal(nd_reading_open(f->s, f->url, 90, NOW, &rd), 0);
 	visitor(v, 3);
-	nd_reading_view(rd, v, (uint32_t)f->a[1], NOW - 60);
-	nd_reading_view(rd, v, (uint32_t)f->a[2], NOW - 30);
+	nd_reading_view(rd, v, (uint32_t)f->a[1], NOW - 60, false);
+	nd_reading_view(rd, v, (uint32_t)f->a[2], NOW - 30, false);
 	text_of(f, rd, 3, s, sizeof(s));
 	assert_string_equal(s, "2@30 1@60");
 	/* The pair is live before any flush. */
@@ -192,7 +184,7 @@ static void test_view_flush_close(void **state)
 	assert_int_equal(rows(f->s), 2);
 	nd_reading_flush(rd, NOW); /* nothing queued: nothing written twice */
 	assert_int_equal(rows(f->s), 2);
-	nd_reading_view(rd, v, (uint32_t)f->a[3], NOW);
+	nd_reading_view(rd, v, (uint32_t)f->a[3], NOW, false);
 	nd_reading_close(rd);
 	assert_int_equal(rows(f->s), 3);
 
@@ -200,6 +192,43 @@ static void test_view_flush_close(void **state)
 	assert_int_equal(nd_reading_open(f->s, f->url, 90, NOW + 10, &rd), 0);
 	text_of(f, rd, 3, s, sizeof(s));
 	assert_string_equal(s, "3@0 2@30 1@60");
+	nd_reading_close(rd);
+}
+
+/* A first view (the cookie minted by that answer) waits aside: nothing in
+ * the history, the model or the store until the reader comes back with
+ * the cookie; then it joins the history before the new view, with its
+ * own time, and pairs with it. A first view never followed leaves
+ * nothing; one followed more than a day later is dropped. */
+static void test_first_view(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_reading *rd = NULL;
+	uint8_t v[ND_HISTORY_VISITOR_LEN], gone[ND_HISTORY_VISITOR_LEN];
+	uint8_t late[ND_HISTORY_VISITOR_LEN];
+	struct nd_recs_neighbour nb[4];
+	char s[128];
+
+	assert_int_equal(nd_reading_open(f->s, f->url, 90, NOW, &rd), 0);
+	visitor(v, 5);
+	visitor(gone, 6);
+	visitor(late, 7);
+	nd_reading_view(rd, v, (uint32_t)f->a[1], NOW - 60, true);
+	nd_reading_view(rd, gone, (uint32_t)f->a[1], NOW - 60, true);
+	nd_reading_view(rd, late, (uint32_t)f->a[1], NOW - DAY - 1, true);
+	text_of(f, rd, 5, s, sizeof(s));
+	assert_string_equal(s, "");
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], nb, 4), 0);
+	nd_reading_view(rd, v, (uint32_t)f->a[2], NOW - 30, false);
+	text_of(f, rd, 5, s, sizeof(s));
+	assert_string_equal(s, "2@30 1@60");
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], nb, 4), 1);
+	assert_int_equal(nb[0].id, f->a[2]);
+	nd_reading_view(rd, late, (uint32_t)f->a[2], NOW, false);
+	text_of(f, rd, 7, s, sizeof(s));
+	assert_string_equal(s, "2@0");
+	nd_reading_flush(rd, NOW);
+	assert_int_equal(rows(f->s), 3);
 	nd_reading_close(rd);
 }
 
@@ -215,8 +244,8 @@ static void test_daily_purge(void **state)
 	assert_int_equal(nd_reading_open(f->s, f->url, 1, NOW, &rd), 0);
 	visitor(v1, 4);
 	visitor(v2, 5);
-	nd_reading_view(rd, v1, (uint32_t)f->a[1], NOW);
-	nd_reading_view(rd, v2, (uint32_t)f->a[2], NOW + DAY / 2);
+	nd_reading_view(rd, v1, (uint32_t)f->a[1], NOW, false);
+	nd_reading_view(rd, v2, (uint32_t)f->a[2], NOW + DAY / 2, false);
 	nd_reading_flush(rd, NOW + DAY / 2); /* not a day yet: no purge */
 	assert_int_equal(rows(f->s), 2);
 	/* A day and a half on: v1's read is older than a day, v2's is not. */
@@ -234,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_open_replays, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_view_flush_close, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_first_view, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_daily_purge, setup, teardown),
 	};
 
