@@ -23,10 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "recommend/content.h"
 #include "recommend/metrics.h"
 #include "recommend/mind.h"
 
-#define ND_RECS_BLEND_SIGNALS 5
+#define ND_RECS_BLEND_SIGNALS 7
 
 /* The most columns nd_recs_blend_select() takes. */
 #define ND_RECS_BLEND_MAX_K 16
@@ -49,7 +50,7 @@ struct nd_recs_blend;
  */
 struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
                                         const struct nd_mind_log *test, size_t n_items,
-                                        size_t n_users);
+                                        size_t n_users, const struct nd_recs_content *content);
 
 /* Frees the blend; NULL is a no-op. */
 void nd_recs_blend_free(struct nd_recs_blend *b);

@@ -176,3 +176,20 @@ double nd_recs_recent_score(const void *model, const struct nd_mind_impression *
 	clicks = clicks_before(r, item, b) - clicks_before(r, item, a);
 	return (clicks + m * r->global_ctr) / ((double)(b - a) + m);
 }
+
+double nd_recs_local_score(const void *model, const struct nd_mind_impression *imp, uint32_t item)
+{
+	const struct nd_recs_recent *r = model;
+	const double m = ND_RECS_CTR_PRIOR, h = ND_RECS_LOCAL_HOURS * 3600;
+	double clicks = 0, shows = 0;
+
+	if (item >= r->n_items)
+		return r->global_ctr;
+	for (size_t k = r->start[item]; k < r->start[item + 1]; k++) {
+		double w = exp(-fabs((double)(imp->time - r->shows[k].time)) / h);
+
+		shows += w;
+		clicks += w * r->shows[k].clicked;
+	}
+	return (clicks + m * r->global_ctr) / (shows + m);
+}

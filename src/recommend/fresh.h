@@ -55,3 +55,17 @@ void nd_recs_recent_free(struct nd_recs_recent *r);
 
 /* nd_recs_score_fn of the signal; model is the recent model. */
 double nd_recs_recent_score(const void *model, const struct nd_mind_impression *imp, uint32_t item);
+
+/*
+ * The local click-through signal: every train showing of the item weighted
+ * by how close in time it is to the impression, w = exp(-|t - s| / h) with
+ * h = ND_RECS_LOCAL_HOURS, before or after (train is a sample of the same
+ * days as the impressions scored: the same information as ctr, weighted by
+ * the hour), smoothed as ctr: (sum w clicked + m g) / (sum w + m). A click
+ * rate changes as a story ages; this follows it. The model is the recent
+ * model (its showings by item and time).
+ */
+#define ND_RECS_LOCAL_HOURS 12.0
+
+/* nd_recs_score_fn of the signal; model is a recent model. */
+double nd_recs_local_score(const void *model, const struct nd_mind_impression *imp, uint32_t item);
