@@ -19,11 +19,11 @@
 
 struct nd_recs_content {
 	size_t n_items;
-	uint32_t *article;    /* item number -> vector, or NONE */
-	size_t *start;        /* vector v: terms[start[v] .. start[v + 1]) */
-	uint32_t *terms;      /* term numbers, ascending within a vector */
-	double *weights;      /* unit length per vector */
-	size_t count, cap;    /* of terms and weights */
+	uint32_t *article; /* item number -> vector, or NONE */
+	size_t *start;     /* vector v: terms[start[v] .. start[v + 1]) */
+	uint32_t *terms;   /* term numbers, ascending within a vector */
+	double *weights;   /* unit length per vector */
+	size_t count, cap; /* of terms and weights */
 	size_t n_vectors;
 };
 
@@ -41,8 +41,8 @@ static int by_term(const void *a, const void *b)
 }
 
 /* The distinct articles of a and b, by id: a's row wins. */
-static size_t collect(const struct nd_mind_log *a, const struct nd_mind_log *b,
-                      struct nd_map *seen, const struct nd_mind_article **out)
+static size_t collect(const struct nd_mind_log *a, const struct nd_mind_log *b, struct nd_map *seen,
+                      const struct nd_mind_article **out)
 {
 	const struct nd_mind_log *logs[2] = {a, b};
 	size_t n = 0;
@@ -108,8 +108,8 @@ static void add_vector(struct nd_recs_content *ct, struct entry *e, size_t n)
  * The section terms: "\x01" category and "\x02" subcategory (bytes no
  * analysed word holds), numbered by terms, with their document frequency.
  */
-static void section_terms(const struct nd_mind_article **arts, size_t n,
-                          struct nd_mind_ids *terms, uint32_t *sec, uint64_t **df)
+static void section_terms(const struct nd_mind_article **arts, size_t n, struct nd_mind_ids *terms,
+                          uint32_t *sec, uint64_t **df)
 {
 	size_t cap = 0;
 
@@ -236,8 +236,7 @@ double nd_recs_content_similarity(const struct nd_recs_content *ct, uint32_t a, 
 	return dot(ct, ct->article[a], ct->article[b]);
 }
 
-double nd_recs_content_score(const void *model, const struct nd_mind_impression *imp,
-                             uint32_t item)
+double nd_recs_content_score(const void *model, const struct nd_mind_impression *imp, uint32_t item)
 {
 	const struct nd_recs_content *ct = model;
 	uint32_t h[ND_RECS_CONTENT_HISTORY];
