@@ -139,8 +139,9 @@ static void solve(double *a, double *b, size_t n)
 /*
  * Newton's method on the mean log loss plus L2 / 2 |w|^2 (not on the bias):
  * the loss is convex and k small, so a few exact steps reach the optimum
- * that gradient descent only approaches (and 50 times faster, which the
- * selection's many fits need). Stops when no weight moves by 1e-9.
+ * that gradient descent only approaches, in a fraction of the time of the
+ * 500 gradient steps it replaced (the selection makes many fits). Stops
+ * when no weight moves by 1e-9, or after 50 steps.
  */
 void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, double *w)
 {
