@@ -138,6 +138,16 @@ static void section_terms(const struct nd_mind_article **arts, size_t n, struct 
 		}
 }
 
+/*
+ * BM25's idf (as nd_index_idf()) of a section term held by df of the n
+ * articles: over all of them, as an article without words is not in the
+ * index but still has a section.
+ */
+static double section_idf(size_t n, uint64_t df)
+{
+	return log(1 + ((double)n - (double)df + 0.5) / ((double)df + 0.5));
+}
+
 struct nd_recs_content *nd_recs_content_new(const struct nd_mind_log *a,
                                             const struct nd_mind_log *b,
                                             const struct nd_mind_ids *items)
@@ -173,7 +183,7 @@ struct nd_recs_content *nd_recs_content_new(const struct nd_mind_log *a,
 		for (int s = 0; s < 2; s++)
 			if (sec[2 * i + s] != NONE) {
 				e[k].term = sec[2 * i + s];
-				e[k++].w = nd_index_idf(idx, df[sec[2 * i + s]]);
+				e[k++].w = section_idf(n, df[sec[2 * i + s]]);
 			}
 		add_vector(ct, e, k);
 		free(e);

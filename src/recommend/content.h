@@ -8,8 +8,8 @@
  * whose idf weighs each term. An article's vector holds, per term,
  *	(1 + log tf) * idf      tf = its count in the title and lede plus in the body
  * and two more terms, its category and its subcategory (a section is a tag
- * of the story), weighted the same way by their idf among the articles; the
- * vector is scaled to length 1. A candidate c of an impression scores
+ * of the story), weighted by BM25's idf among all the articles; the vector
+ * is scaled to length 1. A candidate c of an impression scores
  *	cos(v(c), sum of v(h) over the last ND_RECS_CONTENT_HISTORY items h of
  *	    the history that have a row)
  * in [0, 1], and 0 when c has no row or no such h exists: unknown text says

@@ -270,9 +270,15 @@ static int news_line(void *ctx, const char *line, size_t len, char **why)
 		log->articles =
 		    nd_xrealloc(log->articles, log->articles_cap * sizeof(*log->articles));
 	}
-	/* One copy of the row, its tabs made NULs: the fields point into it. */
+	/*
+	 * One copy of the row, its tabs made NULs: the fields point into it
+	 * (memcpy, not strndup: a NUL byte inside the row must not cut the copy
+	 * short of the fields' offsets).
+	 */
 	a = &log->articles[log->news++];
-	a->id = nd_xstrndup(line, len);
+	a->id = nd_xmalloc(len + 1);
+	memcpy(a->id, line, len);
+	a->id[len] = 0;
 	for (size_t i = 0; i < len; i++)
 		if (a->id[i] == '\t')
 			a->id[i] = 0;
