@@ -22,6 +22,7 @@
 #include "index/index.h"
 #include "recommend/baselines.h"
 #include "recommend/blend.h"
+#include "recommend/content.h"
 #include "recommend/covisit.h"
 #include "recommend/fresh.h"
 #include "recommend/metrics.h"
@@ -345,7 +346,7 @@ static void usage_recs(FILE *f)
 	           "definitions; means over impressions with both clicked and unclicked\n"
 	           "candidates) for each model: blend (the signals weighted by a logistic\n"
 	           "regression fitted on train alone; the weights go to stderr), popularity,\n"
-	           "ctr, and the signals covisit, fresh and recent.\n"
+	           "ctr, and the signals covisit, fresh, recent, local and content.\n"
 	           "\n"
 	           "options:\n"
 	           "  --train DIR          a folder with news.tsv and behaviors.tsv\n"
@@ -394,8 +395,9 @@ static int eval_recs(int argc, char **argv)
 	struct nd_recs_covisit *covisit = NULL;
 	struct nd_recs_fresh *fresh = NULL;
 	struct nd_recs_recent *recent = NULL;
+	struct nd_recs_content *content = NULL;
 	struct nd_recs_blend *blend = NULL;
-	struct nd_recs_scores pop, ctr, cov, fr, rec, bl;
+	struct nd_recs_scores pop, ctr, cov, fr, rec, loc, ct, bl;
 	const double *w;
 	size_t counted = 0;
 	double t0, t_load, t_learn, t_score;
@@ -419,14 +421,17 @@ static int eval_recs(int argc, char **argv)
 	    nd_recs_covisit_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
 	fresh = nd_recs_fresh_new(&train, &test, nd_mind_ids_count(items));
 	recent = nd_recs_recent_new(&train, nd_mind_ids_count(items));
-	blend =
-	    nd_recs_blend_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users));
+	content = nd_recs_content_new(&train, &test, items);
+	blend = nd_recs_blend_new(&train, &test, nd_mind_ids_count(items), nd_mind_ids_count(users),
+	                          content);
 	t_learn = now();
 	nd_recs_eval(&test, nd_recs_popularity, counts, &pop, &counted);
 	nd_recs_eval(&test, nd_recs_ctr, counts, &ctr, NULL);
 	nd_recs_eval(&test, nd_recs_covisit_score, covisit, &cov, NULL);
 	nd_recs_eval(&test, nd_recs_fresh_score, fresh, &fr, NULL);
 	nd_recs_eval(&test, nd_recs_recent_score, recent, &rec, NULL);
+	nd_recs_eval(&test, nd_recs_local_score, recent, &loc, NULL);
+	nd_recs_eval(&test, nd_recs_content_score, content, &ct, NULL);
 	nd_recs_blend_eval(&test, blend, &bl, NULL);
 	t_score = now();
 
@@ -457,6 +462,8 @@ static int eval_recs(int argc, char **argv)
 	nd_recs_print_row(stdout, "covisit", &cov);
 	nd_recs_print_row(stdout, "fresh", &fr);
 	nd_recs_print_row(stdout, "recent", &rec);
+	nd_recs_print_row(stdout, "local", &loc);
+	nd_recs_print_row(stdout, "content", &ct);
 	rc = fflush(stdout) ? 1 : 0;
 out:
 	nd_recs_counts_free(counts);
@@ -464,6 +471,7 @@ out:
 	nd_recs_fresh_free(fresh);
 	nd_recs_recent_free(recent);
 	nd_recs_blend_free(blend);
+	nd_recs_content_free(content);
 	nd_mind_log_release(&train);
 	nd_mind_log_release(&test);
 	nd_mind_ids_free(items);

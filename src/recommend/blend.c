@@ -10,16 +10,17 @@
 
 #include "core/mem.h"
 #include "recommend/baselines.h"
+#include "recommend/content.h"
 #include "recommend/covisit.h"
 #include "recommend/fresh.h"
 
 #define K      ND_RECS_BLEND_SIGNALS
 #define FOLDS  4
-#define EPOCHS 500
-#define RATE   0.5
+#define NEWTON 50
 #define L2     1e-3
 
-const char *const nd_recs_blend_names[K] = {"popularity", "ctr", "covisit", "fresh", "recent"};
+const char *const nd_recs_blend_names[K] = {"popularity", "ctr",   "covisit", "fresh",
+                                            "recent",     "local", "content"};
 
 /* The counted signals. */
 struct signals {
@@ -27,6 +28,7 @@ struct signals {
 	struct nd_recs_covisit *covisit;
 	struct nd_recs_fresh *fresh;
 	struct nd_recs_recent *recent;
+	const struct nd_recs_content *content; /* borrowed: label-free, not refitted */
 };
 
 struct nd_recs_blend {
@@ -38,8 +40,10 @@ struct nd_recs_blend {
 };
 
 static void signals_new(struct signals *s, const struct nd_mind_log *train,
-                        const struct nd_mind_log *test, size_t n_items, size_t n_users)
+                        const struct nd_mind_log *test, size_t n_items, size_t n_users,
+                        const struct nd_recs_content *content)
 {
+	s->content = content;
 	s->counts = nd_recs_counts_new(train, test, n_items, n_users);
 	s->covisit = nd_recs_covisit_new(train, test, n_items, n_users);
 	s->fresh = nd_recs_fresh_new(train, test, n_items);
@@ -66,6 +70,8 @@ static void features(const struct signals *s, const struct nd_mind_impression *i
 		r[2] = nd_recs_covisit_score(s->covisit, imp, it);
 		r[3] = nd_recs_fresh_score(s->fresh, imp, it);
 		r[4] = nd_recs_recent_score(s->recent, imp, it);
+		r[5] = nd_recs_local_score(s->recent, imp, it);
+		r[6] = s->content ? nd_recs_content_score(s->content, imp, it) : 0;
 	}
 	nd_recs_blend_zscore(x, imp->n_items, K);
 }
@@ -88,27 +94,100 @@ void nd_recs_blend_zscore(double *x, size_t n, size_t k)
 	}
 }
 
+/*
+ * Solves a x = b for the n x n symmetric positive definite a (row-major) by
+ * Gaussian elimination with partial pivoting; a and b are overwritten, the
+ * solution left in b. A pivot near 0 (a column of zeros) leaves its x 0.
+ */
+static void solve(double *a, double *b, size_t n)
+{
+	for (size_t c = 0; c < n; c++) {
+		size_t p = c;
+
+		for (size_t r = c + 1; r < n; r++)
+			if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
+				p = r;
+		for (size_t j = 0; j < n && p != c; j++) {
+			double t = a[c * n + j];
+			a[c * n + j] = a[p * n + j];
+			a[p * n + j] = t;
+		}
+		if (p != c) {
+			double t = b[c];
+			b[c] = b[p];
+			b[p] = t;
+		}
+		if (fabs(a[c * n + c]) < 1e-12)
+			continue;
+		for (size_t r = c + 1; r < n; r++) {
+			double f = a[r * n + c] / a[c * n + c];
+
+			for (size_t j = c; j < n; j++)
+				a[r * n + j] -= f * a[c * n + j];
+			b[r] -= f * b[c];
+		}
+	}
+	for (size_t c = n; c-- > 0;) {
+		double v = b[c];
+
+		for (size_t j = c + 1; j < n; j++)
+			v -= a[c * n + j] * b[j];
+		b[c] = fabs(a[c * n + c]) < 1e-12 ? 0 : v / a[c * n + c];
+	}
+}
+
+/*
+ * Newton's method on the mean log loss plus L2 / 2 |w|^2 (not on the bias):
+ * the loss is convex and k small, so a few exact steps reach the optimum
+ * that gradient descent only approaches, in a fraction of the time of the
+ * 500 gradient steps it replaced (the selection makes many fits). Stops
+ * when no weight moves by 1e-9, or after 50 steps.
+ */
 void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, double *w)
 {
-	double *g = nd_xcalloc(k + 1, sizeof(*g));
+	size_t d = k + 1;
+	double *g = nd_xmalloc(d * sizeof(*g)), *h = nd_xmalloc(d * d * sizeof(*h));
 
-	memset(w, 0, (k + 1) * sizeof(*w));
-	for (int e = 0; e < EPOCHS && n; e++) {
-		memset(g, 0, (k + 1) * sizeof(*g));
+	memset(w, 0, d * sizeof(*w));
+	for (int e = 0; e < NEWTON && n; e++) {
+		double moved = 0;
+
+		memset(g, 0, d * sizeof(*g));
+		memset(h, 0, d * d * sizeof(*h));
 		for (size_t i = 0; i < n; i++) {
-			double z = w[k], p;
+			const double *r = x + i * k;
+			double z = w[k], p, q;
 
 			for (size_t j = 0; j < k; j++)
-				z += w[j] * x[i * k + j];
+				z += w[j] * r[j];
 			p = 1.0 / (1.0 + exp(-z));
-			for (size_t j = 0; j < k; j++)
-				g[j] += (p - y[i]) * x[i * k + j];
-			g[k] += p - y[i];
+			q = p * (1 - p);
+			for (size_t a = 0; a < d; a++) {
+				double ra = a < k ? r[a] : 1;
+
+				g[a] += (p - y[i]) * ra;
+				for (size_t b = a; b < d; b++)
+					h[a * d + b] += q * ra * (b < k ? r[b] : 1);
+			}
 		}
-		for (size_t j = 0; j <= k; j++)
-			w[j] -= RATE * (g[j] / (double)n + (j < k ? L2 * w[j] : 0));
+		for (size_t a = 0; a < d; a++) {
+			g[a] = g[a] / (double)n + (a < k ? L2 * w[a] : 0);
+			for (size_t b = a; b < d; b++) {
+				h[a * d + b] =
+				    h[a * d + b] / (double)n + (a == b && a < k ? L2 : 0);
+				h[b * d + a] = h[a * d + b];
+			}
+		}
+		solve(h, g, d);
+		for (size_t a = 0; a < d; a++) {
+			w[a] -= g[a];
+			moved = fmax(moved, fabs(g[a]));
+		}
+		if (moved < 1e-9)
+			break;
 	}
 	free(g);
+	free(h);
 }
 
 /*
@@ -214,7 +293,7 @@ size_t nd_recs_blend_select(const double *x, const uint8_t *y, const uint32_t *l
 
 struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
                                         const struct nd_mind_log *test, size_t n_items,
-                                        size_t n_users)
+                                        size_t n_users, const struct nd_recs_content *content)
 {
 	struct nd_recs_blend *b = nd_xcalloc(1, sizeof(*b));
 	struct nd_mind_log rest = ND_MIND_LOG_INIT, fold = ND_MIND_LOG_INIT;
@@ -240,7 +319,7 @@ struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
 			else
 				rest.imps[rest.count++] = train->imps[i];
 		}
-		signals_new(&s, &rest, &fold, n_items, n_users);
+		signals_new(&s, &rest, &fold, n_items, n_users, content);
 		for (size_t i = 0; i < fold.count; i++) {
 			const struct nd_mind_impression *imp = &fold.imps[i];
 
@@ -278,7 +357,7 @@ struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
 	free(rest.imps);
 	free(fold.imps);
 
-	signals_new(&b->s, train, test, n_items, n_users);
+	signals_new(&b->s, train, test, n_items, n_users, content);
 	return b;
 }
 

@@ -2,9 +2,10 @@
 /*
  * The blend of `newsdesk eval recs` (docs/internals/recommend-eval.md): a
  * logistic regression over the signals popularity (log(1 + count)), ctr,
- * covisit, fresh and recent (fresh.h), each z-scored within the impression (minus the
- * impression's mean, over its standard deviation; 0 when all are equal),
- * so that a weight says how much a signal reorders one impression's list.
+ * covisit, fresh, recent, local (fresh.h) and content (content.h), each
+ * z-scored within the impression (minus the impression's mean, over its
+ * standard deviation; 0 when all are equal), so that a weight says how much
+ * a signal reorders one impression's list.
  *
  * The weights are learnt from train alone, never from test's labels, by
  * cross-fitting: train's impressions are dealt into 4 folds (impression i
@@ -14,19 +15,21 @@
  * Before the fit, the signals are chosen by greedy forward selection on
  * those cross-fitted rows (nd_recs_blend_select()); the others get weight 0.
  * Then the signals are counted again on the whole of train (and every
- * history) and the weights applied to them.
+ * history) and the weights applied to them. content reads no label, so it
+ * is not refitted per fold.
  *
- *	struct nd_recs_blend *b = nd_recs_blend_new(&train, &test, n_items, n_users);
+ *	struct nd_recs_blend *b = nd_recs_blend_new(&train, &test, n_items, n_users, content);
  *	nd_recs_blend_eval(&test, b, &scores, NULL);
  *	nd_recs_blend_free(b);
  */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "recommend/content.h"
 #include "recommend/metrics.h"
 #include "recommend/mind.h"
 
-#define ND_RECS_BLEND_SIGNALS 5
+#define ND_RECS_BLEND_SIGNALS 7
 
 /* The most columns nd_recs_blend_select() takes. */
 #define ND_RECS_BLEND_MAX_K 16
@@ -45,11 +48,13 @@ struct nd_recs_blend;
 /*
  * Learns the weights from train and counts the signals for scoring (test's
  * labels are not read). n_items and n_users bound the item and user
- * numbers of both logs. Never fails; free with nd_recs_blend_free().
+ * numbers of both logs. content is borrowed, valid until the blend is
+ * freed; NULL makes the content signal 0 (never selected). Never fails;
+ * free with nd_recs_blend_free().
  */
 struct nd_recs_blend *nd_recs_blend_new(const struct nd_mind_log *train,
                                         const struct nd_mind_log *test, size_t n_items,
-                                        size_t n_users);
+                                        size_t n_users, const struct nd_recs_content *content);
 
 /* Frees the blend; NULL is a no-op. */
 void nd_recs_blend_free(struct nd_recs_blend *b);
@@ -71,9 +76,10 @@ void nd_recs_blend_eval(const struct nd_mind_log *test, const struct nd_recs_ble
                         struct nd_recs_scores *out, size_t *counted);
 
 /*
- * Fits a logistic regression by gradient descent: n rows of k features
- * x[i * k + j] with labels y[i] (0 or 1); writes k weights then the bias
- * to w[0..k]. Exposed for the tests.
+ * Fits a logistic regression (mean log loss plus 0.001 / 2 |w|^2, the bias
+ * not penalised) by Newton's method: n rows of k features x[i * k + j]
+ * with labels y[i] (0 or 1); writes k weights then the bias to w[0..k].
+ * Exposed for the tests.
  */
 void nd_recs_blend_fit(const double *x, const uint8_t *y, size_t n, size_t k, double *w);
 

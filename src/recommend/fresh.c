@@ -64,6 +64,7 @@ double nd_recs_fresh_score(const void *model, const struct nd_mind_impression *i
 struct show {
 	int64_t time;
 	uint8_t clicked;
+	double expect; /* clicks of the impression over its candidates */
 };
 
 struct nd_recs_recent {
@@ -101,7 +102,11 @@ struct nd_recs_recent *nd_recs_recent_new(const struct nd_mind_log *train, size_
 	memcpy(fill, r->start, (n_items + 1) * sizeof(*fill));
 	for (size_t i = 0; i < train->count; i++) {
 		const struct nd_mind_impression *imp = &train->imps[i];
+		double expect = 0;
 
+		for (uint32_t j = 0; j < imp->n_items; j++)
+			expect += imp->clicked[j];
+		expect /= imp->n_items;
 		for (uint32_t j = 0; j < imp->n_items; j++) {
 			struct show *sh;
 
@@ -110,6 +115,7 @@ struct nd_recs_recent *nd_recs_recent_new(const struct nd_mind_log *train, size_
 			sh = &r->shows[fill[imp->items[j]]++];
 			sh->time = imp->time;
 			sh->clicked = imp->clicked[j];
+			sh->expect = expect;
 			clicks += imp->clicked[j];
 		}
 	}
@@ -175,4 +181,21 @@ double nd_recs_recent_score(const void *model, const struct nd_mind_impression *
 	b = first_at(r, item, imp->time);
 	clicks = clicks_before(r, item, b) - clicks_before(r, item, a);
 	return (clicks + m * r->global_ctr) / ((double)(b - a) + m);
+}
+
+double nd_recs_local_score(const void *model, const struct nd_mind_impression *imp, uint32_t item)
+{
+	const struct nd_recs_recent *r = model;
+	const double m = ND_RECS_LOCAL_PRIOR, h = ND_RECS_LOCAL_HOURS * 3600;
+	double clicks = 0, expect = 0;
+
+	if (item >= r->n_items)
+		return 1;
+	for (size_t k = r->start[item]; k < r->start[item + 1]; k++) {
+		double w = exp(-fabs((double)(imp->time - r->shows[k].time)) / h);
+
+		clicks += w * r->shows[k].clicked;
+		expect += w * r->shows[k].expect;
+	}
+	return (clicks + m) / (expect + m);
 }

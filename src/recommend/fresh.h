@@ -55,3 +55,23 @@ void nd_recs_recent_free(struct nd_recs_recent *r);
 
 /* nd_recs_score_fn of the signal; model is the recent model. */
 double nd_recs_recent_score(const void *model, const struct nd_mind_impression *imp, uint32_t item);
+
+/*
+ * The local click lift: the item's clicks in train over the clicks a
+ * candidate of the same impressions was expected to get, every showing
+ * weighted by how close in time it is to the impression scored:
+ *	(sum w clicked + m) / (sum w e + m)     w = exp(-|t - s| / h)
+ * over the item's train showings at times s, before or after t (train is a
+ * sample of the same days as the impressions scored: the information of
+ * ctr, weighted by the hour: a story's click rate changes as it ages),
+ * h = ND_RECS_LOCAL_HOURS, e = the clicks of the showing's impression over
+ * its candidates (a click in a list of 100 says more than one in a list of
+ * 5; ctr ignores that), m = ND_RECS_LOCAL_PRIOR expected clicks toward a
+ * lift of 1 (an item never shown scores 1). The model is the recent model
+ * (its showings by item and time).
+ */
+#define ND_RECS_LOCAL_HOURS 12.0
+#define ND_RECS_LOCAL_PRIOR 1.0
+
+/* nd_recs_score_fn of the signal; model is a recent model. */
+double nd_recs_local_score(const void *model, const struct nd_mind_impression *imp, uint32_t item);

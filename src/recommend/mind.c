@@ -257,6 +257,7 @@ static int news_line(void *ctx, const char *line, size_t len, char **why)
 	struct nd_mind_log *log = ctx;
 	const char *f[NEWS_FIELDS];
 	size_t flen[NEWS_FIELDS], nf;
+	struct nd_mind_article *a;
 
 	len = trim_eol(line, len);
 	nf = split_tabs(line, len, f, flen, NEWS_FIELDS);
@@ -264,7 +265,27 @@ static int news_line(void *ctx, const char *line, size_t len, char **why)
 		return invalid(why, "%zu tab-separated fields, not %d", nf, NEWS_FIELDS);
 	if (!flen[0] || memchr(f[0], ' ', flen[0]))
 		return invalid(why, "bad news id '%.*s'", (int)flen[0], f[0]);
-	log->news++;
+	if (log->news == log->articles_cap) {
+		log->articles_cap = log->articles_cap ? 2 * log->articles_cap : 256;
+		log->articles =
+		    nd_xrealloc(log->articles, log->articles_cap * sizeof(*log->articles));
+	}
+	/*
+	 * One copy of the row, its tabs made NULs: the fields point into it
+	 * (memcpy, not strndup: a NUL byte inside the row must not cut the copy
+	 * short of the fields' offsets).
+	 */
+	a = &log->articles[log->news++];
+	a->id = nd_xmalloc(len + 1);
+	memcpy(a->id, line, len);
+	a->id[len] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (a->id[i] == '\t')
+			a->id[i] = 0;
+	a->category = a->id + (f[1] - line);
+	a->subcategory = a->id + (f[2] - line);
+	a->title = a->id + (f[3] - line);
+	a->abstract = a->id + (f[4] - line);
 	return 0;
 }
 
@@ -303,5 +324,8 @@ void nd_mind_log_release(struct nd_mind_log *log)
 		free(log->imps[i].clicked);
 	}
 	free(log->imps);
+	for (size_t i = 0; i < log->news; i++)
+		free(log->articles[i].id);
+	free(log->articles);
 	*log = (struct nd_mind_log)ND_MIND_LOG_INIT;
 }

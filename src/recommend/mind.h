@@ -49,16 +49,24 @@ struct nd_mind_impression {
 	uint8_t *clicked;  /* 1 when items[i] was clicked */
 };
 
-/* The impressions of a folder. */
+/* One row of news.tsv: the fields the content signal reads. */
+struct nd_mind_article {
+	char *id; /* owns the row: every field below points into it */
+	const char *category, *subcategory, *title, *abstract;
+};
+
+/* The impressions and the articles of a folder. */
 struct nd_mind_log {
 	struct nd_mind_impression *imps;
 	size_t count, cap;
-	size_t news; /* rows of news.tsv */
+	size_t news;                      /* rows of news.tsv */
+	struct nd_mind_article *articles; /* news of them, in file order */
+	size_t articles_cap;
 };
 
 #define ND_MIND_LOG_INIT                                                                           \
 	{                                                                                          \
-		NULL, 0, 0, 0                                                                      \
+		NULL, 0, 0, 0, NULL, 0                                                             \
 	}
 
 /*
@@ -71,7 +79,7 @@ int nd_mind_log_add_line(struct nd_mind_log *log, const char *line, size_t len,
                          struct nd_mind_ids *items, struct nd_mind_ids *users, char **why);
 
 /*
- * Loads dir/news.tsv (checked and counted) and dir/behaviors.tsv. Strict:
+ * Loads dir/news.tsv (each row kept in log->articles) and dir/behaviors.tsv. Strict:
  * the first malformed line stops the load, logged as "FILE:LINE: why".
  * Errors: ND_EIO when a file cannot be read, ND_EINVAL for a bad line (the
  * impressions before it stay added).
@@ -79,5 +87,5 @@ int nd_mind_log_add_line(struct nd_mind_log *log, const char *line, size_t len,
 int nd_mind_log_load(struct nd_mind_log *log, const char *dir, struct nd_mind_ids *items,
                      struct nd_mind_ids *users);
 
-/* Frees the impressions of log and empties it. */
+/* Frees the impressions and articles of log and empties it. */
 void nd_mind_log_release(struct nd_mind_log *log);

@@ -84,6 +84,40 @@ static void test_recent(void **state)
 	nd_mind_ids_free(users);
 }
 
+/*
+ * Local: every train showing weighted by exp(-|dt| / 12 h), clicks over
+ * the clicks expected of a candidate of the showing's impression (its
+ * clicks over its candidates), a prior of one expected click at lift 1.
+ */
+static void test_local(void **state)
+{
+	struct nd_mind_ids *items = nd_mind_ids_new(), *users = nd_mind_ids_new();
+	struct nd_mind_log train = ND_MIND_LOG_INIT, test = ND_MIND_LOG_INIT;
+	struct nd_recs_recent *r;
+	const double m = ND_RECS_LOCAL_PRIOR, w = exp(-1.0); /* 12 hours away */
+	uint32_t n1, n2;
+
+	(void)state;
+	/* At 8:00 one click in two candidates (e = 1/2); at 20:00 one in four. */
+	add(&train, items, users, "1\tU1\t11/15/2019 8:00:00 AM\t\tN1-1 N2-0");
+	add(&train, items, users, "2\tU1\t11/15/2019 8:00:00 PM\t\tN1-0 N3-1 N4-0 N5-0");
+	add(&test, items, users, "3\tU2\t11/15/2019 8:00:00 AM\t\tN1-0 N2-1 N9-0");
+	n1 = nd_mind_ids_intern(items, "N1", 2);
+	n2 = nd_mind_ids_intern(items, "N2", 2);
+	r = nd_recs_recent_new(&train, nd_mind_ids_count(items));
+	assert_near(nd_recs_local_score(r, &test.imps[0], n1), (1 + m) / (0.5 + w * 0.25 + m));
+	assert_near(nd_recs_local_score(r, &test.imps[0], n2), (0 + m) / (0.5 + m));
+	/* Never shown in train: the prior's lift, 1. */
+	assert_near(nd_recs_local_score(r, &test.imps[0], nd_mind_ids_intern(items, "N9", 2)), 1);
+	/* Later showings count as earlier ones do: at 20:00, N1's 8:00 click. */
+	assert_near(nd_recs_local_score(r, &train.imps[1], n1), (w + m) / (w * 0.5 + 0.25 + m));
+	nd_recs_recent_free(r);
+	nd_mind_log_release(&train);
+	nd_mind_log_release(&test);
+	nd_mind_ids_free(items);
+	nd_mind_ids_free(users);
+}
+
 static void test_zscore(void **state)
 {
 	double x[] = {1, 5, 2, 5, 3, 5};
@@ -200,9 +234,10 @@ static void test_select_noise(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fresh),  cmocka_unit_test(test_recent),
-	    cmocka_unit_test(test_zscore), cmocka_unit_test(test_fit),
-	    cmocka_unit_test(test_select), cmocka_unit_test(test_select_noise),
+	    cmocka_unit_test(test_fresh),        cmocka_unit_test(test_recent),
+	    cmocka_unit_test(test_local),        cmocka_unit_test(test_zscore),
+	    cmocka_unit_test(test_fit),          cmocka_unit_test(test_select),
+	    cmocka_unit_test(test_select_noise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

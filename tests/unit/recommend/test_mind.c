@@ -26,6 +26,14 @@ static void test_load_tiny(void **state)
 	assert_int_equal(dev.count, 4);
 	assert_int_equal(nd_mind_ids_count(items), 7);
 	assert_int_equal(nd_mind_ids_count(users), 4);
+	/* The rows of news.tsv are kept, fields split; an empty one is "". */
+	assert_string_equal(train.articles[0].id, "N1");
+	assert_string_equal(train.articles[0].category, "news");
+	assert_string_equal(train.articles[0].subcategory, "newsus");
+	assert_string_equal(train.articles[0].title, "First title");
+	assert_string_equal(train.articles[0].abstract, "An abstract.");
+	assert_string_equal(train.articles[1].id, "N3");
+	assert_string_equal(train.articles[1].abstract, "");
 
 	imp = &train.imps[0];
 	assert_string_equal(nd_mind_ids_name(users, imp->user), "U1");
