@@ -159,7 +159,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	struct nd_recs_weights w;
 	struct sim *sim;
 	struct nd_rank_item top[POPULAR_SITE];
-	size_t nh = 0, n;
+	size_t nh = 0, n, nex;
 	int64_t now = (int64_t)time(NULL);
 	uint32_t section = current ? (uint32_t)current->section->id : 0;
 
@@ -230,22 +230,38 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		g->c[i].ctr = nd_recs_model_ctr(model, g->c[i].key, now);
 		g->c[i].age = fmax(0, (double)(now - a->published_at));
 	}
-	/* Never what was read, nor another copy of its story. */
-	ex = nd_arena_alloc(req->arena, (nh + 1) * sizeof(*ex));
-	ex_clusters = nd_arena_alloc(req->arena, (nh + 1) * sizeof(*ex));
-	for (size_t i = 0; i < nh; i++) {
-		const struct nd_site_article *a = nd_site_article_by_key(site, hist[i].article);
+	/* Never what was read, nor another copy of its story, nor what the
+	 * page's Related block shows already. */
+	{
+		struct nd_recs_neighbour shown[ND_RECS_CONTENT_MAX];
+		size_t ns = 0;
 
-		ex[i] = hist[i].article;
-		ex_clusters[i] = a ? a->cluster : hist[i].article;
+		if (current) {
+			int k = content_of(app, site, req, model, current, now, shown);
+
+			ns = k < app->cfg->related_count ? (size_t)k
+			                                 : (size_t)app->cfg->related_count;
+		}
+		ex = nd_arena_alloc(req->arena, (nh + ns + 1) * sizeof(*ex));
+		ex_clusters = nd_arena_alloc(req->arena, (nh + 1) * sizeof(*ex));
+		for (size_t i = 0; i < nh; i++) {
+			const struct nd_site_article *a =
+			    nd_site_article_by_key(site, hist[i].article);
+
+			ex[i] = hist[i].article;
+			ex_clusters[i] = a ? a->cluster : hist[i].article;
+		}
+		for (size_t i = 0; i < ns; i++)
+			ex[nh + i] = shown[i].id;
+		qsort(ex, nh + ns, sizeof(*ex), cmp_u32);
+		qsort(ex_clusters, nh, sizeof(*ex), cmp_u32);
+		nex = nh + ns;
 	}
-	qsort(ex, nh, sizeof(*ex), cmp_u32);
-	qsort(ex_clusters, nh, sizeof(*ex), cmp_u32);
 	sim = &sim_buf;
 	sim->model = model;
 	sim->since = now - SIMILAR_TTL;
 	sim->n = 0;
-	rq = (struct nd_recs_request){g->c, g->n, ex, nh, ex_clusters, nh, section, similar, sim};
+	rq = (struct nd_recs_request){g->c, g->n, ex, nex, ex_clusters, nh, section, similar, sim};
 	nd_recs_weights_init(&w);
 	n = nd_recs_pick(&rq, &w, limit);
 	for (size_t i = 0; i < n; i++)
