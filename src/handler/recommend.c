@@ -133,6 +133,39 @@ static double similar(void *ctx, const struct nd_recs_cand *a, const struct nd_r
 	return 0;
 }
 
+/*
+ * The lists of readers without a history (new readers, those who decline
+ * tracking, bots) depend only on the page and the moment: each thread
+ * keeps its last few for CONTEXT_TTL seconds, by article key, so most
+ * anonymous traffic costs a lookup. Keys, not pointers: a snapshot of the
+ * same generation may be another one.
+ */
+#define CONTEXT_SLOTS 16
+#define CONTEXT_TTL   5
+#define CONTEXT_MAX   50
+static _Thread_local struct context_list {
+	uint32_t current; /* article key; 0: the home page */
+	int64_t generation, at;
+	size_t limit, n;
+	uint32_t keys[CONTEXT_MAX];
+	double scores[CONTEXT_MAX];
+	const char *reasons[CONTEXT_MAX];
+} contexts[CONTEXT_SLOTS];
+static _Thread_local unsigned context_next;
+
+static struct context_list *context_find(const struct nd_site *site, uint32_t current, size_t limit,
+                                         int64_t now)
+{
+	for (size_t i = 0; i < CONTEXT_SLOTS; i++) {
+		struct context_list *c = &contexts[i];
+
+		if (c->at && c->current == current && c->limit == limit &&
+		    c->generation == site->generation && now - c->at < CONTEXT_TTL)
+			return c;
+	}
+	return NULL;
+}
+
 /* Per thread: too big for the stack, and the arena would map and unmap
  * it for every request. */
 static _Thread_local struct gather gather_buf;
@@ -159,6 +192,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	struct nd_recs_weights w;
 	struct sim *sim;
 	struct nd_rank_item top[POPULAR_SITE];
+	struct context_list *context = NULL;
 	size_t nh = 0, n, nex;
 	int64_t now = (int64_t)time(NULL);
 	uint32_t section = current ? (uint32_t)current->section->id : 0;
@@ -178,6 +212,23 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		if (current && k && hist[1].article == current->key)
 			memmove(hist + 1, hist + 2, --k * sizeof(*hist));
 		nh += k;
+	}
+	if (nh == (current ? 1u : 0u) && limit <= CONTEXT_MAX) {
+		struct context_list *c = context_find(site, current ? current->key : 0, limit, now);
+
+		if (c) {
+			n = 0;
+			for (size_t i = 0; i < c->n; i++) {
+				const struct nd_site_article *a =
+				    nd_site_article_by_key(site, c->keys[i]);
+
+				if (a)
+					out[n++] =
+					    (struct nd_recs_result){a, c->scores[i], c->reasons[i]};
+			}
+			return n;
+		}
+		context = &contexts[context_next++ % CONTEXT_SLOTS];
 	}
 	/* Co-visitation: the neighbours of the latest reads, nearer reads
 	 * weighing more. */
@@ -268,6 +319,18 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		out[i] =
 		    (struct nd_recs_result){nd_site_article_by_key(site, g->c[i].key),
 		                            g->c[i].score, nd_recs_reason_name(g->c[i].reason)};
+	if (context) {
+		*context = (struct context_list){.current = current ? current->key : 0,
+		                                 .generation = site->generation,
+		                                 .at = now,
+		                                 .limit = limit,
+		                                 .n = n};
+		for (size_t i = 0; i < n; i++) {
+			context->keys[i] = out[i].article->key;
+			context->scores[i] = out[i].score;
+			context->reasons[i] = out[i].reason;
+		}
+	}
 	return n;
 }
 
