@@ -137,8 +137,9 @@ static double similar(void *ctx, const struct nd_recs_cand *a, const struct nd_r
  * The lists of readers without a history (new readers, those who decline
  * tracking, bots) depend only on the page and the moment: each thread
  * keeps its last few for CONTEXT_TTL seconds, by article key, so most
- * anonymous traffic costs a lookup. Keys, not pointers: a snapshot of the
- * same generation may be another one.
+ * anonymous traffic costs a lookup; a list is made again as soon as the
+ * article's co-visitation pairs change. Keys, not pointers: a snapshot of
+ * the same generation may be another one.
  */
 #define CONTEXT_SLOTS 16
 #define CONTEXT_TTL   5
@@ -146,6 +147,7 @@ static double similar(void *ctx, const struct nd_recs_cand *a, const struct nd_r
 static _Thread_local struct context_list {
 	uint32_t current; /* article key; 0: the home page */
 	int64_t generation, at;
+	uint32_t stamp; /* the model's for current: its pairs are as they were */
 	size_t limit, n;
 	uint32_t keys[CONTEXT_MAX];
 	double scores[CONTEXT_MAX];
@@ -153,13 +155,13 @@ static _Thread_local struct context_list {
 } contexts[CONTEXT_SLOTS];
 static _Thread_local unsigned context_next;
 
-static struct context_list *context_find(const struct nd_site *site, uint32_t current, size_t limit,
-                                         int64_t now)
+static struct context_list *context_find(const struct nd_site *site, uint32_t current,
+                                         uint32_t stamp, size_t limit, int64_t now)
 {
 	for (size_t i = 0; i < CONTEXT_SLOTS; i++) {
 		struct context_list *c = &contexts[i];
 
-		if (c->at && c->current == current && c->limit == limit &&
+		if (c->at && c->current == current && c->stamp == stamp && c->limit == limit &&
 		    c->generation == site->generation && now - c->at < CONTEXT_TTL)
 			return c;
 	}
@@ -193,6 +195,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	struct sim *sim;
 	struct nd_rank_item top[POPULAR_SITE];
 	struct context_list *context = NULL;
+	uint32_t stamp = 0;
 	size_t nh = 0, n, nex;
 	int64_t now = (int64_t)time(NULL);
 	uint32_t section = current ? (uint32_t)current->section->id : 0;
@@ -214,7 +217,10 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		nh += k;
 	}
 	if (nh == (current ? 1u : 0u) && limit <= CONTEXT_MAX) {
-		struct context_list *c = context_find(site, current ? current->key : 0, limit, now);
+		struct context_list *c;
+
+		stamp = current ? nd_recs_model_stamp(model, current->key) : 0;
+		c = context_find(site, current ? current->key : 0, stamp, limit, now);
 
 		if (c) {
 			n = 0;
@@ -323,6 +329,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		*context = (struct context_list){.current = current ? current->key : 0,
 		                                 .generation = site->generation,
 		                                 .at = now,
+		                                 .stamp = stamp,
 		                                 .limit = limit,
 		                                 .n = n};
 		for (size_t i = 0; i < n; i++) {

@@ -21,6 +21,7 @@
 struct node {
 	_Atomic float n, pop;
 	_Atomic float shows, clicks; /* the popularity's scale */
+	_Atomic uint32_t stamp;      /* bumped by every change of its pairs */
 	uint16_t nn, nc;
 	uint32_t content_at;
 	struct nd_recs_neighbour *nb; /* score: the scaled pair weight */
@@ -173,6 +174,7 @@ static void pair_add(struct nd_recs_model *m, struct node *a, uint32_t b, float 
 {
 	size_t min = 0;
 
+	atomic_fetch_add_explicit(&a->stamp, 1, memory_order_relaxed);
 	for (size_t i = 0; i < a->nn; i++) {
 		if (a->nb[i].id == b) {
 			a->nb[i].score += w;
@@ -373,6 +375,13 @@ size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
 	if (nb != buf)
 		free(nb);
 	return n;
+}
+
+uint32_t nd_recs_model_stamp(struct nd_recs_model *m, uint32_t article)
+{
+	struct node *x = node_of(m, article, false);
+
+	return x ? atomic_load_explicit(&x->stamp, memory_order_relaxed) : 0;
 }
 
 int nd_recs_model_content(struct nd_recs_model *m, uint32_t article, int64_t since,

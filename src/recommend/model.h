@@ -100,6 +100,10 @@ double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int
 size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
                              struct nd_recs_neighbour *out, size_t max);
 
+/* A number that changes whenever article's co-visitation pairs do (for
+ * caches of lists made from them). */
+uint32_t nd_recs_model_stamp(struct nd_recs_model *m, uint32_t article);
+
 /*
  * The cached Related list of article when it was put at or after since:
  * its count (0 .. ND_RECS_CONTENT_MAX, into out), or -1 when there is

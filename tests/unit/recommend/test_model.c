@@ -402,6 +402,27 @@ static void test_ids_out_of_range(void **state)
 	nd_recs_model_free(NULL);
 }
 
+/* The stamp moves with an article's pairs, and only with them. */
+static void test_stamp(void **state)
+{
+	struct nd_recs_model *m = model(1800, 1e9, 0, 0);
+	uint32_t a0, b0, c0;
+
+	(void)state;
+	assert_int_equal(nd_recs_model_stamp(m, A), 0); /* never seen */
+	visit_first(m, A, T0);
+	a0 = nd_recs_model_stamp(m, A);
+	b0 = nd_recs_model_stamp(m, B);
+	c0 = nd_recs_model_stamp(m, C);
+	nd_recs_model_views(m, A, 5, T0); /* popularity is not a pair */
+	assert_int_equal(nd_recs_model_stamp(m, A), a0);
+	visit_after(m, A, T0, B, T0 + 10);
+	assert_int_not_equal(nd_recs_model_stamp(m, A), a0);
+	assert_int_not_equal(nd_recs_model_stamp(m, B), b0);
+	assert_int_equal(nd_recs_model_stamp(m, C), c0);
+	nd_recs_model_free(m);
+}
+
 static void test_stats(void **state)
 {
 	struct nd_recs_model *m = model(0, 0, 0, 0);
@@ -437,6 +458,7 @@ int main(void)
 	    cmocka_unit_test(test_cosine_near_rebase),
 	    cmocka_unit_test(test_content_cache),
 	    cmocka_unit_test(test_ids_out_of_range),
+	    cmocka_unit_test(test_stamp),
 	    cmocka_unit_test(test_stats),
 	};
 
