@@ -196,6 +196,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	struct nd_rank_item top[POPULAR_SITE];
 	struct context_list *context = NULL;
 	uint32_t stamp = 0;
+	double rate;
 	size_t nh = 0, n, nex;
 	int64_t now = (int64_t)time(NULL);
 	uint32_t section = current ? (uint32_t)current->section->id : 0;
@@ -280,11 +281,12 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	}
 	for (size_t i = 0; i < site->article_count && i < FRESH_SITE; i++)
 		cand(g, site->articles[i].key);
+	rate = nd_recs_model_click_rate(model);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct nd_site_article *a = nd_site_article_by_key(site, g->c[i].key);
 
 		g->c[i].popular = nd_recs_model_popularity(model, g->c[i].key, now);
-		g->c[i].ctr = nd_recs_model_ctr(model, g->c[i].key, now);
+		g->c[i].ctr = nd_recs_model_ctr(model, g->c[i].key, now, rate);
 		g->c[i].age = fmax(0, (double)(now - a->published_at));
 	}
 	/* Never what was read, nor another copy of its story, nor what the

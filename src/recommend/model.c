@@ -236,16 +236,15 @@ void nd_recs_model_views(struct nd_recs_model *m, uint32_t article, uint32_t vie
 	pthread_mutex_unlock(stripe(m, article));
 }
 
-/* Adds w times the popularity scale of at to field (of the node of
- * article) and to the site's total. */
-static void add_scaled(struct nd_recs_model *m, uint32_t article, bool click, int64_t at)
+/* Adds the popularity scale of at to article's showings or clicks;
+ * returns it (0 when the article is not modelled). */
+static float add_scaled(struct nd_recs_model *m, uint32_t article, bool click, int64_t at)
 {
 	struct node *x = node_of(m, article, true);
 	float w;
 
 	if (!x)
-		return;
-	maybe_rebase(m, at);
+		return 0;
 	pthread_mutex_lock(stripe(m, article));
 	w = (float)exp2((double)(at - m->t0_pop) / m->p.popular_half_life);
 	if (click)
@@ -254,6 +253,12 @@ static void add_scaled(struct nd_recs_model *m, uint32_t article, bool click, in
 	else
 		atomic_store_explicit(&x->shows, atomic_load(&x->shows) + w, memory_order_relaxed);
 	pthread_mutex_unlock(stripe(m, article));
+	return w;
+}
+
+/* The site's totals, once per call (stripes[0] is every caller's). */
+static void add_total(struct nd_recs_model *m, double w, bool click)
+{
 	pthread_mutex_lock(&m->stripes[0]);
 	if (click)
 		m->all_clicks += w;
@@ -264,34 +269,50 @@ static void add_scaled(struct nd_recs_model *m, uint32_t article, bool click, in
 
 void nd_recs_model_shown(struct nd_recs_model *m, const uint32_t *keys, size_t n, int64_t at)
 {
+	double w = 0;
+
+	maybe_rebase(m, at);
 	for (size_t i = 0; i < n; i++)
-		add_scaled(m, keys[i], false, at);
+		w += add_scaled(m, keys[i], false, at);
+	add_total(m, w, false);
 }
 
 void nd_recs_model_clicked(struct nd_recs_model *m, uint32_t article, int64_t at)
 {
-	add_scaled(m, article, true, at);
+	maybe_rebase(m, at);
+	add_total(m, add_scaled(m, article, true, at), true);
 }
 
-double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now)
+double nd_recs_model_click_rate(const struct nd_recs_model *m)
+{
+	struct nd_recs_model *mm = (struct nd_recs_model *)m;
+	double g;
+
+	/* A ratio of two sums of one scale: no decay needed. */
+	pthread_mutex_lock(&mm->stripes[0]);
+	g = m->all_shows > 0 ? fmin(1, m->all_clicks / m->all_shows) : -1;
+	pthread_mutex_unlock(&mm->stripes[0]);
+	return g;
+}
+
+double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now, double g)
 {
 	struct nd_recs_model *mm = (struct nd_recs_model *)m;
 	struct node *x = node_of(mm, article, false);
-	double shows = 0, clicks = 0, all_shows, g, scale;
+	double shows = 0, clicks = 0;
 
-	/* Under stripes[0]: a rebase holds every stripe, so the node's
-	 * values and the totals are read in one scale. */
-	pthread_mutex_lock(&mm->stripes[0]);
-	all_shows = m->all_shows;
-	g = all_shows > 0 ? fmin(1, m->all_clicks / all_shows) : 0;
-	scale = exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
+	if (g < 0)
+		return 0;
 	if (x) {
+		/* Under the article's stripe: a rebase holds every stripe, so
+		 * the values and t0 are of one scale. */
+		pthread_mutex_lock(stripe(mm, article));
+		double scale = exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
+
 		shows = atomic_load(&x->shows) * scale;
 		clicks = atomic_load(&x->clicks) * scale;
+		pthread_mutex_unlock(stripe(mm, article));
 	}
-	pthread_mutex_unlock(&mm->stripes[0]);
-	if (!(all_shows > 0))
-		return 0;
 	return fmin(1, (clicks + ND_RECS_CTR_PRIOR * g) / (shows + ND_RECS_CTR_PRIOR));
 }
 

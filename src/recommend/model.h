@@ -83,9 +83,13 @@ void nd_recs_model_shown(struct nd_recs_model *m, const uint32_t *keys, size_t n
 /* A reader followed a Recommendation link to article at time at. */
 void nd_recs_model_clicked(struct nd_recs_model *m, uint32_t article, int64_t at);
 
-/* The smoothed click-through rate of article in the Recommendation list
- * (0 when nothing was ever shown). */
-double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now);
+/* The site's click-through rate g in the Recommendation list (clicks
+ * over showings, decayed), or -1 when nothing was ever shown. */
+double nd_recs_model_click_rate(const struct nd_recs_model *m);
+
+/* The smoothed click-through rate of article at now, given g from
+ * nd_recs_model_click_rate() (read once per list): 0 when g < 0. */
+double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now, double g);
 
 /* The decayed views of article at now. */
 double nd_recs_model_popularity(const struct nd_recs_model *m, uint32_t article, int64_t now);

@@ -402,6 +402,36 @@ static void test_ids_out_of_range(void **state)
 	nd_recs_model_free(NULL);
 }
 
+/*
+ * Click-through in the Recommendation list: A, B and C shown 10 times, A
+ * clicked 5 times: g = 5 / 30 = 1/6; with the prior of 10 showings
+ * ctr(A) = (5 + 10/6) / (10 + 10) = 1/3, ctr(B) = (10/6) / 20 = 1/12 and
+ * an article never shown gets g. One half-life later the counts halve
+ * but g stays: ctr(A) = (2.5 + 10/6) / (5 + 10) = 5/18.
+ */
+static void test_click_through(void **state)
+{
+	struct nd_recs_model *m = model(1800, 1e9, 100, 0);
+	const uint32_t shown[] = {A, B, C};
+	double g;
+
+	(void)state;
+	assert_true(nd_recs_model_click_rate(m) < 0); /* nothing shown yet */
+	assert_true(nd_recs_model_ctr(m, A, T0, nd_recs_model_click_rate(m)) == 0);
+	for (int i = 0; i < 10; i++)
+		nd_recs_model_shown(m, shown, 3, T0);
+	for (int i = 0; i < 5; i++)
+		nd_recs_model_clicked(m, A, T0);
+	g = nd_recs_model_click_rate(m);
+	assert_near(g, 1.0 / 6);
+	assert_near(nd_recs_model_ctr(m, A, T0, g), 1.0 / 3);
+	assert_near(nd_recs_model_ctr(m, B, T0, g), 1.0 / 12);
+	assert_near(nd_recs_model_ctr(m, 99, T0, g), 1.0 / 6);
+	assert_near(nd_recs_model_click_rate(m), g);
+	assert_near(nd_recs_model_ctr(m, A, T0 + 100, g), 5.0 / 18);
+	nd_recs_model_free(m);
+}
+
 /* The stamp moves with an article's pairs, and only with them. */
 static void test_stamp(void **state)
 {
@@ -458,6 +488,7 @@ int main(void)
 	    cmocka_unit_test(test_cosine_near_rebase),
 	    cmocka_unit_test(test_content_cache),
 	    cmocka_unit_test(test_ids_out_of_range),
+	    cmocka_unit_test(test_click_through),
 	    cmocka_unit_test(test_stamp),
 	    cmocka_unit_test(test_stats),
 	};
