@@ -432,6 +432,36 @@ static void cluster_copies(struct nd_site *site)
 	nd_dedup_free(d);
 }
 
+/* Fibonacci hashing: keys are consecutive row ids, which this spreads. */
+static size_t key_slot(uint32_t key, size_t mask)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+/* Fills site->by_key (in the site's arena) from its articles. */
+static void keys_build(struct nd_site *site)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * site->article_count)
+		cap *= 2;
+	site->by_key.mask = cap - 1;
+	site->by_key.keys = nd_arena_alloc(site->arena, cap * sizeof(uint32_t));
+	site->by_key.pos = nd_arena_alloc(site->arena, cap * sizeof(uint32_t));
+	memset(site->by_key.keys, 0, cap * sizeof(uint32_t));
+	for (size_t i = 0; i < site->article_count; i++) {
+		uint32_t key = site->articles[i].key;
+		size_t j = key_slot(key, site->by_key.mask);
+
+		if (!key)
+			continue;
+		while (site->by_key.keys[j] && site->by_key.keys[j] != key)
+			j = (j + 1) & site->by_key.mask;
+		site->by_key.keys[j] = key;
+		site->by_key.pos[j] = (uint32_t)i;
+	}
+}
+
 static void index_urls(struct build *b)
 {
 	struct nd_site *site = b->site;
@@ -446,8 +476,8 @@ static void index_urls(struct build *b)
 		a->route = nd_arena_printf(site->arena, "%s/%s", a->section->route, a->slug);
 		nd_map_put(&site->by_route, a->route, strlen(a->route), a);
 		nd_map_put(&site->by_ext_id, a->ext_id, strlen(a->ext_id), a);
-		nd_map_put(&site->by_key, (const char *)&a->key, sizeof(a->key), a);
 	}
+	keys_build(site);
 	for (size_t i = 0; i < site->tag_count; i++)
 		nd_map_put(&site->tag_by_slug, site->tags[i].slug, strlen(site->tags[i].slug),
 		           &site->tags[i]);
@@ -557,7 +587,6 @@ void nd_site_free(struct nd_site *site)
 	if (!site)
 		return;
 	nd_index_free(site->index);
-	nd_map_release(&site->by_key);
 	nd_map_release(&site->by_route);
 	nd_map_release(&site->by_ext_id);
 	nd_map_release(&site->section_by_route);
@@ -576,7 +605,16 @@ const struct nd_site_article *nd_site_article_at(const struct nd_site *site, con
 
 const struct nd_site_article *nd_site_article_by_key(const struct nd_site *site, uint32_t key)
 {
-	return nd_map_get(&site->by_key, (const char *)&key, sizeof(key));
+	size_t mask = site->by_key.mask;
+
+	if (!key || !site->by_key.keys)
+		return NULL;
+	for (size_t i = key_slot(key, mask);; i = (i + 1) & mask) {
+		if (site->by_key.keys[i] == key)
+			return &site->articles[site->by_key.pos[i]];
+		if (!site->by_key.keys[i])
+			return NULL;
+	}
 }
 
 const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,

@@ -80,7 +80,12 @@ struct nd_site {
 	struct nd_map by_ext_id;        /* ext_id -> article */
 	struct nd_map section_by_route; /* section route -> section */
 	struct nd_map tag_by_slug, author_by_slug;
-	struct nd_map by_key; /* index key (4 bytes) -> article */
+	/* index key -> position in articles: open addressing on the key
+	 * itself (0 marks a free slot; keys are row ids, never 0). */
+	struct {
+		uint32_t *keys, *pos;
+		size_t mask;
+	} by_key;
 	/* The text index of the published articles (index/index.h), made
 	 * from the previous snapshot's by adding what changed; owned. */
 	struct nd_index *index;
