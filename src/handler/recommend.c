@@ -28,7 +28,8 @@
 #include "recommend/pick.h"
 #include "render/template.h"
 
-#define HISTORY_COVISIT 50
+#define HISTORY_COVISIT 20 /* reads whose neighbours are candidates */
+#define COVISIT_EACH    24 /* the best neighbours of each */
 #define HISTORY_CONTENT 5
 #define CONTENT_TTL     3600  /* seconds a cached Related list is a signal */
 #define SIMILAR_TTL     86400 /* and tells how alike two articles are */
@@ -42,6 +43,7 @@
 struct gather {
 	const struct nd_site *site;
 	struct nd_recs_cand c[MAX_CANDS];
+	const struct nd_site_article *art[MAX_CANDS];
 	size_t n;
 	uint16_t slot[SLOTS]; /* candidate index + 1, 0: empty */
 };
@@ -58,6 +60,7 @@ static struct nd_recs_cand *cand(struct gather *g, uint32_t key)
 			return &g->c[g->slot[i] - 1];
 	if (g->n == MAX_CANDS || !(a = nd_site_article_by_key(g->site, key)))
 		return NULL;
+	g->art[g->n] = a;
 	g->c[g->n] = (struct nd_recs_cand){
 	    .key = key, .cluster = a->cluster, .section = (uint32_t)a->section->id};
 	g->slot[i] = (uint16_t)(++g->n);
@@ -210,12 +213,14 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	if (current)
 		hist[nh++] = (struct nd_history_item){current->key, (uint32_t)now};
 	if (visitor) {
-		size_t k = nd_reading_history(rd, visitor, hist + nh, ND_HISTORY_MAX, now);
+		size_t base = nh,
+		       k = nd_reading_history(rd, visitor, hist + base, ND_HISTORY_MAX, now);
 
-		/* The view of this page is already the newest entry. */
-		if (current && k && hist[1].article == current->key)
-			memmove(hist + 1, hist + 2, --k * sizeof(*hist));
-		nh += k;
+		/* The article being read is entry 0 already (the view of this
+		 * page is usually the newest entry too): once is enough. */
+		for (size_t i = 0; i < k; i++)
+			if (!current || hist[base + i].article != current->key)
+				hist[nh++] = hist[base + i];
 	}
 	if (nh == (current ? 1u : 0u) && limit <= CONTEXT_MAX) {
 		struct context_list *c;
@@ -240,8 +245,8 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	/* Co-visitation: the neighbours of the latest reads, nearer reads
 	 * weighing more. */
 	for (size_t i = 0; i < nh && i < HISTORY_COVISIT; i++) {
-		struct nd_recs_neighbour nb[64];
-		size_t k = nd_recs_model_covisit(model, hist[i].article, nb, 64);
+		struct nd_recs_neighbour nb[COVISIT_EACH];
+		size_t k = nd_recs_model_covisit(model, hist[i].article, nb, COVISIT_EACH);
 		double wi = 1.0 / (1.0 + (double)i / 10.0);
 
 		for (size_t j = 0; j < k; j++) {
@@ -283,11 +288,8 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		cand(g, site->articles[i].key);
 	rate = nd_recs_model_click_rate(model);
 	for (size_t i = 0; i < g->n; i++) {
-		const struct nd_site_article *a = nd_site_article_by_key(site, g->c[i].key);
-
-		g->c[i].popular = nd_recs_model_popularity(model, g->c[i].key, now);
-		g->c[i].ctr = nd_recs_model_ctr(model, g->c[i].key, now, rate);
-		g->c[i].age = fmax(0, (double)(now - a->published_at));
+		nd_recs_model_rates(model, g->c[i].key, now, rate, &g->c[i].popular, &g->c[i].ctr);
+		g->c[i].age = fmax(0, (double)(now - g->art[i]->published_at));
 	}
 	/* Never what was read, nor another copy of its story, nor what the
 	 * page's Related block shows already. */

@@ -191,18 +191,24 @@ static void pair_add(struct nd_recs_model *m, struct node *a, uint32_t b, float 
 		a->nb[min] = (struct nd_recs_neighbour){b, w};
 }
 
+/* The covisit weight of a visit at `at`, in the scale of now: called
+ * under a stripe, so no rebase moves t0 while the weight is used. */
+static float covisit_weight(const struct nd_recs_model *m, int64_t at)
+{
+	return (float)exp2((double)(at - m->t0_covisit) / m->p.covisit_half_life);
+}
+
 void nd_recs_model_visit(struct nd_recs_model *m, const struct nd_history_item *hist, size_t n,
                          uint32_t article, int64_t at)
 {
 	struct node *b = node_of(m, article, true);
-	float w;
 
 	if (!b)
 		return;
 	maybe_rebase(m, at);
 	pthread_mutex_lock(stripe(m, article));
-	w = (float)exp2((double)(at - m->t0_covisit) / m->p.covisit_half_life);
-	atomic_store_explicit(&b->n, atomic_load(&b->n) + w, memory_order_relaxed);
+	atomic_store_explicit(&b->n, atomic_load(&b->n) + covisit_weight(m, at),
+	                      memory_order_relaxed);
 	pthread_mutex_unlock(stripe(m, article));
 	for (size_t i = 0; i < n; i++) {
 		struct node *a;
@@ -212,11 +218,13 @@ void nd_recs_model_visit(struct nd_recs_model *m, const struct nd_history_item *
 			break;
 		if (hist[i].article == article || !(a = node_of(m, hist[i].article, true)))
 			continue;
+		/* The weight again under each lock: a rebase between the two
+		 * would otherwise add an old-scale weight to new-scale pairs. */
 		pthread_mutex_lock(stripe(m, hist[i].article));
-		pair_add(m, a, article, w);
+		pair_add(m, a, article, covisit_weight(m, at));
 		pthread_mutex_unlock(stripe(m, hist[i].article));
 		pthread_mutex_lock(stripe(m, article));
-		pair_add(m, b, hist[i].article, w);
+		pair_add(m, b, hist[i].article, covisit_weight(m, at));
 		pthread_mutex_unlock(stripe(m, article));
 	}
 }
@@ -256,10 +264,13 @@ static float add_scaled(struct nd_recs_model *m, uint32_t article, bool click, i
 	return w;
 }
 
-/* The site's totals, once per call (stripes[0] is every caller's). */
-static void add_total(struct nd_recs_model *m, double w, bool click)
+/* count showings or clicks at `at` into the site's totals, the weight
+ * taken under stripes[0] (every caller's) so a rebase cannot come between. */
+static void add_total(struct nd_recs_model *m, size_t count, int64_t at, bool click)
 {
 	pthread_mutex_lock(&m->stripes[0]);
+	double w = (double)count * exp2((double)(at - m->t0_pop) / m->p.popular_half_life);
+
 	if (click)
 		m->all_clicks += w;
 	else
@@ -269,18 +280,18 @@ static void add_total(struct nd_recs_model *m, double w, bool click)
 
 void nd_recs_model_shown(struct nd_recs_model *m, const uint32_t *keys, size_t n, int64_t at)
 {
-	double w = 0;
+	size_t counted = 0;
 
 	maybe_rebase(m, at);
 	for (size_t i = 0; i < n; i++)
-		w += add_scaled(m, keys[i], false, at);
-	add_total(m, w, false);
+		counted += add_scaled(m, keys[i], false, at) > 0;
+	add_total(m, counted, at, false);
 }
 
 void nd_recs_model_clicked(struct nd_recs_model *m, uint32_t article, int64_t at)
 {
 	maybe_rebase(m, at);
-	add_total(m, add_scaled(m, article, true, at), true);
+	add_total(m, add_scaled(m, article, true, at) > 0, at, true);
 }
 
 double nd_recs_model_click_rate(const struct nd_recs_model *m)
@@ -297,23 +308,30 @@ double nd_recs_model_click_rate(const struct nd_recs_model *m)
 
 double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now, double g)
 {
+	double pop, ctr;
+
+	nd_recs_model_rates(m, article, now, g, &pop, &ctr);
+	return ctr;
+}
+
+void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_t now, double g,
+                         double *popular, double *ctr)
+{
 	struct nd_recs_model *mm = (struct nd_recs_model *)m;
 	struct node *x = node_of(mm, article, false);
-	double shows = 0, clicks = 0;
+	double shows = 0, clicks = 0, pop = 0;
 
-	if (g < 0)
-		return 0;
 	if (x) {
-		/* Under the article's stripe: a rebase holds every stripe, so
-		 * the values and t0 are of one scale. */
 		pthread_mutex_lock(stripe(mm, article));
 		double scale = exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
 
+		pop = atomic_load(&x->pop) * scale;
 		shows = atomic_load(&x->shows) * scale;
 		clicks = atomic_load(&x->clicks) * scale;
 		pthread_mutex_unlock(stripe(mm, article));
 	}
-	return fmin(1, (clicks + ND_RECS_CTR_PRIOR * g) / (shows + ND_RECS_CTR_PRIOR));
+	*popular = pop;
+	*ctr = g < 0 ? 0 : fmin(1, (clicks + ND_RECS_CTR_PRIOR * g) / (shows + ND_RECS_CTR_PRIOR));
 }
 
 /* The decayed value of a node's scaled field at now. */

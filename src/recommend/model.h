@@ -91,6 +91,11 @@ double nd_recs_model_click_rate(const struct nd_recs_model *m);
  * nd_recs_model_click_rate() (read once per list): 0 when g < 0. */
 double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now, double g);
 
+/* nd_recs_model_popularity() and nd_recs_model_ctr() of article in one
+ * look (one lock): *popular and *ctr. */
+void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_t now, double g,
+                         double *popular, double *ctr);
+
 /* The decayed views of article at now. */
 double nd_recs_model_popularity(const struct nd_recs_model *m, uint32_t article, int64_t now);
 

@@ -3,6 +3,9 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
 
 const char *nd_recs_reason_name(enum nd_recs_reason r)
 {
@@ -43,41 +46,37 @@ static bool has(const uint32_t *sorted, size_t n, uint32_t v)
 	return lo < n && sorted[lo] == v;
 }
 
-static int by_key(const void *pa, const void *pb)
-{
-	const struct nd_recs_cand *a = pa, *b = pb;
-
-	return a->key < b->key ? -1 : a->key > b->key;
-}
-
 /* Keeps the candidates that may be shown, once each (the first entry of
- * a key, in the caller's order); returns how many. */
+ * a key, in the caller's order; a set of the keys seen, open addressing);
+ * returns how many. */
 static size_t filter(struct nd_recs_request *rq)
 {
 	struct nd_recs_cand *c = rq->cands;
-	size_t n = 0;
+	uint32_t stack[4096], *seen = stack;
+	size_t n = 0, cap = 16, mask;
 
+	while (cap < 2 * rq->count)
+		cap *= 2;
+	if (cap > sizeof(stack) / sizeof(stack[0]))
+		seen = nd_xmalloc(cap * sizeof(*seen));
+	mask = cap - 1;
+	/* Key 0 is no article: "free" in the set, and never shown. */
+	memset(seen, 0, cap * sizeof(*seen));
 	for (size_t i = 0; i < rq->count; i++) {
-		if (has(rq->exclude, rq->exclude_count, c[i].key) ||
+		size_t j = (size_t)((c[i].key * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+
+		if (!c[i].key || has(rq->exclude, rq->exclude_count, c[i].key) ||
 		    has(rq->exclude_clusters, rq->exclude_cluster_count, c[i].cluster))
 			continue;
-		c[i].score = (double)i; /* the order, to keep the first of a key */
+		while (seen[j] && seen[j] != c[i].key)
+			j = (j + 1) & mask;
+		if (seen[j])
+			continue;
+		seen[j] = c[i].key;
 		c[n++] = c[i];
 	}
-	qsort(c, n, sizeof(*c), by_key);
-	{
-		size_t k = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			if (k && c[k - 1].key == c[i].key) {
-				if (c[i].score < c[k - 1].score)
-					c[k - 1] = c[i];
-				continue;
-			}
-			c[k++] = c[i];
-		}
-		n = k;
-	}
+	if (seen != stack)
+		free(seen);
 	return n;
 }
 
@@ -125,6 +124,46 @@ static int by_score_desc(const void *pa, const void *pb)
 	return a->key < b->key ? 1 : a->key > b->key ? -1 : 0; /* newer first */
 }
 
+static void swap(struct nd_recs_cand *a, struct nd_recs_cand *b)
+{
+	struct nd_recs_cand t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Moves the k best of c[0..n) (by_score_desc) to the front, in no order:
+ * quickselect (Hoare), O(n) on average instead of sorting them all. */
+static void select_best(struct nd_recs_cand *c, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		struct nd_recs_cand pivot = c[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (by_score_desc(&c[i], &pivot) < 0)
+				i++;
+			while (by_score_desc(&c[j], &pivot) > 0)
+				j--;
+			if (i <= j) {
+				swap(&c[i], &c[j]);
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
 size_t nd_recs_pick(struct nd_recs_request *rq, const struct nd_recs_weights *w, size_t limit)
 {
 	size_t n = filter(rq), picked = 0;
@@ -132,9 +171,11 @@ size_t nd_recs_pick(struct nd_recs_request *rq, const struct nd_recs_weights *w,
 	double maxsim[ND_RECS_MMR_POOL] = {0};
 
 	score(rq, n, w);
-	qsort(c, n, sizeof(*c), by_score_desc);
-	if (n > ND_RECS_MMR_POOL)
+	if (n > ND_RECS_MMR_POOL) {
+		select_best(c, n, ND_RECS_MMR_POOL);
 		n = ND_RECS_MMR_POOL;
+	}
+	qsort(c, n, sizeof(*c), by_score_desc);
 	/* Greedy MMR. maxsim[i] is candidate i's largest similarity to the
 	 * items picked so far, brought up to date against each new pick only
 	 * (O(pool x limit) similarities, not O(pool x limit^2)); INFINITY
