@@ -367,15 +367,40 @@ static int by_double(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-static void print_latency(const char *what, double *ms, size_t n, size_t items)
+/* For the RESULT line: "cold=P50/P99 article=... home=...". */
+static char result_ms[256];
+
+/* Prints one line of percentiles of ms[0..n) (sorted in place); key names
+ * them in the RESULT line. */
+static void print_latency(const char *what, const char *key, double *ms, size_t n, size_t items)
 {
+	size_t len = strlen(result_ms);
+	double sum = 0;
+
 	if (!n)
 		return;
+
+	for (size_t i = 0; i < n; i++)
+		sum += ms[i];
 	qsort(ms, n, sizeof(*ms), by_double);
-	printf("%-34s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  (%zu requests, %.1f "
-	       "items/list)\n",
-	       what, ms[n / 2], ms[n * 90 / 100], ms[n * 99 / 100], ms[n - 1], n,
+	printf("%-34s p50 %.3f ms  p90 %.3f ms  p99 %.3f ms  max %.3f ms  mean %.3f ms  (%zu "
+	       "requests, %.1f items/list)\n",
+	       what, ms[n / 2], ms[n * 90 / 100], ms[n * 99 / 100], ms[n - 1], sum / (double)n, n,
 	       (double)items / (double)n);
+	snprintf(result_ms + len, sizeof(result_ms) - len, " %s_p50_ms=%.3f %s_p99_ms=%.3f", key,
+	         ms[n / 2], key, ms[n * 99 / 100]);
+}
+
+/* The load average: other work on a shared machine shows in the tails. */
+static void print_load(const char *when)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1 = 0, l5 = 0;
+
+	if (f && fscanf(f, "%lf %lf", &l1, &l5) == 2)
+		printf("load average %s: %.2f (1 min), %.2f (5 min)\n", when, l1, l5);
+	if (f)
+		fclose(f);
 }
 
 struct run {
@@ -651,6 +676,10 @@ int main(int argc, char **argv)
 		sort_events(&ev);
 		free(seen);
 		progress("%zu reads drawn and sorted in %.1f s", ev.n, now_s() - t);
+		/* The store drops these rows anyway (ignore_history_rows): no
+		 * warning that the flusher's queue overflowed. */
+		if (!o.store_history)
+			nd_log_level = ND_LOG_ERROR;
 		t = now_s();
 		for (size_t i = 0; i < ev.n; i++) {
 			uint32_t key = w.key[ev.e[i].article];
@@ -671,22 +700,23 @@ int main(int argc, char **argv)
 		t = now_s();
 		if (nd_counter_flush(counter))
 			fail("the last flush failed");
-		printf("flush of what was left (views, histories to the store): %.1f s\n",
-		       now_s() - t);
+		printf("flush of what was left (views, histories to the store%s): %.1f s\n",
+		       o.store_history ? "" : ", which ignores their rows", now_s() - t);
+		nd_log_level = ND_LOG_WARN;
 	}
 	rss_hist = rss_bytes();
 	{
 		struct nd_histories_stats hs;
 		size_t model_articles, model_bytes;
 		struct nd_reading *rd = nd_engage_reading(app.engage);
+		double grown = (double)rss_hist - (double)rss_site;
 
 		nd_histories_stats(nd_reading_histories(rd), &hs);
 		nd_recs_model_stats(nd_reading_model(rd), &model_articles, &model_bytes);
-		printf("RSS after the histories: %.1f MB (+%.1f MB; %.0f bytes/visitor, %.1f "
+		printf("RSS after the histories: %.1f MB (%+.1f MB; %.0f bytes/visitor, %.1f "
 		       "bytes/history item)\n",
-		       mb(rss_hist), mb(rss_hist - rss_site),
-		       (double)(rss_hist - rss_site) / (double)hs.visitors,
-		       (double)(rss_hist - rss_site) / (double)hs.items);
+		       mb(rss_hist), grown / 1048576, grown / (double)hs.visitors,
+		       grown / (double)hs.items);
 		printf("histories: %zu visitors, %zu items (%.1f each), %.1f MB: %.0f "
 		       "bytes/visitor, %.1f bytes/item\n",
 		       hs.visitors, hs.items, (double)hs.items / (double)hs.visitors, mb(hs.bytes),
@@ -707,6 +737,7 @@ int main(int argc, char **argv)
 		size_t cold_items = 0;
 
 		r.ms = nd_xmalloc(o.requests * sizeof(*r.ms));
+		print_load("before the requests");
 		/* Cold: the first request of each measured visitor, on the home
 		 * page, while their latest reads' Related lists are not cached
 		 * (another visitor's request may have cached some). */
@@ -715,7 +746,7 @@ int main(int argc, char **argv)
 			cold[v] = one_request(&app, nd_snapshot_site(snap),
 			                      (uint32_t)o.visitors + v, NULL, &cold_items);
 		nd_snapshot_read_unlock();
-		print_latency("cold (first request, home):", cold, o.measured, cold_items);
+		print_latency("cold (first request, home):", "cold", cold, o.measured, cold_items);
 		free(cold);
 		/* Warm-up: one pass of each kind, untimed. */
 		for (int home = 0; home < 2; home++) {
@@ -730,7 +761,7 @@ int main(int argc, char **argv)
 			run_requests(&r);
 			print_latency(home ? "home page (no current article):"
 			                   : "article page (current article):",
-			              r.ms, r.requests, r.items);
+			              home ? "home" : "article", r.ms, r.requests, r.items);
 		}
 		if (o.threads == 2) {
 			struct run r2[2] = {r, r};
@@ -751,19 +782,21 @@ int main(int argc, char **argv)
 			for (int i = 0; i < 2; i++)
 				pthread_join(th[i], NULL);
 			t = now_s() - t;
-			print_latency("article page, 2 threads at once:", all, 2 * (o.requests / 2),
-			              r2[0].items + r2[1].items);
+			print_latency("article page, 2 threads at once:", "threads2", all,
+			              2 * (o.requests / 2), r2[0].items + r2[1].items);
 			printf("2 threads: %.0f requests/s together\n",
 			       (double)(2 * (o.requests / 2)) / t);
 			free(all);
 		}
 		free(r.ms);
 	}
+	print_load("after the requests");
 	rss_end = rss_bytes();
-	printf("RSS at the end: %.1f MB (the Related lists cached meanwhile: +%.1f MB)\n",
-	       mb(rss_end), mb(rss_end - rss_hist));
-	printf("RESULT articles=%zu visitors=%zu reads=%zu rss_site_mb=%.1f rss_hist_mb=%.1f\n",
-	       w.n, o.visitors + o.measured, total_reads, mb(rss_site), mb(rss_hist));
+	printf("RSS at the end: %.1f MB (%+.1f MB during the requests: the Related lists "
+	       "cached)\n",
+	       mb(rss_end), ((double)rss_end - (double)rss_hist) / 1048576);
+	printf("RESULT articles=%zu visitors=%zu reads=%zu rss_site_mb=%.1f rss_hist_mb=%.1f%s\n",
+	       w.n, o.visitors + o.measured, total_reads, mb(rss_site), mb(rss_hist), result_ms);
 
 	nd_app_release(&app);
 	nd_snapshot_close(snap);
