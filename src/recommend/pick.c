@@ -95,8 +95,8 @@ static void score(struct nd_recs_request *rq, size_t n, const struct nd_recs_wei
 	for (size_t i = 0; i < n; i++) {
 		struct nd_recs_cand *c = &rq->cands[i];
 		double part[4] = {
-		    max_cv > 0 ? w->covisit * c->covisit / max_cv : 0,
-		    max_ct > 0 ? w->content * c->content / max_ct : 0,
+		    w->covisit * c->covisit / fmax(max_cv, 1),
+		    w->content * c->content / fmax(max_ct, 1),
 		    (max_pop > 0 ? w->popular * log1p(c->popular) / log1p(max_pop) : 0) +
 		        (max_ctr > 0 ? w->ctr * c->ctr / max_ctr : 0),
 		    w->fresh * exp2(-fmax(c->age, 0) / w->fresh_half_life),

@@ -12,8 +12,11 @@
  *	ctr      click-through rate in the Recommendation list (model.h)
  *	age      seconds since publication
  * Each signal is put on 0 .. 1 within the request (covisit and content
- * over their largest value, popular as log(1 + v) over log(1 + max), ctr
- * over its largest value, fresh
+ * over their largest value or 1, whichever is larger: 1 is one perfect
+ * piece of evidence, a cosine of 1 with the newest read or its best
+ * Related article, so weak evidence stays weak instead of being blown up
+ * to the top; popular as log(1 + v) over log(1 + max), ctr over its
+ * largest value, fresh
  * as 2^(-age / fresh_half_life)), so that the weights mean the same for
  * every visitor; the score is the weighted sum plus a small bonus for the
  * current section, and the reason is the signal that gave most of it

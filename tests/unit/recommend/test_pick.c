@@ -114,10 +114,11 @@ static void test_exclusions(void **state)
 	assert_near(c[0].score, 1.0);
 	assert_near(c[1].score, 0.7);
 
-	/* Excluding the best moves the yardstick to the next: 4 -> 1.0. */
+	/* Excluding the best moves the yardstick to the next: 4's 1.4 -> 1.0
+	 * (a yardstick is never under 1: 0.7 alone would stay 0.7). */
 	{
-		struct nd_recs_cand d[] = {cand(1, 1, 1, 1.0, 0, 0, OLD),
-		                           cand(4, 4, 1, 0.7, 0, 0, OLD)};
+		struct nd_recs_cand d[] = {cand(1, 1, 1, 2.0, 0, 0, OLD),
+		                           cand(4, 4, 1, 1.4, 0, 0, OLD)};
 		const uint32_t ex1[] = {1};
 		struct nd_recs_request rq1 = {d, 2, ex1, 1, NULL, 0, 0, NULL, NULL};
 
@@ -185,12 +186,12 @@ static void test_normalisation(void **state)
 {
 	struct nd_recs_weights w = plain();
 	struct nd_recs_cand a[] = {
-	    cand(1, 1, 1, 0.3, 0.1, 5, 7200),
-	    cand(2, 2, 2, 0.9, 0.4, 1, 100),
-	    cand(3, 3, 3, 0.1, 0.8, 9, 50000),
-	    cand(4, 4, 4, 0.05, 0, 2, 0),
+	    cand(1, 1, 1, 3, 1, 5, 7200),
+	    cand(2, 2, 2, 9, 4, 1, 100),
+	    cand(3, 3, 3, 1, 8, 9, 50000),
+	    cand(4, 4, 4, 0.5, 0, 2, 0),
 	};
-	struct nd_recs_cand b[4];
+	struct nd_recs_cand b[4], weak[2];
 
 	(void)state;
 	memcpy(b, a, sizeof(a));
@@ -205,9 +206,16 @@ static void test_normalisation(void **state)
 		assert_near(a[i].score, b[i].score);
 		assert_int_equal(a[i].reason, b[i].reason);
 	}
-	/* 2 holds both maxima: 1.0 + 0.7 * 0.4 / 0.8 + popular + fresh. */
+	/* 2 holds the covisit maximum: 1.0 + 0.7 * 4 / 8 + popular + fresh. */
 	assert_int_equal(a[0].key, 2);
 	assert_near(a[0].score, 1.0 + 0.35 + 0.35 * log(2) / log(10) + 0.3 * exp2(-100 / 3600.0));
+	/* Under 1, a signal is not scaled up: a best cosine of 0.2 gives 0.2
+	 * of the covisit weight, not all of it. */
+	weak[0] = cand(5, 5, 5, 0.2, 0, 0, OLD);
+	weak[1] = cand(6, 6, 6, 0.1, 0, 0, OLD);
+	assert_int_equal(pick(weak, 2, &w, 2), 2);
+	assert_int_equal(weak[0].key, 5);
+	assert_near(weak[0].score, 0.2 + 0.3 * exp2(-OLD / 3600.0));
 }
 
 /* The current section's articles get section_bonus on top; the reason
