@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "core/arena.h"
+#include "core/hash.h"
 #include "handler/handler_int.h"
 #include "handler/holes.h"
 
@@ -145,4 +146,27 @@ ND_HANDLER(api_articles)
 	                     json_pack("{s:I, s:i, s:i, s:o}", "total", (json_int_t)total, "offset",
 	                               (int)offset, "limit", (int)limit, "items", items),
 	                     200);
+}
+
+/* The OpenAPI description (handler/openapi.S). */
+extern const char nd__openapi_json[], nd__openapi_json_end[];
+
+ND_HANDLER(api_openapi)
+{
+	size_t len = (size_t)(nd__openapi_json_end - nd__openapi_json);
+	char *etag;
+
+	(void)app;
+	(void)site;
+	(void)m;
+	etag = nd_arena_printf(req->arena, "\"%016llx\"",
+	                       (unsigned long long)nd_hash(nd__openapi_json, len));
+	res->content_type = "application/json";
+	nd_http_add_header(res, "ETag", etag);
+	nd_http_add_header(res, "Cache-Control", "public, no-cache");
+	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
+	if (nd_http_etag_matches(nd_http_header(req, "If-None-Match"), etag))
+		return 304;
+	nd_buf_add(&res->body, nd__openapi_json, len);
+	return 200;
 }
