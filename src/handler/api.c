@@ -148,12 +148,12 @@ ND_HANDLER(api_articles)
 	                     200);
 }
 
-/* The OpenAPI description (handler/openapi.S). */
-extern const char nd__openapi_json[], nd__openapi_json_end[];
+/* The OpenAPI description (handler/openapi.S), NUL-terminated. */
+extern const char nd__openapi_json[];
 
 ND_HANDLER(api_openapi)
 {
-	size_t len = (size_t)(nd__openapi_json_end - nd__openapi_json);
+	size_t len = strlen(nd__openapi_json);
 	char *etag;
 
 	(void)app;

@@ -4,15 +4,13 @@
  * description always matches the binary that answers. tests/e2e checks
  * that every /api route of route/routes.def is described.
  *
- * nd__openapi_json .. nd__openapi_json_end: the file, not NUL-terminated.
+ * nd__openapi_json: the file and a NUL (JSON text holds none).
  * .incbin looks the file up in the -I directories (src/).
  */
 	.section .rodata
 	.globl nd__openapi_json
-	.globl nd__openapi_json_end
 nd__openapi_json:
 	.incbin "handler/openapi.json"
-nd__openapi_json_end:
 	.byte 0
 
 	/* No executable stack. */
