@@ -66,8 +66,8 @@ int nd_account_set_password(struct nd_store *s, const char *login, const char *p
 
 	if (why)
 		*why = NULL;
-	if ((rc = nd_password_check(pw, len, why)) != 0 || (rc = nd_account_get(s, login, &a)) != 0 ||
-	    (rc = nd_password_hash(pw, len, hash)) != 0)
+	if ((rc = nd_password_check(pw, len, why)) != 0 ||
+	    (rc = nd_account_get(s, login, &a)) != 0 || (rc = nd_password_hash(pw, len, hash)) != 0)
 		return rc;
 	return nd_store_user_set_password(s, a.id, hash);
 }
@@ -85,9 +85,8 @@ static void make_dummy(void)
 		dummy[0] = '\0';
 }
 
-int nd_account_login(struct nd_store *s, const char *login, const char *pw, size_t len,
-                     int64_t now, const struct nd_login_policy *p, struct nd_account *out,
-                     int64_t *locked_until)
+int nd_account_login(struct nd_store *s, const char *login, const char *pw, size_t len, int64_t now,
+                     const struct nd_login_policy *p, struct nd_account *out, int64_t *locked_until)
 {
 	struct nd_login_state st;
 	struct nd_account a;
@@ -119,8 +118,8 @@ int nd_account_login(struct nd_store *s, const char *login, const char *pw, size
 		                                &st)) != 0)
 			return rc;
 		if (now < st.locked_until) {
-			nd_log(ND_LOG_WARN, "login '%.64s' locked until %lld after %d failures", login,
-			       (long long)st.locked_until, p->max_failures);
+			nd_log(ND_LOG_WARN, "login '%.64s' locked until %lld after %d failures",
+			       login, (long long)st.locked_until, p->max_failures);
 			*locked_until = st.locked_until;
 			return ND_EBUSY;
 		}

@@ -54,6 +54,6 @@ int nd_account_set_password(struct nd_store *s, const char *login, const char *p
  * password, whichever it was (the time taken does not tell either). Else
  * the store's errors. Every failure counts against login, known or not.
  */
-int nd_account_login(struct nd_store *s, const char *login, const char *pw, size_t len,
-                     int64_t now, const struct nd_login_policy *p, struct nd_account *out,
+int nd_account_login(struct nd_store *s, const char *login, const char *pw, size_t len, int64_t now,
+                     const struct nd_login_policy *p, struct nd_account *out,
                      int64_t *locked_until);

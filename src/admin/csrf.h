@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ND_CSRF_KEY_LEN   32
+#define ND_CSRF_KEY_LEN 32
 /* Characters of a token, without its NUL. */
 #define ND_CSRF_TOKEN_LEN 43
 

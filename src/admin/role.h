@@ -16,12 +16,12 @@
 #include "store/store.h"
 
 enum nd_action {
-	ND_ACT_ADMIN,       /* log in to /admin, see the dashboard */
-	ND_ACT_EDIT_OWN,    /* write and edit one's own articles (drafts) */
-	ND_ACT_EDIT_ANY,    /* edit anyone's articles */
-	ND_ACT_PUBLISH,     /* publish, schedule and unpublish */
-	ND_ACT_USERS,       /* add, change and remove users */
-	ND_ACT_SETTINGS,    /* change the site's settings */
+	ND_ACT_ADMIN,    /* log in to /admin, see the dashboard */
+	ND_ACT_EDIT_OWN, /* write and edit one's own articles (drafts) */
+	ND_ACT_EDIT_ANY, /* edit anyone's articles */
+	ND_ACT_PUBLISH,  /* publish, schedule and unpublish */
+	ND_ACT_USERS,    /* add, change and remove users */
+	ND_ACT_SETTINGS, /* change the site's settings */
 	ND_ACT__COUNT
 };
 

@@ -71,8 +71,9 @@ static int read_password(char *buf, size_t size, size_t *len)
 
 	if (!isatty(STDIN_FILENO)) {
 		if (!read_line(buf, size, len)) {
-			fprintf(stderr, "newsdesk user: no password on standard input (one line, "
-			                "at most %d bytes)\n",
+			fprintf(stderr,
+			        "newsdesk user: no password on standard input (one line, "
+			        "at most %d bytes)\n",
 			        ND_PASSWORD_MAX);
 			return 1;
 		}
@@ -117,11 +118,13 @@ static int print_user(void *ctx, const struct nd_user_rec *u)
 	day(u->created_at, created);
 	day(u->last_login, last);
 	if (!l->count++)
-		printf("%-20s %-24s %-7s %-17s %-17s %s\n", "LOGIN", "NAME", "ROLE", "CREATED (UTC)",
-		       "LAST LOGIN (UTC)", "LOCKED");
+		printf("%-20s %-24s %-7s %-17s %-17s %s\n", "LOGIN", "NAME", "ROLE",
+		       "CREATED (UTC)", "LAST LOGIN (UTC)", "LOCKED");
 	printf("%-20s %-24s %-7s %-17s %-17s %s\n", u->login, *u->name ? u->name : "-",
 	       nd_role_name(u->role), created, last,
-	       u->disabled ? "disabled" : l->now < st.locked_until ? "locked" : "no");
+	       u->disabled                ? "disabled"
+	       : l->now < st.locked_until ? "locked"
+	                                  : "no");
 	return 0;
 }
 
@@ -168,7 +171,8 @@ static int run(const char *sub, const char *login, const char *role_name, const 
 		if (nd_store_each_user(store, print_user, &l))
 			return 1;
 		if (!l.count)
-			printf("no users yet: add one with 'newsdesk user add LOGIN --role admin'\n");
+			printf(
+			    "no users yet: add one with 'newsdesk user add LOGIN --role admin'\n");
 		return 0;
 	}
 	if (!strcmp(sub, "remove")) {
@@ -185,8 +189,9 @@ static int run(const char *sub, const char *login, const char *role_name, const 
 		return 2;
 	}
 	if (!nd_store_login_valid(login)) {
-		fprintf(stderr, "newsdesk user: login '%s' must be 1 to %d letters, digits or ._@- "
-		                "starting with a letter or digit\n",
+		fprintf(stderr,
+		        "newsdesk user: login '%s' must be 1 to %d letters, digits or ._@- "
+		        "starting with a letter or digit\n",
 		        login, ND_STORE_LOGIN_MAX);
 		return 2;
 	}
@@ -211,7 +216,8 @@ static int run(const char *sub, const char *login, const char *role_name, const 
 	else if (why)
 		fprintf(stderr, "newsdesk user: %s\n", why);
 	else if (rc)
-		fprintf(stderr, "newsdesk user: cannot save user '%s': %s\n", login, nd_strerror(rc));
+		fprintf(stderr, "newsdesk user: cannot save user '%s': %s\n", login,
+		        nd_strerror(rc));
 	else if (!strcmp(sub, "add"))
 		printf("added %s '%s'\n", nd_role_name(role), login);
 	else

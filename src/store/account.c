@@ -57,7 +57,8 @@ static void fold(const char *login, char *out)
 	size_t i;
 
 	for (i = 0; login[i]; i++)
-		out[i] = (login[i] >= 'A' && login[i] <= 'Z') ? (char)(login[i] - 'A' + 'a') : login[i];
+		out[i] =
+		    (login[i] >= 'A' && login[i] <= 'Z') ? (char)(login[i] - 'A' + 'a') : login[i];
 	out[i] = '\0';
 }
 
@@ -87,8 +88,8 @@ static int check_key(const struct nd_store *s, const char *login, char *out)
 static int check_hash(const struct nd_store *s, const char *password)
 {
 	if (nd__blank(password) || strlen(password) > ND_MAX_NAME)
-		return nd_error(ND_EINVAL, "store '%s': a password hash must be 1 to %d bytes", s->url,
-		                ND_MAX_NAME);
+		return nd_error(ND_EINVAL, "store '%s': a password hash must be 1 to %d bytes",
+		                s->url, ND_MAX_NAME);
 	return 0;
 }
 
@@ -104,11 +105,13 @@ int nd_store_user_add(struct nd_store *s, const char *login, const char *name, e
 	if (!name)
 		name = "";
 	if (strlen(name) > ND_MAX_NAME || !nd_utf8_valid(name, strlen(name), NULL))
-		return nd_error(ND_EINVAL, "store '%s': the name of '%s' is not UTF-8 of at most %d "
-		                "bytes", s->url, key, ND_MAX_NAME);
+		return nd_error(ND_EINVAL,
+		                "store '%s': the name of '%s' is not UTF-8 of at most %d "
+		                "bytes",
+		                s->url, key, ND_MAX_NAME);
 	if (!nd_role_name(role))
-		return nd_error(ND_EINVAL, "store '%s': unknown role %d for '%s'", s->url, (int)role,
-		                key);
+		return nd_error(ND_EINVAL, "store '%s': unknown role %d for '%s'", s->url,
+		                (int)role, key);
 	rc = s->be->user_add(s, key, name, role, password, &got);
 	if (!rc && id)
 		*id = got;
@@ -229,8 +232,7 @@ int nd_store_session_delete_user(struct nd_store *s, int64_t user_id, int64_t *d
 	return rc;
 }
 
-int nd_store_session_purge(struct nd_store *s, int64_t now, int64_t idle_before,
-                           int64_t *deleted)
+int nd_store_session_purge(struct nd_store *s, int64_t now, int64_t idle_before, int64_t *deleted)
 {
 	int64_t n = 0;
 	int rc = s->be->session_purge(s, now, idle_before, &n);
@@ -263,8 +265,8 @@ int nd_store_login_failed(struct nd_store *s, const char *login, int64_t now, in
 	if ((rc = check_key(s, login, key)) != 0)
 		return rc;
 	if (max_failures < 1 || lock_seconds < 0)
-		return nd_error(ND_EINVAL, "store '%s': lockout after %d failures for %lld s", s->url,
-		                max_failures, (long long)lock_seconds);
+		return nd_error(ND_EINVAL, "store '%s': lockout after %d failures for %lld s",
+		                s->url, max_failures, (long long)lock_seconds);
 	if ((rc = s->be->login_failed(s, key, now, max_failures, lock_seconds, &st)) == 0 && out)
 		*out = st;
 	return rc;
