@@ -106,13 +106,15 @@ void nd__admin_headers(struct nd_http_response *res)
 const char *nd__admin_cookie(struct nd_app *app, struct nd_http_request *req, const char *name,
                              const char *value, int64_t max_age)
 {
-	return nd_arena_printf(req->arena, "%s=%s; Path=/admin; Max-Age=%lld; HttpOnly; "
+	return nd_arena_printf(req->arena,
+	                       "%s=%s; Path=/admin; Max-Age=%lld; HttpOnly; "
 	                       "SameSite=Strict%s",
-	                       name, value, (long long)max_age, app->admin->secure ? "; Secure" : "");
+	                       name, value, (long long)max_age,
+	                       app->admin->secure ? "; Secure" : "");
 }
 
-int nd__admin_render(struct nd_app *app, struct nd_http_request *req,
-                     struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
+int nd__admin_render(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                     const char *tpl, json_t *ctx, int status)
 {
 	int rc;
 
@@ -153,8 +155,8 @@ static int copy_user(void *ctx, const struct nd_user_rec *rec)
 	return 0;
 }
 
-int nd__admin_session(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, struct nd_admin_user *user)
+int nd__admin_session(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      struct nd_admin_user *user)
 {
 	const char *token = nd_http_cookie(req, ND_ADMIN_COOKIE);
 	struct nd_store *s;
@@ -190,8 +192,7 @@ const char *nd__admin_field(struct nd_http_request *req, const char *name)
 {
 	struct nd_str v;
 
-	if (!req->body ||
-	    !nd_http_content_type_is(req, "application/x-www-form-urlencoded") ||
+	if (!req->body || !nd_http_content_type_is(req, "application/x-www-form-urlencoded") ||
 	    nd_form_get(req->body, req->body_len, name, req->arena, &v) || memchr(v.p, '\0', v.len))
 		return NULL;
 	return v.p;

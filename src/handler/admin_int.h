@@ -13,7 +13,7 @@
 #define ND_ADMIN_FORM_COOKIE "nd_lf"
 
 #define ND_ADMIN_BAD_CSRF                                                                          \
-	"This form has expired or did not come from this site (its security token is missing or " \
+	"This form has expired or did not come from this site (its security token is missing or "  \
 	"wrong). Go back, reload the page and send it again."
 #define ND_ADMIN_CROSS_SITE "Forms of the admin can only be sent from this site's own pages."
 
@@ -21,9 +21,9 @@ struct nd_ratelimit;
 struct nd_tpl_set;
 
 struct nd_admin_web {
-	struct nd_tpl_set *tpl;        /* themes/default/admin/ */
-	struct nd_ratelimit *by_ip;    /* login attempts per address */
-	struct nd_ratelimit *by_login; /* login attempts per login name */
+	struct nd_tpl_set *tpl;            /* themes/default/admin/ */
+	struct nd_ratelimit *by_ip;        /* login attempts per address */
+	struct nd_ratelimit *by_login;     /* login attempts per login name */
 	uint8_t form_key[ND_CSRF_KEY_LEN]; /* the login form's CSRF key, in the store */
 	struct nd_session_policy session;
 	struct nd_login_policy login;

@@ -41,9 +41,9 @@ static const char *form_cookie(struct nd_app *app, struct nd_http_request *req,
 	uint8_t raw[32];
 	char *fresh;
 
-	if (v && strlen(v) == FORM_COOKIE_LEN && strspn(v,
-	                                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
-	                                                "rstuvwxyz0123456789-_") == FORM_COOKIE_LEN)
+	if (v && strlen(v) == FORM_COOKIE_LEN &&
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+	              "rstuvwxyz0123456789-_") == FORM_COOKIE_LEN)
 		return v;
 	randombytes_buf(raw, sizeof(raw));
 	fresh = nd_arena_alloc(req->arena, FORM_COOKIE_LEN + 1);
@@ -63,9 +63,8 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
-static int login_page(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, const char *next, const char *login,
-                      const char *error, int status)
+static int login_page(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      const char *next, const char *login, const char *error, int status)
 {
 	const char *cookie = form_cookie(app, req, res);
 	char token[ND_CSRF_TOKEN_LEN + 1];
@@ -147,21 +146,23 @@ ND_HANDLER(admin_login)
 	nd__admin_headers(res);
 	if (nd__cross_site(app, req))
 		return nd__admin_forbidden(app, req, res, ND_ADMIN_CROSS_SITE);
-	if (!cookie || !nd_csrf_verify(a->form_key, cookie, strlen(cookie),
-	                               nd__admin_field(req, "csrf")))
+	if (!cookie ||
+	    !nd_csrf_verify(a->form_key, cookie, strlen(cookie), nd__admin_field(req, "csrf")))
 		return nd__admin_forbidden(app, req, res, ND_ADMIN_BAD_CSRF);
 	if (!login || !pw)
-		return login_page(app, req, res, next, login, "Enter your login and password.", 400);
+		return login_page(app, req, res, next, login, "Enter your login and password.",
+		                  400);
 	nd_http_client_addr(req, addr);
 	if (!nd_ratelimit_take(a->by_ip, nd_hash(addr, sizeof(addr)), mono_ms(), &retry) ||
 	    !nd_ratelimit_take(a->by_login, key_of("login\n", login), mono_ms(), &retry)) {
 		nd_http_add_header(res, "Retry-After", nd_arena_printf(req->arena, "%d", retry));
-		return login_page(app, req, res, next, login,
-		                  nd_arena_printf(req->arena,
-		                                  "Too many login attempts: wait %d second%s and try "
-		                                  "again.",
-		                                  retry, retry == 1 ? "" : "s"),
-		                  429);
+		return login_page(
+		    app, req, res, next, login,
+		    nd_arena_printf(req->arena,
+		                    "Too many login attempts: wait %d second%s and try "
+		                    "again.",
+		                    retry, retry == 1 ? "" : "s"),
+		    429);
 	}
 	if ((rc = nd__admin_store(app, req, &s)) != 0)
 		return 503;
@@ -186,7 +187,8 @@ ND_HANDLER(admin_login)
 	                   nd__admin_cookie(app, req, ND_ADMIN_COOKIE,
 	                                    nd_arena_strdup(req->arena, token),
 	                                    a->session.max_seconds));
-	nd_http_add_header(res, "Set-Cookie", nd__admin_cookie(app, req, ND_ADMIN_FORM_COOKIE, "", 0));
+	nd_http_add_header(res, "Set-Cookie",
+	                   nd__admin_cookie(app, req, ND_ADMIN_FORM_COOKIE, "", 0));
 	sodium_memzero(token, sizeof(token));
 	nd_http_add_header(res, "Location", safe_next(next));
 	return 303;
@@ -207,8 +209,9 @@ ND_HANDLER(admin_home)
 		return status;
 	may = json_array();
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
-		json_array_append_new(may, json_pack("{s:s, s:b}", "action", nd_action_name(shown[i]),
-		                                     "allowed", nd_role_may(u.role, shown[i])));
+		json_array_append_new(may,
+		                      json_pack("{s:s, s:b}", "action", nd_action_name(shown[i]),
+		                                "allowed", nd_role_may(u.role, shown[i])));
 	ctx = json_pack("{s:s, s:s, s:s, s:s, s:o}", "login", u.login, "name",
 	                *u.name ? u.name : u.login, "role", nd_role_name(u.role), "csrf",
 	                nd__admin_csrf(req, &u), "may", may);
