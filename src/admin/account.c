@@ -7,6 +7,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "core/str.h"
 
 static int copy_user(void *ctx, const struct nd_user_rec *rec)
 {
@@ -95,7 +96,8 @@ int nd_account_login(struct nd_store *s, const char *login, const char *pw, size
 
 	*locked_until = 0;
 	/* A login the store cannot even count (empty, too long) is just wrong. */
-	if (!login || !*login || strlen(login) > ND_STORE_LOGIN_MAX)
+	if (!login || !*login || strlen(login) > ND_STORE_LOGIN_MAX ||
+	    !nd_utf8_valid(login, strlen(login), NULL))
 		return ND_EINVAL;
 	if ((rc = nd_store_login_state(s, login, &st)) != 0)
 		return rc == ND_EINVAL ? ND_EINVAL : rc;

@@ -19,6 +19,7 @@
 #include "core/hash.h"
 #include "core/log.h"
 #include "core/ratelimit.h"
+#include "core/str.h"
 #include "handler/admin_int.h"
 #include "admin/role.h"
 
@@ -58,7 +59,8 @@ static const char *form_cookie(struct nd_app *app, struct nd_http_request *req,
 static const char *safe_next(const char *next)
 {
 	if (!next || strncmp(next, "/admin", 6) || (next[6] && next[6] != '/' && next[6] != '?') ||
-	    strstr(next, "//") || strpbrk(next, "\\\r\n\t ") || strlen(next) > 512)
+	    strstr(next, "//") || strpbrk(next, "\\\r\n\t ") || strlen(next) > 512 ||
+	    !nd_utf8_valid(next, strlen(next), NULL))
 		return "/admin";
 	return next;
 }
@@ -71,8 +73,12 @@ static int login_page(struct nd_app *app, struct nd_http_request *req, struct nd
 	json_t *ctx;
 
 	nd_csrf_token(app->admin->form_key, cookie, strlen(cookie), token);
-	ctx = json_pack("{s:s, s:s, s:s}", "csrf", token, "next", safe_next(next), "login",
-	                login ? login : "");
+	/* Shown again in the form: only if it is text (JSON strings are UTF-8). */
+	if (login &&
+	    (strlen(login) > ND_STORE_LOGIN_MAX || !nd_utf8_valid(login, strlen(login), NULL)))
+		login = NULL;
+	ctx = json_pack("{s:s, s:s, s:s, s:s}", "title", "Log in", "csrf", token, "next",
+	                safe_next(next), "login", login ? login : "");
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	return nd__admin_render(app, req, res, "login", ctx, status);
@@ -212,8 +218,8 @@ ND_HANDLER(admin_home)
 		json_array_append_new(may,
 		                      json_pack("{s:s, s:b}", "action", nd_action_name(shown[i]),
 		                                "allowed", nd_role_may(u.role, shown[i])));
-	ctx = json_pack("{s:s, s:s, s:s, s:s, s:o}", "login", u.login, "name",
-	                *u.name ? u.name : u.login, "role", nd_role_name(u.role), "csrf",
+	ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "title", "Admin", "login", u.login,
+	                "name", *u.name ? u.name : u.login, "role", nd_role_name(u.role), "csrf",
 	                nd__admin_csrf(req, &u), "may", may);
 	return nd__admin_render(app, req, res, "home", ctx, 200);
 }

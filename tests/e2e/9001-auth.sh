@@ -92,6 +92,13 @@ login "$TMP/j1" nobody 'wrong password!'
 expect_status 401 "an unknown login"
 expect_body "Wrong login or password." "the same message"
 
+form_csrf "$TMP/j1"
+fetch /admin/login -b "$TMP/j1" --data-urlencode "csrf=$CSRF" --data "login=%ff%fe&password=x" \
+	--data-urlencode "next=/admin/%ff"
+expect_status 401 "a login that is not UTF-8 is just wrong"
+fetch /admin/login -b "$TMP/j1" --data-urlencode "csrf=$CSRF" --data "login=alice"
+expect_status 400 "a form without a password"
+
 # --- login: the session cookie, rotated ---
 printf '127.0.0.1\tFALSE\t/admin\tFALSE\t0\tnd_s\tplanted-by-an-attacker\n' >"$TMP/ja"
 login "$TMP/ja" ALICE "$PW"

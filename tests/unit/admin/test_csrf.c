@@ -15,8 +15,9 @@ static void test_token(void **state)
 	memset(k2, 2, sizeof(k2));
 	nd_csrf_token(k1, NULL, 0, t1);
 	assert_int_equal(strlen(t1), ND_CSRF_TOKEN_LEN);
-	assert_int_equal(strspn(t1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-	                 ND_CSRF_TOKEN_LEN);
+	assert_int_equal(
+	    strspn(t1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+	    ND_CSRF_TOKEN_LEN);
 	assert_true(nd_csrf_verify(k1, NULL, 0, t1));
 	/* Stable for one key: the same token on every page of a session. */
 	nd_csrf_token(k1, NULL, 0, t2);

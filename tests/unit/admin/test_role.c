@@ -9,9 +9,9 @@ static void test_table(void **state)
 		enum nd_action act;
 		bool author, editor, admin;
 	} want[] = {
-	    {ND_ACT_ADMIN, true, true, true},       {ND_ACT_EDIT_OWN, true, true, true},
-	    {ND_ACT_EDIT_ANY, false, true, true},   {ND_ACT_PUBLISH, false, true, true},
-	    {ND_ACT_USERS, false, false, true},     {ND_ACT_SETTINGS, false, false, true},
+	    {ND_ACT_ADMIN, true, true, true},     {ND_ACT_EDIT_OWN, true, true, true},
+	    {ND_ACT_EDIT_ANY, false, true, true}, {ND_ACT_PUBLISH, false, true, true},
+	    {ND_ACT_USERS, false, false, true},   {ND_ACT_SETTINGS, false, false, true},
 	};
 
 	(void)state;
@@ -27,7 +27,7 @@ static void test_unknown(void **state)
 {
 	(void)state;
 	assert_false(nd_role_may((enum nd_role)7, ND_ACT_ADMIN));
-	assert_false(nd_role_may((enum nd_role)-1, ND_ACT_ADMIN));
+	assert_false(nd_role_may((enum nd_role) - 1, ND_ACT_ADMIN));
 	assert_false(nd_role_may(ND_ROLE_ADMIN, ND_ACT__COUNT));
 	assert_string_equal(nd_action_name(ND_ACT_PUBLISH), "publish articles");
 	assert_string_equal(nd_action_name(ND_ACT__COUNT), "?");

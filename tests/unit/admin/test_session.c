@@ -29,8 +29,8 @@ static int setup(void **state)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
 	nd_log_level = ND_LOG_ERROR + 1;
-	if (nd_store_open(f->path, &f->s) ||
-	    nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR, "correct horse", 13, NULL, &f->uid))
+	if (nd_store_open(f->path, &f->s) || nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR,
+	                                                    "correct horse", 13, NULL, &f->uid))
 		return -1;
 	*state = f;
 	return 0;
@@ -77,8 +77,8 @@ static void test_create_find(void **state)
 	/* Malformed and unknown tokens. */
 	assert_int_equal(nd_session_find(f->s, NULL, 1100, &policy, &got), ND_ENOTFOUND);
 	assert_int_equal(nd_session_find(f->s, "short", 1100, &policy, &got), ND_ENOTFOUND);
-	assert_int_equal(nd_session_find(f->s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1100, &policy,
-	                                 &got),
+	assert_int_equal(nd_session_find(f->s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1100,
+	                                 &policy, &got),
 	                 ND_ENOTFOUND);
 	assert_int_equal(nd_session_find(f->s, "!AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1100,
 	                                 &policy, &got),
@@ -121,7 +121,8 @@ static void test_login(void **state)
 	struct nd_account a;
 	int64_t until;
 
-	assert_int_equal(nd_account_login(f->s, "ANN", "correct horse", 13, 100, &lp, &a, &until), 0);
+	assert_int_equal(nd_account_login(f->s, "ANN", "correct horse", 13, 100, &lp, &a, &until),
+	                 0);
 	assert_int_equal(a.id, f->uid);
 	assert_string_equal(a.login, "ann");
 	assert_int_equal(a.role, ND_ROLE_EDITOR);
@@ -130,8 +131,8 @@ static void test_login(void **state)
 	assert_int_equal(a.last_login, 100);
 	assert_int_equal(nd_account_login(f->s, "ann", "wrong horse!", 12, 100, &lp, &a, &until),
 	                 ND_EINVAL);
-	assert_int_equal(nd_account_login(f->s, "nobody", "correct horse", 13, 100, &lp, &a, &until),
-	                 ND_EINVAL);
+	assert_int_equal(
+	    nd_account_login(f->s, "nobody", "correct horse", 13, 100, &lp, &a, &until), ND_EINVAL);
 	assert_int_equal(nd_account_login(f->s, "", "x", 1, 100, &lp, &a, &until), ND_EINVAL);
 }
 
@@ -141,21 +142,28 @@ static void test_lockout(void **state)
 	struct nd_account a;
 	int64_t until;
 
-	assert_int_equal(nd_account_login(f->s, "ann", "wrong 1", 7, 100, &lp, &a, &until), ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 1", 7, 100, &lp, &a, &until),
+	                 ND_EINVAL);
 	/* A success in between starts the count again. */
-	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 100, &lp, &a, &until), 0);
-	assert_int_equal(nd_account_login(f->s, "ann", "wrong 1", 7, 100, &lp, &a, &until), ND_EINVAL);
-	assert_int_equal(nd_account_login(f->s, "ann", "wrong 2", 7, 100, &lp, &a, &until), ND_EINVAL);
-	assert_int_equal(nd_account_login(f->s, "ann", "wrong 3", 7, 101, &lp, &a, &until), ND_EBUSY);
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 100, &lp, &a, &until),
+	                 0);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 1", 7, 100, &lp, &a, &until),
+	                 ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 2", 7, 100, &lp, &a, &until),
+	                 ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 3", 7, 101, &lp, &a, &until),
+	                 ND_EBUSY);
 	assert_int_equal(until, 161);
 	/* Locked: the right password does not help. */
 	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 160, &lp, &a, &until),
 	                 ND_EBUSY);
 	assert_int_equal(until, 161);
-	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 161, &lp, &a, &until), 0);
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 161, &lp, &a, &until),
+	                 0);
 	/* Unknown logins lock the same way. */
 	for (int i = 0; i < 2; i++)
-		assert_int_equal(nd_account_login(f->s, "ghost", "x", 1, 200, &lp, &a, &until), ND_EINVAL);
+		assert_int_equal(nd_account_login(f->s, "ghost", "x", 1, 200, &lp, &a, &until),
+		                 ND_EINVAL);
 	assert_int_equal(nd_account_login(f->s, "ghost", "x", 1, 200, &lp, &a, &until), ND_EBUSY);
 	assert_int_equal(until, 260);
 }
@@ -170,13 +178,14 @@ static void test_passwords(void **state)
 	assert_int_equal(nd_account_add(f->s, "bob", NULL, ND_ROLE_AUTHOR, "short", 5, &why, NULL),
 	                 ND_EINVAL);
 	assert_non_null(why);
-	assert_int_equal(nd_account_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, "long enough!", 12, &why,
-	                                 NULL),
-	                 ND_EEXIST);
+	assert_int_equal(
+	    nd_account_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, "long enough!", 12, &why, NULL),
+	    ND_EEXIST);
 	assert_int_equal(nd_account_set_password(f->s, "ann", "a new password", 14, &why), 0);
 	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 5, &lp, &a, &until),
 	                 ND_EINVAL);
-	assert_int_equal(nd_account_login(f->s, "ann", "a new password", 14, 5, &lp, &a, &until), 0);
+	assert_int_equal(nd_account_login(f->s, "ann", "a new password", 14, 5, &lp, &a, &until),
+	                 0);
 	assert_int_equal(nd_account_set_password(f->s, "nobody", "a new password", 14, &why),
 	                 ND_ENOTFOUND);
 }
@@ -203,7 +212,7 @@ static void test_rehash_on_login(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_create_find), T(test_expiry),   T(test_login),
+	    T(test_create_find), T(test_expiry),    T(test_login),
 	    T(test_lockout),     T(test_passwords), T(test_rehash_on_login),
 	};
 

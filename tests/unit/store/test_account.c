@@ -136,8 +136,8 @@ static void test_user_add_get(void **state)
 	struct got g = {0};
 	int64_t id = 0, id2 = 0;
 
-	assert_int_equal(nd_store_user_add(f->s, "Alice", "Alice Adams", ND_ROLE_EDITOR, "$hash$1", &id),
-	                 0);
+	assert_int_equal(
+	    nd_store_user_add(f->s, "Alice", "Alice Adams", ND_ROLE_EDITOR, "$hash$1", &id), 0);
 	assert_true(id > 0);
 	/* Case-insensitive lookup; stored in lowercase. */
 	assert_int_equal(nd_store_user_get(f->s, "ALICE", grab, &g), 0);
@@ -152,8 +152,10 @@ static void test_user_add_get(void **state)
 	assert_int_equal(nd_store_user_get_id(f->s, id, grab, &g), 0);
 	assert_string_equal(g.login, "alice");
 	/* Duplicates, in any case. */
-	assert_int_equal(nd_store_user_add(f->s, "alice", NULL, ND_ROLE_ADMIN, "$h", NULL), ND_EEXIST);
-	assert_int_equal(nd_store_user_add(f->s, "ALICE", NULL, ND_ROLE_ADMIN, "$h", NULL), ND_EEXIST);
+	assert_int_equal(nd_store_user_add(f->s, "alice", NULL, ND_ROLE_ADMIN, "$h", NULL),
+	                 ND_EEXIST);
+	assert_int_equal(nd_store_user_add(f->s, "ALICE", NULL, ND_ROLE_ADMIN, "$h", NULL),
+	                 ND_EEXIST);
 	assert_int_equal(nd_store_user_add(f->s, "bob", NULL, ND_ROLE_AUTHOR, "$h", &id2), 0);
 	assert_true(id2 != id);
 	assert_int_equal(nd_store_user_get(f->s, "carol", grab, &g), ND_ENOTFOUND);
@@ -168,12 +170,18 @@ static void test_user_add_invalid(void **state)
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(nd_store_user_add(f->s, "", NULL, ND_ROLE_AUTHOR, "$h", NULL), ND_EINVAL);
-	assert_int_equal(nd_store_user_add(f->s, "a b", NULL, ND_ROLE_AUTHOR, "$h", NULL), ND_EINVAL);
-	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, "  ", NULL), ND_EINVAL);
-	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, NULL, NULL), ND_EINVAL);
-	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, (enum nd_role)9, "$h", NULL), ND_EINVAL);
-	assert_int_equal(nd_store_user_add(f->s, "ann", big, ND_ROLE_AUTHOR, "$h", NULL), ND_EINVAL);
-	assert_int_equal(nd_store_user_add(f->s, "ann", "\xff", ND_ROLE_AUTHOR, "$h", NULL), ND_EINVAL);
+	assert_int_equal(nd_store_user_add(f->s, "a b", NULL, ND_ROLE_AUTHOR, "$h", NULL),
+	                 ND_EINVAL);
+	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, "  ", NULL),
+	                 ND_EINVAL);
+	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, NULL, NULL),
+	                 ND_EINVAL);
+	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, (enum nd_role)9, "$h", NULL),
+	                 ND_EINVAL);
+	assert_int_equal(nd_store_user_add(f->s, "ann", big, ND_ROLE_AUTHOR, "$h", NULL),
+	                 ND_EINVAL);
+	assert_int_equal(nd_store_user_add(f->s, "ann", "\xff", ND_ROLE_AUTHOR, "$h", NULL),
+	                 ND_EINVAL);
 	assert_int_equal(nd_store_user_get(f->s, "a b", grab, NULL), ND_EINVAL);
 	assert_int_equal(nd_store_user_get_id(f->s, 0, grab, NULL), ND_EINVAL);
 	assert_int_equal(count(f, "SELECT count(*) FROM users"), 0);
@@ -269,9 +277,9 @@ static void test_session_purge(void **state)
 
 	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, "$h", &uid), 0);
 	live = session(1, uid, 1000);
-	idle = session(2, uid, 500);       /* last seen at 500 */
+	idle = session(2, uid, 500); /* last seen at 500 */
 	old = session(3, uid, 1000);
-	old.expires_at = 1100;             /* absolute end passed */
+	old.expires_at = 1100; /* absolute end passed */
 	assert_int_equal(nd_store_session_add(f->s, &live), 0);
 	assert_int_equal(nd_store_session_add(f->s, &idle), 0);
 	assert_int_equal(nd_store_session_add(f->s, &old), 0);
@@ -368,10 +376,11 @@ static void test_lockout_persists(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_roles),          T(test_login_valid),  T(test_user_add_get),
-	    T(test_user_add_invalid), T(test_user_change), T(test_sessions),
-	    T(test_session_purge),  T(test_remove_cascades), T(test_lockout),
-	    T(test_lockout_persists),
+	    T(test_roles),         T(test_login_valid),
+	    T(test_user_add_get),  T(test_user_add_invalid),
+	    T(test_user_change),   T(test_sessions),
+	    T(test_session_purge), T(test_remove_cascades),
+	    T(test_lockout),       T(test_lockout_persists),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
