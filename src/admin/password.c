@@ -1,6 +1,7 @@
 /* Argon2id password hashes (libsodium crypto_pwhash_str). */
 #include "admin/password.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +21,20 @@ int nd_crypto_init(void)
 	return 0;
 }
 
+static void warn_fast(void)
+{
+	nd_log(ND_LOG_WARN, "ND_TEST_FAST_HASH=1: passwords are hashed with the MIN argon2id "
+	                    "limits, for tests only; unset it on a real site");
+}
+
 /* The limits in use: INTERACTIVE, or MIN under ND_TEST_FAST_HASH=1. */
 static void limits(unsigned long long *ops, size_t *mem)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	const char *fast = getenv("ND_TEST_FAST_HASH");
 
 	if (fast && !strcmp(fast, "1")) {
+		pthread_once(&once, warn_fast);
 		*ops = crypto_pwhash_OPSLIMIT_MIN;
 		*mem = crypto_pwhash_MEMLIMIT_MIN;
 		return;
