@@ -281,3 +281,54 @@ int nd_store_login_clear(struct nd_store *s, const char *login)
 		return rc;
 	return s->be->login_clear(s, key);
 }
+
+int nd_store_token_add(struct nd_store *s, int64_t user_id, const char *name,
+                       const uint8_t hash[ND_STORE_TOKEN_HASH_LEN], int64_t at, int64_t *id)
+{
+	int64_t got = 0;
+	int rc;
+
+	if ((rc = check_id(s, user_id)) != 0)
+		return rc;
+	if (at < 0 || nd__blank(name) || strlen(name) > ND_MAX_NAME ||
+	    !nd_utf8_valid(name, strlen(name), NULL))
+		return nd_error(ND_EINVAL,
+		                "store '%s': a token needs a name (UTF-8, at most %d bytes) "
+		                "and a time >= 0",
+		                s->url, ND_MAX_NAME);
+	rc = s->be->token_add(s, user_id, name, hash, at, &got);
+	if (!rc && id)
+		*id = got;
+	return rc;
+}
+
+int nd_store_token_find(struct nd_store *s, const uint8_t hash[ND_STORE_TOKEN_HASH_LEN],
+                        nd_token_cb cb, void *ctx)
+{
+	return s->be->token_find(s, hash, 0, cb, ctx);
+}
+
+int nd_store_each_token(struct nd_store *s, int64_t user_id, nd_token_cb cb, void *ctx)
+{
+	if (user_id < 0)
+		return nd_error(ND_EINVAL, "store '%s': user id %lld", s->url, (long long)user_id);
+	return s->be->token_find(s, NULL, user_id, cb, ctx);
+}
+
+static int token_set(struct nd_store *s, int64_t id, int64_t at, bool revoke)
+{
+	if (id <= 0 || at <= 0)
+		return nd_error(ND_EINVAL, "store '%s': token %lld at %lld", s->url, (long long)id,
+		                (long long)at);
+	return s->be->token_set(s, id, at, revoke);
+}
+
+int nd_store_token_used(struct nd_store *s, int64_t id, int64_t at)
+{
+	return token_set(s, id, at, false);
+}
+
+int nd_store_token_revoke(struct nd_store *s, int64_t id, int64_t at)
+{
+	return token_set(s, id, at, true);
+}

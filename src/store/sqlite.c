@@ -22,7 +22,8 @@
 	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, "        \
 	"author_id, status, published_at, updated_at, created_at"
 
-#define USER_COLS "id, login, name, role, password, created_at, last_login, disabled"
+#define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"
+#define USER_COLS  "id, login, name, role, password, created_at, last_login, disabled"
 
 enum stmt_id {
 	ST_BEGIN,
@@ -101,6 +102,12 @@ enum stmt_id {
 	ST_LOGIN_STATE,
 	ST_LOGIN_SET,
 	ST_LOGIN_CLEAR,
+	ST_TOKEN_ADD,
+	ST_TOKEN_BY_HASH,
+	ST_TOKEN_BY_USER,
+	ST_TOKEN_ALL,
+	ST_TOKEN_USED,
+	ST_TOKEN_REVOKE,
 	ST__COUNT
 };
 
@@ -311,6 +318,20 @@ static const struct {
                       "locked_until = excluded.locked_until",
                       "count a failed login"},
     [ST_LOGIN_CLEAR] = {"DELETE FROM login_failures WHERE login = ?1", "clear a login's failures"},
+    /* A user removed meanwhile gets no token (no row: ND_ENOTFOUND). */
+    [ST_TOKEN_ADD] = {"INSERT INTO api_tokens (user_id, name, hash, created_at) "
+                      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+                      "add an API token"},
+    [ST_TOKEN_BY_HASH] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE hash = ?1",
+                          "look up an API token"},
+    [ST_TOKEN_BY_USER] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ?1 ORDER BY id",
+                          "list a user's API tokens"},
+    [ST_TOKEN_ALL] = {"SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", "list API tokens"},
+    [ST_TOKEN_USED] = {"UPDATE api_tokens SET last_used = max(last_used, ?2) WHERE id = ?1",
+                       "note an API token's use"},
+    [ST_TOKEN_REVOKE] = {"UPDATE api_tokens SET revoked_at = CASE WHEN revoked_at = 0 "
+                         "THEN ?2 ELSE revoked_at END WHERE id = ?1",
+                         "revoke an API token"},
 };
 
 struct sqlite_store {
@@ -2074,6 +2095,97 @@ out:
 	return write_end(q, rc);
 }
 
+static int sqlite_token_add(struct nd_store *s, int64_t user_id, const char *name,
+                            const uint8_t *hash, int64_t at, int64_t *id)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_TOKEN_ADD, &st)) != 0)
+		goto out;
+	bind_int(st, 1, user_id, &rc);
+	bind_text(st, 2, name, &rc);
+	bind_blob(st, 3, hash, ND_STORE_TOKEN_HASH_LEN, &rc);
+	bind_int(st, 4, at, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_TOKEN_ADD].what);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		rc = sqlite3_changes(q->db) ? 0 : ND_ENOTFOUND;
+		*id = sqlite3_last_insert_rowid(q->db);
+	} else if (is_duplicate(q, rc)) {
+		rc = nd_error(ND_EEXIST, "store '%s': an API token with this hash exists",
+		              q->base.url);
+	} else {
+		rc = db_fail(q, rc, stmt_defs[ST_TOKEN_ADD].what);
+	}
+out:
+	stmt_put(q, ST_TOKEN_ADD, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_token_find(struct nd_store *s, const uint8_t *hash, int64_t user_id,
+                             nd_token_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	enum stmt_id sid = hash ? ST_TOKEN_BY_HASH : user_id ? ST_TOKEN_BY_USER : ST_TOKEN_ALL;
+	struct nd_token_rec rec;
+	bool any = false;
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, sid, &st)) != 0)
+		return rc;
+	if (hash)
+		bind_blob(st, 1, hash, ND_STORE_TOKEN_HASH_LEN, &rc);
+	else if (user_id)
+		bind_int(st, 1, user_id, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[sid].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 3) != ND_STORE_TOKEN_HASH_LEN)
+			continue; /* not written by us */
+		any = true;
+		rec.id = sqlite3_column_int64(st, 0);
+		rec.user_id = sqlite3_column_int64(st, 1);
+		rec.name = col_text(st, 2);
+		memcpy(rec.hash, sqlite3_column_blob(st, 3), ND_STORE_TOKEN_HASH_LEN);
+		rec.created_at = sqlite3_column_int64(st, 4);
+		rec.last_used = sqlite3_column_int64(st, 5);
+		rec.revoked_at = sqlite3_column_int64(st, 6);
+		if ((rc = cb(ctx, &rec)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[sid].what);
+	else if (hash && !any)
+		rc = ND_ENOTFOUND;
+out:
+	stmt_put(q, sid, st);
+	return rc;
+}
+
+static int sqlite_token_set(struct nd_store *s, int64_t id, int64_t at, bool revoke)
+{
+	struct sqlite_store *q = sq(s);
+	int64_t v[2] = {id, at};
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	rc = run_ints(q, revoke ? ST_TOKEN_REVOKE : ST_TOKEN_USED, v, 2);
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = ND_ENOTFOUND;
+	return write_end(q, rc);
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -2119,4 +2231,7 @@ const struct nd_store_be nd__sqlite_be = {
     .login_state = sqlite_login_state,
     .login_failed = sqlite_login_failed,
     .login_clear = sqlite_login_clear,
+    .token_add = sqlite_token_add,
+    .token_find = sqlite_token_find,
+    .token_set = sqlite_token_set,
 };

@@ -511,3 +511,44 @@ int nd_store_login_failed(struct nd_store *s, const char *login, int64_t now, in
                           int64_t lock_seconds, struct nd_login_state *out);
 /* Forgets the failures of login (after a successful login). */
 int nd_store_login_clear(struct nd_store *s, const char *login);
+
+/*
+ * API tokens (0004): bearer tokens of the write API, one user each. The
+ * store keeps the BLAKE2b-256 hash of a token, never the token. A revoked
+ * token stays listed (revoked_at > 0); whoever checks a token refuses it.
+ */
+#define ND_STORE_TOKEN_HASH_LEN 32
+
+/* A token as read back. Borrowed: valid only during the callback. */
+struct nd_token_rec {
+	int64_t id;
+	int64_t user_id;
+	const char *name; /* what it is for: "CI import" */
+	uint8_t hash[ND_STORE_TOKEN_HASH_LEN];
+	int64_t created_at;
+	int64_t last_used;  /* 0: never */
+	int64_t revoked_at; /* 0: valid */
+};
+
+typedef int (*nd_token_cb)(void *ctx, const struct nd_token_rec *rec);
+
+/*
+ * Adds a token of user_id created at `at`; *id (may be NULL) gets its id.
+ * Errors: ND_EINVAL for a user_id <= 0, a negative time, or a name that is
+ * blank, not UTF-8 or longer than ND_MAX_NAME; ND_ENOTFOUND (not logged)
+ * when the user does not exist; ND_EEXIST when the hash is taken.
+ */
+int nd_store_token_add(struct nd_store *s, int64_t user_id, const char *name,
+                       const uint8_t hash[ND_STORE_TOKEN_HASH_LEN], int64_t at, int64_t *id);
+/* Calls cb with the token whose hash is hash, revoked or not; ND_ENOTFOUND (not logged) if none. */
+int nd_store_token_find(struct nd_store *s, const uint8_t hash[ND_STORE_TOKEN_HASH_LEN],
+                        nd_token_cb cb, void *ctx);
+/* Calls cb with every token of user_id (0: of every user), by id; a non-zero return stops. */
+int nd_store_each_token(struct nd_store *s, int64_t user_id, nd_token_cb cb, void *ctx);
+/*
+ * Notes a use of token id at `at` (last_used never goes back), or revokes
+ * it at `at` (a revoked token keeps its first revoked_at). ND_ENOTFOUND (not
+ * logged) when there is no such token; ND_EINVAL for an id <= 0 or at <= 0.
+ */
+int nd_store_token_used(struct nd_store *s, int64_t id, int64_t at);
+int nd_store_token_revoke(struct nd_store *s, int64_t id, int64_t at);

@@ -55,4 +55,3 @@ static inline int teardown(void **state)
 	free(f);
 	return 0;
 }
-

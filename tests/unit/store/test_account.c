@@ -371,6 +371,81 @@ static void test_lockout_persists(void **state)
 	assert_int_equal(st.locked_until, 40);
 }
 
+struct tokens {
+	int n;
+	int64_t ids[8];
+	int64_t last_used, revoked_at;
+	char name[32];
+};
+
+static int grab_token(void *ctx, const struct nd_token_rec *t)
+{
+	struct tokens *k = ctx;
+
+	k->ids[k->n++] = t->id;
+	k->last_used = t->last_used;
+	k->revoked_at = t->revoked_at;
+	snprintf(k->name, sizeof(k->name), "%s", t->name);
+	return 0;
+}
+
+static void test_tokens(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t h1[ND_STORE_TOKEN_HASH_LEN], h2[ND_STORE_TOKEN_HASH_LEN],
+	    h3[ND_STORE_TOKEN_HASH_LEN];
+	struct tokens k = {0};
+	int64_t ann, bob, t1, t2, t3;
+
+	memset(h1, 1, sizeof(h1));
+	memset(h2, 2, sizeof(h2));
+	memset(h3, 3, sizeof(h3));
+	assert_int_equal(nd_store_user_add(f->s, "ann", NULL, ND_ROLE_EDITOR, "$h", &ann), 0);
+	assert_int_equal(nd_store_user_add(f->s, "bob", NULL, ND_ROLE_AUTHOR, "$h", &bob), 0);
+	assert_int_equal(nd_store_token_add(f->s, ann, "CI import", h1, 100, &t1), 0);
+	assert_int_equal(nd_store_token_add(f->s, ann, "laptop", h2, 100, &t2), 0);
+	assert_int_equal(nd_store_token_add(f->s, bob, "bob's", h3, 100, &t3), 0);
+	assert_int_equal(nd_store_token_add(f->s, bob, "again", h1, 100, NULL), ND_EEXIST);
+	assert_int_equal(nd_store_token_add(f->s, 999, "x", h1, 100, NULL), ND_ENOTFOUND);
+	assert_int_equal(nd_store_token_add(f->s, ann, " ", h1, 100, NULL), ND_EINVAL);
+	assert_int_equal(nd_store_token_add(f->s, 0, "x", h1, 100, NULL), ND_EINVAL);
+	/* Find by hash (only the hash is stored), list per user and all. */
+	assert_int_equal(nd_store_token_find(f->s, h2, grab_token, &k), 0);
+	assert_int_equal(k.n, 1);
+	assert_int_equal(k.ids[0], t2);
+	assert_string_equal(k.name, "laptop");
+	{
+		uint8_t none[ND_STORE_TOKEN_HASH_LEN] = {0};
+		assert_int_equal(nd_store_token_find(f->s, none, grab_token, &k), ND_ENOTFOUND);
+	}
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(nd_store_each_token(f->s, ann, grab_token, &k), 0);
+	assert_int_equal(k.n, 2);
+	assert_int_equal(k.ids[0], t1);
+	assert_int_equal(k.ids[1], t2);
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(nd_store_each_token(f->s, 0, grab_token, &k), 0);
+	assert_int_equal(k.n, 3);
+	/* Use and revoke. */
+	assert_int_equal(nd_store_token_used(f->s, t1, 200), 0);
+	assert_int_equal(nd_store_token_used(f->s, t1, 150), 0);
+	assert_int_equal(nd_store_token_revoke(f->s, t1, 300), 0);
+	assert_int_equal(nd_store_token_revoke(f->s, t1, 400), 0);
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(nd_store_token_find(f->s, h1, grab_token, &k), 0);
+	assert_int_equal(k.last_used, 200);
+	assert_int_equal(k.revoked_at, 300);
+	assert_int_equal(nd_store_token_used(f->s, 999, 1), ND_ENOTFOUND);
+	assert_int_equal(nd_store_token_revoke(f->s, 999, 1), ND_ENOTFOUND);
+	assert_int_equal(nd_store_token_revoke(f->s, t1, 0), ND_EINVAL);
+	/* Removing a user takes its tokens. */
+	assert_int_equal(nd_store_user_remove(f->s, "ann"), 0);
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(nd_store_each_token(f->s, 0, grab_token, &k), 0);
+	assert_int_equal(k.n, 1);
+	assert_int_equal(k.ids[0], t3);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -381,6 +456,7 @@ int main(void)
 	    T(test_user_change),   T(test_sessions),
 	    T(test_session_purge), T(test_remove_cascades),
 	    T(test_lockout),       T(test_lockout_persists),
+	    T(test_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
