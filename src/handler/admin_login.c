@@ -103,7 +103,7 @@ ND_HANDLER(admin_login_form)
 	return login_page(app, req, res, nd_http_query(req, "next"), NULL, NULL, 200);
 }
 
-/* "14:05 UTC" and the minutes until t, for the lockout message. */
+/* The lockout message: the time the lock ends ("14:05:00 UTC") and the minutes until then. */
 static const char *locked_message(struct nd_http_request *req, int64_t until, int64_t now)
 {
 	time_t t = (time_t)until;
