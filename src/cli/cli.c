@@ -13,6 +13,8 @@ static const struct nd_cli_cmd commands[] = {
     {"demo", "", "create the demo site (real news from the ECB+ corpus)", nd_cmd_demo},
     {"eval", "related --docs FILE.jsonl --story-field F [--topic-field G] [--limit N]",
      "measure Related against labelled data, next to a TF-IDF baseline", nd_cmd_eval},
+    {"user", "add LOGIN [--role R] [--name N] | passwd LOGIN | list | remove LOGIN",
+     "manage the accounts of the admin (password on standard input)", nd_cmd_user},
 };
 
 static const struct nd_cli_cmd *find(const char *name)

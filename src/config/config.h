@@ -39,6 +39,12 @@ struct nd_config {
 	char *ranking_window;       /* the article page's Ranking: 1h, 24h, 7d or trending */
 	int recommend_count;        /* the Recommendation block's length; 0: none */
 	int history_days;           /* reading histories older than this are purged */
+	int login_max_failures;     /* consecutive failed logins that lock a login */
+	int login_lockout_seconds;  /* how long a locked login stays locked */
+	int login_limit_ip;         /* login attempts per minute per address; 0: no limit */
+	int login_limit_login;      /* login attempts per minute per login name; 0: no limit */
+	int session_idle_minutes;   /* an admin session unused this long ends */
+	int session_max_days;       /* an admin session ends this long after login */
 	enum nd_log_level log_level;
 };
 

@@ -53,7 +53,9 @@ int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snaps
 	snprintf(path, sizeof(path), "%s/static", app->theme_dir);
 	if ((rc = nd__assets_load(path, &app->assets)))
 		goto out;
-	rc = nd_engage_open(cfg, &app->engage);
+	if ((rc = nd_engage_open(cfg, &app->engage)) != 0)
+		goto out;
+	rc = nd__admin_open(app);
 out:
 	if (rc)
 		nd_app_release(app);
@@ -87,6 +89,7 @@ void nd_app_set_base_url(struct nd_app *app, int port)
 void nd_app_release(struct nd_app *app)
 {
 	nd_engage_close(app->engage); /* the last flush of the counts */
+	nd__admin_close(app);
 	free(app->base_url);
 	nd_tpl_set_free(app->tpl);
 	nd__assets_free(app->assets);

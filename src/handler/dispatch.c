@@ -243,7 +243,8 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 	struct nd_reader reader;
 	const char *etag;
 
-	if (status != 200 || !app->engage)
+	/* The admin is no reader: no visitor cookie, no view, no live values. */
+	if (status != 200 || !app->engage || !strncmp(req->path, "/admin", 6))
 		return status;
 	if (html || count) {
 		nd_engage_reader(app->engage, req, &reader);

@@ -12,6 +12,7 @@ struct nd_snapshot;
 struct nd_tpl_set;
 struct nd_assets;
 struct nd_engage;
+struct nd_admin_web;
 
 struct nd_app {
 	const struct nd_config *cfg; /* borrowed, outlives the app */
@@ -19,8 +20,9 @@ struct nd_app {
 	struct nd_tpl_set *tpl;
 	struct nd_assets *assets;
 	char *theme_dir;
-	char *base_url;           /* "https://news.example.com", no trailing slash */
-	struct nd_engage *engage; /* views, reactions, visitors (handler/engage.h) */
+	char *base_url;             /* "https://news.example.com", no trailing slash */
+	struct nd_engage *engage;   /* views, reactions, visitors (handler/engage.h) */
+	struct nd_admin_web *admin; /* the admin's state (handler/admin.c) */
 };
 
 /*

@@ -2,9 +2,11 @@
 /* Private to the handler module: the handlers and their shared helpers. */
 #include <jansson.h>
 
+#include "core/limits.h"
 #include "handler/handler.h"
 #include "route/route.h"
 #include "site/site.h"
+#include "store/store.h"
 
 struct nd_app;
 
@@ -145,3 +147,66 @@ int nd__assets_load(const char *dir, struct nd_assets **out);
 void nd__assets_free(struct nd_assets *assets);
 /* "/static/style.css?v=1a2b3c4d" for a file of the theme, or NULL. */
 const char *nd__asset_url(const struct nd_assets *assets, const char *name);
+
+/*
+ * Whether the request comes from another site (handler/reaction.c): a
+ * Sec-Fetch-Site other than same-origin or none, or an Origin (else a
+ * Referer) whose origin is not the site's (site_url, else the Host the
+ * request came to). A request with none of them (a script) is not.
+ */
+bool nd__cross_site(struct nd_app *app, struct nd_http_request *req);
+
+/* --- The admin (handler/admin.c): sessions, CSRF, pages under /admin --- */
+
+struct nd_store;
+
+/* The logged-in user of an admin request. */
+struct nd_admin_user {
+	int64_t id;
+	char login[ND_STORE_LOGIN_MAX + 1];
+	char name[ND_MAX_NAME + 1];
+	enum nd_role role;
+	struct nd_session_rec session;
+};
+
+/* Sets up the admin's state in app (templates, rate limits, form key); store errors. */
+int nd__admin_open(struct nd_app *app);
+void nd__admin_close(struct nd_app *app);
+
+/*
+ * A store handle for this request, opened on first use and closed when
+ * the request's arena is freed. 0, or the store's error (then 503).
+ */
+int nd__admin_store(struct nd_app *app, struct nd_http_request *req, struct nd_store **out);
+
+/*
+ * The user logged in on req (the nd_s cookie's live session). Returns 0
+ * and fills *user; else an HTTP status with res ready to send: 303 to
+ * /admin/login?next=<this page> when there is no live session, 503 when
+ * the store fails. Every admin page that needs a user starts with it.
+ */
+int nd__admin_session(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      struct nd_admin_user *user);
+
+/* The CSRF token of user's session for the hidden field "csrf" (req's arena). */
+const char *nd__admin_csrf(struct nd_http_request *req, const struct nd_admin_user *user);
+
+/*
+ * Checks a POST of user's: same origin (nd__cross_site) and a form field
+ * "csrf" that is the session's token. 0, or 403 with the error page set.
+ */
+int nd__admin_check_post(struct nd_app *app, struct nd_http_request *req,
+                         struct nd_http_response *res, const struct nd_admin_user *user);
+
+/* Sets the headers every /admin answer carries: no-store, no framing. Each
+ * admin handler calls it first, once. */
+void nd__admin_headers(struct nd_http_response *res);
+
+/*
+ * Renders admin template tpl (themes/default/admin/, the same for every
+ * theme) with ctx (consumed) plus "site_name", as an HTML page with
+ * status (headers: nd__admin_headers, set by the caller). Returns status,
+ * or 500.
+ */
+int nd__admin_render(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                     const char *tpl, json_t *ctx, int status);

@@ -31,7 +31,7 @@ static void origin_of(const char *url, char *out, size_t n)
  * one may send only Referer. A request with none of them is not a
  * browser's cross-site form (scripts, curl), and the cookie is SameSite.
  */
-static bool cross_site(struct nd_app *app, struct nd_http_request *req)
+bool nd__cross_site(struct nd_app *app, struct nd_http_request *req)
 {
 	const char *fetch = nd_http_header(req, "Sec-Fetch-Site");
 	const char *origin = nd_http_header(req, "Origin");
@@ -103,7 +103,7 @@ ND_HANDLER(api_reaction)
 		nd_http_add_header(res, "Allow", "GET, HEAD");
 		return nd__api_error(req, res, 405, "This address can only be read (GET or HEAD).");
 	}
-	if (cross_site(app, req))
+	if (nd__cross_site(app, req))
 		return nd__api_error(req, res, 403, "Reactions come from this site's own pages.");
 	a = nd_map_get(&site->by_ext_id, nd_arena_strndup(req->arena, id, len - 10), len - 10);
 	if (!a)

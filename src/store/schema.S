@@ -24,6 +24,7 @@ nd__sqlite_migrations:
 	migration "0001-initial.sql"
 	migration "0002-counters.sql"
 	migration "0003-history.sql"
+	migration "0004-accounts.sql"
 	.byte 0
 	.size nd__sqlite_migrations, . - nd__sqlite_migrations
 

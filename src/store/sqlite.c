@@ -22,6 +22,9 @@
 	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, "        \
 	"author_id, status, published_at, updated_at, created_at"
 
+#define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"
+#define USER_COLS  "id, login, name, role, password, created_at, last_login, disabled"
+
 enum stmt_id {
 	ST_BEGIN,
 	ST_BEGIN_READ,
@@ -82,6 +85,29 @@ enum stmt_id {
 	ST_EACH_HISTORY,
 	ST_HISTORY_PURGE_AGE,
 	ST_HISTORY_PURGE_EXTRA,
+	ST_USER_ADD,
+	ST_USER_BY_LOGIN,
+	ST_USER_BY_ID,
+	ST_EACH_USER,
+	ST_USER_SET_PASSWORD,
+	ST_USER_SET_ROLE,
+	ST_USER_SET_LAST_LOGIN,
+	ST_USER_REMOVE,
+	ST_SESSION_ADD,
+	ST_SESSION_GET,
+	ST_SESSION_TOUCH,
+	ST_SESSION_DELETE,
+	ST_SESSION_DELETE_USER,
+	ST_SESSION_PURGE,
+	ST_LOGIN_STATE,
+	ST_LOGIN_SET,
+	ST_LOGIN_CLEAR,
+	ST_TOKEN_ADD,
+	ST_TOKEN_BY_HASH,
+	ST_TOKEN_BY_USER,
+	ST_TOKEN_ALL,
+	ST_TOKEN_USED,
+	ST_TOKEN_REVOKE,
 	ST__COUNT
 };
 
@@ -257,6 +283,55 @@ static const struct {
                                 "ORDER BY at DESC, article_id DESC) AS n FROM reading_history) "
                                 "WHERE n > ?1)",
                                 "delete history rows beyond a visitor's newest"},
+    /* Accounts (0004). Logins arrive folded to lowercase (store/account.c). */
+    [ST_USER_ADD] = {"INSERT INTO users (login, name, role, password, created_at) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+                     "add a user"},
+    [ST_USER_BY_LOGIN] = {"SELECT " USER_COLS " FROM users WHERE login = ?1", "read a user"},
+    [ST_USER_BY_ID] = {"SELECT " USER_COLS " FROM users WHERE id = ?1", "read a user"},
+    [ST_EACH_USER] = {"SELECT " USER_COLS " FROM users ORDER BY login", "list users"},
+    [ST_USER_SET_PASSWORD] = {"UPDATE users SET password = ?2 WHERE id = ?1", "change a password"},
+    [ST_USER_SET_ROLE] = {"UPDATE users SET role = ?2 WHERE id = ?1", "change a role"},
+    [ST_USER_SET_LAST_LOGIN] = {"UPDATE users SET last_login = ?2 WHERE id = ?1", "note a login"},
+    /* Sessions and tokens go with the user (ON DELETE CASCADE). */
+    [ST_USER_REMOVE] = {"DELETE FROM users WHERE login = ?1", "remove a user"},
+    /* A user removed meanwhile gets no session (no row: ND_ENOTFOUND). */
+    [ST_SESSION_ADD] = {"INSERT INTO sessions (id, user_id, created_at, last_seen, expires_at, "
+                        "csrf) SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
+                        "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)",
+                        "add a session"},
+    [ST_SESSION_GET] = {"SELECT user_id, created_at, last_seen, expires_at, csrf "
+                        "FROM sessions WHERE id = ?1",
+                        "read a session"},
+    [ST_SESSION_TOUCH] = {"UPDATE sessions SET last_seen = ?2 "
+                          "WHERE id = ?1 AND last_seen < ?2",
+                          "touch a session"},
+    [ST_SESSION_DELETE] = {"DELETE FROM sessions WHERE id = ?1", "end a session"},
+    [ST_SESSION_DELETE_USER] = {"DELETE FROM sessions WHERE user_id = ?1", "end a user's sessions"},
+    [ST_SESSION_PURGE] = {"DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen < ?2",
+                          "purge ended sessions"},
+    [ST_LOGIN_STATE] = {"SELECT failures, locked_until FROM login_failures WHERE login = ?1",
+                        "read a login's failures"},
+    [ST_LOGIN_SET] = {"INSERT INTO login_failures (login, failures, last_failure, locked_until) "
+                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (login) DO UPDATE SET "
+                      "failures = excluded.failures, last_failure = excluded.last_failure, "
+                      "locked_until = excluded.locked_until",
+                      "count a failed login"},
+    [ST_LOGIN_CLEAR] = {"DELETE FROM login_failures WHERE login = ?1", "clear a login's failures"},
+    /* A user removed meanwhile gets no token (no row: ND_ENOTFOUND). */
+    [ST_TOKEN_ADD] = {"INSERT INTO api_tokens (user_id, name, hash, created_at) "
+                      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+                      "add an API token"},
+    [ST_TOKEN_BY_HASH] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE hash = ?1",
+                          "look up an API token"},
+    [ST_TOKEN_BY_USER] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ?1 ORDER BY id",
+                          "list a user's API tokens"},
+    [ST_TOKEN_ALL] = {"SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", "list API tokens"},
+    [ST_TOKEN_USED] = {"UPDATE api_tokens SET last_used = max(last_used, ?2) WHERE id = ?1",
+                       "note an API token's use"},
+    [ST_TOKEN_REVOKE] = {"UPDATE api_tokens SET revoked_at = CASE WHEN revoked_at = 0 "
+                         "THEN ?2 ELSE revoked_at END WHERE id = ?1",
+                         "revoke an API token"},
 };
 
 struct sqlite_store {
@@ -1670,6 +1745,447 @@ static int sqlite_history_purge(struct nd_store *s, int64_t before, int64_t keep
 	return write_end(q, rc);
 }
 
+/* --- accounts (0004) --- */
+
+static int read_user(sqlite3_stmt *st, nd_user_cb cb, void *ctx)
+{
+	struct nd_user_rec rec = {
+	    .id = sqlite3_column_int64(st, 0),
+	    .login = col_text(st, 1),
+	    .name = col_text(st, 2),
+	    .role = ND_ROLE_AUTHOR,
+	    .password = col_text(st, 4),
+	    .created_at = sqlite3_column_int64(st, 5),
+	    .last_login = sqlite3_column_int64(st, 6),
+	    .disabled = sqlite3_column_int64(st, 7) != 0,
+	};
+
+	/* The CHECK constraint keeps role one of the names. */
+	nd_role_parse(col_text(st, 3), &rec.role);
+	return cb(ctx, &rec);
+}
+
+/* Whether rc is a UNIQUE or PRIMARY KEY violation. */
+static bool is_duplicate(struct sqlite_store *q, int rc)
+{
+	int ext = sqlite3_extended_errcode(q->db);
+
+	return (rc & 0xff) == SQLITE_CONSTRAINT &&
+	       (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY);
+}
+
+static int sqlite_user_add(struct nd_store *s, const char *login, const char *name,
+                           enum nd_role role, const char *password, int64_t *id)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_USER_ADD, &st)) != 0)
+		goto out;
+	bind_text(st, 1, login, &rc);
+	bind_text(st, 2, name, &rc);
+	bind_text(st, 3, nd_role_name(role), &rc);
+	bind_text(st, 4, password, &rc);
+	bind_int(st, 5, now(), &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_USER_ADD].what);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		rc = 0;
+		*id = sqlite3_last_insert_rowid(q->db);
+	} else if (is_duplicate(q, rc)) {
+		rc = ND_EEXIST; /* the caller's to report: a user's mistake, not the store's */
+	} else {
+		rc = db_fail(q, rc, stmt_defs[ST_USER_ADD].what);
+	}
+out:
+	stmt_put(q, ST_USER_ADD, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_user_get(struct nd_store *s, const char *login, int64_t id, nd_user_cb cb,
+                           void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	enum stmt_id sid = login ? ST_USER_BY_LOGIN : ST_USER_BY_ID;
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, sid, &st)) != 0)
+		return rc;
+	if (login)
+		bind_text(st, 1, login, &rc);
+	else
+		bind_int(st, 1, id, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[sid].what);
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = read_user(st, cb, ctx);
+	else if (step == SQLITE_DONE)
+		rc = ND_ENOTFOUND;
+	else
+		rc = db_fail(q, step, stmt_defs[sid].what);
+out:
+	stmt_put(q, sid, st);
+	return rc;
+}
+
+static int sqlite_each_user(struct nd_store *s, nd_user_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_EACH_USER, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = read_user(st, cb, ctx)) != 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_EACH_USER].what);
+out:
+	stmt_put(q, ST_EACH_USER, st);
+	return rc;
+}
+
+static int sqlite_user_set(struct nd_store *s, int64_t id, const char *password, int role,
+                           int64_t last_login)
+{
+	struct sqlite_store *q = sq(s);
+	enum stmt_id sid = password    ? ST_USER_SET_PASSWORD
+	                   : role >= 0 ? ST_USER_SET_ROLE
+	                               : ST_USER_SET_LAST_LOGIN;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, sid, &st)) != 0)
+		goto out;
+	bind_int(st, 1, id, &rc);
+	if (password)
+		bind_text(st, 2, password, &rc);
+	else if (role >= 0)
+		bind_text(st, 2, nd_role_name((enum nd_role)role), &rc);
+	else
+		bind_int(st, 2, last_login, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[sid].what) : step_done(q, sid, st);
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = ND_ENOTFOUND;
+out:
+	stmt_put(q, sid, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_user_remove(struct nd_store *s, const char *login)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_USER_REMOVE, &st)) != 0)
+		goto out;
+	bind_text(st, 1, login, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_USER_REMOVE].what) : step_done(q, ST_USER_REMOVE, st);
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = ND_ENOTFOUND;
+out:
+	stmt_put(q, ST_USER_REMOVE, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_session_add(struct nd_store *s, const struct nd_session_rec *r)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_SESSION_ADD, &st)) != 0)
+		goto out;
+	bind_blob(st, 1, r->id, ND_STORE_SESSION_ID_LEN, &rc);
+	bind_int(st, 2, r->user_id, &rc);
+	bind_int(st, 3, r->created_at, &rc);
+	bind_int(st, 4, r->last_seen, &rc);
+	bind_int(st, 5, r->expires_at, &rc);
+	bind_blob(st, 6, r->csrf, ND_STORE_CSRF_LEN, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_SESSION_ADD].what);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_changes(q->db) ? 0 : ND_ENOTFOUND;
+	else if (is_duplicate(q, rc))
+		rc = nd_error(ND_EEXIST, "store '%s': a session with this id exists", q->base.url);
+	else
+		rc = db_fail(q, rc, stmt_defs[ST_SESSION_ADD].what);
+out:
+	stmt_put(q, ST_SESSION_ADD, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_session_get(struct nd_store *s, const uint8_t *id, struct nd_session_rec *out)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_SESSION_GET, &st)) != 0)
+		return rc;
+	bind_blob(st, 1, id, ND_STORE_SESSION_ID_LEN, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_SESSION_GET].what);
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 4) == ND_STORE_CSRF_LEN) {
+		memcpy(out->id, id, ND_STORE_SESSION_ID_LEN);
+		out->user_id = sqlite3_column_int64(st, 0);
+		out->created_at = sqlite3_column_int64(st, 1);
+		out->last_seen = sqlite3_column_int64(st, 2);
+		out->expires_at = sqlite3_column_int64(st, 3);
+		memcpy(out->csrf, sqlite3_column_blob(st, 4), ND_STORE_CSRF_LEN);
+	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+		rc = ND_ENOTFOUND; /* a row not written by us is no session */
+	} else {
+		rc = db_fail(q, step, stmt_defs[ST_SESSION_GET].what);
+	}
+out:
+	stmt_put(q, ST_SESSION_GET, st);
+	return rc;
+}
+
+/* Runs sid with the session id as ?1 and, when has_int, v as ?2, in a write. */
+static int session_write(struct sqlite_store *q, enum stmt_id sid, const uint8_t *id, int64_t v,
+                         bool has_int, int64_t *changes)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, sid, &st)) != 0)
+		goto out;
+	if (id)
+		bind_blob(st, 1, id, ND_STORE_SESSION_ID_LEN, &rc);
+	else
+		bind_int(st, 1, v, &rc);
+	if (id && has_int)
+		bind_int(st, 2, v, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[sid].what) : step_done(q, sid, st);
+	if (!rc && changes)
+		*changes = sqlite3_changes(q->db);
+out:
+	stmt_put(q, sid, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_session_touch(struct nd_store *s, const uint8_t *id, int64_t last_seen)
+{
+	return session_write(sq(s), ST_SESSION_TOUCH, id, last_seen, true, NULL);
+}
+
+static int sqlite_session_delete(struct nd_store *s, const uint8_t *id, int64_t user_id,
+                                 int64_t *deleted)
+{
+	if (id)
+		return session_write(sq(s), ST_SESSION_DELETE, id, 0, false, deleted);
+	return session_write(sq(s), ST_SESSION_DELETE_USER, NULL, user_id, false, deleted);
+}
+
+static int sqlite_session_purge(struct nd_store *s, int64_t when, int64_t idle_before,
+                                int64_t *deleted)
+{
+	struct sqlite_store *q = sq(s);
+	int64_t v[2] = {when, idle_before};
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = run_ints(q, ST_SESSION_PURGE, v, 2)) == 0)
+		*deleted = sqlite3_changes(q->db);
+	return write_end(q, rc);
+}
+
+/* Reads login's row into *out (zeros when none). */
+static int login_read(struct sqlite_store *q, const char *login, struct nd_login_state *out)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	out->failures = out->locked_until = 0;
+	if ((rc = stmt_get(q, ST_LOGIN_STATE, &st)) != 0)
+		return rc;
+	bind_text(st, 1, login, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_LOGIN_STATE].what);
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->failures = sqlite3_column_int64(st, 0);
+		out->locked_until = sqlite3_column_int64(st, 1);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(q, step, stmt_defs[ST_LOGIN_STATE].what);
+	}
+out:
+	stmt_put(q, ST_LOGIN_STATE, st);
+	return rc;
+}
+
+static int sqlite_login_state(struct nd_store *s, const char *login, struct nd_login_state *out)
+{
+	return login_read(sq(s), login, out);
+}
+
+static int sqlite_login_failed(struct nd_store *s, const char *login, int64_t when,
+                               int max_failures, int64_t lock_seconds, struct nd_login_state *out)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	/* Read and write in one transaction: concurrent failures all count. */
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = login_read(q, login, out)) != 0 || when < out->locked_until)
+		goto out;
+	if (++out->failures >= max_failures) {
+		out->failures = 0;
+		out->locked_until = when + lock_seconds;
+	}
+	if ((rc = stmt_get(q, ST_LOGIN_SET, &st)) != 0)
+		goto out;
+	bind_text(st, 1, login, &rc);
+	bind_int(st, 2, out->failures, &rc);
+	bind_int(st, 3, when, &rc);
+	bind_int(st, 4, out->locked_until, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_LOGIN_SET].what) : step_done(q, ST_LOGIN_SET, st);
+out:
+	stmt_put(q, ST_LOGIN_SET, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_login_clear(struct nd_store *s, const char *login)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_LOGIN_CLEAR, &st)) != 0)
+		goto out;
+	bind_text(st, 1, login, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_LOGIN_CLEAR].what) : step_done(q, ST_LOGIN_CLEAR, st);
+out:
+	stmt_put(q, ST_LOGIN_CLEAR, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_token_add(struct nd_store *s, int64_t user_id, const char *name,
+                            const uint8_t *hash, int64_t at, int64_t *id)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_TOKEN_ADD, &st)) != 0)
+		goto out;
+	bind_int(st, 1, user_id, &rc);
+	bind_text(st, 2, name, &rc);
+	bind_blob(st, 3, hash, ND_STORE_TOKEN_HASH_LEN, &rc);
+	bind_int(st, 4, at, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_TOKEN_ADD].what);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		rc = sqlite3_changes(q->db) ? 0 : ND_ENOTFOUND;
+		*id = sqlite3_last_insert_rowid(q->db);
+	} else if (is_duplicate(q, rc)) {
+		rc = nd_error(ND_EEXIST, "store '%s': an API token with this hash exists",
+		              q->base.url);
+	} else {
+		rc = db_fail(q, rc, stmt_defs[ST_TOKEN_ADD].what);
+	}
+out:
+	stmt_put(q, ST_TOKEN_ADD, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_token_find(struct nd_store *s, const uint8_t *hash, int64_t user_id,
+                             nd_token_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	enum stmt_id sid = hash ? ST_TOKEN_BY_HASH : user_id ? ST_TOKEN_BY_USER : ST_TOKEN_ALL;
+	struct nd_token_rec rec;
+	bool any = false;
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, sid, &st)) != 0)
+		return rc;
+	if (hash)
+		bind_blob(st, 1, hash, ND_STORE_TOKEN_HASH_LEN, &rc);
+	else if (user_id)
+		bind_int(st, 1, user_id, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[sid].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 3) != ND_STORE_TOKEN_HASH_LEN)
+			continue; /* not written by us */
+		any = true;
+		rec.id = sqlite3_column_int64(st, 0);
+		rec.user_id = sqlite3_column_int64(st, 1);
+		rec.name = col_text(st, 2);
+		memcpy(rec.hash, sqlite3_column_blob(st, 3), ND_STORE_TOKEN_HASH_LEN);
+		rec.created_at = sqlite3_column_int64(st, 4);
+		rec.last_used = sqlite3_column_int64(st, 5);
+		rec.revoked_at = sqlite3_column_int64(st, 6);
+		if ((rc = cb(ctx, &rec)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[sid].what);
+	else if (hash && !any)
+		rc = ND_ENOTFOUND;
+out:
+	stmt_put(q, sid, st);
+	return rc;
+}
+
+static int sqlite_token_set(struct nd_store *s, int64_t id, int64_t at, bool revoke)
+{
+	struct sqlite_store *q = sq(s);
+	int64_t v[2] = {id, at};
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	rc = run_ints(q, revoke ? ST_TOKEN_REVOKE : ST_TOKEN_USED, v, 2);
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = ND_ENOTFOUND;
+	return write_end(q, rc);
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -1702,4 +2218,20 @@ const struct nd_store_be nd__sqlite_be = {
     .history_add = sqlite_history_add,
     .each_history = sqlite_each_history,
     .history_purge = sqlite_history_purge,
+    .user_add = sqlite_user_add,
+    .user_get = sqlite_user_get,
+    .each_user = sqlite_each_user,
+    .user_set = sqlite_user_set,
+    .user_remove = sqlite_user_remove,
+    .session_add = sqlite_session_add,
+    .session_get = sqlite_session_get,
+    .session_touch = sqlite_session_touch,
+    .session_delete = sqlite_session_delete,
+    .session_purge = sqlite_session_purge,
+    .login_state = sqlite_login_state,
+    .login_failed = sqlite_login_failed,
+    .login_clear = sqlite_login_clear,
+    .token_add = sqlite_token_add,
+    .token_find = sqlite_token_find,
+    .token_set = sqlite_token_set,
 };

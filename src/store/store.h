@@ -370,3 +370,185 @@ int nd_store_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, v
  * ND_EINVAL). *deleted (may be NULL) gets how many rows went.
  */
 int nd_store_history_purge(struct nd_store *s, int64_t before, size_t keep, int64_t *deleted);
+
+/*
+ * --- Accounts (0004-accounts.sql): users, sessions, login lockout ---
+ *
+ * The people who log in to /admin; docs/internals/admin.md has the whole
+ * picture. The store keeps what it is given: hashing passwords and
+ * tokens, checking them, and deciding who may do what is src/admin/'s
+ * job. None of these writes changes the site generation. Each write is one
+ * transaction (or a savepoint inside the caller's, as for articles).
+ */
+
+enum nd_role {
+	ND_ROLE_AUTHOR = 0, /* writes and edits own articles; cannot publish */
+	ND_ROLE_EDITOR = 1, /* publishes and edits any article */
+	ND_ROLE_ADMIN = 2,  /* also manages users and settings */
+};
+
+/* "author", "editor", "admin"; NULL for an unknown value. */
+const char *nd_role_name(enum nd_role role);
+/* Parses a role name (exact, lowercase); 0 or ND_EINVAL, *out set only on success. */
+int nd_role_parse(const char *name, enum nd_role *out);
+
+/* The longest login, in bytes. */
+#define ND_STORE_LOGIN_MAX 64
+/* Bytes of a session id (the hash of its token) and of a session's CSRF secret. */
+#define ND_STORE_SESSION_ID_LEN 32
+#define ND_STORE_CSRF_LEN       32
+
+/*
+ * Whether login is a valid login name: 1 to ND_STORE_LOGIN_MAX bytes of
+ * ASCII letters, digits and ". _ @ -", starting with a letter or digit.
+ * Case does not matter (logins are stored in lowercase).
+ */
+bool nd_store_login_valid(const char *login);
+
+/* A user as read back. Borrowed: valid only during the callback. */
+struct nd_user_rec {
+	int64_t id;
+	const char *login; /* lowercase */
+	const char *name;  /* display name; "" when none */
+	enum nd_role role;
+	const char *password; /* the argon2id string (crypto_pwhash_str) */
+	int64_t created_at;
+	int64_t last_login; /* 0: never */
+	bool disabled;
+};
+
+typedef int (*nd_user_cb)(void *ctx, const struct nd_user_rec *rec);
+
+/*
+ * Adds a user. login is folded to lowercase; name may be NULL (none);
+ * password is the hash string to keep (never a password). *id (may be NULL)
+ * gets the new user's id. Errors: ND_EINVAL for an invalid login
+ * (nd_store_login_valid), a name that is not UTF-8 or longer than
+ * ND_MAX_NAME, a blank password hash or an unknown role; ND_EEXIST (not
+ * logged) when a user already has that login, in any case.
+ */
+int nd_store_user_add(struct nd_store *s, const char *login, const char *name, enum nd_role role,
+                      const char *password, int64_t *id);
+/*
+ * Calls cb with the user whose login is login, compared without case, or
+ * with id. ND_ENOTFOUND (not logged) if there is none; ND_EINVAL for an
+ * invalid login or an id <= 0.
+ */
+int nd_store_user_get(struct nd_store *s, const char *login, nd_user_cb cb, void *ctx);
+int nd_store_user_get_id(struct nd_store *s, int64_t id, nd_user_cb cb, void *ctx);
+/* Calls cb with every user, by login; a non-zero return stops the walk and is returned. */
+int nd_store_each_user(struct nd_store *s, nd_user_cb cb, void *ctx);
+/*
+ * Changes one field of user id: the password hash (non-blank), the role,
+ * or the time of the last successful login (>= 0). ND_ENOTFOUND (not
+ * logged) when there is no such user, ND_EINVAL for bad input.
+ */
+int nd_store_user_set_password(struct nd_store *s, int64_t id, const char *password);
+int nd_store_user_set_role(struct nd_store *s, int64_t id, enum nd_role role);
+int nd_store_user_set_last_login(struct nd_store *s, int64_t id, int64_t at);
+/*
+ * Deletes the user with login and, in the same transaction, all of its
+ * sessions and API tokens. ND_ENOTFOUND (not logged) if there is none.
+ */
+int nd_store_user_remove(struct nd_store *s, const char *login);
+
+/* A session row. Filled by the caller for add, by the store for get. */
+struct nd_session_rec {
+	uint8_t id[ND_STORE_SESSION_ID_LEN]; /* the hash of the cookie's token */
+	int64_t user_id;
+	int64_t created_at;
+	int64_t last_seen;
+	int64_t expires_at; /* absolute end */
+	uint8_t csrf[ND_STORE_CSRF_LEN];
+};
+
+/*
+ * Adds a session. Errors: ND_EINVAL for a user_id <= 0 or a negative time;
+ * ND_ENOTFOUND (not logged) when the user does not exist (removed
+ * meanwhile); ND_EEXIST when the id is taken (a 256-bit collision: a bug).
+ */
+int nd_store_session_add(struct nd_store *s, const struct nd_session_rec *rec);
+/*
+ * Copies the session with id to *out, expired or not (the caller decides).
+ * ND_ENOTFOUND (not logged) if there is none; *out is written only on success.
+ */
+int nd_store_session_get(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_ID_LEN],
+                         struct nd_session_rec *out);
+/* Sets the session's last_seen (never backwards). No session: 0, nothing done. */
+int nd_store_session_touch(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_ID_LEN],
+                           int64_t last_seen);
+/* Deletes the session with id; 0 also when there was none. */
+int nd_store_session_delete(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_ID_LEN]);
+/* Deletes every session of user_id (> 0); *deleted (may be NULL) gets how many. */
+int nd_store_session_delete_user(struct nd_store *s, int64_t user_id, int64_t *deleted);
+/*
+ * Deletes every session that has ended: expires_at <= now, or last_seen <
+ * idle_before. *deleted (may be NULL) gets how many.
+ */
+int nd_store_session_purge(struct nd_store *s, int64_t now, int64_t idle_before, int64_t *deleted);
+
+/*
+ * Login lockout: consecutive failed logins per login name, whether or not
+ * a user has it (an unknown login locks just the same, so a lock tells
+ * nothing). login: any UTF-8 text of 1 to ND_STORE_LOGIN_MAX bytes, folded
+ * to lowercase (ASCII); else ND_EINVAL.
+ */
+struct nd_login_state {
+	int64_t failures;     /* consecutive failures since the last success or lock */
+	int64_t locked_until; /* unix seconds; locked while now < locked_until */
+};
+
+/* Reads the state of login into *out (zeros when it has none). */
+int nd_store_login_state(struct nd_store *s, const char *login, struct nd_login_state *out);
+/*
+ * Records a failed login at now, in one transaction, and copies the new
+ * state to *out (may be NULL). While locked (now < locked_until) nothing
+ * changes. Else failures goes up by one; when it reaches max_failures the
+ * login is locked until now + lock_seconds and failures starts again at 0.
+ * ND_EINVAL for max_failures < 1 or lock_seconds < 0.
+ */
+int nd_store_login_failed(struct nd_store *s, const char *login, int64_t now, int max_failures,
+                          int64_t lock_seconds, struct nd_login_state *out);
+/* Forgets the failures of login (after a successful login). */
+int nd_store_login_clear(struct nd_store *s, const char *login);
+
+/*
+ * API tokens (0004): bearer tokens of the write API, one user each. The
+ * store keeps the BLAKE2b-256 hash of a token, never the token. A revoked
+ * token stays listed (revoked_at > 0); whoever checks a token refuses it.
+ */
+#define ND_STORE_TOKEN_HASH_LEN 32
+
+/* A token as read back. Borrowed: valid only during the callback. */
+struct nd_token_rec {
+	int64_t id;
+	int64_t user_id;
+	const char *name; /* what it is for: "CI import" */
+	uint8_t hash[ND_STORE_TOKEN_HASH_LEN];
+	int64_t created_at;
+	int64_t last_used;  /* 0: never */
+	int64_t revoked_at; /* 0: valid */
+};
+
+typedef int (*nd_token_cb)(void *ctx, const struct nd_token_rec *rec);
+
+/*
+ * Adds a token of user_id created at `at`; *id (may be NULL) gets its id.
+ * Errors: ND_EINVAL for a user_id <= 0, a negative time, or a name that is
+ * blank, not UTF-8 or longer than ND_MAX_NAME; ND_ENOTFOUND (not logged)
+ * when the user does not exist; ND_EEXIST when the hash is taken.
+ */
+int nd_store_token_add(struct nd_store *s, int64_t user_id, const char *name,
+                       const uint8_t hash[ND_STORE_TOKEN_HASH_LEN], int64_t at, int64_t *id);
+/* Calls cb with the token whose hash is hash, revoked or not; ND_ENOTFOUND (not logged) if none. */
+int nd_store_token_find(struct nd_store *s, const uint8_t hash[ND_STORE_TOKEN_HASH_LEN],
+                        nd_token_cb cb, void *ctx);
+/* Calls cb with every token of user_id (0: of every user), by id; a non-zero return stops. */
+int nd_store_each_token(struct nd_store *s, int64_t user_id, nd_token_cb cb, void *ctx);
+/*
+ * Notes a use of token id at `at` (last_used never goes back), or revokes
+ * it at `at` (a revoked token keeps its first revoked_at). ND_ENOTFOUND (not
+ * logged) when there is no such token; ND_EINVAL for an id <= 0 or at <= 0.
+ */
+int nd_store_token_used(struct nd_store *s, int64_t id, int64_t at);
+int nd_store_token_revoke(struct nd_store *s, int64_t id, int64_t at);

@@ -63,6 +63,33 @@ typedef int nd_store_each_history_fn(struct nd_store *s, int64_t since, nd_histo
                                      void *ctx);
 typedef int nd_store_history_purge_fn(struct nd_store *s, int64_t before, int64_t keep,
                                       int64_t *deleted);
+typedef int nd_store_user_add_fn(struct nd_store *s, const char *login, const char *name,
+                                 enum nd_role role, const char *password, int64_t *id);
+typedef int nd_store_user_get_fn(struct nd_store *s, const char *login, int64_t id, nd_user_cb cb,
+                                 void *ctx);
+typedef int nd_store_each_user_fn(struct nd_store *s, nd_user_cb cb, void *ctx);
+typedef int nd_store_user_set_fn(struct nd_store *s, int64_t id, const char *password, int role,
+                                 int64_t last_login);
+typedef int nd_store_user_remove_fn(struct nd_store *s, const char *login);
+typedef int nd_store_session_add_fn(struct nd_store *s, const struct nd_session_rec *rec);
+typedef int nd_store_session_get_fn(struct nd_store *s, const uint8_t *id,
+                                    struct nd_session_rec *out);
+typedef int nd_store_session_touch_fn(struct nd_store *s, const uint8_t *id, int64_t last_seen);
+typedef int nd_store_session_delete_fn(struct nd_store *s, const uint8_t *id, int64_t user_id,
+                                       int64_t *deleted);
+typedef int nd_store_session_purge_fn(struct nd_store *s, int64_t now, int64_t idle_before,
+                                      int64_t *deleted);
+typedef int nd_store_login_state_fn(struct nd_store *s, const char *login,
+                                    struct nd_login_state *out);
+typedef int nd_store_login_failed_fn(struct nd_store *s, const char *login, int64_t now,
+                                     int max_failures, int64_t lock_seconds,
+                                     struct nd_login_state *out);
+typedef int nd_store_login_clear_fn(struct nd_store *s, const char *login);
+typedef int nd_store_token_add_fn(struct nd_store *s, int64_t user_id, const char *name,
+                                  const uint8_t *hash, int64_t at, int64_t *id);
+typedef int nd_store_token_find_fn(struct nd_store *s, const uint8_t *hash, int64_t user_id,
+                                   nd_token_cb cb, void *ctx);
+typedef int nd_store_token_set_fn(struct nd_store *s, int64_t id, int64_t at, bool revoke);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -115,6 +142,37 @@ struct nd_store_be {
 	nd_store_history_add_fn *history_add;
 	nd_store_each_history_fn *each_history;
 	nd_store_history_purge_fn *history_purge;
+
+	/*
+	 * Accounts (migration 0004). store.c (account.c) has checked the input
+	 * and folded every login to lowercase. user_get looks up by login when
+	 * it is not NULL, else by id. user_set changes the password when it is
+	 * not NULL, else the role when role >= 0, else last_login. session_delete
+	 * deletes the session id when it is not NULL, else every session of
+	 * user_id (*deleted gets how many).
+	 */
+	nd_store_user_add_fn *user_add;
+	nd_store_user_get_fn *user_get;
+	nd_store_each_user_fn *each_user;
+	nd_store_user_set_fn *user_set;
+	nd_store_user_remove_fn *user_remove;
+	nd_store_session_add_fn *session_add;
+	nd_store_session_get_fn *session_get;
+	nd_store_session_touch_fn *session_touch;
+	nd_store_session_delete_fn *session_delete;
+	nd_store_session_purge_fn *session_purge;
+	nd_store_login_state_fn *login_state;
+	nd_store_login_failed_fn *login_failed;
+	nd_store_login_clear_fn *login_clear;
+	/*
+	 * API tokens. token_find walks the token with hash when it is not
+	 * NULL, else those of user_id (0: all), by id; it returns ND_ENOTFOUND
+	 * only for a hash with no row. token_set notes a use at `at`, or
+	 * revokes when revoke is true.
+	 */
+	nd_store_token_add_fn *token_add;
+	nd_store_token_find_fn *token_find;
+	nd_store_token_set_fn *token_set;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

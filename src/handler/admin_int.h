@@ -1,0 +1,45 @@
+#pragma once
+/* Shared by the admin's handler files (admin.c, admin_login.c) only. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "admin/account.h"
+#include "admin/csrf.h"
+#include "admin/session.h"
+#include "handler/handler_int.h"
+
+/* The session cookie and the login form's cookie (its CSRF key's message). */
+#define ND_ADMIN_COOKIE      "nd_s"
+#define ND_ADMIN_FORM_COOKIE "nd_lf"
+
+#define ND_ADMIN_BAD_CSRF                                                                          \
+	"This form has expired or did not come from this site (its security token is missing or "  \
+	"wrong). Go back, reload the page and send it again."
+#define ND_ADMIN_CROSS_SITE "Forms of the admin can only be sent from this site's own pages."
+
+struct nd_ratelimit;
+struct nd_tpl_set;
+
+struct nd_admin_web {
+	struct nd_tpl_set *tpl;            /* themes/default/admin/ */
+	struct nd_ratelimit *by_ip;        /* login attempts per address */
+	struct nd_ratelimit *by_login;     /* login attempts per login name */
+	uint8_t form_key[ND_CSRF_KEY_LEN]; /* the login form's CSRF key, in the store */
+	struct nd_session_policy session;
+	struct nd_login_policy login;
+	bool secure; /* site_url is https: cookies get Secure */
+};
+
+/* Unix seconds now. */
+int64_t nd__admin_now(void);
+
+/* A Set-Cookie value for name=value under /admin, from req's arena (max_age 0: delete). */
+const char *nd__admin_cookie(struct nd_app *app, struct nd_http_request *req, const char *name,
+                             const char *value, int64_t max_age);
+
+/* Form field name of a urlencoded POST (req's arena), or NULL (absent, malformed, NUL). */
+const char *nd__admin_field(struct nd_http_request *req, const char *name);
+
+/* The 403 page with message. */
+int nd__admin_forbidden(struct nd_app *app, struct nd_http_request *req,
+                        struct nd_http_response *res, const char *message);

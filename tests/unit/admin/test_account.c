@@ -1,0 +1,109 @@
+/* Tests for src/admin/account.c: the login check, lockout, passwords, rehash. */
+#include "admin/admin_fixture.h"
+
+static void test_login(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_account a;
+	int64_t until;
+
+	assert_int_equal(nd_account_login(f->s, "ANN", "correct horse", 13, 100, &lp, &a, &until),
+	                 0);
+	assert_int_equal(a.id, f->uid);
+	assert_string_equal(a.login, "ann");
+	assert_int_equal(a.role, ND_ROLE_EDITOR);
+	assert_int_equal(a.last_login, 100);
+	assert_int_equal(nd_account_get(f->s, "ann", &a), 0);
+	assert_int_equal(a.last_login, 100);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong horse!", 12, 100, &lp, &a, &until),
+	                 ND_EINVAL);
+	assert_int_equal(
+	    nd_account_login(f->s, "nobody", "correct horse", 13, 100, &lp, &a, &until), ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "", "x", 1, 100, &lp, &a, &until), ND_EINVAL);
+}
+
+static void test_lockout(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_account a;
+	int64_t until;
+
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 1", 7, 100, &lp, &a, &until),
+	                 ND_EINVAL);
+	/* A success in between starts the count again. */
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 100, &lp, &a, &until),
+	                 0);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 1", 7, 100, &lp, &a, &until),
+	                 ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 2", 7, 100, &lp, &a, &until),
+	                 ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ann", "wrong 3", 7, 101, &lp, &a, &until),
+	                 ND_EBUSY);
+	assert_int_equal(until, 161);
+	/* Locked: the right password does not help. */
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 160, &lp, &a, &until),
+	                 ND_EBUSY);
+	assert_int_equal(until, 161);
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 161, &lp, &a, &until),
+	                 0);
+	/* Unknown logins lock the same way. */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(nd_account_login(f->s, "ghost", "x", 1, 200, &lp, &a, &until),
+		                 ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ghost", "x", 1, 200, &lp, &a, &until), ND_EBUSY);
+	assert_int_equal(until, 260);
+}
+
+static void test_passwords(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_account a;
+	const char *why;
+	int64_t until;
+
+	assert_int_equal(nd_account_add(f->s, "bob", NULL, ND_ROLE_AUTHOR, "short", 5, &why, NULL),
+	                 ND_EINVAL);
+	assert_non_null(why);
+	assert_int_equal(
+	    nd_account_add(f->s, "ann", NULL, ND_ROLE_AUTHOR, "long enough!", 12, &why, NULL),
+	    ND_EEXIST);
+	assert_int_equal(nd_account_set_password(f->s, "ann", "a new password", 14, &why), 0);
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 5, &lp, &a, &until),
+	                 ND_EINVAL);
+	assert_int_equal(nd_account_login(f->s, "ann", "a new password", 14, 5, &lp, &a, &until),
+	                 0);
+	assert_int_equal(nd_account_set_password(f->s, "nobody", "a new password", 14, &why),
+	                 ND_ENOTFOUND);
+}
+
+static void test_rehash_on_login(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_account a, b;
+	int64_t until;
+
+	/* The user's hash was made with the MIN limits (ND_TEST_FAST_HASH);
+	 * at INTERACTIVE limits a login replaces it. */
+	assert_int_equal(nd_account_get(f->s, "ann", &a), 0);
+	unsetenv("ND_TEST_FAST_HASH");
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 5, &lp, &b, &until), 0);
+	setenv("ND_TEST_FAST_HASH", "1", 1);
+	assert_int_equal(nd_account_get(f->s, "ann", &b), 0);
+	assert_string_not_equal(a.password, b.password);
+	assert_true(nd_password_verify(b.password, "correct horse", 13));
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_login),
+	    T(test_lockout),
+	    T(test_passwords),
+	    T(test_rehash_on_login),
+	};
+
+	setenv("ND_TEST_FAST_HASH", "1", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
