@@ -14,6 +14,24 @@
 
 #include "core/log.h"
 
+/*
+ * A wire feed for `newsdesk fetch` and `serve`: one [feed NAME] section of
+ * the config file each (no flag or environment form). NAME is 1-64 of
+ * [A-Za-z0-9_.-], unique; it keys the feed's articles, so renaming a feed
+ * makes its items new articles.
+ *
+ *	[feed reuters-world]
+ *	url = https://example.com/world.rss   (required, http or https)
+ *	section = World/Europe                 (default: News)
+ *	author = Reuters                       (when an item names none)
+ *	tags = wire, europe                    (added to every item, comma-separated)
+ *	language = en                          (default: the site's)
+ */
+struct nd_feed_conf {
+	char *name, *url, *section, *author, *tags, *language; /* NULL: not set */
+	int line; /* of the [feed NAME] header, for messages */
+};
+
 struct nd_config {
 	char *db;     /* store URL or SQLite path */
 	char *listen; /* HOST:PORT */
@@ -39,7 +57,14 @@ struct nd_config {
 	char *ranking_window;       /* the article page's Ranking: 1h, 24h, 7d or trending */
 	int recommend_count;        /* the Recommendation block's length; 0: none */
 	int history_days;           /* reading histories older than this are purged */
+	int fetch_interval;         /* serve: seconds between wire fetches; 0: never */
+	int fetch_timeout;          /* seconds one feed's transfer may take */
+	int fetch_connect_timeout;  /* seconds to connect to a feed's server */
+	int fetch_max_kb;           /* largest feed document, KiB */
+	char *fetch_state;          /* ETag / Last-Modified file; "": DB.feeds.json */
 	enum nd_log_level log_level;
+	struct nd_feed_conf *feeds; /* [feed NAME] sections, in file order */
+	size_t feed_count;
 };
 
 enum nd_option_type { ND_OPT_STRING, ND_OPT_INT, ND_OPT_LOG_LEVEL };
@@ -73,7 +98,8 @@ int nd_config_set(struct nd_config *cfg, const char *name, const char *value, ch
 
 /*
  * Reads the INI file at path. Keys must be in their option's [section]
- * (keys before any section header are accepted too). Errors: ND_EIO when
+ * (keys before any section header are accepted too); [feed NAME] sections
+ * add wire feeds (struct nd_feed_conf; a feed without url is an error). Errors: ND_EIO when
  * the file cannot be read, ND_EINVAL for a syntax error, an unknown key or a
  * bad value; *err gets "PATH:LINE: what is wrong" (caller owns it).
  */
