@@ -34,8 +34,7 @@ void nd_wire_global_cleanup(void)
 	curl_global_cleanup();
 }
 
-void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cfg,
-                              char **state_buf)
+void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cfg, char **state_buf)
 {
 	const char *db = cfg->db;
 
@@ -80,7 +79,7 @@ struct resp {
 	char *etag, *last_modified;
 	size_t max;
 	bool too_big;
-	const volatile bool *stop;
+	const atomic_bool *stop;
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
@@ -135,7 +134,7 @@ static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, c
 {
 	struct resp *r = ctx;
 
-	return r->stop && *r->stop ? 1 : 0;
+	return r->stop && atomic_load(r->stop) ? 1 : 0;
 }
 
 /* The charset parameter of a Content-Type, or NULL; caller owns. */
@@ -157,9 +156,8 @@ static char *charset_of(const char *ct)
  * GETs url with the validators given (may be NULL). 0 with r filled
  * (status 200 or 304), or ND_EIO with the reason in why.
  */
-static int http_get(const char *url, const char *etag, const char *lm,
-                    const struct nd_wire_opts *o, struct resp *r, char **ctype, char **final,
-                    struct nd_buf *why)
+static int http_get(const char *url, const char *etag, const char *lm, const struct nd_wire_opts *o,
+                    struct resp *r, char **ctype, char **final, struct nd_buf *why)
 {
 	CURL *c = curl_easy_init();
 	struct curl_slist *hdr = NULL;
@@ -216,9 +214,7 @@ static int http_get(const char *url, const char *etag, const char *lm,
 			goto out;
 		}
 		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		nd_buf_addf(why, "timed out (%s)", errbuf);
-		goto out;
+	case CURLE_OPERATION_TIMEDOUT: nd_buf_addf(why, "timed out (%s)", errbuf); goto out;
 	case CURLE_FILESIZE_EXCEEDED:
 	case CURLE_WRITE_ERROR:
 		if (cc == CURLE_FILESIZE_EXCEEDED || r->too_big) {
@@ -275,8 +271,7 @@ static int state_save(const char *path, json_t *st)
 	if (!path)
 		return 0;
 	nd_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (json_dump_file(st, tmp.buf, JSON_INDENT(1) | JSON_SORT_KEYS) ||
-	    rename(tmp.buf, path)) {
+	if (json_dump_file(st, tmp.buf, JSON_INDENT(1) | JSON_SORT_KEYS) || rename(tmp.buf, path)) {
 		nd_log(ND_LOG_WARN, "cannot write feed state file '%s': %s", path, strerror(errno));
 		unlink(tmp.buf);
 		rc = ND_EIO;
@@ -331,8 +326,8 @@ static void add_tag(const char **tags, size_t *n, const char *t)
 
 /* Stores one item: 0 new, 1 updated, 2 unchanged, ND_EINVAL skipped, ND_ESTORE. */
 static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
-                      const struct nd_wire_opts *o, const struct nd_wire_item *it,
-                      char **conf_tags, size_t conf_tag_count)
+                      const struct nd_wire_opts *o, const struct nd_wire_item *it, char **conf_tags,
+                      size_t conf_tag_count)
 {
 	struct nd_buf title = ND_BUF_INIT, body = ND_BUF_INIT, summary = ND_BUF_INIT;
 	const char *tags[ND_MAX_TAGS];
@@ -361,7 +356,7 @@ static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
 	if (!body.len) {
 		struct nd_buf esc = ND_BUF_INIT;
 		for (const char *p = title.buf; *p; p++)
-			*p == '<' ? nd_buf_adds(&esc, "&lt;")
+			*p == '<'   ? nd_buf_adds(&esc, "&lt;")
 			: *p == '&' ? nd_buf_adds(&esc, "&amp;")
 			            : nd_buf_addch(&esc, *p);
 		nd_sanitize_markdown(esc.buf, esc.len, NULL, &body);
@@ -441,8 +436,8 @@ static char **split_tags(const char *s, size_t *n)
 }
 
 /* One feed: 0 fetched and stored, 1 failed (reported), ND_ESTORE. */
-static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc,
-                    const struct nd_wire_opts *o, json_t *state, struct nd_wire_stats *st)
+static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const struct nd_wire_opts *o,
+                    json_t *state, struct nd_wire_stats *st)
 {
 	json_t *prev = json_object_get(state, fc->name);
 	const char *etag = NULL, *lm = NULL;
@@ -496,8 +491,9 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc,
 	st->updated += changed;
 	st->unchanged += same;
 	st->rejected += skipped;
-	nd_log(ND_LOG_INFO, "feed '%s': %zu items: %zu new, %zu updated, %zu unchanged, %zu skipped",
-	       fc->name, feed.item_count, added, changed, same, skipped);
+	nd_log(ND_LOG_INFO,
+	       "feed '%s': %zu items: %zu new, %zu updated, %zu unchanged, %zu skipped", fc->name,
+	       feed.item_count, added, changed, same, skipped);
 	{
 		json_t *e = json_object();
 		json_object_set_new(e, "url", json_string(fc->url));
@@ -540,7 +536,7 @@ int nd_wire_run(struct nd_store *s, const struct nd_wire_opts *o, struct nd_wire
 	for (size_t i = 0; i < o->feed_count; i++) {
 		int k;
 
-		if (o->stop && *o->stop)
+		if (o->stop && atomic_load(o->stop))
 			break;
 		k = run_feed(s, &o->feeds[i], o, state, &st);
 		if (k == ND_ESTORE) {
@@ -555,8 +551,8 @@ int nd_wire_run(struct nd_store *s, const struct nd_wire_opts *o, struct nd_wire
 	nd_log(ND_LOG_INFO,
 	       "fetched %zu feeds (%zu not modified), %zu failed: imported %zu, updated %zu, "
 	       "unchanged %zu, skipped %zu",
-	       st.feeds_ok, st.not_modified, st.feeds_failed, st.imported, st.updated,
-	       st.unchanged, st.rejected);
+	       st.feeds_ok, st.not_modified, st.feeds_failed, st.imported, st.updated, st.unchanged,
+	       st.rejected);
 	if (stats)
 		*stats = st;
 	return rc;

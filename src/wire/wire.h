@@ -23,6 +23,7 @@
  * beyond it, also when a gzip body grows past it), User-Agent
  * "newsdesk/VERSION (feed fetcher)".
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,7 +41,7 @@ struct nd_wire_opts {
 	size_t max_bytes;       /* largest document */
 	/* When not NULL and set (by another thread), transfers stop at once
 	 * and the run ends after the feed in hand. */
-	const volatile bool *stop;
+	const atomic_bool *stop;
 };
 
 /* Fills o from cfg (borrowed: o points into cfg). state_path is set to
@@ -50,13 +51,13 @@ void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cf
                               char **state_buf);
 
 struct nd_wire_stats {
-	size_t feeds_ok;      /* fetched and stored, 304 included */
-	size_t feeds_failed;  /* reported, nothing of theirs changed */
-	size_t not_modified;  /* feeds that answered 304 */
-	size_t imported;      /* new articles */
-	size_t updated;       /* changed articles */
-	size_t unchanged;     /* items as already stored */
-	size_t rejected;      /* items skipped (no title, refused by the store) */
+	size_t feeds_ok;     /* fetched and stored, 304 included */
+	size_t feeds_failed; /* reported, nothing of theirs changed */
+	size_t not_modified; /* feeds that answered 304 */
+	size_t imported;     /* new articles */
+	size_t updated;      /* changed articles */
+	size_t unchanged;    /* items as already stored */
+	size_t rejected;     /* items skipped (no title, refused by the store) */
 };
 
 /*
@@ -79,3 +80,26 @@ int nd_wire_run(struct nd_store *s, const struct nd_wire_opts *o, struct nd_wire
 
 /* The ext_id of an item: "wire-" and 16 hex digits; out has 22 bytes. */
 void nd_wire_ext_id(const char *feed, const char *key, char out[22]);
+
+/*
+ * The schedule `serve` runs: a background thread that opens its own store
+ * handle, fetches the feeds of cfg at once and then every
+ * cfg->fetch_interval seconds. The site picks up what it stores by itself
+ * (the snapshot reloads when the store's generation moves).
+ */
+struct nd_wire_sched;
+
+/*
+ * Starts the thread. cfg is borrowed, valid until nd_wire_sched_stop().
+ * With no feeds or fetch_interval 0, *out is NULL and nothing starts.
+ * Call nd_wire_global_init() first. Returns 0, or ND_EIO when the thread
+ * cannot be started (*out NULL).
+ */
+int nd_wire_sched_start(const struct nd_config *cfg, struct nd_wire_sched **out);
+
+/*
+ * Stops the thread: a transfer in progress is aborted within about a
+ * second, a store transaction in progress finishes; then it is joined and
+ * freed. NULL is a no-op.
+ */
+void nd_wire_sched_stop(struct nd_wire_sched *w);
