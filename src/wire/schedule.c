@@ -35,7 +35,8 @@ static void *run(void *arg)
 		if (nd_store_open(w->cfg->db, &s) == 0)
 			nd_wire_run(s, &o, NULL);
 		else
-			nd_log(ND_LOG_WARN, "wire: cannot open store '%s': fetch skipped", w->cfg->db);
+			nd_log(ND_LOG_WARN, "wire: cannot open store '%s': fetch skipped",
+			       w->cfg->db);
 		nd_store_close(s);
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += w->cfg->fetch_interval;
