@@ -496,11 +496,16 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 	       feed.item_count, added, changed, same, skipped);
 	{
 		json_t *e = json_object();
-		json_object_set_new(e, "url", json_string(fc->url));
-		if (r.etag && json_string(r.etag))
-			json_object_set_new(e, "etag", json_string(r.etag));
-		if (r.last_modified && json_string(r.last_modified))
-			json_object_set_new(e, "last_modified", json_string(r.last_modified));
+		/* json_string() refuses invalid UTF-8: such a validator is not kept. */
+		json_t *url = json_string(fc->url);
+		json_t *et = r.etag ? json_string(r.etag) : NULL;
+		json_t *lmv = r.last_modified ? json_string(r.last_modified) : NULL;
+		if (url)
+			json_object_set_new(e, "url", url);
+		if (et)
+			json_object_set_new(e, "etag", et);
+		if (lmv)
+			json_object_set_new(e, "last_modified", lmv);
 		json_object_set_new(e, "fetched_at", json_integer((json_int_t)time(NULL)));
 		json_object_set_new(state, fc->name, e);
 	}

@@ -40,11 +40,6 @@ static bool is(const xmlNode *n, const char *name)
 	return n && n->type == XML_ELEMENT_NODE && !strcmp(lname(n), name);
 }
 
-static const char *ns_href(const xmlNode *n)
-{
-	return n->ns && n->ns->href ? (const char *)n->ns->href : "";
-}
-
 static void utf8_put(struct nd_buf *b, unsigned cp)
 {
 	if (cp < 0x80) {
@@ -601,7 +596,6 @@ int nd_wire_parse(const char *data, size_t len, const char *url, const char *cha
 		nd_buf_addf(why, "root element '%s' is not RSS, RDF or Atom", lname(root));
 		rc = ND_EINVAL;
 	}
-	(void)ns_href;
 	free(author);
 	xmlFreeDoc(doc);
 	if (rc)
