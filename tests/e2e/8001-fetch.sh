@@ -120,6 +120,10 @@ for f in missing:/nope.xml bad:/bad.xml page:/page.xml big:/big slow:/slow/world
 	printf '\n[feed %s]\nurl = %s%s\n' "${f%%:*}" "$F" "${f#*:}" >>"$TMP/mixed.ini"
 done
 printf '\n[feed refused]\nurl = http://127.0.0.1:1/feed.xml\n' >>"$TMP/mixed.ini"
+# No XML declaration; the charset comes from the HTTP Content-Type only.
+printf '<rss><channel><item><title>Caf\xe9 cr\xe8me</title><guid>l1</guid></item></channel></rss>' \
+	>"$FEEDS/latin.latin1.xml"
+printf '\n[feed latin]\nurl = %s/latin.latin1.xml\n' "$F" >>"$TMP/mixed.ini"
 sed -i 's|Flood barriers hold as river peaks in Rotterdam|Flood barriers hold as the river peaks|' "$FEEDS/world.xml"
 start=$(date +%s)
 "$ND_BIN" fetch --db "$DB" --config "$TMP/mixed.ini" 2>"$TMP/err"
@@ -134,8 +138,9 @@ check "redirect loop reported" grep -q "feed 'loop' .* failed: more than 5 redir
 check "redirect to ftp refused" grep -q "feed 'ftp' .* failed:" "$TMP/err"
 check "refused connection reported" grep -q "feed 'refused' .* failed:" "$TMP/err"
 check "good feed still imported" grep -q "feed 'world': 3 items: 0 new, 1 updated" "$TMP/err"
-check "summary line" grep -q "fetched 2 feeds (1 not modified), 8 failed" "$TMP/err"
-check "nothing lost" test "$(count)" -eq 5
+check "summary line" grep -q "fetched 3 feeds (1 not modified), 8 failed" "$TMP/err"
+check "HTTP charset used" test "$(sqlite3 "$DB" "select title from articles where title like 'Caf%cr%'")" = "Café crème"
+check "nothing lost" test "$(count)" -eq 6
 
 # --- Usage and config errors: exit 2.
 "$ND_BIN" fetch --db "$DB" 2>"$TMP/err"
