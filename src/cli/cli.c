@@ -10,6 +10,7 @@
 static const struct nd_cli_cmd commands[] = {
     {"serve", "", "serve the site over HTTP", nd_cmd_serve},
     {"import", "FILE.jsonl|-", "import articles from JSON Lines", nd_cmd_import},
+    {"fetch", "", "fetch the wire feeds of the config ([feed NAME] sections)", nd_cmd_fetch},
     {"demo", "", "create the demo site (real news from the ECB+ corpus)", nd_cmd_demo},
     {"eval", "related --docs FILE.jsonl --story-field F [--topic-field G] [--limit N]",
      "measure Related against labelled data, next to a TF-IDF baseline", nd_cmd_eval},

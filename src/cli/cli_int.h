@@ -42,5 +42,6 @@ int nd__demo_activity(struct nd_store *s, int64_t now);
 int nd_cmd_serve(int argc, char **argv);
 int nd_cmd_import(int argc, char **argv);
 int nd_cmd_demo(int argc, char **argv);
+int nd_cmd_fetch(int argc, char **argv);
 int nd_cmd_eval(int argc, char **argv);
 int nd_cmd_user(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "site/site.h"
 #include "site/snapshot.h"
+#include "wire/wire.h"
 
 /* In-flight requests get this long to finish at shutdown. */
 #define GRACE_MS 10000
@@ -23,7 +24,8 @@ int nd_cmd_serve(int argc, char **argv)
 	struct nd_snapshot *snap = NULL;
 	struct nd_http_server *srv = NULL;
 	struct nd_app app;
-	bool app_ready = false;
+	struct nd_wire_sched *wire = NULL;
+	bool app_ready = false, curl_ready = false;
 	char **pos = nd_xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos, rc, sig;
 	sigset_t set;
@@ -82,16 +84,35 @@ int nd_cmd_serve(int argc, char **argv)
 	       nd_snapshot_site(snap)->article_count, cfg.db,
 	       (int)(strrchr(cfg.listen, ':') - cfg.listen), cfg.listen, nd_http_server_port(srv));
 	nd_snapshot_read_unlock();
+	/* The wire schedule starts once the site is up; curl's global set-up
+	 * happens here, before its thread. */
+	if (cfg.feed_count && cfg.fetch_interval > 0) {
+		if (nd_wire_global_init()) {
+			fprintf(stderr, "newsdesk serve: cannot initialise libcurl\n");
+			rc = 1;
+			goto out;
+		}
+		curl_ready = true;
+		if (nd_wire_sched_start(&cfg, &wire)) {
+			rc = 1;
+			goto out;
+		}
+	}
 	fflush(stderr);
 
 	if (sigwait(&set, &sig) == 0)
 		nd_log(ND_LOG_INFO, "%s received: finishing requests in flight, then stopping",
 		       sig == SIGINT ? "SIGINT" : "SIGTERM");
+	nd_wire_sched_stop(wire);
+	wire = NULL;
 	nd_http_server_stop(srv, GRACE_MS);
 	srv = NULL;
 	nd_log(ND_LOG_INFO, "stopped");
 	rc = 0;
 out:
+	nd_wire_sched_stop(wire);
+	if (curl_ready)
+		nd_wire_global_cleanup();
 	nd_http_server_stop(srv, 0);
 	if (app_ready)
 		nd_app_release(&app);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 #include "core/mem.h"
@@ -76,6 +77,17 @@ const struct nd_option nd_options[] = {
             "how often the server looks for store changes"),
     OPT_INT("page_cache_mb", "server", page_cache_mb, "64", 0, 65536,
             "megabytes of rendered pages kept until the site changes (0: no cache)"),
+    OPT_INT("fetch_interval", "wire", fetch_interval, "600", 0, 604800,
+            "serve: seconds between fetches of the [feed NAME] feeds; 0: never"),
+    OPT_INT("fetch_timeout", "wire", fetch_timeout, "30", 1, 3600,
+            "seconds a feed's transfer may take in all"),
+    OPT_INT("fetch_connect_timeout", "wire", fetch_connect_timeout, "10", 1, 600,
+            "seconds to connect to a feed's server"),
+    OPT_INT("fetch_max_kb", "wire", fetch_max_kb, "5120", 1, 1048576,
+            "largest feed accepted, KiB; a bigger transfer is stopped"),
+    OPT_STR("fetch_state", "wire", fetch_state, "",
+            "file keeping each feed's ETag and Last-Modified (default: the db path + "
+            "'.feeds.json')"),
     {"log_level", "server", ND_OPT_LOG_LEVEL, offsetof(struct nd_config, log_level), "info", 0, 0,
      "debug, info, warn or error"},
     {NULL, NULL, 0, 0, NULL, 0, 0, NULL},
@@ -165,6 +177,18 @@ void nd_config_init(struct nd_config *cfg)
 
 void nd_config_release(struct nd_config *cfg)
 {
+	for (size_t i = 0; i < cfg->feed_count; i++) {
+		struct nd_feed_conf *f = &cfg->feeds[i];
+		free(f->name);
+		free(f->url);
+		free(f->section);
+		free(f->author);
+		free(f->tags);
+		free(f->language);
+	}
+	free(cfg->feeds);
+	cfg->feeds = NULL;
+	cfg->feed_count = 0;
 	for (const struct nd_option *o = nd_options; o->name; o++) {
 		if (o->type == ND_OPT_STRING) {
 			char **s = (char **)((char *)cfg + o->offset);
@@ -192,6 +216,8 @@ struct file_ctx {
 	FILE *f;
 	int lineno; /* of the line inih read last */
 	char *err;
+	char section[128]; /* the section of the last key */
+	int section_line;  /* the line of that section's first key */
 };
 
 /* Debian's inih does not pass line numbers to the handler, so the reader
@@ -206,13 +232,64 @@ static char *read_line(char *str, int num, void *stream)
 	return line;
 }
 
+/* A key of a [feed NAME] section; a message (caller owns) or NULL. */
+static char *feed_key(struct file_ctx *fc, const char *fname, const char *name, const char *value)
+{
+	struct nd_config *cfg = fc->cfg;
+	struct nd_feed_conf *f = NULL;
+	char **field;
+	size_t n = strlen(fname);
+
+	if (!n || n > 64 ||
+	    strspn(fname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                  "0123456789_.-") != n)
+		return msg("bad feed name '%s' (1 to 64 letters, digits, '_', '.' or '-')", fname);
+	for (size_t i = 0; i < cfg->feed_count; i++)
+		if (!strcmp(cfg->feeds[i].name, fname))
+			f = &cfg->feeds[i];
+	if (f && f->line != fc->section_line)
+		return msg("feed '%s' is defined twice", fname);
+	if (!f) {
+		cfg->feeds = nd_xrealloc(cfg->feeds, (cfg->feed_count + 1) * sizeof(*cfg->feeds));
+		f = &cfg->feeds[cfg->feed_count++];
+		memset(f, 0, sizeof(*f));
+		f->name = nd_xstrdup(fname);
+		f->line = fc->section_line;
+	}
+	if (!strcmp(name, "url"))
+		field = &f->url;
+	else if (!strcmp(name, "section"))
+		field = &f->section;
+	else if (!strcmp(name, "author"))
+		field = &f->author;
+	else if (!strcmp(name, "tags"))
+		field = &f->tags;
+	else if (!strcmp(name, "language"))
+		field = &f->language;
+	else
+		return msg("unknown feed key '%s' (url, section, author, tags, language)", name);
+	if (field == &f->url && strncasecmp(value, "http://", 7) &&
+	    strncasecmp(value, "https://", 8))
+		return msg("feed '%s': url '%s' is not http:// or https://", fname, value);
+	free(*field);
+	*field = nd_xstrdup(value);
+	return NULL;
+}
+
 static int ini_cb(void *user, const char *section, const char *name, const char *value)
 {
 	struct file_ctx *fc = user;
 	const struct nd_option *o = nd_config_find(name);
 	char *why = NULL;
 
-	if (!o)
+	if (strcmp(section, fc->section)) {
+		/* inih does not tell where a section starts: the line of its first key. */
+		snprintf(fc->section, sizeof(fc->section), "%s", section);
+		fc->section_line = fc->lineno;
+	}
+	if (!strncmp(section, "feed ", 5))
+		why = feed_key(fc, section + 5 + strspn(section + 5, " "), name, value);
+	else if (!o)
 		why = msg("unknown option '%s'", name);
 	else if (*section && strcmp(section, o->section))
 		why = msg("option '%s' belongs in section [%s]", name, o->section);
@@ -228,7 +305,7 @@ static int ini_cb(void *user, const char *section, const char *name, const char 
 
 int nd_config_load_file(struct nd_config *cfg, const char *path, char **err)
 {
-	struct file_ctx fc = {cfg, path, fopen(path, "r"), 0, NULL};
+	struct file_ctx fc = {cfg, path, fopen(path, "r"), 0, NULL, "", 0};
 	struct stat st;
 	bool read_error;
 	int rc;
@@ -250,6 +327,12 @@ int nd_config_load_file(struct nd_config *cfg, const char *path, char **err)
 			*err = msg("cannot read config file '%s': read error", path);
 		return ND_EIO;
 	}
+	for (size_t i = 0; rc == 0 && i < cfg->feed_count; i++)
+		if (!cfg->feeds[i].url) {
+			fc.err = msg("%s:%d: feed '%s' has no url", path, cfg->feeds[i].line,
+			             cfg->feeds[i].name);
+			rc = cfg->feeds[i].line;
+		}
 	if (rc == 0)
 		return 0;
 	if (!fc.err)

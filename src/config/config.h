@@ -14,6 +14,24 @@
 
 #include "core/log.h"
 
+/*
+ * A wire feed for `newsdesk fetch` and `serve`: one [feed NAME] section of
+ * the config file each (no flag or environment form). NAME is 1-64 of
+ * [A-Za-z0-9_.-], unique; it keys the feed's articles, so renaming a feed
+ * makes its items new articles.
+ *
+ *	[feed reuters-world]
+ *	url = https://example.com/world.rss   (required, http or https)
+ *	section = World/Europe                 (default: News)
+ *	author = Reuters                       (when an item names none)
+ *	tags = wire, europe                    (added to every item, comma-separated)
+ *	language = en                          (default: the site's)
+ */
+struct nd_feed_conf {
+	char *name, *url, *section, *author, *tags, *language; /* NULL: not set */
+	int line; /* of the [feed NAME] header, for messages */
+};
+
 struct nd_config {
 	char *db;     /* store URL or SQLite path */
 	char *listen; /* HOST:PORT */
@@ -45,7 +63,14 @@ struct nd_config {
 	int login_limit_login;      /* login attempts per minute per login name; 0: no limit */
 	int session_idle_minutes;   /* an admin session unused this long ends */
 	int session_max_days;       /* an admin session ends this long after login */
+	int fetch_interval;         /* serve: seconds between wire fetches; 0: never */
+	int fetch_timeout;          /* seconds one feed's transfer may take */
+	int fetch_connect_timeout;  /* seconds to connect to a feed's server */
+	int fetch_max_kb;           /* largest feed document, KiB */
+	char *fetch_state;          /* ETag / Last-Modified file; "": DB.feeds.json */
 	enum nd_log_level log_level;
+	struct nd_feed_conf *feeds; /* [feed NAME] sections, in file order */
+	size_t feed_count;
 };
 
 enum nd_option_type { ND_OPT_STRING, ND_OPT_INT, ND_OPT_LOG_LEVEL };
@@ -79,7 +104,8 @@ int nd_config_set(struct nd_config *cfg, const char *name, const char *value, ch
 
 /*
  * Reads the INI file at path. Keys must be in their option's [section]
- * (keys before any section header are accepted too). Errors: ND_EIO when
+ * (keys before any section header are accepted too); [feed NAME] sections
+ * add wire feeds (struct nd_feed_conf; a feed without url is an error). Errors: ND_EIO when
  * the file cannot be read, ND_EINVAL for a syntax error, an unknown key or a
  * bad value; *err gets "PATH:LINE: what is wrong" (caller owns it).
  */

@@ -123,6 +123,67 @@ static void test_bad_values(void **state)
 	nd_config_release(&c);
 }
 
+static void test_feeds(void **state)
+{
+	struct nd_config c;
+	char *err = NULL;
+
+	write_file("[wire]\nfetch_interval = 60\n[feed world]\nurl = https://e.com/w.rss\n"
+	           "section = World/Europe\ntags = a, b\n[feed  x.y-2]\nurl = http://e.com/x\n"
+	           "author = Desk\n");
+	nd_config_init(&c);
+	assert_int_equal(c.fetch_interval, 600);
+	assert_int_equal(c.fetch_max_kb, 5120);
+	assert_int_equal(nd_config_load_file(&c, path, &err), 0);
+	assert_int_equal(c.fetch_interval, 60);
+	assert_int_equal(c.feed_count, 2);
+	assert_string_equal(c.feeds[0].name, "world");
+	assert_string_equal(c.feeds[0].url, "https://e.com/w.rss");
+	assert_string_equal(c.feeds[0].section, "World/Europe");
+	assert_string_equal(c.feeds[0].tags, "a, b");
+	assert_null(c.feeds[0].author);
+	assert_string_equal(c.feeds[1].name, "x.y-2");
+	assert_string_equal(c.feeds[1].author, "Desk");
+	nd_config_release(&c);
+	assert_int_equal(c.feed_count, 0);
+
+	nd_config_init(&c);
+	write_file("[feed a]\nsection = News\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, ":2: feed 'a' has no url"));
+	free(err);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[feed a]\nurl = ftp://e.com/x\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, ":2: feed 'a': url 'ftp://e.com/x' is not http"));
+	free(err);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[feed a]\nurl = http://e.com/\ncolour = red\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, ":3: unknown feed key 'colour'"));
+	free(err);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[feed a b]\nurl = http://e.com/\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, "bad feed name 'a b'"));
+	free(err);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[feed a]\nurl = http://e.com/\n[site]\npage_size = 3\n[feed a]\nurl = "
+	           "http://e.com/2\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, ":6: feed 'a' is defined twice"));
+	free(err);
+	nd_config_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +191,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_file_env_flag_precedence, teardown),
 	    cmocka_unit_test_teardown(test_file_errors_name_the_line, teardown),
 	    cmocka_unit_test_teardown(test_bad_values, teardown),
+	    cmocka_unit_test_teardown(test_feeds, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

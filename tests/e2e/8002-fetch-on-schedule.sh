@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# serve with fetch_interval: the feeds are fetched at start and then on a
+# schedule, the site follows by itself, and shutdown does not wait for a
+# slow feed.
+. "$(dirname "$0")/lib/common.sh"
+
+DB=$TMP/site.db
+FEEDS=$TMP/feeds
+mkdir -p "$FEEDS"
+cp "$FIXTURES"/wire/world.xml "$FIXTURES"/wire/europe.atom "$FEEDS/"
+python3 "$ND_SOURCE_DIR/tests/e2e/lib/feedserver.py" "$FEEDS" "$TMP/feedport" "$TMP/feedlog" &
+FEED_PID=$!
+trap 'kill $FEED_PID 2>/dev/null; cleanup' EXIT
+for _ in $(seq 1 100); do [ -s "$TMP/feedport" ] && break; sleep 0.05; done
+F=http://127.0.0.1:$(cat "$TMP/feedport")
+
+cat >"$TMP/site.ini" <<INI
+[wire]
+fetch_interval = 1
+fetch_timeout = 30
+
+[feed world]
+url = $F/world.xml
+section = World
+
+[feed europe]
+url = $F/europe.atom
+INI
+
+total() { curl -s --max-time 5 "$BASE/api/articles?limit=50" | jq -r .total; }
+# wait_for SECONDS COMMAND...: polls until the command succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	for _ in $(seq 1 $n); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+
+start_server --config "$TMP/site.ini" || exit 1
+check "fetch thread announced" grep -q "wire: fetching 2 feeds now and every 1 s" "$TMP/server.log"
+has5() { [ "$(total)" = 5 ]; }
+check "the site shows the fetched articles" wait_for 15 has5
+check "a later run gets 304" wait_for 10 grep -q "feed 'world': not modified (304)" "$TMP/server.log"
+
+sed -i 's|Markets steady before central bank decision|Markets climb on schedule|' "$FEEDS/world.xml"
+updated() { curl -s --max-time 5 "$BASE/api/articles?limit=50" | grep -q "Markets climb on schedule"; }
+check "an updated item reaches the site on the next run" wait_for 15 updated
+check "no duplicates" test "$(total)" = 5
+
+# A slow feed in progress does not hold up shutdown.
+printf '\n[feed slow]\nurl = %s/slow/world.xml\n' "$F" >>"$TMP/site.ini"
+stop_server
+start_server --config "$TMP/site.ini" || exit 1
+sleep 1.5
+t0=$(date +%s%N)
+stop_server
+t1=$(date +%s%N)
+check "shutdown during a slow transfer is prompt" test $(((t1 - t0) / 1000000)) -lt 4000
+
+# fetch_interval 0: no schedule.
+start_server --config "$TMP/site.ini" --fetch-interval 0 || exit 1
+check "interval 0: no fetch thread" test "$(grep -c 'wire: fetching' "$TMP/server.log")" -eq 0
+finish
