@@ -64,9 +64,31 @@ int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, c
 /* t as "2026-11-28T18:00:00Z" (RFC 3339, UTC) into out. */
 void nd__iso_time(int64_t t, char out[32]);
 
+/* t as "Sat, 28 Nov 2026 18:00:00 GMT": RFC 822 (four-digit year, as
+ * RFC 1123 has it), which is also the HTTP date format. Locale-free. */
+void nd__rfc822_time(int64_t t, char out[40]);
+
+/* An HTTP date ("Sat, 28 Nov 2026 18:00:00 GMT") as Unix seconds, or -1. */
+int64_t nd__parse_http_time(const char *s);
+
 /* "2026-11-28T18:00:00Z" and "28 November 2026, 18:00 UTC" into ctx keys
  * key_iso and key_human. */
 void nd__set_dates(json_t *obj, const char *key, int64_t t);
+
+/*
+ * Feeds (handler/feed.c). nd__feed_format: which feed path[0..len) names
+ * by its ending ("/feed.xml" 0: RSS, "/atom.xml" 1: Atom, "/feed.json" 2:
+ * JSON Feed), with the length of the path before it in *prefix_len; -1
+ * when none. nd__section_feed answers a section's feed ("/world/feed.xml"),
+ * or returns 0 when the path names no feed. nd__feed_links: the
+ * autodiscovery links of the feeds of the page at base ("" for the site):
+ * [{type, title, href}].
+ */
+int nd__feed_format(const char *path, size_t len, size_t *prefix_len);
+int nd__section_feed(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                     struct nd_http_response *res);
+json_t *nd__feed_links(struct nd_app *app, struct nd_http_request *req, const char *base,
+                       const char *title);
 
 /* The absolute URL of path: the app's base URL (site_url, or the address
  * served on) + path. Never from the Host header, which the client writes. */
