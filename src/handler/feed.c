@@ -29,7 +29,7 @@ static const struct {
 struct feed {
 	enum feed_format format;
 	const char *title, *description;
-	const char *page, *self; /* absolute URLs: the HTML page, this feed */
+	const char *page, *self;         /* absolute URLs: the HTML page, this feed */
 	const struct nd_site_list *list; /* NULL: every article of the site */
 	size_t count;
 	int64_t updated; /* the newest updated_at among the items */
@@ -182,10 +182,10 @@ static void json_feed(struct nd_app *app, struct nd_http_request *req, const str
 		               a->description, "date_published", published, "date_modified",
 		               modified, "tags", tags);
 		if (a->author)
-			json_object_set_new(
-			    it, "authors",
-			    json_pack("[{s:s, s:s}]", "name", a->author->name, "url",
-			              nd__absolute_url(app, req, a->author->url)));
+			json_object_set_new(it, "authors",
+			                    json_pack("[{s:s, s:s}]", "name", a->author->name,
+			                              "url",
+			                              nd__absolute_url(app, req, a->author->url)));
 		if (*a->image)
 			json_object_set_new(it, "image", json_string(a->image));
 		json_array_append_new(items, it);
@@ -226,7 +226,8 @@ static int send_feed(struct nd_app *app, const struct nd_site *site, struct nd_h
 		nd_buf_reset(&res->body);
 		return 500;
 	}
-	res->content_type = nd_arena_printf(req->arena, "%s; charset=utf-8", formats[f->format].type);
+	res->content_type =
+	    nd_arena_printf(req->arena, "%s; charset=utf-8", formats[f->format].type);
 	nd__rfc822_time(f->updated, last_modified);
 	etag = nd_arena_printf(req->arena, "\"%016llx\"",
 	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
@@ -285,15 +286,16 @@ int nd__section_feed(struct nd_app *app, const struct nd_site *site, struct nd_h
 		return 0;
 	s = nd_site_section_at(site, req->path, n);
 	if (!s || !s->articles.count)
-		return nd__render_error(app, site, req, res, 404, "There is no feed at this address.");
+		return nd__render_error(app, site, req, res, 404,
+		                        "There is no feed at this address.");
 	f = (struct feed){
 	    .format = (enum feed_format)format,
 	    .title = nd_arena_printf(req->arena, "%s · %s", s->name, app->cfg->site_name),
 	    .description =
 	        nd_arena_printf(req->arena, "Latest %s news from %s", s->name, app->cfg->site_name),
 	    .page = nd__absolute_url(app, req, s->url),
-	    .self = nd__absolute_url(app, req, nd_arena_printf(req->arena, "%s%s", s->url,
-	                                                       formats[format].suffix)),
+	    .self = nd__absolute_url(
+	        app, req, nd_arena_printf(req->arena, "%s%s", s->url, formats[format].suffix)),
 	    .list = &s->articles,
 	    .count = s->articles.count,
 	};
@@ -309,7 +311,8 @@ ND_HANDLER(feed)
 	const char *base = ""; /* the page's path, percent-encoded; "" for the home page */
 
 	if (format < 0)
-		return nd__render_error(app, site, req, res, 404, "There is no feed at this address.");
+		return nd__render_error(app, site, req, res, 404,
+		                        "There is no feed at this address.");
 	if (!m->count) {
 		f.title = app->cfg->site_name;
 		f.description = app->cfg->site_description;

@@ -90,6 +90,15 @@ int nd__section_feed(struct nd_app *app, const struct nd_site *site, struct nd_h
 json_t *nd__feed_links(struct nd_app *app, struct nd_http_request *req, const char *base,
                        const char *title);
 
+/*
+ * Sitemaps (handler/sitemap.c): the articles (newest first) are split into
+ * files of per URLs, "articles-1.xml" the newest. nd__sitemap_parts: how
+ * many files count articles take (0 for none). nd__sitemap_part: the
+ * articles [*from, *to) of file n (1-based); false when there is no file n.
+ */
+size_t nd__sitemap_parts(size_t count, size_t per);
+bool nd__sitemap_part(size_t count, size_t per, size_t n, size_t *from, size_t *to);
+
 /* The absolute URL of path: the app's base URL (site_url, or the address
  * served on) + path. Never from the Host header, which the client writes. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);
