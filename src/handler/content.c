@@ -90,8 +90,7 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	                json_array_size(more) > 0, "more", more, "more_title", a->section->name,
 	                "page", "title", a->title, "description", a->description, "type", "article",
 	                "canonical", nd__absolute_url(app, req, a->url));
-	if (*a->image)
-		json_object_set_new(json_object_get(ctx, "page"), "image", json_string(a->image));
+	nd__article_meta(app, req, a, json_object_get(ctx, "page"));
 	{
 		int w = nd__rank_window(app->cfg->ranking_window);
 		json_object_set_new(ctx, "ranking_block",

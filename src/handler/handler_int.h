@@ -99,6 +99,13 @@ json_t *nd__feed_links(struct nd_app *app, struct nd_http_request *req, const ch
 size_t nd__sitemap_parts(size_t count, size_t per);
 bool nd__sitemap_part(size_t count, size_t per, size_t n, size_t *from, size_t *to);
 
+/* An article page's metadata (handler/meta.c) into its "page" context:
+ * "article" {published, modified, section, tags[]} for OpenGraph, an
+ * absolute "image", and "jsonld" [{json}]: the NewsArticle and
+ * BreadcrumbList blocks, safe to put raw inside <script>. */
+void nd__article_meta(struct nd_app *app, struct nd_http_request *req,
+                      const struct nd_site_article *a, json_t *page);
+
 /* The absolute URL of path: the app's base URL (site_url, or the address
  * served on) + path. Never from the Host header, which the client writes. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);

@@ -34,8 +34,8 @@ bool nd__sitemap_part(size_t count, size_t per, size_t n, size_t *from, size_t *
 }
 
 /* <url> (or <sitemap>) with loc and lastmod; path is percent-encoded. */
-static void entry(struct nd_app *app, struct nd_http_request *req, struct nd_buf *b,
-                  const char *el, const char *path, int64_t lastmod)
+static void entry(struct nd_app *app, struct nd_http_request *req, struct nd_buf *b, const char *el,
+                  const char *path, int64_t lastmod)
 {
 	const char *loc = nd__absolute_url(app, req, path);
 	char date[32];
@@ -87,7 +87,8 @@ static int send_xml(struct nd_http_request *req, struct nd_http_response *res, b
 	const char *etag;
 
 	if (nd_buf_err(&res->body)) {
-		nd_log(ND_LOG_ERROR, "the sitemap '%s' is over %d bytes", req->path, ND_MAX_SITEMAP);
+		nd_log(ND_LOG_ERROR, "the sitemap '%s' is over %d bytes", req->path,
+		       ND_MAX_SITEMAP);
 		nd_buf_reset(&res->body);
 		return 500;
 	}
@@ -120,7 +121,8 @@ ND_HANDLER(sitemap_index)
 		size_t from = 0, to = 0;
 
 		nd__sitemap_part(site->article_count, ND_SITEMAP_URLS, n, &from, &to);
-		entry(app, req, b, "sitemap", nd_arena_printf(req->arena, "/sitemaps/articles-%zu.xml", n),
+		entry(app, req, b, "sitemap",
+		      nd_arena_printf(req->arena, "/sitemaps/articles-%zu.xml", n),
 		      range_update(site, from, to));
 	}
 	/* Cached with the snapshot, so listed whenever the snapshot has
@@ -175,15 +177,15 @@ ND_HANDLER(sitemap)
 		return send_xml(req, res, true);
 	}
 	/* "articles-N.xml": N a plain decimal without leading zeros. */
-	if (name.len > 13 && name.len < 30 && !memcmp(name.p, "articles-", 9) &&
-	    name.p[9] >= '1' && name.p[9] <= '9') {
+	if (name.len > 13 && name.len < 30 && !memcmp(name.p, "articles-", 9) && name.p[9] >= '1' &&
+	    name.p[9] <= '9') {
 		char num[32];
 		int used = 0;
 
 		memcpy(num, name.p, name.len);
 		num[name.len] = '\0';
-		if (sscanf(num, "articles-%zu%4s%n", &n, tail, &used) != 2 || strcmp(tail, ".xml") ||
-		    (size_t)used != name.len)
+		if (sscanf(num, "articles-%zu%4s%n", &n, tail, &used) != 2 ||
+		    strcmp(tail, ".xml") || (size_t)used != name.len)
 			n = 0;
 	}
 	if (!nd__sitemap_part(site->article_count, ND_SITEMAP_URLS, n, &from, &to))
