@@ -8,7 +8,6 @@
 
 #include "config/config.h"
 #include "core/arena.h"
-#include "core/hash.h"
 #include "core/log.h"
 #include "handler/handler_int.h"
 #include "render/escape.h"
@@ -203,10 +202,6 @@ static void json_feed(struct nd_app *app, struct nd_http_request *req, const str
 static int send_feed(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                      struct nd_http_response *res, struct feed *f)
 {
-	char last_modified[40];
-	const char *etag, *inm, *ims;
-	int64_t since;
-
 	if (f->count > FEED_ITEMS)
 		f->count = FEED_ITEMS;
 	f->updated = f->count ? 0 : site->built_at;
@@ -228,21 +223,8 @@ static int send_feed(struct nd_app *app, const struct nd_site *site, struct nd_h
 	}
 	res->content_type =
 	    nd_arena_printf(req->arena, "%s; charset=utf-8", formats[f->format].type);
-	nd__rfc822_time(f->updated, last_modified);
-	etag = nd_arena_printf(req->arena, "\"%016llx\"",
-	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
 	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
-	nd_http_add_header(res, "ETag", etag);
-	nd_http_add_header(res, "Last-Modified", nd_arena_strdup(req->arena, last_modified));
-	nd_http_add_header(res, "Cache-Control", "public, no-cache");
-	inm = nd_http_header(req, "If-None-Match");
-	ims = nd_http_header(req, "If-Modified-Since");
-	since = ims ? nd__parse_http_time(ims) : -1;
-	if (inm ? nd_http_etag_matches(inm, etag) : since >= 0 && since >= f->updated) {
-		nd_buf_reset(&res->body);
-		return 304;
-	}
-	return 200;
+	return nd__validate(req, res, f->updated);
 }
 
 int nd__feed_format(const char *path, size_t len, size_t *prefix_len)

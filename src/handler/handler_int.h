@@ -38,6 +38,15 @@ size_t nd__related(struct nd_app *app, const struct nd_site *site, struct nd_htt
                    const struct nd_site_article *a, size_t limit,
                    const struct nd_site_article **out, double *scores);
 
+/*
+ * The validators of a 200 answer made from the snapshot: an ETag (xxHash
+ * of the body), Cache-Control "public, no-cache" and, when modified >= 0,
+ * Last-Modified. Returns 304 (body emptied) when If-None-Match names the
+ * ETag or, without If-None-Match, If-Modified-Since is at or after
+ * modified; else 200.
+ */
+int nd__validate(struct nd_http_request *req, struct nd_http_response *res, int64_t modified);
+
 /* Renders the themed error page for status (404, 405, 410, 500...). */
 int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                      struct nd_http_response *res, int status, const char *message);

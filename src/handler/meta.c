@@ -40,7 +40,8 @@ static void add_block(struct nd_http_request *req, json_t *blocks, json_t *doc)
 	free(text);
 	if (!nd_buf_err(&safe))
 		json_array_append_new(
-		    blocks, json_pack("{s:s}", "json", nd_arena_strndup(req->arena, safe.buf, safe.len)));
+		    blocks,
+		    json_pack("{s:s}", "json", nd_arena_strndup(req->arena, safe.buf, safe.len)));
 	nd_buf_release(&safe);
 }
 
@@ -59,13 +60,13 @@ static json_t *breadcrumb_ld(struct nd_app *app, struct nd_http_request *req,
 	                                       "position", pos++, "name", "Home", "item",
 	                                       nd__absolute_url(app, req, "/")));
 	while (n--)
-		json_array_append_new(items, json_pack("{s:s, s:i, s:s, s:s}", "@type", "ListItem",
-		                                       "position", pos++, "name", chain[n]->name,
-		                                       "item",
-		                                       nd__absolute_url(app, req, chain[n]->url)));
-	json_array_append_new(items, json_pack("{s:s, s:i, s:s, s:s}", "@type", "ListItem",
-	                                       "position", pos, "name", a->title, "item",
-	                                       canonical));
+		json_array_append_new(items,
+		                      json_pack("{s:s, s:i, s:s, s:s}", "@type", "ListItem",
+		                                "position", pos++, "name", chain[n]->name, "item",
+		                                nd__absolute_url(app, req, chain[n]->url)));
+	json_array_append_new(items,
+	                      json_pack("{s:s, s:i, s:s, s:s}", "@type", "ListItem", "position",
+	                                pos, "name", a->title, "item", canonical));
 	return json_pack("{s:s, s:s, s:o}", "@context", "https://schema.org", "@type",
 	                 "BreadcrumbList", "itemListElement", items);
 }

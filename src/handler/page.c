@@ -146,8 +146,6 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
                     struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
 {
 	json_t *page = json_object_get(ctx, "page");
-	const char *inm;
-	char *etag;
 	int rc;
 
 	if (!page) {
@@ -197,12 +195,29 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 			return 200;
 	/* Pages change whenever the store does, so the client revalidates each
 	 * time and gets 304 while its copy is still current. */
-	etag = nd_arena_printf(req->arena, "\"%016llx\"",
-	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	return nd__validate(req, res, -1);
+}
+
+int nd__validate(struct nd_http_request *req, struct nd_http_response *res, int64_t modified)
+{
+	const char *etag = nd_arena_printf(
+	    req->arena, "\"%016llx\"", (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	const char *inm = nd_http_header(req, "If-None-Match");
+	const char *ims = nd_http_header(req, "If-Modified-Since");
+	bool current;
+
 	nd_http_add_header(res, "ETag", etag);
 	nd_http_add_header(res, "Cache-Control", "public, no-cache");
-	inm = nd_http_header(req, "If-None-Match");
-	if (nd_http_etag_matches(inm, etag)) {
+	if (modified >= 0) {
+		char date[40];
+
+		nd__rfc822_time(modified, date);
+		nd_http_add_header(res, "Last-Modified", nd_arena_strdup(req->arena, date));
+	}
+	/* If-Modified-Since counts only without If-None-Match (RFC 9110). */
+	current = inm ? nd_http_etag_matches(inm, etag)
+	              : modified >= 0 && ims && nd__parse_http_time(ims) >= modified;
+	if (current) {
 		nd_buf_reset(&res->body);
 		return 304;
 	}

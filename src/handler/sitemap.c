@@ -10,7 +10,6 @@
 
 #include "config/config.h"
 #include "core/arena.h"
-#include "core/hash.h"
 #include "core/log.h"
 #include "handler/handler_int.h"
 #include "render/escape.h"
@@ -82,10 +81,8 @@ static size_t news_count(const struct nd_site *site, int64_t now)
 	return n;
 }
 
-static int send_xml(struct nd_http_request *req, struct nd_http_response *res, bool validator)
+static int send_xml(struct nd_http_request *req, struct nd_http_response *res)
 {
-	const char *etag;
-
 	if (nd_buf_err(&res->body)) {
 		nd_log(ND_LOG_ERROR, "the sitemap '%s' is over %d bytes", req->path,
 		       ND_MAX_SITEMAP);
@@ -94,17 +91,7 @@ static int send_xml(struct nd_http_request *req, struct nd_http_response *res, b
 	}
 	res->content_type = "application/xml; charset=utf-8";
 	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
-	nd_http_add_header(res, "Cache-Control", "public, no-cache");
-	if (!validator)
-		return 200;
-	etag = nd_arena_printf(req->arena, "\"%016llx\"",
-	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
-	nd_http_add_header(res, "ETag", etag);
-	if (nd_http_etag_matches(nd_http_header(req, "If-None-Match"), etag)) {
-		nd_buf_reset(&res->body);
-		return 304;
-	}
-	return 200;
+	return nd__validate(req, res, -1);
 }
 
 ND_HANDLER(sitemap_index)
@@ -130,7 +117,7 @@ ND_HANDLER(sitemap_index)
 	if (site->article_count)
 		entry(app, req, b, "sitemap", "/sitemaps/news.xml", 0);
 	nd_buf_adds(b, "</sitemapindex>\n");
-	return send_xml(req, res, true);
+	return send_xml(req, res);
 }
 
 static void sections_urlset(struct nd_app *app, const struct nd_site *site,
@@ -174,7 +161,7 @@ ND_HANDLER(sitemap)
 	res->body.max = ND_MAX_SITEMAP;
 	if (name.len == 12 && !memcmp(name.p, "sections.xml", 12)) {
 		sections_urlset(app, site, req, b);
-		return send_xml(req, res, true);
+		return send_xml(req, res);
 	}
 	/* "articles-N.xml": N a plain decimal without leading zeros. */
 	if (name.len > 13 && name.len < 30 && !memcmp(name.p, "articles-", 9) && name.p[9] >= '1' &&
@@ -194,7 +181,7 @@ ND_HANDLER(sitemap)
 	for (size_t i = from; i < to; i++)
 		entry(app, req, b, "url", site->articles[i].url, site->articles[i].updated_at);
 	nd_buf_adds(b, "</urlset>\n");
-	return send_xml(req, res, true);
+	return send_xml(req, res);
 }
 
 ND_HANDLER(sitemap_news)
@@ -231,5 +218,5 @@ ND_HANDLER(sitemap_news)
 		nd_buf_adds(b, "</news:title></news:news></url>\n");
 	}
 	nd_buf_adds(b, "</urlset>\n");
-	return send_xml(req, res, true);
+	return send_xml(req, res);
 }
