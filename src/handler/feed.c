@@ -186,7 +186,8 @@ static void json_feed(struct nd_app *app, struct nd_http_request *req, const str
 			                              "url",
 			                              nd__absolute_url(app, req, a->author->url)));
 		if (*a->image)
-			json_object_set_new(it, "image", json_string(a->image));
+			json_object_set_new(it, "image",
+			                    json_string(nd__absolute_link(app, req, a->image)));
 		json_array_append_new(items, it);
 	}
 	text = json_dumps(doc, JSON_COMPACT);

@@ -119,6 +119,10 @@ void nd__article_meta(struct nd_app *app, struct nd_http_request *req,
  * served on) + path. Never from the Host header, which the client writes. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);
 
+/* A link from an import (an image) made absolute: kept when it starts
+ * with http:// or https://, else taken as a path of the site. */
+const char *nd__absolute_link(struct nd_app *app, struct nd_http_request *req, const char *url);
+
 /*
  * Live values (handler/holes.h): the marker of a hole of kind for article
  * key (sub: the reaction type), from req's arena, and the internal headers

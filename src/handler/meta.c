@@ -13,17 +13,6 @@
 #include "handler/handler_int.h"
 #include "render/escape.h"
 
-/* An absolute URL for url: kept when it has a scheme, else made from the
- * site's base ("/img/a.jpg"). */
-static const char *absolute(struct nd_app *app, struct nd_http_request *req, const char *url)
-{
-	if (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7))
-		return url;
-	if (url[0] != '/')
-		url = nd_arena_printf(req->arena, "/%s", url);
-	return nd__absolute_url(app, req, url);
-}
-
 /* {"json": text} for the page's JSON-LD blocks: doc (consumed) encoded and
  * made safe inside <script> (nd_escape_json_script). */
 static void add_block(struct nd_http_request *req, json_t *blocks, json_t *doc)
@@ -107,7 +96,7 @@ void nd__article_meta(struct nd_app *app, struct nd_http_request *req,
 	if (a->tag_count)
 		json_object_set(ld, "keywords", tags);
 	if (*a->image) {
-		const char *image = absolute(app, req, a->image);
+		const char *image = nd__absolute_link(app, req, a->image);
 		json_object_set_new(ld, "image", json_pack("[s]", image));
 		json_object_set_new(page, "image", json_string(image));
 	}

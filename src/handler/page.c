@@ -115,6 +115,15 @@ char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const ch
 	return nd_arena_printf(req->arena, "%s%s", app->base_url, path);
 }
 
+const char *nd__absolute_link(struct nd_app *app, struct nd_http_request *req, const char *url)
+{
+	if (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7))
+		return url;
+	if (url[0] != '/')
+		url = nd_arena_printf(req->arena, "/%s", url);
+	return nd__absolute_url(app, req, url);
+}
+
 static json_t *site_context(struct nd_app *app, const struct nd_site *site, const char *current)
 {
 	const struct nd_config *cfg = app->cfg;

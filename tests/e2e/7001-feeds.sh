@@ -9,7 +9,7 @@
 	for i in 1 2 3; do
 		printf '{"id":"eu-%s","title":"Europe story %s","body":"Body of **story %s**.","section":"World/Europe","author":"Ada Lovelace","tags":["Summit"],"published_at":"2026-10-0%sT08:00:00Z"}\n' "$i" "$i" "$i" "$i"
 	done
-	printf '%s\n' '{"id":"w","title":"World story","body":"World body.","section":"World","published_at":"2026-10-05T08:00:00Z"}'
+	printf '%s\n' '{"id":"w","title":"World story","body":"World body.","section":"World","image":"/img/w.jpg","published_at":"2026-10-05T08:00:00Z"}'
 	printf '%s\n' '{"id":"evil","title":"<script>alert(1)</script> & \"Breaking\" \u0001\u001f","summary":"Sum <b>mary</b>","body":"Text <b>bold</b> ]]> x","section":"Politics","author":"Mallory","tags":["Security"],"published_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-02T12:30:00Z"}'
 } >"$TMP/site.jsonl"
 "$ND_BIN" import --db "$TMP/site.db" "$TMP/site.jsonl" 2>"$TMP/import.log"
@@ -95,6 +95,9 @@ check "JSON Feed items carry content_html and RFC 3339 dates" jq -e >/dev/null \
 	.items[0].date_published == "2026-11-01T10:00:00Z" and .items[0].date_modified == "2026-11-02T12:30:00Z" and
 	.items[0].authors[0].name == "Mallory" and (.items[-1].content_html | startswith("<p>Body of <strong>story 1")) and
 	.home_page_url == ($base + "/") and .feed_url == ($base + "/feed.json")' "$TMP/body"
+
+check "JSON Feed images are absolute" jq -e >/dev/null --arg base "$BASE" \
+	'[.items[] | select(.image)] | map(.image) == [$base + "/img/w.jpg"]' "$TMP/body"
 
 # Conditional GET: ETag and Last-Modified (the newest updated_at).
 for path in /feed.xml /world/atom.xml /tag/summit/feed.json; do
