@@ -99,12 +99,12 @@ void nd_app_release(struct nd_app *app)
 
 ND_HANDLER(robots)
 {
-	(void)app;
 	(void)site;
 	(void)m;
-	nd_buf_adds(&res->body, "User-agent: *\nDisallow: /api/\n");
+	nd_buf_adds(&res->body, "User-agent: *\nDisallow: /api/\n\nSitemap: ");
+	nd_buf_adds(&res->body, nd__absolute_url(app, req, "/sitemap.xml"));
+	nd_buf_addch(&res->body, '\n');
 	res->content_type = "text/plain; charset=utf-8";
 	nd_http_add_header(res, "Cache-Control", "public, max-age=3600");
-	(void)req;
 	return 200;
 }

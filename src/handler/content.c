@@ -90,8 +90,7 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	                json_array_size(more) > 0, "more", more, "more_title", a->section->name,
 	                "page", "title", a->title, "description", a->description, "type", "article",
 	                "canonical", nd__absolute_url(app, req, a->url));
-	if (*a->image)
-		json_object_set_new(json_object_get(ctx, "page"), "image", json_string(a->image));
+	nd__article_meta(app, req, a, json_object_get(ctx, "page"));
 	{
 		int w = nd__rank_window(app->cfg->ranking_window);
 		json_object_set_new(ctx, "ranking_block",
@@ -143,6 +142,8 @@ static int section_page(struct nd_app *app, const struct nd_site *site, struct n
 	              "description",
 	              nd_arena_printf(req->arena, "Latest %s news from %s", s->name,
 	                              app->cfg->site_name)));
+	json_object_set_new(json_object_get(ctx, "page"), "feeds",
+	                    nd__feed_links(app, req, s->url, s->name));
 	return nd__render_page(app, site, req, res, "section", ctx, 200);
 }
 
@@ -150,8 +151,11 @@ ND_HANDLER(content)
 {
 	const struct nd_site_article *a = nd_site_article_at(site, req->path, req->path_len);
 	const struct nd_site_section *s;
+	int rc;
 
 	(void)m;
+	if (!a && (rc = nd__section_feed(app, site, req, res)))
+		return rc;
 	if (a)
 		return article_page(app, site, req, res, a);
 	s = nd_site_section_at(site, req->path, req->path_len);

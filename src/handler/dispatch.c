@@ -58,7 +58,7 @@ static int serve_cached(struct nd_http_request *req, struct nd_http_response *re
 {
 	char *meta = nd_arena_strndup(req->arena, page->meta, page->meta_len);
 	char *line = strchr(meta, '\n');
-	const char *etag = NULL, *inm;
+	const char *etag = NULL, *last_modified = NULL, *inm, *ims;
 
 	*line = '\0';
 	res->content_type = *meta ? meta : NULL;
@@ -69,10 +69,17 @@ static int serve_cached(struct nd_http_request *req, struct nd_http_response *re
 		nd_http_add_header(res, p, colon + 2);
 		if (!strcmp(p, "ETag"))
 			etag = colon + 2;
+		else if (!strcmp(p, "Last-Modified"))
+			last_modified = colon + 2;
 		p = end + 1;
 	}
 	inm = nd_http_header(req, "If-None-Match");
 	if (etag && nd_http_etag_matches(inm, etag))
+		return 304;
+	/* If-Modified-Since counts only without If-None-Match (RFC 9110). */
+	ims = nd_http_header(req, "If-Modified-Since");
+	if (!inm && ims && last_modified && nd__parse_http_time(ims) >= 0 &&
+	    nd__parse_http_time(ims) >= nd__parse_http_time(last_modified))
 		return 304;
 	nd_buf_add(&res->body, page->body, page->body_len);
 	return 200;

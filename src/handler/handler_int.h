@@ -40,6 +40,15 @@ size_t nd__related(struct nd_app *app, const struct nd_site *site, struct nd_htt
                    const struct nd_site_article *a, size_t limit,
                    const struct nd_site_article **out, double *scores);
 
+/*
+ * The validators of a 200 answer made from the snapshot: an ETag (xxHash
+ * of the body), Cache-Control "public, no-cache" and, when modified >= 0,
+ * Last-Modified. Returns 304 (body emptied) when If-None-Match names the
+ * ETag or, without If-None-Match, If-Modified-Since is at or after
+ * modified; else 200.
+ */
+int nd__validate(struct nd_http_request *req, struct nd_http_response *res, int64_t modified);
+
 /* Renders the themed error page for status (404, 405, 410, 500...). */
 int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                      struct nd_http_response *res, int status, const char *message);
@@ -66,13 +75,55 @@ int nd__paginate(struct nd_app *app, struct nd_http_request *req, json_t *ctx, c
 /* t as "2026-11-28T18:00:00Z" (RFC 3339, UTC) into out. */
 void nd__iso_time(int64_t t, char out[32]);
 
+/* t as "Sat, 28 Nov 2026 18:00:00 GMT": RFC 822 (four-digit year, as
+ * RFC 1123 has it), which is also the HTTP date format. Locale-free. */
+void nd__rfc822_time(int64_t t, char out[40]);
+
+/* An HTTP date ("Sat, 28 Nov 2026 18:00:00 GMT") as Unix seconds, or -1. */
+int64_t nd__parse_http_time(const char *s);
+
 /* "2026-11-28T18:00:00Z" and "28 November 2026, 18:00 UTC" into ctx keys
  * key_iso and key_human. */
 void nd__set_dates(json_t *obj, const char *key, int64_t t);
 
+/*
+ * Feeds (handler/feed.c). nd__feed_format: which feed path[0..len) names
+ * by its ending ("/feed.xml" 0: RSS, "/atom.xml" 1: Atom, "/feed.json" 2:
+ * JSON Feed), with the length of the path before it in *prefix_len; -1
+ * when none. nd__section_feed answers a section's feed ("/world/feed.xml"),
+ * or returns 0 when the path names no feed. nd__feed_links: the
+ * autodiscovery links of the feeds of the page at base ("" for the site):
+ * [{type, title, href}].
+ */
+int nd__feed_format(const char *path, size_t len, size_t *prefix_len);
+int nd__section_feed(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                     struct nd_http_response *res);
+json_t *nd__feed_links(struct nd_app *app, struct nd_http_request *req, const char *base,
+                       const char *title);
+
+/*
+ * Sitemaps (handler/sitemap.c): the articles (newest first) are split into
+ * files of per URLs, "articles-1.xml" the newest. nd__sitemap_parts: how
+ * many files count articles take (0 for none). nd__sitemap_part: the
+ * articles [*from, *to) of file n (1-based); false when there is no file n.
+ */
+size_t nd__sitemap_parts(size_t count, size_t per);
+bool nd__sitemap_part(size_t count, size_t per, size_t n, size_t *from, size_t *to);
+
+/* An article page's metadata (handler/meta.c) into its "page" context:
+ * "article" {published, modified, section, tags[]} for OpenGraph, an
+ * absolute "image", and "jsonld" [{json}]: the NewsArticle and
+ * BreadcrumbList blocks, safe to put raw inside <script>. */
+void nd__article_meta(struct nd_app *app, struct nd_http_request *req,
+                      const struct nd_site_article *a, json_t *page);
+
 /* The absolute URL of path: the app's base URL (site_url, or the address
  * served on) + path. Never from the Host header, which the client writes. */
 char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const char *path);
+
+/* A link from an import (an image) made absolute: kept when it starts
+ * with http:// or https://, else taken as a path of the site. */
+const char *nd__absolute_link(struct nd_app *app, struct nd_http_request *req, const char *url);
 
 /*
  * Live values (handler/holes.h): the marker of a hole of kind for article

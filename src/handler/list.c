@@ -22,9 +22,10 @@ static int list_page(struct nd_app *app, const struct nd_site *site, struct nd_h
 	json_object_set_new(
 	    ctx, "articles",
 	    nd__article_cards(site, &p->articles, offset, (size_t)app->cfg->page_size));
-	json_object_set_new(
-	    ctx, "page",
-	    json_pack("{s:s}", "title", nd_arena_printf(req->arena, "%s: %s", kind, p->name)));
+	json_object_set_new(ctx, "page",
+	                    json_pack("{s:s, s:o}", "title",
+	                              nd_arena_printf(req->arena, "%s: %s", kind, p->name), "feeds",
+	                              nd__feed_links(app, req, p->url, p->name)));
 	return nd__render_page(app, site, req, res, "list", ctx, 200);
 }
 

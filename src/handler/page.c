@@ -22,6 +22,50 @@ void nd__iso_time(int64_t t, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void nd__rfc822_time(int64_t t, char out[40])
+{
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	snprintf(out, 40, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+	         months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int64_t nd__parse_http_time(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4], zone[4], rest;
+	int day, year, h, mi, sec;
+	const char *comma = strchr(s, ',');
+	const char *m;
+	int64_t days;
+
+	/* RFC 1123 only ("Sun, 06 Nov 1994 08:49:37 GMT"), as RFC 9110 has
+	 * senders write it; the obsolete forms just fail validation. */
+	if (!comma ||
+	    sscanf(comma + 1, " %2d %3s %4d %2d:%2d:%2d %3s%c", &day, mon, &year, &h, &mi, &sec,
+	           zone, &rest) != 7 ||
+	    strcmp(zone, "GMT") || strlen(mon) != 3 || !(m = strstr(months, mon)) ||
+	    (m - months) % 3 || day < 1 || day > 31 || year < 1970 || h > 23 || mi > 59 ||
+	    sec > 60 || h < 0 || mi < 0 || sec < 0)
+		return -1;
+	{
+		/* days from civil (Howard Hinnant), March-based years */
+		int mo = (int)(m - months) / 3 + 1;
+		int y = year - (mo <= 2);
+		int era = y / 400;
+		int yoe = y - era * 400;
+		int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		days = (int64_t)era * 146097 + doe - 719468;
+	}
+	return days * 86400 + h * 3600 + mi * 60 + sec;
+}
+
 void nd__set_dates(json_t *obj, const char *key, int64_t t)
 {
 	char iso[32], human[64], name[64];
@@ -71,6 +115,15 @@ char *nd__absolute_url(struct nd_app *app, struct nd_http_request *req, const ch
 	return nd_arena_printf(req->arena, "%s%s", app->base_url, path);
 }
 
+const char *nd__absolute_link(struct nd_app *app, struct nd_http_request *req, const char *url)
+{
+	if (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7))
+		return url;
+	if (url[0] != '/')
+		url = nd_arena_printf(req->arena, "/%s", url);
+	return nd__absolute_url(app, req, url);
+}
+
 static json_t *site_context(struct nd_app *app, const struct nd_site *site, const char *current)
 {
 	const struct nd_config *cfg = app->cfg;
@@ -102,8 +155,6 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
                     struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
 {
 	json_t *page = json_object_get(ctx, "page");
-	const char *inm;
-	char *etag;
 	int rc;
 
 	if (!page) {
@@ -116,6 +167,18 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	if (!json_object_get(page, "description"))
 		json_object_set_new(page, "description", json_string(app->cfg->site_description));
 	json_object_set_new(ctx, "site", site_context(app, site, req->path));
+	/* Every page names the site's feeds; a section, tag or author page
+	 * has put its own first. */
+	{
+		json_t *feeds = json_object_get(page, "feeds");
+		json_t *own = nd__feed_links(app, req, "", app->cfg->site_name);
+		if (!feeds) {
+			feeds = json_array();
+			json_object_set_new(page, "feeds", feeds);
+		}
+		json_array_extend(feeds, own);
+		json_decref(own);
+	}
 
 	rc = nd_tpl_render(app->tpl, tpl, ctx, &res->body);
 	json_decref(ctx);
@@ -141,12 +204,29 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 			return 200;
 	/* Pages change whenever the store does, so the client revalidates each
 	 * time and gets 304 while its copy is still current. */
-	etag = nd_arena_printf(req->arena, "\"%016llx\"",
-	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	return nd__validate(req, res, -1);
+}
+
+int nd__validate(struct nd_http_request *req, struct nd_http_response *res, int64_t modified)
+{
+	const char *etag = nd_arena_printf(
+	    req->arena, "\"%016llx\"", (unsigned long long)nd_hash(res->body.buf, res->body.len));
+	const char *inm = nd_http_header(req, "If-None-Match");
+	const char *ims = nd_http_header(req, "If-Modified-Since");
+	bool current;
+
 	nd_http_add_header(res, "ETag", etag);
 	nd_http_add_header(res, "Cache-Control", "public, no-cache");
-	inm = nd_http_header(req, "If-None-Match");
-	if (nd_http_etag_matches(inm, etag)) {
+	if (modified >= 0) {
+		char date[40];
+
+		nd__rfc822_time(modified, date);
+		nd_http_add_header(res, "Last-Modified", nd_arena_strdup(req->arena, date));
+	}
+	/* If-Modified-Since counts only without If-None-Match (RFC 9110). */
+	current = inm ? nd_http_etag_matches(inm, etag)
+	              : modified >= 0 && ims && nd__parse_http_time(ims) >= modified;
+	if (current) {
 		nd_buf_reset(&res->body);
 		return 304;
 	}

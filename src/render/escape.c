@@ -38,3 +38,101 @@ void nd_escape_url(struct nd_buf *out, const char *s, size_t len)
 		}
 	}
 }
+
+/* The length of the valid UTF-8 sequence at s (at most len bytes) and its
+ * code point in *cp, or 0 when the bytes there are not valid UTF-8. */
+static size_t utf8_char(const unsigned char *s, size_t len, unsigned *cp)
+{
+	size_t n;
+	unsigned c = s[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2, c &= 0x1F, min = 0x80;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3, c &= 0x0F, min = 0x800;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	if (n > len)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+void nd_escape_xml(struct nd_buf *out, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n = utf8_char(u + i, len - i, &cp);
+		const char *rep = NULL;
+
+		if (!n) { /* an invalid byte: dropped */
+			i++;
+			continue;
+		}
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
+		    cp == 0xFFFF) {
+			i += n;
+			continue;
+		}
+		switch (cp) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		default: break;
+		}
+		if (rep)
+			nd_buf_adds(out, rep);
+		else
+			nd_buf_add(out, s + i, n);
+		i += n;
+	}
+}
+
+void nd_escape_json_script(struct nd_buf *out, const char *json, size_t len)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		const char *rep = NULL;
+		size_t skip = 1;
+
+		switch (json[i]) {
+		case '<': rep = "\\u003c"; break;
+		case '>': rep = "\\u003e"; break;
+		case '&': rep = "\\u0026"; break;
+		case '\xE2':
+			if (i + 2 < len && json[i + 1] == '\x80' &&
+			    (json[i + 2] == '\xA8' || json[i + 2] == '\xA9')) {
+				rep = json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+				skip = 3;
+			}
+			break;
+		default: break;
+		}
+		if (!rep)
+			continue;
+		nd_buf_add(out, json + start, i - start);
+		nd_buf_adds(out, rep);
+		i += skip - 1;
+		start = i + 1;
+	}
+	nd_buf_add(out, json + start, len - start);
+}

@@ -1,4 +1,4 @@
-/* Tests for src/render/escape.c: HTML and URL escaping. */
+/* Tests for src/render/escape.c: HTML, URL, XML and JSON-in-script escaping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +103,49 @@ static void test_url_appends_and_limit(void **state)
 	nd_buf_release(&b);
 }
 
+static void test_xml_entities(void **state)
+{
+	(void)state;
+	EXPECT(nd_escape_xml, "a & b < c > d \" e ' f",
+	       "a &amp; b &lt; c &gt; d &quot; e &apos; f");
+	EXPECT(nd_escape_xml, "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+	EXPECT(nd_escape_xml, "Caf\xC3\xA9 \xE6\x9D\xB1 \xF0\x9F\x98\x80",
+	       "Caf\xC3\xA9 \xE6\x9D\xB1 \xF0\x9F\x98\x80");
+}
+
+static void test_xml_drops_what_xml_cannot_carry(void **state)
+{
+	(void)state;
+	/* Controls other than tab, newline, carriage return; NUL too. */
+	expect(nd_escape_xml,
+	       "a\x01"
+	       "b\0c\x1F"
+	       "d\te\nf\rg\x7F",
+	       14, "abcd\te\nf\rg\x7F", 11);
+	/* U+FFFE and U+FFFF, surrogates, overlong forms, stray and cut bytes. */
+	EXPECT(nd_escape_xml, "x\xEF\xBF\xBEy\xEF\xBF\xBFz", "xyz");
+	EXPECT(nd_escape_xml, "x\xED\xA0\x80y", "xy");
+	EXPECT(nd_escape_xml, "x\xC0\xAFy\xE0\x80\xAFz", "xyz");
+	EXPECT(nd_escape_xml, "x\x80y\xFFz\xF5\x80\x80\x80", "xyz");
+	EXPECT(nd_escape_xml, "cut \xE2\x82", "cut ");
+	EXPECT(nd_escape_xml, "\xF4\x8F\xBF\xBD ok", "\xF4\x8F\xBF\xBD ok");
+	EXPECT(nd_escape_xml, "\xF4\x90\x80\x80", "");
+}
+
+static void test_json_script(void **state)
+{
+	(void)state;
+	EXPECT(nd_escape_json_script, "{\"t\":\"</script><!-- a&b\"}",
+	       "{\"t\":\"\\u003c/script\\u003e\\u003c!-- a\\u0026b\"}");
+	EXPECT(nd_escape_json_script,
+	       "\"a\xE2\x80\xA8"
+	       "b\xE2\x80\xA9"
+	       "c\xE2\x80\xA6\"",
+	       "\"a\\u2028b\\u2029c\xE2\x80\xA6\"");
+	EXPECT(nd_escape_json_script, "\"\xE2\x80\"", "\"\xE2\x80\"");
+	EXPECT(nd_escape_json_script, "", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +154,9 @@ int main(void)
 	    cmocka_unit_test(test_html_appends_and_limit),
 	    cmocka_unit_test(test_url),
 	    cmocka_unit_test(test_url_appends_and_limit),
+	    cmocka_unit_test(test_xml_entities),
+	    cmocka_unit_test(test_xml_drops_what_xml_cannot_carry),
+	    cmocka_unit_test(test_json_script),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
