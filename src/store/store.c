@@ -597,8 +597,8 @@ int nd_store_history_purge(struct nd_store *s, int64_t before, size_t keep, int6
  * they are listed so the table reads as the list of routes.)
  */
 static const char *const reserved_slugs[] = {
-    "api",   "static",      "tag",        "author", "search", "feed",
-    "feeds", "sitemap.xml", "robots.txt", "admin",  "page",   "metrics",
+    "api",         "static",     "tag",   "author", "search",  "feed",     "feeds",
+    "sitemap.xml", "robots.txt", "admin", "page",   "metrics", "sitemaps",
 };
 
 bool nd__section_slug_reserved(const char *slug)
