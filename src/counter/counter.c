@@ -320,16 +320,12 @@ static void *flusher(void *arg)
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
 		struct timespec until;
-		uint64_t asked = c->flush_asked;
-		bool stop = c->stop;
+		uint64_t asked;
+		bool stop;
 
-		c->last_rc = flush_locked(c);
-		c->flush_done = asked;
-		pthread_cond_broadcast(&c->done);
-		if (stop)
-			break;
-		if (c->queue || c->flush_asked != asked || c->stop)
-			continue;
+		/* Wait first: a flush is due flush_ms after the last one (or
+		 * after the start), at once when asked, when a reaction waits
+		 * or at stop. */
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += c->o.flush_ms / 1000;
 		until.tv_nsec += (long)(c->o.flush_ms % 1000) * 1000000L;
@@ -337,9 +333,16 @@ static void *flusher(void *arg)
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		while (!c->queue && c->flush_asked == asked && !c->stop &&
+		while (!c->queue && c->flush_asked == c->flush_done && !c->stop &&
 		       pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT)
 			;
+		asked = c->flush_asked;
+		stop = c->stop;
+		c->last_rc = flush_locked(c);
+		c->flush_done = asked;
+		pthread_cond_broadcast(&c->done);
+		if (stop)
+			break;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return NULL;
