@@ -137,9 +137,11 @@ ND_HANDLER(api_articles)
 		list = &p->articles;
 	}
 	items = json_array();
-	total = list ? list->count : site->article_count;
+	if (!list)
+		list = &site->front; /* one article per story, as the pages list them */
+	total = list->count;
 	for (size_t i = (size_t)offset; i < total && i < (size_t)offset + (size_t)limit; i++) {
-		const struct nd_site_article *a = &site->articles[list ? list->items[i] : i];
+		const struct nd_site_article *a = &site->articles[list->items[i]];
 		json_array_append_new(items, nd__article_json(app, req, a));
 	}
 	return nd__send_json(req, res,

@@ -37,7 +37,7 @@ struct feed {
 static const struct nd_site_article *item(const struct nd_site *site, const struct feed *f,
                                           size_t i)
 {
-	return &site->articles[f->list ? f->list->items[i] : i];
+	return &site->articles[(f->list ? f->list : &site->front)->items[i]];
 }
 
 /* <name>text</name>, text escaped. */
@@ -300,7 +300,7 @@ ND_HANDLER(feed)
 		f.title = app->cfg->site_name;
 		f.description = app->cfg->site_description;
 		f.page = nd__absolute_url(app, req, "/");
-		f.count = site->article_count;
+		f.count = site->front.count;
 	} else {
 		bool tag = !strncmp(req->path, "/tag/", 5);
 		const struct nd_site_person *p =

@@ -14,8 +14,8 @@ ND_HANDLER(home)
 	json_t *ctx = json_object();
 
 	(void)m;
-	for (size_t i = 0; i < site->article_count && i < 1 + TOP_STORIES + LATEST; i++) {
-		json_t *card = nd__article_card(&site->articles[i]);
+	for (size_t i = 0; i < site->front.count && i < 1 + TOP_STORIES + LATEST; i++) {
+		json_t *card = nd__article_card(&site->articles[site->front.items[i]]);
 		if (i == 0)
 			json_object_set_new(ctx, "lead", card);
 		else

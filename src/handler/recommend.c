@@ -56,6 +56,10 @@ static struct nd_recs_cand *cand(struct gather *g, uint32_t key)
 			return &g->c[g->slot[i] - 1];
 	if (g->n == MAX_CANDS || !(a = nd_site_article_by_key(g->site, key)))
 		return NULL;
+	/* A copy of a story stands in the list as its first copy, as in every
+	 * list of the site (site.h, front). */
+	if (a->cluster != key && nd_site_article_by_key(g->site, a->cluster))
+		return cand(g, a->cluster);
 	g->art[g->n] = a;
 	g->c[g->n] = (struct nd_recs_cand){
 	    .key = key, .cluster = a->cluster, .section = (uint32_t)a->section->id};
@@ -280,8 +284,8 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 		for (size_t i = 0; i < current->section->articles.count && i < FRESH_SECTION; i++)
 			cand(g, site->articles[current->section->articles.items[i]].key);
 	}
-	for (size_t i = 0; i < site->article_count && i < FRESH_SITE; i++)
-		cand(g, site->articles[i].key);
+	for (size_t i = 0; i < site->front.count && i < FRESH_SITE; i++)
+		cand(g, site->articles[site->front.items[i]].key);
 	rate = nd_recs_model_click_rate(model);
 	for (size_t i = 0; i < g->n; i++) {
 		nd_recs_model_rates(model, g->c[i].key, now, rate, &g->c[i].popular, &g->c[i].ctr);

@@ -432,6 +432,40 @@ static void cluster_copies(struct nd_site *site)
 	nd_dedup_free(d);
 }
 
+/* Whether a lists a story on its own: the first copy of its cluster, or
+ * a copy whose first one is not on the site. */
+static bool stands_for_its_story(const struct nd_site *site, const struct nd_site_article *a)
+{
+	return a->cluster == a->key || !nd_site_article_by_key(site, a->cluster);
+}
+
+static void fold_list(const struct nd_site *site, struct nd_site_list *l)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < l->count; i++)
+		if (stands_for_its_story(site, &site->articles[l->items[i]]))
+			l->items[k++] = l->items[i];
+	l->count = k;
+}
+
+/* One article per story in every list (site.h, front). */
+static void fold_copies(struct nd_site *site)
+{
+	site->front.items =
+	    nd_arena_alloc(site->arena, (site->article_count + 1) * sizeof(*site->front.items));
+	site->front.count = 0;
+	for (size_t i = 0; i < site->article_count; i++)
+		if (stands_for_its_story(site, &site->articles[i]))
+			site->front.items[site->front.count++] = (uint32_t)i;
+	for (size_t i = 0; i < site->section_count; i++)
+		fold_list(site, &site->sections[i].articles);
+	for (size_t i = 0; i < site->author_count; i++)
+		fold_list(site, &site->authors[i].articles);
+	for (size_t i = 0; i < site->tag_count; i++)
+		fold_list(site, &site->tags[i].articles);
+}
+
 /* Fibonacci hashing: keys are consecutive row ids, which this spreads. */
 static size_t key_slot(uint32_t key, size_t mask)
 {
@@ -549,6 +583,7 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	link_tags(&b);
 	index_urls(&b);
 	cluster_copies(site);
+	fold_copies(site);
 	for (size_t i = 0; prev && i < prev->article_count; i++)
 		if (!nd_site_article_by_key(site, prev->articles[i].key))
 			nd_index_writer_delete(b.writer, prev->articles[i].key);

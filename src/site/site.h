@@ -70,7 +70,13 @@ struct nd_site {
 	int64_t built_at;                 /* Unix seconds */
 	bool simulated_activity;          /* the demo's reader activity is made up */
 	int64_t next_scheduled_at;        /* first scheduled article not yet live; 0: none */
-	struct nd_site_article *articles; /* newest first */
+	struct nd_site_article *articles; /* newest first, every one */
+	/* The lists pages show (home, feeds, the API's lists) hold one article
+	 * per story: copies of a story (one near-duplicate cluster) are
+	 * folded into its first copy, the one whose key is the cluster id.
+	 * front is that list for the whole site; the section, author and tag
+	 * lists are folded the same way. Each copy keeps its page and id. */
+	struct nd_site_list front;
 	size_t article_count;
 	struct nd_site_section *sections; /* parents before children */
 	size_t section_count;

@@ -121,6 +121,52 @@ static void test_rebuild_reuses_unchanged_html(void **state)
 	nd_store_close(s);
 }
 
+/* Two copies of one story (the same long text under two ids) and another
+ * story: every article keeps its page, the lists hold the story once, by
+ * its first copy. */
+static void test_lists_fold_copies(void **state)
+{
+	static const char *body = "The river Maas peaked overnight at Rotterdam while the storm "
+	                          "surge barrier stayed closed, and engineers said the dikes along "
+	                          "the harbour held without damage as the water began to fall on "
+	                          "Tuesday morning after three days of heavy rain in the region.";
+	const char *ids[] = {"first", "copy", "other"};
+	const char *bodies[] = {body, body,
+	                        "Parliament passed the budget after a long night of debate on "
+	                        "taxes, pensions and the cost of the new railway to the north."};
+	struct nd_store *s;
+	struct nd_site *site;
+	int64_t now = (int64_t)time(NULL);
+	const struct nd_site_article *first, *copy;
+
+	(void)state;
+	assert_int_equal(nd_store_open(db, &s), 0);
+	for (int i = 0; i < 3; i++) {
+		struct nd_article_in in = {.ext_id = ids[i],
+		                           .title =
+		                               i == 2 ? "Budget passes" : "Flood barrier holds",
+		                           .body = bodies[i],
+		                           .section = "World",
+		                           .status = ND_STATUS_PUBLISHED,
+		                           .published_at = now - 100 + i};
+		assert_int_equal(nd_store_article_put(s, &in, NULL), 0);
+	}
+	assert_int_equal(nd_site_build(s, NULL, &site), 0);
+	assert_int_equal(site->article_count, 3);
+	first = nd_map_get(&site->by_ext_id, "first", 5);
+	copy = nd_map_get(&site->by_ext_id, "copy", 4);
+	assert_non_null(first);
+	assert_non_null(copy);
+	assert_int_equal(copy->cluster, first->key);
+	assert_ptr_equal(nd_site_article_by_key(site, copy->key), copy);
+	assert_int_equal(site->front.count, 2);
+	for (size_t i = 0; i < site->front.count; i++)
+		assert_ptr_not_equal(&site->articles[site->front.items[i]], copy);
+	assert_int_equal(nd_site_section_at(site, "/world", 6)->articles.count, 2);
+	nd_site_free(site);
+	nd_store_close(s);
+}
+
 static void test_empty_store(void **state)
 {
 	struct nd_store *s;
@@ -158,6 +204,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_build_links_everything, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rebuild_reuses_unchanged_html, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lists_fold_copies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_follows_the_store, setup, teardown),
 	};
