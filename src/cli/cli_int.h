@@ -44,3 +44,4 @@ int nd_cmd_import(int argc, char **argv);
 int nd_cmd_demo(int argc, char **argv);
 int nd_cmd_eval(int argc, char **argv);
 int nd_cmd_user(int argc, char **argv);
+int nd_cmd_token(int argc, char **argv);

@@ -89,6 +89,9 @@ typedef int nd_store_token_add_fn(struct nd_store *s, int64_t user_id, const cha
                                   const uint8_t *hash, int64_t at, int64_t *id);
 typedef int nd_store_token_find_fn(struct nd_store *s, const uint8_t *hash, int64_t user_id,
                                    nd_token_cb cb, void *ctx);
+/* Revisions of ext_id: n < 0 all (newest first), 0 the latest, else revision n. */
+typedef int nd_store_each_revision_fn(struct nd_store *s, const char *ext_id, int64_t n,
+                                      nd_revision_cb cb, void *ctx);
 typedef int nd_store_token_set_fn(struct nd_store *s, int64_t id, int64_t at, bool revoke);
 
 struct nd_store_be {
@@ -173,6 +176,9 @@ struct nd_store_be {
 	nd_store_token_add_fn *token_add;
 	nd_store_token_find_fn *token_find;
 	nd_store_token_set_fn *token_set;
+	/* Revisions (0005); ND_ENOTFOUND (not logged) when ext_id has no article
+	 * (or, for n >= 0, no such revision). */
+	nd_store_each_revision_fn *each_revision;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
