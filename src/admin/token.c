@@ -17,11 +17,11 @@ int nd_token_hash(const char *token, uint8_t hash[ND_STORE_TOKEN_HASH_LEN])
 	uint8_t raw[TOKEN_BYTES];
 	size_t n = 0;
 
-	if (!token || strlen(token) != ND_TOKEN_LEN ||
-	    memcmp(token, ND_TOKEN_PREFIX, PREFIX_LEN) || nd_crypto_init())
+	if (!token || strlen(token) != ND_TOKEN_LEN || memcmp(token, ND_TOKEN_PREFIX, PREFIX_LEN) ||
+	    nd_crypto_init())
 		return ND_EINVAL;
-	if (sodium_base642bin(raw, sizeof(raw), token + PREFIX_LEN, ND_TOKEN_LEN - PREFIX_LEN,
-	                      NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	if (sodium_base642bin(raw, sizeof(raw), token + PREFIX_LEN, ND_TOKEN_LEN - PREFIX_LEN, NULL,
+	                      &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
 	    n != TOKEN_BYTES)
 		return ND_EINVAL;
 	crypto_generichash(hash, ND_STORE_TOKEN_HASH_LEN, raw, sizeof(raw), NULL, 0);

@@ -130,9 +130,8 @@ static int run(const char *sub, const char *arg, const char *name, struct nd_sto
 			return 1;
 		}
 		printf("%s\n", token);
-		fprintf(stderr,
-		        "token %" PRId64 " for '%s': copy it now, it is not shown again\n", id,
-		        arg);
+		fprintf(stderr, "token %" PRId64 " for '%s': copy it now, it is not shown again\n",
+		        id, arg);
 		sodium_memzero(token, sizeof(token));
 		return 0;
 	}

@@ -48,8 +48,10 @@ void nd_app_set_base_url(struct nd_app *app, int port);
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res);
 
 /* The nd_http_accepts_body_fn of the site: a request whose method and
- * path match a route other than GET (reactions) has its body read. */
-bool nd_app_accepts_body(void *ctx, const char *method, const char *path);
+ * path match a route other than GET has its body read, up to
+ * ND_MAX_FORM_BODY (reactions, the admin's forms) or ND_MAX_API_BODY (the
+ * write API's articles). */
+size_t nd_app_accepts_body(void *ctx, const char *method, const char *path);
 
 /* The folder of the default theme that ships with newsdesk. */
 const char *nd_app_default_theme(void);

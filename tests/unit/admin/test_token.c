@@ -86,7 +86,8 @@ static void test_disabled_user(void **state)
 
 	assert_int_equal(nd_token_create(f->s, "ann", "t", 1, tok, NULL), 0);
 	assert_int_equal(
-	    sqlite3_exec(nd__sqlite_db(f->s), "UPDATE users SET disabled = 1", NULL, NULL, NULL), 0);
+	    sqlite3_exec(nd__sqlite_db(f->s), "UPDATE users SET disabled = 1", NULL, NULL, NULL),
+	    0);
 	assert_int_equal(nd_token_check(f->s, tok, 2, &u), ND_ENOTFOUND);
 }
 

@@ -229,9 +229,8 @@ static void test_cascade_and_owner(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_save_keeps_revision),  T(test_unchanged_save_keeps_none),
-	    T(test_order_and_get),        T(test_restore_is_a_revision),
-	    T(test_cascade_and_owner),
+	    T(test_save_keeps_revision),   T(test_unchanged_save_keeps_none), T(test_order_and_get),
+	    T(test_restore_is_a_revision), T(test_cascade_and_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
