@@ -256,7 +256,8 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	if ((status = auth(app, req, res, &u, &s)) != 0)
 		return status;
 	if (!nd_http_content_type_is(req, "application/json"))
-		return error(req, res, 415, "send the article as JSON (Content-Type: application/json)");
+		return error(req, res, 415,
+		             "send the article as JSON (Content-Type: application/json)");
 	if ((rc = nd_jsonl_load(req->body ? req->body : "", req->body_len, &body, &why)) != 0) {
 		status = invalid(req, res, rc, &why);
 		goto out;
@@ -264,10 +265,10 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	given = json_object_get(body, "id");
 	if (id && given && !json_is_null(given) &&
 	    (!json_is_string(given) || strcmp(json_string_value(given), id))) {
-		status = error(req, res, 422,
-		               nd_arena_printf(req->arena,
-		                               "field 'id' must be the id in the address, '%s'",
-		                               id));
+		status =
+		    error(req, res, 422,
+		          nd_arena_printf(req->arena,
+		                          "field 'id' must be the id in the address, '%s'", id));
 		goto out;
 	}
 	if (id)
@@ -421,7 +422,8 @@ static int history_access(struct nd_http_request *req, struct nd_http_response *
 	if (current_get(s, id, cur))
 		return error(req, res, 503, "the store failed; try again");
 	if (!cur->exists)
-		return error(req, res, 404, nd_arena_printf(req->arena, "no article with id '%s'", id));
+		return error(req, res, 404,
+		             nd_arena_printf(req->arena, "no article with id '%s'", id));
 	if (cur->owner != u->user_id && !nd_role_may(u->role, ND_ACT_EDIT_ANY))
 		return error(req, res, 403,
 		             nd_arena_printf(req->arena,
@@ -463,8 +465,9 @@ int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd
 		rc = nd_store_revision_get(s, id, n, doc_cb, &d);
 		if (rc == ND_ENOTFOUND)
 			return error(req, res, 404,
-			             nd_arena_printf(req->arena, "article '%s' has no revision %lld",
-			                             id, (long long)n));
+			             nd_arena_printf(req->arena,
+			                             "article '%s' has no revision %lld", id,
+			                             (long long)n));
 		if (rc)
 			return error(req, res, 503, "the store failed; try again");
 		return send(req, res, d.doc, 200);
@@ -535,12 +538,14 @@ ND_HANDLER(api_article_delete)
 	if (current_get(s, id, &cur))
 		return error(req, res, 503, "the store failed; try again");
 	if (!cur.exists)
-		return error(req, res, 404, nd_arena_printf(req->arena, "no article with id '%s'", id));
+		return error(req, res, 404,
+		             nd_arena_printf(req->arena, "no article with id '%s'", id));
 	if ((status = permitted(req, res, &u, &cur, ND_STATUS_DRAFT)) != 0)
 		return status;
 	rc = nd_store_article_delete(s, id);
 	if (rc == ND_ENOTFOUND)
-		return error(req, res, 404, nd_arena_printf(req->arena, "no article with id '%s'", id));
+		return error(req, res, 404,
+		             nd_arena_printf(req->arena, "no article with id '%s'", id));
 	if (rc)
 		return error(req, res, 503, "the article could not be deleted; try again");
 	nd_log(ND_LOG_INFO, "api: %s '%s' deleted article '%s'", nd_role_name(u.role), u.login, id);
