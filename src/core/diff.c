@@ -36,8 +36,7 @@ static int same(const struct line *x, const struct line *y)
 	return x->len == y->len && !memcmp(x->p, y->p, x->len);
 }
 
-void nd_diff_lines(const char *a, size_t alen, const char *b, size_t blen, nd_diff_cb cb,
-                   void *ctx)
+void nd_diff_lines(const char *a, size_t alen, const char *b, size_t blen, nd_diff_cb cb, void *ctx)
 {
 	struct line *la, *lb;
 	size_t na = split(a, alen, &la), nb = split(b, blen, &lb);
@@ -45,8 +44,7 @@ void nd_diff_lines(const char *a, size_t alen, const char *b, size_t blen, nd_di
 
 	while (head < na && head < nb && same(&la[head], &lb[head]))
 		head++;
-	while (tail < na - head && tail < nb - head &&
-	       same(&la[na - 1 - tail], &lb[nb - 1 - tail]))
+	while (tail < na - head && tail < nb - head && same(&la[na - 1 - tail], &lb[nb - 1 - tail]))
 		tail++;
 	for (size_t i = 0; i < head; i++)
 		cb(ctx, ND_DIFF_SAME, la[i].p, la[i].len);
@@ -61,7 +59,7 @@ void nd_diff_lines(const char *a, size_t alen, const char *b, size_t blen, nd_di
 #define T(i, j) t[(i) * (m + 1) + (j)]
 		for (size_t ii = n; ii-- > 0;)
 			for (size_t jj = m; jj-- > 0;)
-				T(ii, jj) = same(&x[ii], &y[jj]) ? T(ii + 1, jj + 1) + 1
+				T(ii, jj) = same(&x[ii], &y[jj])             ? T(ii + 1, jj + 1) + 1
 				            : T(ii + 1, jj) >= T(ii, jj + 1) ? T(ii + 1, jj)
 				                                             : T(ii, jj + 1);
 		while (i < n && j < m) {

@@ -30,6 +30,7 @@
 #include "handler/handler_int.h"
 #include "ingest/jsonl.h"
 #include "render/escape.h"
+#include "webhook/webhook.h"
 
 /* Makes the answer never stored, by the page cache or anyone else. */
 static void no_store(struct nd_http_response *res)
@@ -234,6 +235,37 @@ static int invalid(struct nd_http_request *req, struct nd_http_response *res, in
 	             nd_arena_strndup(req->arena, why->buf, why->len));
 }
 
+/*
+ * The webhook event of a save from before (cur) to after (status): publish
+ * when it becomes published, update when it stays so, unpublish when it
+ * stops being so (a delete: status -1); 0 for none (drafts).
+ */
+static unsigned event_of(const struct current *cur, int status)
+{
+	bool was = cur->exists && cur->status == ND_STATUS_PUBLISHED;
+	bool is = status == ND_STATUS_PUBLISHED;
+
+	return is ? (was ? ND_WEBHOOK_UPDATE : ND_WEBHOOK_PUBLISH) : was ? ND_WEBHOOK_UNPUBLISH : 0;
+}
+
+/* Queues the webhook event for article doc (borrowed). */
+static void notify(struct nd_app *app, unsigned event, const char *id, json_t *doc)
+{
+	char at[32], *text;
+	json_t *payload;
+
+	if (!app->webhooks || !event)
+		return;
+	nd__iso_time((int64_t)time(NULL), at);
+	payload = json_pack("{s:s, s:s, s:s, s:O}", "event", nd_webhook_event_name(event), "id", id,
+	                    "at", at, "article", doc);
+	text = json_dumps(payload, JSON_COMPACT);
+	if (text)
+		nd_webhooks_emit(app->webhooks, event, id, text);
+	free(text);
+	json_decref(payload);
+}
+
 enum mode { CREATE, REPLACE, MERGE };
 
 /*
@@ -332,6 +364,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	}
 	nd_log(ND_LOG_INFO, "api: %s '%s' %s article '%s'", nd_role_name(u.role), u.login,
 	       created ? "created" : "saved", art.ext_id);
+	notify(app, event_of(&cur, (int)art.status), art.ext_id, doc);
 	if (created) {
 		struct nd_buf loc = ND_BUF_INIT;
 
@@ -506,6 +539,7 @@ static int restore(struct nd_app *app, struct nd_http_request *req, struct nd_ht
 		return error(req, res, 503, "the revision could not be restored; try again");
 	nd_log(ND_LOG_INFO, "api: %s '%s' restored revision %lld of '%s'", nd_role_name(u.role),
 	       u.login, (long long)n, id);
+	notify(app, event_of(&cur, (int)st), id, doc);
 	return send(req, res, doc, 200);
 }
 
@@ -523,6 +557,7 @@ ND_HANDLER(api_article_post)
 ND_HANDLER(api_article_delete)
 {
 	size_t len = m->params[0].len;
+	json_t *doc;
 	struct nd_token_user u;
 	struct current cur;
 	struct nd_store *s;
@@ -542,7 +577,11 @@ ND_HANDLER(api_article_delete)
 		             nd_arena_printf(req->arena, "no article with id '%s'", id));
 	if ((status = permitted(req, res, &u, &cur, ND_STATUS_DRAFT)) != 0)
 		return status;
+	doc = event_of(&cur, -1) && app->webhooks ? article_doc(s, id) : NULL;
 	rc = nd_store_article_delete(s, id);
+	if (!rc && doc)
+		notify(app, ND_WEBHOOK_UNPUBLISH, id, doc);
+	json_decref(doc);
 	if (rc == ND_ENOTFOUND)
 		return error(req, res, 404,
 		             nd_arena_printf(req->arena, "no article with id '%s'", id));

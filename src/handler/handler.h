@@ -20,9 +20,10 @@ struct nd_app {
 	struct nd_tpl_set *tpl;
 	struct nd_assets *assets;
 	char *theme_dir;
-	char *base_url;             /* "https://news.example.com", no trailing slash */
-	struct nd_engage *engage;   /* views, reactions, visitors (handler/engage.h) */
-	struct nd_admin_web *admin; /* the admin's state (handler/admin.c) */
+	char *base_url;               /* "https://news.example.com", no trailing slash */
+	struct nd_engage *engage;     /* views, reactions, visitors (handler/engage.h) */
+	struct nd_admin_web *admin;   /* the admin's state (handler/admin.c) */
+	struct nd_webhooks *webhooks; /* NULL: none configured (webhook/webhook.h) */
 };
 
 /*

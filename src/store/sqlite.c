@@ -117,6 +117,9 @@ enum stmt_id {
 	ST_REVISION_ALL,
 	ST_REVISION_ONE,
 	ST_REVISION_TAGS,
+	ST_DELIVERY_ADD,
+	ST_DELIVERY_UPDATE,
+	ST_DELIVERY_ALL,
 	ST__COUNT
 };
 
@@ -385,6 +388,16 @@ static const struct {
     [ST_REVISION_TAGS] = {"SELECT value FROM revisions, json_each(revisions.tags) "
                           "WHERE revisions.id = ?1 ORDER BY json_each.key",
                           "read the tags of a revision"},
+    [ST_DELIVERY_ADD] = {"INSERT INTO webhook_deliveries (webhook, event, url, article, status, "
+                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+                         "log a webhook delivery"},
+    [ST_DELIVERY_UPDATE] = {"UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, "
+                            "http_status = ?3, last_error = ?4, updated_at = ?5 WHERE id = ?1",
+                            "log a webhook attempt"},
+    [ST_DELIVERY_ALL] = {"SELECT id, webhook, event, url, article, status, last_error, attempts, "
+                         "http_status, created_at, updated_at FROM webhook_deliveries "
+                         "ORDER BY id DESC",
+                         "list webhook deliveries"},
 };
 
 struct sqlite_store {
@@ -2380,6 +2393,84 @@ out:
 	return rc;
 }
 
+/* --- webhook deliveries --- */
+
+static int sqlite_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                               const char *url, const char *article, int64_t at, int64_t *id)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_DELIVERY_ADD, &st)) != 0)
+		return rc;
+	bind_text(st, 1, webhook, &rc);
+	bind_text(st, 2, event, &rc);
+	bind_text(st, 3, url, &rc);
+	bind_text(st, 4, article, &rc);
+	bind_int(st, 5, at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_DELIVERY_ADD].what)
+	        : step_done(q, ST_DELIVERY_ADD, st);
+	stmt_put(q, ST_DELIVERY_ADD, st);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static int sqlite_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                                  int64_t http_status, const char *last_error, int64_t at)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_DELIVERY_UPDATE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, id, &rc);
+	bind_text(st, 2, status, &rc);
+	bind_int(st, 3, http_status, &rc);
+	bind_text(st, 4, last_error, &rc);
+	bind_int(st, 5, at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_DELIVERY_UPDATE].what)
+	        : step_done(q, ST_DELIVERY_UPDATE, st);
+	stmt_put(q, ST_DELIVERY_UPDATE, st);
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = ND_ENOTFOUND;
+	return rc;
+}
+
+static int sqlite_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_DELIVERY_ALL, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nd_delivery_rec r = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .webhook = col_text(st, 1),
+		    .event = col_text(st, 2),
+		    .url = col_text(st, 3),
+		    .article = col_text(st, 4),
+		    .status = col_text(st, 5),
+		    .last_error = col_text(st, 6),
+		    .attempts = sqlite3_column_int64(st, 7),
+		    .http_status = sqlite3_column_int64(st, 8),
+		    .created_at = sqlite3_column_int64(st, 9),
+		    .updated_at = sqlite3_column_int64(st, 10),
+		};
+		if ((rc = cb(ctx, &r)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_DELIVERY_ALL].what);
+out:
+	stmt_put(q, ST_DELIVERY_ALL, st);
+	return rc;
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -2429,4 +2520,7 @@ const struct nd_store_be nd__sqlite_be = {
     .token_find = sqlite_token_find,
     .token_set = sqlite_token_set,
     .each_revision = sqlite_each_revision,
+    .delivery_add = sqlite_delivery_add,
+    .delivery_update = sqlite_delivery_update,
+    .each_delivery = sqlite_each_delivery,
 };

@@ -840,3 +840,30 @@ int nd_store_revision_restore(struct nd_store *s, const char *ext_id, int64_t n,
 	free(x.tags);
 	return rc;
 }
+
+/* --- webhook deliveries --- */
+
+int nd_store_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                          const char *url, const char *article, int64_t at, int64_t *id)
+{
+	ND_ASSERT(s);
+	if (nd__blank(webhook) || nd__blank(event) || nd__blank(url) || !article || at < 0)
+		return nd_error(ND_EINVAL, "store '%s': bad webhook delivery", s->url);
+	return s->be->delivery_add(s, webhook, event, url, article, at, id);
+}
+
+int nd_store_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                             int64_t http_status, const char *last_error, int64_t at)
+{
+	ND_ASSERT(s);
+	if (id <= 0 || !status || !last_error || at < 0 ||
+	    (strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed")))
+		return nd_error(ND_EINVAL, "store '%s': bad webhook delivery update", s->url);
+	return s->be->delivery_update(s, id, status, http_status, last_error, at);
+}
+
+int nd_store_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_delivery(s, cb, ctx);
+}

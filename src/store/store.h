@@ -223,6 +223,29 @@ int nd_store_revision_get(struct nd_store *s, const char *ext_id, int64_t n, nd_
  */
 int nd_store_revision_restore(struct nd_store *s, const char *ext_id, int64_t n, int64_t user_id);
 
+/*
+ * --- Webhook deliveries (0006-webhooks.sql) ---
+ *
+ * The log of what the webhook sender (src/webhook) sent. add makes a
+ * 'pending' row with no attempt and sets *id; update records an attempt:
+ * status "pending", "delivered" or "failed", the HTTP status (0: none) and
+ * the error ("" when none). ND_EINVAL for blank text, an unknown status or
+ * an id <= 0; ND_ENOTFOUND (not logged) for an unknown id.
+ */
+struct nd_delivery_rec {
+	int64_t id;
+	const char *webhook, *event, *url, *article, *status, *last_error;
+	int64_t attempts, http_status, created_at, updated_at;
+};
+typedef int (*nd_delivery_cb)(void *ctx, const struct nd_delivery_rec *rec);
+
+int nd_store_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                          const char *url, const char *article, int64_t at, int64_t *id);
+int nd_store_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                             int64_t http_status, const char *last_error, int64_t at);
+/* Calls cb with every delivery, newest first. */
+int nd_store_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx);
+
 /* Number of articles, all statuses. */
 int nd_store_article_count(struct nd_store *s, int64_t *out);
 
