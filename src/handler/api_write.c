@@ -107,14 +107,11 @@ static int current_cb(void *ctx, const struct nd_article_rec *rec)
 
 static int current_get(struct nd_store *s, const char *id, struct current *c)
 {
-	int rc = nd_store_article_get(s, id, current_cb, c);
+	int rc;
 
 	memset(c, 0, sizeof(*c));
-	if (rc == ND_ENOTFOUND)
-		return 0;
-	if (rc)
-		return rc;
-	return nd_store_article_get(s, id, current_cb, c);
+	rc = nd_store_article_get(s, id, current_cb, c);
+	return rc == ND_ENOTFOUND ? 0 : rc;
 }
 
 /*
@@ -551,7 +548,12 @@ ND_HANDLER(api_article_post)
 
 	if (revision_path(req, &m->params[0], true, &id, &n))
 		return restore(app, req, res, id, n);
-	return nd_handle_api_reaction(app, site, req, res, m);
+	if (m->params[0].len > 10 &&
+	    !memcmp(m->params[0].p + m->params[0].len - 10, "/reactions", 10))
+		return nd_handle_api_reaction(app, site, req, res, m);
+	nd_http_add_header(res, "Allow", "GET, HEAD, PUT, PATCH, DELETE");
+	return error(req, res, 405,
+	             "an article is created with POST /api/articles, changed with PUT or PATCH");
 }
 
 ND_HANDLER(api_article_delete)

@@ -36,8 +36,7 @@ struct nd_webhooks {
 	bool stopping;
 };
 
-void nd_webhook_sign(const char *secret, const char *body, size_t len,
-                     char out[ND_WEBHOOK_SIG_LEN])
+void nd_webhook_sign(const char *secret, const char *body, size_t len, char out[ND_WEBHOOK_SIG_LEN])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
@@ -175,8 +174,8 @@ static bool attempt(struct nd_webhooks *w, struct nd_store *s, struct job *j)
 		       j->hook->name, event, j->ext_id, http, j->attempts);
 	else
 		nd_log(ND_LOG_WARN, "webhook '%s': %s of '%s' to '%s' failed (try %d of %d): %s",
-		       j->hook->name, event, j->ext_id, j->hook->url, j->attempts,
-		       ND_WEBHOOK_TRIES, err);
+		       j->hook->name, event, j->ext_id, j->hook->url, j->attempts, ND_WEBHOOK_TRIES,
+		       err);
 	return done;
 }
 

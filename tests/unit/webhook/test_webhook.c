@@ -13,9 +13,11 @@ static void test_sign(void **state)
 	(void)state;
 	/* The well-known HMAC-SHA256 example (key "key"). */
 	nd_webhook_sign("key", msg, strlen(msg), sig);
-	assert_string_equal(sig, "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
+	assert_string_equal(
+	    sig, "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8");
 	nd_webhook_sign("key", "", 0, sig);
-	assert_string_equal(sig, "sha256=5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0");
+	assert_string_equal(
+	    sig, "sha256=5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0");
 }
 
 static void test_none_configured(void **state)
