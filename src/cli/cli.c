@@ -16,6 +16,8 @@ static const struct nd_cli_cmd commands[] = {
      "measure Related against labelled data, next to a TF-IDF baseline", nd_cmd_eval},
     {"user", "add LOGIN [--role R] [--name N] | passwd LOGIN | list | remove LOGIN",
      "manage the accounts of the admin (password on standard input)", nd_cmd_user},
+    {"token", "add LOGIN --name NAME | list [LOGIN] | revoke ID",
+     "manage the write API's tokens (shown once when made)", nd_cmd_token},
 };
 
 static const struct nd_cli_cmd *find(const char *name)

@@ -45,3 +45,4 @@ int nd_cmd_demo(int argc, char **argv);
 int nd_cmd_fetch(int argc, char **argv);
 int nd_cmd_eval(int argc, char **argv);
 int nd_cmd_user(int argc, char **argv);
+int nd_cmd_token(int argc, char **argv);

@@ -189,6 +189,15 @@ void nd_config_release(struct nd_config *cfg)
 	free(cfg->feeds);
 	cfg->feeds = NULL;
 	cfg->feed_count = 0;
+	while (cfg->webhooks) {
+		struct nd_webhook_cfg *w = cfg->webhooks;
+
+		cfg->webhooks = w->next;
+		free(w->name);
+		free(w->url);
+		free(w->secret);
+		free(w);
+	}
 	for (const struct nd_option *o = nd_options; o->name; o++) {
 		if (o->type == ND_OPT_STRING) {
 			char **s = (char **)((char *)cfg + o->offset);
@@ -276,6 +285,92 @@ static char *feed_key(struct file_ctx *fc, const char *fname, const char *name, 
 	return NULL;
 }
 
+static const char *const event_names[] = {"publish", "update", "unpublish"};
+
+unsigned nd_webhook_event_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
+		if (!strcmp(name, event_names[i]))
+			return 1u << i;
+	return 0;
+}
+
+const char *nd_webhook_event_name(unsigned event)
+{
+	for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
+		if (event == 1u << i)
+			return event_names[i];
+	return NULL;
+}
+
+/* The webhook called name, added at the end of the list when new. */
+static struct nd_webhook_cfg *webhook_get(struct nd_config *cfg, const char *name)
+{
+	struct nd_webhook_cfg **p = &cfg->webhooks;
+
+	for (; *p; p = &(*p)->next)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	*p = nd_xcalloc(1, sizeof(**p));
+	(*p)->name = nd_xstrdup(name);
+	(*p)->events = ND_WEBHOOK_PUBLISH | ND_WEBHOOK_UPDATE | ND_WEBHOOK_UNPUBLISH;
+	return *p;
+}
+
+/* A key of a "[webhook NAME]" section; a message in *why when it is bad. */
+static void webhook_set(struct nd_config *cfg, const char *wname, const char *key,
+                        const char *value, char **why)
+{
+	struct nd_webhook_cfg *w;
+
+	while (*wname == ' ')
+		wname++;
+	if (!*wname) {
+		*why = msg("a [webhook NAME] section needs a name");
+		return;
+	}
+	w = webhook_get(cfg, wname);
+	if (!strcmp(key, "url")) {
+		if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) {
+			*why = msg("webhook '%s': url must be http:// or https://, not '%s'", wname,
+			           value);
+			return;
+		}
+		free(w->url);
+		w->url = nd_xstrdup(value);
+	} else if (!strcmp(key, "secret")) {
+		if (!*value) {
+			*why = msg("webhook '%s': secret must not be empty", wname);
+			return;
+		}
+		free(w->secret);
+		w->secret = nd_xstrdup(value);
+	} else if (!strcmp(key, "events")) {
+		char *list = nd_xstrdup(value), *save = NULL;
+		unsigned events = 0;
+
+		for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			unsigned e = nd_webhook_event_parse(t);
+			if (!e) {
+				*why = msg("webhook '%s': unknown event '%s' (publish, update, "
+				           "unpublish)",
+				           wname, t);
+				free(list);
+				return;
+			}
+			events |= e;
+		}
+		free(list);
+		if (!events) {
+			*why = msg("webhook '%s': events lists no event", wname);
+			return;
+		}
+		w->events = events;
+	} else {
+		*why = msg("webhook '%s': unknown key '%s' (url, secret, events)", wname, key);
+	}
+}
+
 static int ini_cb(void *user, const char *section, const char *name, const char *value)
 {
 	struct file_ctx *fc = user;
@@ -289,6 +384,8 @@ static int ini_cb(void *user, const char *section, const char *name, const char 
 	}
 	if (!strncmp(section, "feed ", 5))
 		why = feed_key(fc, section + 5 + strspn(section + 5, " "), name, value);
+	else if (!strncmp(section, "webhook ", 8) || !strcmp(section, "webhook"))
+		webhook_set(fc->cfg, section + 7, name, value, &why);
 	else if (!o)
 		why = msg("unknown option '%s'", name);
 	else if (*section && strcmp(section, o->section))
@@ -333,6 +430,12 @@ int nd_config_load_file(struct nd_config *cfg, const char *path, char **err)
 			             cfg->feeds[i].name);
 			rc = cfg->feeds[i].line;
 		}
+	for (struct nd_webhook_cfg *w = cfg->webhooks; rc == 0 && w; w = w->next) {
+		if (!w->url || !w->secret) {
+			fc.err = msg("%s: webhook '%s' needs both url and secret", path, w->name);
+			rc = -1;
+		}
+	}
 	if (rc == 0)
 		return 0;
 	if (!fc.err)

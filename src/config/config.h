@@ -32,6 +32,26 @@ struct nd_feed_conf {
 	int line; /* of the [feed NAME] header, for messages */
 };
 
+/* Webhook events (a bit each), as named in events= ("publish,update,unpublish"). */
+enum nd_webhook_event {
+	ND_WEBHOOK_PUBLISH = 1 << 0, /* an article became published */
+	ND_WEBHOOK_UPDATE = 1 << 1,  /* a published article was saved again */
+	ND_WEBHOOK_UNPUBLISH =
+	    1 << 2, /* a published article became a draft, scheduled or deleted */
+};
+
+/* One "[webhook NAME]" section of the config file: url=, secret=, events=. */
+struct nd_webhook_cfg {
+	char *name, *url, *secret;
+	unsigned events; /* enum nd_webhook_event bits; default: all */
+	struct nd_webhook_cfg *next;
+};
+
+/* "publish" -> ND_WEBHOOK_PUBLISH...; 0 for an unknown name. */
+unsigned nd_webhook_event_parse(const char *name);
+/* The name of one event bit, or NULL. */
+const char *nd_webhook_event_name(unsigned event);
+
 struct nd_config {
 	char *db;     /* store URL or SQLite path */
 	char *listen; /* HOST:PORT */
@@ -71,6 +91,8 @@ struct nd_config {
 	enum nd_log_level log_level;
 	struct nd_feed_conf *feeds; /* [feed NAME] sections, in file order */
 	size_t feed_count;
+	/* "[webhook NAME]" sections, in file order (config file only); owned. */
+	struct nd_webhook_cfg *webhooks;
 };
 
 enum nd_option_type { ND_OPT_STRING, ND_OPT_INT, ND_OPT_LOG_LEVEL };
@@ -105,7 +127,10 @@ int nd_config_set(struct nd_config *cfg, const char *name, const char *value, ch
 /*
  * Reads the INI file at path. Keys must be in their option's [section]
  * (keys before any section header are accepted too); [feed NAME] sections
- * add wire feeds (struct nd_feed_conf; a feed without url is an error). Errors: ND_EIO when
+ * add wire feeds (struct nd_feed_conf; a feed without url is an error). A
+ * section "[webhook NAME]" defines a webhook: url (http or https,
+ * required), secret (required), events (comma-separated: publish, update,
+ * unpublish; default all). Errors: ND_EIO when
  * the file cannot be read, ND_EINVAL for a syntax error, an unknown key or a
  * bad value; *err gets "PATH:LINE: what is wrong" (caller owns it).
  */

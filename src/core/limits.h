@@ -5,6 +5,7 @@
 #define ND_MAX_HEADER         (16 * 1024)        /* all request headers together */
 #define ND_MAX_BODY           (1024 * 1024)      /* request body read or skipped, bytes */
 #define ND_MAX_FORM_BODY      4096               /* body of a route that takes one, bytes */
+#define ND_MAX_API_BODY       (1024 * 1024)      /* body of a write API article, bytes */
 #define ND_MAX_PAGE           (4 * 1024 * 1024)  /* a rendered page */
 #define ND_MAX_IMPORT_LINE    (4 * 1024 * 1024)  /* one JSON Lines record */
 #define ND_MAX_TITLE          1000               /* bytes of a headline */

@@ -68,8 +68,10 @@ ND_HANDLER(api_article)
 	size_t len = strlen(id);
 	const struct nd_site_article *a = nd_map_get(&site->by_ext_id, id, len);
 
-	/* An id may hold slashes: "{id}/related" is Related only when the
-	 * whole rest is not itself an id. */
+	/* An id may hold slashes: "{id}/related" and "{id}/revisions" are
+	 * those only when the whole rest is not itself an id. */
+	if (!a && nd__api_revision_path(req, m))
+		return nd__api_revisions(app, req, res, m);
 	if (!a && len > 8 && !strcmp(id + len - 8, "/related")) {
 		a = nd_map_get(&site->by_ext_id, id, len - 8);
 		if (a)

@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "core/mem.h"
 #include "handler/engage.h"
+#include "webhook/webhook.h"
 #include "handler/handler_int.h"
 #include "render/template.h"
 
@@ -55,7 +56,9 @@ int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snaps
 		goto out;
 	if ((rc = nd_engage_open(cfg, &app->engage)) != 0)
 		goto out;
-	rc = nd__admin_open(app);
+	if ((rc = nd__admin_open(app)) != 0)
+		goto out;
+	rc = nd_webhooks_start(cfg, &app->webhooks);
 out:
 	if (rc)
 		nd_app_release(app);
@@ -88,7 +91,8 @@ void nd_app_set_base_url(struct nd_app *app, int port)
 
 void nd_app_release(struct nd_app *app)
 {
-	nd_engage_close(app->engage); /* the last flush of the counts */
+	nd_webhooks_stop(app->webhooks); /* what is still queued is logged as failed */
+	nd_engage_close(app->engage);    /* the last flush of the counts */
 	nd__admin_close(app);
 	free(app->base_url);
 	nd_tpl_set_free(app->tpl);

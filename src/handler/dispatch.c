@@ -53,6 +53,16 @@ static void store(struct nd_page_cache *pages, const struct nd_buf *key,
 	nd_buf_release(&meta);
 }
 
+/* Whether the answer says Cache-Control: no-store (a token's answer). */
+static bool no_store(const struct nd_http_response *res)
+{
+	for (size_t i = 0; i < res->header_count; i++)
+		if (!strcmp(res->headers[i].name, "Cache-Control") &&
+		    !strcmp(res->headers[i].value, "no-store"))
+			return true;
+	return false;
+}
+
 static int serve_cached(struct nd_http_request *req, struct nd_http_response *res,
                         const struct nd_page *page)
 {
@@ -114,7 +124,7 @@ static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_re
 		status = serve_cached(req, res, page);
 	} else {
 		status = r->fn(app, site, req, res, m);
-		if (status == 200)
+		if (status == 200 && !no_store(res))
 			store(site->pages, &key, res);
 	}
 	nd_buf_release(&key);
@@ -287,16 +297,26 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 	return status;
 }
 
-bool nd_app_accepts_body(void *ctx, const char *method, const char *path)
+/*
+ * A write API article may be far larger than a form: ND_MAX_API_BODY for
+ * the writes under /api/articles but the readers' reactions.
+ */
+size_t nd_app_accepts_body(void *ctx, const char *method, const char *path)
 {
 	struct nd_route_match m;
+	size_t len = strlen(path);
 
 	(void)ctx;
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(routes[i].method, "GET") && !strcmp(routes[i].method, method) &&
-		    nd_route_match(routes[i].pattern, path, strlen(path), &m))
-			return true;
-	return false;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (!strcmp(routes[i].method, "GET") || strcmp(routes[i].method, method) ||
+		    !nd_route_match(routes[i].pattern, path, len, &m))
+			continue;
+		if (!strncmp(path, "/api/articles", 13) &&
+		    !(len > 10 && !strcmp(path + len - 10, "/reactions")))
+			return ND_MAX_API_BODY;
+		return ND_MAX_FORM_BODY;
+	}
+	return 0;
 }
 
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res)

@@ -20,9 +20,10 @@ struct nd_app {
 	struct nd_tpl_set *tpl;
 	struct nd_assets *assets;
 	char *theme_dir;
-	char *base_url;             /* "https://news.example.com", no trailing slash */
-	struct nd_engage *engage;   /* views, reactions, visitors (handler/engage.h) */
-	struct nd_admin_web *admin; /* the admin's state (handler/admin.c) */
+	char *base_url;               /* "https://news.example.com", no trailing slash */
+	struct nd_engage *engage;     /* views, reactions, visitors (handler/engage.h) */
+	struct nd_admin_web *admin;   /* the admin's state (handler/admin.c) */
+	struct nd_webhooks *webhooks; /* NULL: none configured (webhook/webhook.h) */
 };
 
 /*
@@ -48,8 +49,10 @@ void nd_app_set_base_url(struct nd_app *app, int port);
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res);
 
 /* The nd_http_accepts_body_fn of the site: a request whose method and
- * path match a route other than GET (reactions) has its body read. */
-bool nd_app_accepts_body(void *ctx, const char *method, const char *path);
+ * path match a route other than GET has its body read, up to
+ * ND_MAX_FORM_BODY (reactions, the admin's forms) or ND_MAX_API_BODY (the
+ * write API's articles). */
+size_t nd_app_accepts_body(void *ctx, const char *method, const char *path);
 
 /* The folder of the default theme that ships with newsdesk. */
 const char *nd_app_default_theme(void);

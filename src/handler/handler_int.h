@@ -21,6 +21,20 @@ struct nd_app;
 #include "route/routes.def"
 #undef ND_ROUTE
 
+/* Reactions (reaction.c): reached through api_article_post and _delete,
+ * which share their paths with the write API (api_write.c). */
+ND_HANDLER(api_reaction);
+
+/*
+ * The write API's revision reads (api_write.c), reached through the GET
+ * route of /api/articles/{id}: whether the rest of the path is
+ * "{id}/revisions" or "{id}/revisions/{n}", and the handler for it (token
+ * required; the answer says no-store, so the page cache keeps none).
+ */
+bool nd__api_revision_path(struct nd_http_request *req, const struct nd_route_match *m);
+int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      const struct nd_route_match *m);
+
 /*
  * Renders template tpl with ctx (consumed) plus the site-wide data every
  * page has ("site": name, navigation, asset URLs; "page" defaults), sets the

@@ -7,8 +7,8 @@
  * libmicrohttpd's job; nothing here looks at raw bytes.
  *
  * Request bodies are read only for the requests the accepts_body hook
- * claims, and only up to ND_MAX_FORM_BODY; every other request is answered
- * before a byte of its body is read.
+ * claims, and only up to the limit it gives; every other request is
+ * answered before a byte of its body is read.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,7 +31,7 @@ struct nd_http_request {
 	struct nd_arena *arena; /* freed when the response is done */
 	/*
 	 * The whole request body, when accepts_body claimed the request:
-	 * body_len bytes (at most ND_MAX_FORM_BODY, maybe 0) followed by a NUL
+	 * body_len bytes (at most the hook's limit, maybe 0) followed by a NUL
 	 * that is not counted; the body itself may hold NUL bytes. NULL when
 	 * the request was not claimed (its body, if any, is never read).
 	 * Borrowed, valid until the response is done.
@@ -65,14 +65,16 @@ typedef int (*nd_http_handler_fn)(void *ctx, struct nd_http_request *req,
 
 /*
  * Whether the request to path (percent-decoded, without the query) with
- * method should have its body read: true for a route that takes a body.
+ * method should have its body read: the most bytes of body it takes (at
+ * most ND_MAX_BODY) for a route that takes one, else 0. A longer body is
+ * answered 413.
  * Asked once per request, when its headers are in, for any method but GET
  * and HEAD (those never get their body read), with the ctx given to
  * nd_http_server_serve; called from any server thread at once, so it must
  * only read shared state. A request it refuses is handed to the handler at
  * once, without its body, as are all requests when the hook is NULL.
  */
-typedef bool (*nd_http_accepts_body_fn)(void *ctx, const char *method, const char *path);
+typedef size_t (*nd_http_accepts_body_fn)(void *ctx, const char *method, const char *path);
 
 struct nd_http_options {
 	const char *listen; /* "HOST:PORT", "[::1]:PORT"; port 0 picks a free one */

@@ -42,7 +42,7 @@ struct nd_http_server {
 static int request_marker;
 
 struct body_state {
-	struct nd_buf body; /* at most ND_MAX_FORM_BODY */
+	struct nd_buf body; /* at most the accepts_body hook's limit */
 	size_t skipped;     /* bytes dropped once the body passed its limit */
 };
 
@@ -301,11 +301,10 @@ static enum MHD_Result handle(struct nd_http_server *srv, struct MHD_Connection 
 
 /*
  * A later call for a request whose body is read: a piece of the body, or,
- * with *upload_data_size 0, the end of it. A body that passes
- * ND_MAX_FORM_BODY (only a chunked one can: a declared length is checked
- * first) is skipped to its end and then answered 413, because libmicrohttpd
- * cannot send a response while the upload is going on; past ND_MAX_BODY
- * skipped, the connection is dropped instead.
+ * with *upload_data_size 0, the end of it. A body that passes its limit (only a chunked one can: a
+ * declared length is checked first) is skipped to its end and then answered 413, because
+ * libmicrohttpd cannot send a response while the upload is going on; past ND_MAX_BODY skipped, the
+ * connection is dropped instead.
  */
 static enum MHD_Result on_body(struct nd_http_server *srv, struct MHD_Connection *conn,
                                const char *url, const char *method, const char *data,
@@ -341,6 +340,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct nd_http_server *srv = cls;
 	uintptr_t tag = (uintptr_t)*con_cls;
 	unsigned long long declared = 0;
+	size_t limit;
 	const char *cl;
 	bool get;
 
@@ -367,10 +367,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (cl)
 		declared = strtoull(cl, NULL, 10);
 	get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
-	if (!get && srv->opts.accepts_body && srv->opts.accepts_body(srv->ctx, method, url)) {
+	if (!get && srv->opts.accepts_body &&
+	    (limit = srv->opts.accepts_body(srv->ctx, method, url)) > 0) {
 		struct body_state *st;
 
-		if (declared > ND_MAX_FORM_BODY)
+		if (limit > ND_MAX_BODY)
+			limit = ND_MAX_BODY;
+		if (declared > limit)
 			return send_error(srv, conn, 413);
 		/*
 		 * Returning without a response lets libmicrohttpd read the body
@@ -379,7 +382,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		 * on_completed, however the request ends.
 		 */
 		st = nd_xcalloc(1, sizeof(*st));
-		nd_buf_init(&st->body, ND_MAX_FORM_BODY);
+		nd_buf_init(&st->body, limit);
 		if (declared)
 			nd_buf_grow(&st->body, (size_t)declared);
 		*con_cls = st;

@@ -421,36 +421,31 @@ static void decref_cb(void *p)
 	json_decref(p);
 }
 
-int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct nd_article_in *out,
-                        struct nd_buf *why)
+int nd_jsonl_load(const char *text, size_t len, json_t **out, struct nd_buf *why)
 {
-	struct field id, title, body, summary, section, author, slug, language, image, source_url;
-	struct nd_article_in art = {0};
-	struct nd_buf scratch = ND_BUF_INIT, slugbuf = ND_BUF_INIT;
 	json_error_t jerr;
-	json_t *root = NULL, *tags;
 	const char *nul;
+	json_t *root;
 	size_t bad;
-	int rc;
 
-	ND_ASSERT(a);
-	if (nd_jsonl_blank(line, len)) {
+	*out = NULL;
+	if (nd_jsonl_blank(text, len)) {
 		nd_buf_adds(why, "empty line");
 		return ND_EINVAL;
 	}
 	/* Checked before jansson, whose message for bad UTF-8 names no place. */
-	if (!nd_utf8_valid(line, len, &bad)) {
+	if (!nd_utf8_valid(text, len, &bad)) {
 		nd_buf_addf(why, "invalid UTF-8 at byte %zu", bad + 1);
 		return ND_EINVAL;
 	}
 	/* jansson takes a raw NUL for the end of the input and says "end of
 	 * file expected near end of file"; NUL is valid nowhere in JSON text. */
-	nul = memchr(line, '\0', len);
+	nul = memchr(text, '\0', len);
 	if (nul) {
-		nd_buf_addf(why, "bad JSON at byte %zu: NUL byte", (size_t)(nul - line) + 1);
+		nd_buf_addf(why, "bad JSON at byte %zu: NUL byte", (size_t)(nul - text) + 1);
 		return ND_ESYNTAX;
 	}
-	root = json_loadb(line, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		/* jansson quotes the input near the fault ("near 'tru'"). */
 		nd_buf_addf(why, "bad JSON at column %d: ", jerr.column);
@@ -459,10 +454,23 @@ int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct
 	}
 	if (!json_is_object(root)) {
 		nd_buf_addf(why, "line is not a JSON object but %s", type_name(root));
-		rc = ND_EINVAL;
-		goto out;
+		json_decref(root);
+		return ND_EINVAL;
 	}
+	*out = root;
+	return 0;
+}
 
+int nd_jsonl_parse_object(json_t *root, struct nd_arena *a, struct nd_article_in *out,
+                          struct nd_buf *why)
+{
+	struct field id, title, body, summary, section, author, slug, language, image, source_url;
+	struct nd_article_in art = {0};
+	struct nd_buf scratch = ND_BUF_INIT, slugbuf = ND_BUF_INIT;
+	json_t *tags;
+	int rc;
+
+	ND_ASSERT(a && json_is_object(root));
 	/* One field after the other, in a fixed order, so a line with several
 	 * faults always gets the same message. */
 	if ((rc = req_string(root, "id", &id, why)) ||
@@ -509,15 +517,27 @@ int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct
 	art.language = language.p;
 	art.image = image.p;
 	art.source_url = source_url.p;
-	/* The strings above live in root; a keeps it until it is freed. */
-	nd_arena_defer(a, decref_cb, root);
-	root = NULL;
+	/* The strings above live in root; a keeps a reference until it is freed. */
+	nd_arena_defer(a, decref_cb, json_incref(root));
 	*out = art;
 	rc = 0;
 out:
-	json_decref(root);
 	nd_buf_release(&scratch);
 	nd_buf_release(&slugbuf);
+	return rc;
+}
+
+int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct nd_article_in *out,
+                        struct nd_buf *why)
+{
+	json_t *root;
+	int rc;
+
+	ND_ASSERT(a);
+	if ((rc = nd_jsonl_load(line, len, &root, why)) != 0)
+		return rc;
+	rc = nd_jsonl_parse_object(root, a, out, why);
+	json_decref(root);
 	return rc;
 }
 

@@ -47,6 +47,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "core/arena.h"
 #include "core/buf.h"
 #include "store/store.h"
@@ -95,6 +97,24 @@ bool nd_jsonl_blank(const char *line, size_t len);
  */
 int nd_jsonl_parse_line(const char *line, size_t len, struct nd_arena *a, struct nd_article_in *out,
                         struct nd_buf *why);
+
+/*
+ * The two halves of nd_jsonl_parse_line, for a writer that gets the object
+ * another way (the write API reads a request body, merges a PATCH into the
+ * stored article): one function validates an article from either source,
+ * with the same messages.
+ *
+ * nd_jsonl_load parses text[0..len) and checks that it is a JSON object:
+ * 0 and *out a new reference (caller owns it: json_decref), or the error
+ * and message of nd_jsonl_parse_line ("empty line", "invalid UTF-8 ...",
+ * "bad JSON ...", "line is not a JSON object but ..."); *out is then NULL.
+ *
+ * nd_jsonl_parse_object validates the object root (borrowed; a keeps a
+ * reference on success) into *out, with the field messages above.
+ */
+int nd_jsonl_load(const char *text, size_t len, json_t **out, struct nd_buf *why);
+int nd_jsonl_parse_object(json_t *root, struct nd_arena *a, struct nd_article_in *out,
+                          struct nd_buf *why);
 
 struct nd_import_opts {
 	/* The input's name in messages, "FILE:LINE: ...": the path, or

@@ -25,6 +25,8 @@ nd__sqlite_migrations:
 	migration "0002-counters.sql"
 	migration "0003-history.sql"
 	migration "0004-accounts.sql"
+	migration "0005-revisions.sql"
+	migration "0006-webhooks.sql"
 	.byte 0
 	.size nd__sqlite_migrations, . - nd__sqlite_migrations
 

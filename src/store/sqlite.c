@@ -20,7 +20,11 @@
 
 #define ARTICLE_COLS                                                                               \
 	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, "        \
-	"author_id, status, published_at, updated_at, created_at"
+	"author_id, status, published_at, updated_at, created_at, owner_user_id"
+#define REVISION_COLS                                                                              \
+	"id, article_id, n, ext_id, slug, title, summary, body, section, author, language, "       \
+	"image, "                                                                                  \
+	"source_url, status, published_at, updated_at, user_id, created_at"
 
 #define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"
 #define USER_COLS  "id, login, name, role, password, created_at, last_login, disabled"
@@ -108,6 +112,14 @@ enum stmt_id {
 	ST_TOKEN_ALL,
 	ST_TOKEN_USED,
 	ST_TOKEN_REVOKE,
+	ST_REVISION_ADD,
+	ST_REVISION_ARTICLE,
+	ST_REVISION_ALL,
+	ST_REVISION_ONE,
+	ST_REVISION_TAGS,
+	ST_DELIVERY_ADD,
+	ST_DELIVERY_UPDATE,
+	ST_DELIVERY_ALL,
 	ST__COUNT
 };
 
@@ -162,8 +174,8 @@ static const struct {
     /* ADD and UPDATE number their shared columns alike (bind_article). */
     [ST_ARTICLE_ADD] = {"INSERT INTO articles (ext_id, section_id, author_id, slug, title, "
                         "summary, body, language, image, source_url, status, published_at, "
-                        "updated_at, created_at) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                        "updated_at, created_at, owner_user_id) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                         "add an article"},
     [ST_ARTICLE_UPDATE] = {"UPDATE articles SET section_id = ?2, author_id = ?3, slug = ?4, "
                            "title = ?5, summary = ?6, body = ?7, language = ?8, image = ?9, "
@@ -332,6 +344,60 @@ static const struct {
     [ST_TOKEN_REVOKE] = {"UPDATE api_tokens SET revoked_at = CASE WHEN revoked_at = 0 "
                          "THEN ?2 ELSE revoked_at END WHERE id = ?1",
                          "revoke an API token"},
+    /*
+     * Revisions (0005): the article ?1 as now stored, in the import's shape,
+     * unless the latest revision holds the same in everything but
+     * updated_at (and who and when).
+     */
+    [ST_REVISION_ADD] =
+        {"WITH RECURSIVE paths (id, path) AS ("
+         " SELECT id, name FROM sections WHERE parent_id IS NULL"
+         " UNION ALL"
+         " SELECT s.id, p.path || '/' || s.name FROM sections s JOIN paths p ON s.parent_id = "
+         "p.id),"
+         " cur AS (SELECT a.id AS article_id, a.ext_id, a.slug, a.title, a.summary, a.body,"
+         "  (SELECT path FROM paths WHERE paths.id = a.section_id) AS section,"
+         "  coalesce((SELECT name FROM authors WHERE authors.id = a.author_id), '') AS author,"
+         "  (SELECT json_group_array(name) FROM"
+         "   (SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+         "    WHERE x.article_id = a.id ORDER BY x.position)) AS tags,"
+         "  a.language, a.image, a.source_url, a.status, a.published_at, a.updated_at"
+         "  FROM articles a WHERE a.id = ?1),"
+         " last AS (SELECT * FROM revisions WHERE article_id = ?1 ORDER BY n DESC LIMIT 1)"
+         " INSERT INTO revisions (article_id, n, ext_id, slug, title, summary, body, section,"
+         "  author, tags, language, image, source_url, status, published_at, updated_at,"
+         "  user_id, created_at)"
+         " SELECT cur.article_id, coalesce((SELECT n FROM last), 0) + 1, cur.ext_id, cur.slug,"
+         "  cur.title, cur.summary, cur.body, cur.section, cur.author, cur.tags, cur.language,"
+         "  cur.image, cur.source_url, cur.status, cur.published_at, cur.updated_at, ?2, ?3"
+         " FROM cur WHERE NOT EXISTS (SELECT 1 FROM last WHERE last.ext_id = cur.ext_id"
+         "  AND last.slug = cur.slug AND last.title = cur.title"
+         "  AND last.summary = cur.summary AND last.body = cur.body"
+         "  AND last.section = cur.section AND last.author = cur.author"
+         "  AND last.tags = cur.tags AND last.language = cur.language"
+         "  AND last.image = cur.image AND last.source_url = cur.source_url"
+         "  AND last.status = cur.status AND last.published_at = cur.published_at)",
+         "keep a revision"},
+    [ST_REVISION_ARTICLE] = {"SELECT id FROM articles WHERE ext_id = ?1", "look up an article"},
+    [ST_REVISION_ALL] = {"SELECT " REVISION_COLS " FROM revisions WHERE article_id = ?1 "
+                         "ORDER BY n DESC",
+                         "list revisions"},
+    [ST_REVISION_ONE] = {"SELECT " REVISION_COLS " FROM revisions WHERE article_id = ?1 "
+                         "AND (n = ?2 OR ?2 = 0) ORDER BY n DESC LIMIT 1",
+                         "read a revision"},
+    [ST_REVISION_TAGS] = {"SELECT value FROM revisions, json_each(revisions.tags) "
+                          "WHERE revisions.id = ?1 ORDER BY json_each.key",
+                          "read the tags of a revision"},
+    [ST_DELIVERY_ADD] = {"INSERT INTO webhook_deliveries (webhook, event, url, article, status, "
+                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+                         "log a webhook delivery"},
+    [ST_DELIVERY_UPDATE] = {"UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, "
+                            "http_status = ?3, last_error = ?4, updated_at = ?5 WHERE id = ?1",
+                            "log a webhook attempt"},
+    [ST_DELIVERY_ALL] = {"SELECT id, webhook, event, url, article, status, last_error, attempts, "
+                         "http_status, created_at, updated_at FROM webhook_deliveries "
+                         "ORDER BY id DESC",
+                         "list webhook deliveries"},
 };
 
 struct sqlite_store {
@@ -1031,6 +1097,23 @@ static int tags_set(struct sqlite_store *q, int64_t article_id, const struct nd_
 	return rc;
 }
 
+/* Keeps a revision of article id as stored now, unless it is unchanged. */
+static int revision_add(struct sqlite_store *q, int64_t id, int64_t user_id, int64_t t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_REVISION_ADD, &st)) != 0)
+		return rc;
+	bind_int(st, 1, id, &rc);
+	bind_id(st, 2, user_id, &rc);
+	bind_int(st, 3, t, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_REVISION_ADD].what)
+	        : step_done(q, ST_REVISION_ADD, st);
+	stmt_put(q, ST_REVISION_ADD, st);
+	return rc;
+}
+
 static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in, bool *created)
 {
 	struct sqlite_store *q = sq(s);
@@ -1067,15 +1150,17 @@ static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in
 	else
 		bind_text(st, 1, in->ext_id, &rc);
 	bind_article(st, in, section_id, author_id, slug.buf, published, updated, &rc);
-	if (!old.id)
+	if (!old.id) {
 		bind_int(st, 14, t, &rc);
+		bind_id(st, 15, in->user_id, &rc);
+	}
 	rc = rc ? db_fail(q, rc, stmt_defs[write].what) : step_done(q, write, st);
 	stmt_put(q, write, st);
 	if (rc)
 		goto out;
 	id = old.id ? old.id : sqlite3_last_insert_rowid(q->db);
 
-	if ((rc = tags_set(q, id, in)) != 0)
+	if ((rc = tags_set(q, id, in)) != 0 || (rc = revision_add(q, id, in->user_id, t)) != 0)
 		goto out;
 	rc = run(q, ST_GENERATION_BUMP);
 out:
@@ -1234,6 +1319,7 @@ static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list 
 	    .published_at = sqlite3_column_int64(st, 12),
 	    .updated_at = sqlite3_column_int64(st, 13),
 	    .created_at = sqlite3_column_int64(st, 14),
+	    .owner_user_id = sqlite3_column_int64(st, 15),
 	};
 	int rc;
 
@@ -2186,6 +2272,205 @@ static int sqlite_token_set(struct nd_store *s, int64_t id, int64_t at, bool rev
 	return write_end(q, rc);
 }
 
+/* --- revisions --- */
+
+/* A revision's tag names, reused from row to row of one walk. */
+struct name_list {
+	char **v;
+	size_t n, alloc;
+};
+
+static void names_clear(struct name_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	l->n = 0;
+}
+
+static int load_revision_tags(struct sqlite_store *q, int64_t rev_id, struct name_list *l)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	names_clear(l);
+	if ((rc = stmt_get(q, ST_REVISION_TAGS, &st)) != 0)
+		return rc;
+	bind_int(st, 1, rev_id, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_REVISION_TAGS].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (l->n == l->alloc) {
+			l->alloc = l->alloc ? l->alloc * 2 : 8;
+			l->v = nd_xrealloc(l->v, l->alloc * sizeof(*l->v));
+		}
+		l->v[l->n++] = nd_xstrdup(col_text(st, 0));
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_REVISION_TAGS].what);
+out:
+	stmt_put(q, ST_REVISION_TAGS, st);
+	return rc;
+}
+
+static int revision_row(struct sqlite_store *q, sqlite3_stmt *st, struct name_list *tags,
+                        nd_revision_cb cb, void *ctx)
+{
+	struct nd_revision_rec r = {
+	    .id = sqlite3_column_int64(st, 0),
+	    .article_id = sqlite3_column_int64(st, 1),
+	    .n = sqlite3_column_int64(st, 2),
+	    .ext_id = col_text(st, 3),
+	    .slug = col_text(st, 4),
+	    .title = col_text(st, 5),
+	    .summary = col_text(st, 6),
+	    .body = col_text(st, 7),
+	    .section = col_text(st, 8),
+	    .author = col_text(st, 9),
+	    .language = col_text(st, 10),
+	    .image = col_text(st, 11),
+	    .source_url = col_text(st, 12),
+	    .status = (enum nd_article_status)sqlite3_column_int(st, 13),
+	    .published_at = sqlite3_column_int64(st, 14),
+	    .updated_at = sqlite3_column_int64(st, 15),
+	    .user_id = sqlite3_column_int64(st, 16),
+	    .created_at = sqlite3_column_int64(st, 17),
+	};
+	int rc;
+
+	if ((rc = load_revision_tags(q, r.id, tags)) != 0)
+		return rc;
+	r.tags = (const char *const *)tags->v;
+	r.tag_count = tags->n;
+	return cb(ctx, &r);
+}
+
+static int sqlite_each_revision(struct nd_store *s, const char *ext_id, int64_t n,
+                                nd_revision_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	enum stmt_id id = n < 0 ? ST_REVISION_ALL : ST_REVISION_ONE;
+	struct name_list tags = {0};
+	sqlite3_stmt *st = NULL;
+	int64_t article_id = 0;
+	bool found = false;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_REVISION_ARTICLE, &st)) != 0)
+		return rc;
+	bind_text(st, 1, ext_id, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_REVISION_ARTICLE].what)
+	        : step_int(q, ST_REVISION_ARTICLE, st, &article_id, &found);
+	stmt_put(q, ST_REVISION_ARTICLE, st);
+	if (rc)
+		return rc;
+	if (!found)
+		return ND_ENOTFOUND;
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	bind_int(st, 1, article_id, &rc);
+	if (n >= 0)
+		bind_int(st, 2, n, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[id].what);
+		goto out;
+	}
+	found = false;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		found = true;
+		if ((rc = revision_row(q, st, &tags, cb, ctx)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[id].what);
+	else if (n >= 0 && !found)
+		rc = ND_ENOTFOUND;
+out:
+	stmt_put(q, id, st);
+	names_clear(&tags);
+	free(tags.v);
+	return rc;
+}
+
+/* --- webhook deliveries --- */
+
+static int sqlite_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                               const char *url, const char *article, int64_t at, int64_t *id)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_DELIVERY_ADD, &st)) != 0)
+		return rc;
+	bind_text(st, 1, webhook, &rc);
+	bind_text(st, 2, event, &rc);
+	bind_text(st, 3, url, &rc);
+	bind_text(st, 4, article, &rc);
+	bind_int(st, 5, at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_DELIVERY_ADD].what)
+	        : step_done(q, ST_DELIVERY_ADD, st);
+	stmt_put(q, ST_DELIVERY_ADD, st);
+	if (!rc && id)
+		*id = sqlite3_last_insert_rowid(q->db);
+	return rc;
+}
+
+static int sqlite_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                                  int64_t http_status, const char *last_error, int64_t at)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_DELIVERY_UPDATE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, id, &rc);
+	bind_text(st, 2, status, &rc);
+	bind_int(st, 3, http_status, &rc);
+	bind_text(st, 4, last_error, &rc);
+	bind_int(st, 5, at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_DELIVERY_UPDATE].what)
+	        : step_done(q, ST_DELIVERY_UPDATE, st);
+	stmt_put(q, ST_DELIVERY_UPDATE, st);
+	if (!rc && sqlite3_changes(q->db) == 0)
+		rc = ND_ENOTFOUND;
+	return rc;
+}
+
+static int sqlite_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_DELIVERY_ALL, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nd_delivery_rec r = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .webhook = col_text(st, 1),
+		    .event = col_text(st, 2),
+		    .url = col_text(st, 3),
+		    .article = col_text(st, 4),
+		    .status = col_text(st, 5),
+		    .last_error = col_text(st, 6),
+		    .attempts = sqlite3_column_int64(st, 7),
+		    .http_status = sqlite3_column_int64(st, 8),
+		    .created_at = sqlite3_column_int64(st, 9),
+		    .updated_at = sqlite3_column_int64(st, 10),
+		};
+		if ((rc = cb(ctx, &r)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_DELIVERY_ALL].what);
+out:
+	stmt_put(q, ST_DELIVERY_ALL, st);
+	return rc;
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -2234,4 +2519,8 @@ const struct nd_store_be nd__sqlite_be = {
     .token_add = sqlite_token_add,
     .token_find = sqlite_token_find,
     .token_set = sqlite_token_set,
+    .each_revision = sqlite_each_revision,
+    .delivery_add = sqlite_delivery_add,
+    .delivery_update = sqlite_delivery_update,
+    .each_delivery = sqlite_each_delivery,
 };

@@ -766,3 +766,104 @@ int nd__migration_latest(const char *blob)
 		;
 	return m.version;
 }
+
+/* --- revisions --- */
+
+int nd_store_each_revision(struct nd_store *s, const char *ext_id, nd_revision_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	if (nd__blank(ext_id))
+		return nd_error(ND_EINVAL, "store '%s': revisions without an ext_id", s->url);
+	return s->be->each_revision(s, ext_id, -1, cb, ctx);
+}
+
+int nd_store_revision_get(struct nd_store *s, const char *ext_id, int64_t n, nd_revision_cb cb,
+                          void *ctx)
+{
+	ND_ASSERT(s && cb);
+	if (nd__blank(ext_id) || n < 0)
+		return nd_error(ND_EINVAL, "store '%s': bad revision %lld of '%s'", s->url,
+		                (long long)n, ext_id ? ext_id : "");
+	return s->be->each_revision(s, ext_id, n, cb, ctx);
+}
+
+/* A revision copied out of its callback, as an article to put. */
+struct restore {
+	struct nd_article_in in;
+	char **tags;
+	char *strs[10];
+};
+
+static int copy_revision(void *ctx, const struct nd_revision_rec *r)
+{
+	struct restore *x = ctx;
+	const char *src[10] = {r->ext_id,  r->slug,   r->title,    r->summary, r->body,
+	                       r->section, r->author, r->language, r->image,   r->source_url};
+
+	for (size_t i = 0; i < 10; i++)
+		x->strs[i] = nd_xstrdup(src[i]);
+	x->tags = nd_xcalloc(r->tag_count + 1, sizeof(*x->tags));
+	for (size_t i = 0; i < r->tag_count; i++)
+		x->tags[i] = nd_xstrdup(r->tags[i]);
+	x->in = (struct nd_article_in){
+	    .ext_id = x->strs[0],
+	    .slug = x->strs[1],
+	    .title = x->strs[2],
+	    .summary = x->strs[3],
+	    .body = x->strs[4],
+	    .section = x->strs[5],
+	    .author = x->strs[6],
+	    .language = x->strs[7],
+	    .image = *x->strs[8] ? x->strs[8] : NULL,
+	    .source_url = *x->strs[9] ? x->strs[9] : NULL,
+	    .tags = (const char *const *)x->tags,
+	    .tag_count = r->tag_count,
+	    .status = r->status,
+	    .published_at = r->published_at,
+	};
+	return 0;
+}
+
+int nd_store_revision_restore(struct nd_store *s, const char *ext_id, int64_t n, int64_t user_id)
+{
+	struct restore x = {0};
+	int rc;
+
+	if ((rc = nd_store_revision_get(s, ext_id, n, copy_revision, &x)) != 0)
+		return rc;
+	x.in.user_id = user_id;
+	rc = nd_store_article_put(s, &x.in, NULL);
+	for (size_t i = 0; i < 10; i++)
+		free(x.strs[i]);
+	for (size_t i = 0; i < x.in.tag_count; i++)
+		free(x.tags[i]);
+	free(x.tags);
+	return rc;
+}
+
+/* --- webhook deliveries --- */
+
+int nd_store_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                          const char *url, const char *article, int64_t at, int64_t *id)
+{
+	ND_ASSERT(s);
+	if (nd__blank(webhook) || nd__blank(event) || nd__blank(url) || !article || at < 0)
+		return nd_error(ND_EINVAL, "store '%s': bad webhook delivery", s->url);
+	return s->be->delivery_add(s, webhook, event, url, article, at, id);
+}
+
+int nd_store_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                             int64_t http_status, const char *last_error, int64_t at)
+{
+	ND_ASSERT(s);
+	if (id <= 0 || !status || !last_error || at < 0 ||
+	    (strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed")))
+		return nd_error(ND_EINVAL, "store '%s': bad webhook delivery update", s->url);
+	return s->be->delivery_update(s, id, status, http_status, last_error, at);
+}
+
+int nd_store_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_delivery(s, cb, ctx);
+}

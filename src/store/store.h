@@ -56,6 +56,10 @@ struct nd_article_in {
 	enum nd_article_status status;
 	int64_t published_at; /* 0: now on create, unchanged on update */
 	int64_t updated_at;   /* 0: published_at on create, now on update */
+	/* Who saves (users.id): the owner of a new article (an existing one
+	 * keeps its owner) and the author of the revision; 0: nobody (import,
+	 * fetch, the CLI). */
+	int64_t user_id;
 };
 
 /* Rows as read back. Borrowed: valid only during the callback. */
@@ -93,6 +97,7 @@ struct nd_article_rec {
 	int64_t author_id;      /* 0: none */
 	enum nd_article_status status;
 	int64_t published_at, updated_at, created_at;
+	int64_t owner_user_id;  /* the user who created it (0005); 0: none */
 	const int64_t *tag_ids; /* in the order given at put time; never NULL */
 	size_t tag_count;
 };
@@ -158,7 +163,10 @@ int nd_store_read_end(struct nd_store *s);
  *
  * Tags are replaced by in->tags, in that order; a tag named twice is
  * linked once. *created (may be NULL) tells whether a new article was made.
- * Bumps the site generation in the same transaction.
+ * Bumps the site generation in the same transaction. In the same
+ * transaction too, a revision of the article as now stored is kept
+ * (nd_store_each_revision), unless it equals the latest one in everything
+ * but updated_at (an unchanged re-import adds none).
  *
  * Errors (message names the article and field): ND_EINVAL for a missing
  * ext_id, title or body, invalid UTF-8, an unknown status, a section path
@@ -174,6 +182,69 @@ int nd_store_article_put(struct nd_store *s, const struct nd_article_in *in, boo
  * if there is none, ND_EINVAL for a blank ext_id.
  */
 int nd_store_article_delete(struct nd_store *s, const char *ext_id);
+
+/*
+ * --- Revisions (0005-revisions.sql) ---
+ *
+ * Every save that changes an article keeps a revision: the whole article
+ * in the import's shape (names, not ids). Revisions go with their article
+ * when it is deleted.
+ */
+struct nd_revision_rec {
+	int64_t id;
+	int64_t article_id;
+	int64_t n; /* 1, 2, ... per article */
+	const char *ext_id, *slug, *title, *summary, *body;
+	const char *section; /* the path of names: "World/Europe" */
+	const char *author;  /* "" when none */
+	const char *const *tags;
+	size_t tag_count;
+	const char *language, *image, *source_url; /* "" when none */
+	enum nd_article_status status;
+	int64_t published_at, updated_at;
+	int64_t user_id; /* who saved; 0: import, fetch, the CLI or a removed user */
+	int64_t created_at;
+};
+
+/* Borrowed: valid only during the callback; non-zero stops the walk and is returned. */
+typedef int (*nd_revision_cb)(void *ctx, const struct nd_revision_rec *rec);
+
+/* Calls cb with every revision of the article with ext_id, newest first.
+ * ND_ENOTFOUND (not logged) when there is no such article. */
+int nd_store_each_revision(struct nd_store *s, const char *ext_id, nd_revision_cb cb, void *ctx);
+/* Calls cb with revision n of the article (n 0: its latest); ND_ENOTFOUND (not logged) if none. */
+int nd_store_revision_get(struct nd_store *s, const char *ext_id, int64_t n, nd_revision_cb cb,
+                          void *ctx);
+/*
+ * Saves revision n of the article again (nd_store_article_put with its
+ * fields, updated_at now, user_id the saver), which keeps a new revision
+ * unless it is the latest already. *created as for put. ND_ENOTFOUND (not
+ * logged) when there is no such revision; else the errors of put.
+ */
+int nd_store_revision_restore(struct nd_store *s, const char *ext_id, int64_t n, int64_t user_id);
+
+/*
+ * --- Webhook deliveries (0006-webhooks.sql) ---
+ *
+ * The log of what the webhook sender (src/webhook) sent. add makes a
+ * 'pending' row with no attempt and sets *id; update records an attempt:
+ * status "pending", "delivered" or "failed", the HTTP status (0: none) and
+ * the error ("" when none). ND_EINVAL for blank text, an unknown status or
+ * an id <= 0; ND_ENOTFOUND (not logged) for an unknown id.
+ */
+struct nd_delivery_rec {
+	int64_t id;
+	const char *webhook, *event, *url, *article, *status, *last_error;
+	int64_t attempts, http_status, created_at, updated_at;
+};
+typedef int (*nd_delivery_cb)(void *ctx, const struct nd_delivery_rec *rec);
+
+int nd_store_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                          const char *url, const char *article, int64_t at, int64_t *id);
+int nd_store_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                             int64_t http_status, const char *last_error, int64_t at);
+/* Calls cb with every delivery, newest first. */
+int nd_store_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx);
 
 /* Number of articles, all statuses. */
 int nd_store_article_count(struct nd_store *s, int64_t *out);

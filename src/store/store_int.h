@@ -89,7 +89,16 @@ typedef int nd_store_token_add_fn(struct nd_store *s, int64_t user_id, const cha
                                   const uint8_t *hash, int64_t at, int64_t *id);
 typedef int nd_store_token_find_fn(struct nd_store *s, const uint8_t *hash, int64_t user_id,
                                    nd_token_cb cb, void *ctx);
+/* Revisions of ext_id: n < 0 all (newest first), 0 the latest, else revision n. */
+typedef int nd_store_each_revision_fn(struct nd_store *s, const char *ext_id, int64_t n,
+                                      nd_revision_cb cb, void *ctx);
 typedef int nd_store_token_set_fn(struct nd_store *s, int64_t id, int64_t at, bool revoke);
+
+typedef int nd_store_delivery_add_fn(struct nd_store *s, const char *webhook, const char *event,
+                                     const char *url, const char *article, int64_t at, int64_t *id);
+typedef int nd_store_delivery_update_fn(struct nd_store *s, int64_t id, const char *status,
+                                        int64_t http_status, const char *last_error, int64_t at);
+typedef int nd_store_each_delivery_fn(struct nd_store *s, nd_delivery_cb cb, void *ctx);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -173,6 +182,13 @@ struct nd_store_be {
 	nd_store_token_add_fn *token_add;
 	nd_store_token_find_fn *token_find;
 	nd_store_token_set_fn *token_set;
+	/* Revisions (0005); ND_ENOTFOUND (not logged) when ext_id has no article
+	 * (or, for n >= 0, no such revision). */
+	nd_store_each_revision_fn *each_revision;
+	/* Webhook deliveries (0006); store.c has checked the input. */
+	nd_store_delivery_add_fn *delivery_add;
+	nd_store_delivery_update_fn *delivery_update;
+	nd_store_each_delivery_fn *each_delivery;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

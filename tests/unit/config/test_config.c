@@ -64,6 +64,54 @@ static void test_file_env_flag_precedence(void **state)
 	nd_config_release(&c);
 }
 
+static void test_webhooks(void **state)
+{
+	struct nd_config c;
+	char *err = NULL;
+
+	write_file("[site]\nsite_name = x\n[webhook slack]\nurl = https://hooks.example/a\n"
+	           "secret = s1\nevents = publish, unpublish\n[webhook audit]\n"
+	           "url = http://127.0.0.1:9/\nsecret = s2\n");
+	nd_config_init(&c);
+	assert_int_equal(nd_config_load_file(&c, path, &err), 0);
+	assert_non_null(c.webhooks);
+	assert_string_equal(c.webhooks->name, "slack");
+	assert_string_equal(c.webhooks->url, "https://hooks.example/a");
+	assert_string_equal(c.webhooks->secret, "s1");
+	assert_int_equal(c.webhooks->events, ND_WEBHOOK_PUBLISH | ND_WEBHOOK_UNPUBLISH);
+	assert_non_null(c.webhooks->next);
+	assert_string_equal(c.webhooks->next->name, "audit");
+	assert_int_equal(c.webhooks->next->events,
+	                 ND_WEBHOOK_PUBLISH | ND_WEBHOOK_UPDATE | ND_WEBHOOK_UNPUBLISH);
+	assert_null(c.webhooks->next->next);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[webhook a]\nurl = ftp://x/\nsecret = s\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, ":2: webhook 'a': url must be http:// or https://"));
+	free(err);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[webhook a]\nurl = http://x/\nsecret = s\nevents = publish,boom\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, ":4: webhook 'a': unknown event 'boom'"));
+	free(err);
+	nd_config_release(&c);
+
+	nd_config_init(&c);
+	write_file("[webhook a]\nurl = http://x/\n");
+	assert_int_equal(nd_config_load_file(&c, path, &err), ND_EINVAL);
+	assert_non_null(strstr(err, "webhook 'a' needs both url and secret"));
+	free(err);
+	nd_config_release(&c);
+
+	assert_int_equal(nd_webhook_event_parse("update"), ND_WEBHOOK_UPDATE);
+	assert_int_equal(nd_webhook_event_parse("Update"), 0);
+	assert_string_equal(nd_webhook_event_name(ND_WEBHOOK_UNPUBLISH), "unpublish");
+}
+
 static void test_file_errors_name_the_line(void **state)
 {
 	struct nd_config c;
@@ -190,6 +238,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_defaults, teardown),
 	    cmocka_unit_test_teardown(test_file_env_flag_precedence, teardown),
 	    cmocka_unit_test_teardown(test_file_errors_name_the_line, teardown),
+	    cmocka_unit_test_teardown(test_webhooks, teardown),
 	    cmocka_unit_test_teardown(test_bad_values, teardown),
 	    cmocka_unit_test_teardown(test_feeds, teardown),
 	};

@@ -22,12 +22,14 @@ static atomic_int handler_calls;
 static atomic_int hook_calls_get; /* the hook asked about GET or HEAD */
 
 /* Claims POST and DELETE to /echo*, as a route table would. */
-static bool accepts_body(void *ctx, const char *method, const char *path)
+static size_t accepts_body(void *ctx, const char *method, const char *path)
 {
 	if (!strcmp(method, "GET") || !strcmp(method, "HEAD"))
 		atomic_fetch_add(&hook_calls_get, 1);
 	return nd_starts_with(path, "/echo") &&
-	       (!strcmp(method, "POST") || !strcmp(method, "DELETE"));
+	               (!strcmp(method, "POST") || !strcmp(method, "DELETE"))
+	           ? ND_MAX_FORM_BODY
+	           : 0;
 }
 
 /*

@@ -138,6 +138,33 @@ struct bad_case {
 	const char *message;
 };
 
+/*
+ * The write API's path: nd_jsonl_load, then nd_jsonl_parse_object on the
+ * object. Same code and message as the import's one call, and nothing
+ * left in the arena or the object when refused.
+ */
+static void check_bad_in_two_steps(const struct bad_case *c, size_t len)
+{
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_buf why = ND_BUF_INIT;
+	struct nd_article_in art = {.ext_id = "untouched"};
+	json_t *root = NULL;
+	int rc = nd_jsonl_load(c->line, len, &root, &why);
+
+	if (!rc) {
+		rc = nd_jsonl_parse_object(root, a, &art, &why);
+		assert_int_equal(root->refcount, 1);
+		json_decref(root);
+	} else {
+		assert_null(root);
+	}
+	assert_int_equal(rc, c->code);
+	assert_string_equal(why.buf, c->message);
+	assert_string_equal(art.ext_id, "untouched");
+	nd_buf_release(&why);
+	nd_arena_free(a);
+}
+
 static void check_bad(const struct bad_case *c, size_t len)
 {
 	struct nd_arena *a = nd_arena_new(0);
@@ -152,6 +179,7 @@ static void check_bad(const struct bad_case *c, size_t len)
 	nd_buf_release(&why);
 	nd_arena_free(a);
 	assert_true(ok);
+	check_bad_in_two_steps(c, len);
 }
 
 #define OK3 "\"id\":\"x\",\"title\":\"T\",\"body\":\"B\""
@@ -285,6 +313,26 @@ static void test_parse_errors(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_bad(&cases[i], strlen(cases[i].line));
+}
+
+/* The object from nd_jsonl_load outlives the caller's reference: the arena keeps one. */
+static void test_parse_object_keeps_reference(void **state)
+{
+	struct nd_arena *a = nd_arena_new(0);
+	struct nd_buf why = ND_BUF_INIT;
+	struct nd_article_in art;
+	const char *line = "{\"id\":\"x\",\"title\":\"T\",\"body\":\"B\",\"tags\":[\"a\",\"A\"]}";
+	json_t *root;
+
+	(void)state;
+	assert_int_equal(nd_jsonl_load(line, strlen(line), &root, &why), 0);
+	assert_int_equal(nd_jsonl_parse_object(root, a, &art, &why), 0);
+	json_decref(root);
+	assert_string_equal(art.title, "T");
+	assert_int_equal(art.tag_count, 1);
+	assert_string_equal(art.tags[0], "a");
+	nd_buf_release(&why);
+	nd_arena_free(a);
 }
 
 static void test_parse_bytes(void **state)
@@ -1050,6 +1098,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_defaults),
 	    cmocka_unit_test(test_parse_tags_dedup),
 	    cmocka_unit_test(test_parse_errors),
+	    cmocka_unit_test(test_parse_object_keeps_reference),
 	    cmocka_unit_test(test_parse_bytes),
 	    cmocka_unit_test(test_parse_limits),
 	    cmocka_unit_test(test_blank),
