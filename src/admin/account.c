@@ -70,7 +70,18 @@ int nd_account_set_password(struct nd_store *s, const char *login, const char *p
 	if ((rc = nd_password_check(pw, len, why)) != 0 ||
 	    (rc = nd_account_get(s, login, &a)) != 0 || (rc = nd_password_hash(pw, len, hash)) != 0)
 		return rc;
-	return nd_store_user_set_password(s, a.id, hash);
+	/* A new password is the answer to a stolen one: every session of the
+	 * account ends with it (a stolen cookie too), and its failed-login
+	 * count starts again, in one transaction. */
+	if ((rc = nd_store_begin(s)) != 0)
+		return rc;
+	if ((rc = nd_store_user_set_password(s, a.id, hash)) != 0 ||
+	    (rc = nd_store_session_delete_user(s, a.id, NULL)) != 0 ||
+	    (rc = nd_store_login_clear(s, login)) != 0) {
+		nd_store_rollback(s);
+		return rc;
+	}
+	return nd_store_commit(s);
 }
 
 /*

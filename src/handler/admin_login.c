@@ -132,6 +132,19 @@ static uint64_t key_of(const char *what, const char *s)
 	return h;
 }
 
+/*
+ * The part of a client address one party holds: an IPv6 client gets a
+ * whole /64 (2^64 addresses), so the limit per address would be no limit;
+ * an IPv4 address (::ffff:a.b.c.d) stays whole.
+ */
+static void network_of(uint8_t addr[16])
+{
+	static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (memcmp(addr, v4_mapped, sizeof(v4_mapped)))
+		memset(addr + 8, 0, 8);
+}
+
 ND_HANDLER(admin_login)
 {
 	struct nd_admin_web *a = app->admin;
@@ -159,6 +172,7 @@ ND_HANDLER(admin_login)
 		return login_page(app, req, res, next, login, "Enter your login and password.",
 		                  400);
 	nd_http_client_addr(req, addr);
+	network_of(addr);
 	if (!nd_ratelimit_take(a->by_ip, nd_hash(addr, sizeof(addr)), mono_ms(), &retry) ||
 	    !nd_ratelimit_take(a->by_login, key_of("login\n", login), mono_ms(), &retry)) {
 		nd_http_add_header(res, "Retry-After", nd_arena_printf(req->arena, "%d", retry));

@@ -369,6 +369,7 @@ struct md {
 	bool bol;        /* at the start of a line, after its prefix */
 	int lead;        /* 0: line start, 1: only digits so far, 2: other */
 	int inline_only; /* in a heading, cell, link or emphasis: blocks are spaces */
+	bool cell;       /* in a table cell: '|' ends the cell */
 	int link;        /* inside a written link */
 	int list;        /* list nesting */
 };
@@ -493,6 +494,7 @@ static void md_url(struct nd_buf *out, const char *u)
 		case '<': nd_buf_adds(out, "%3C"); break;
 		case '>': nd_buf_adds(out, "%3E"); break;
 		case '\\': nd_buf_adds(out, "%5C"); break;
+		case '|': nd_buf_adds(out, "%7C"); break;
 		case '"': nd_buf_adds(out, "%22"); break;
 		case '`': nd_buf_adds(out, "%60"); break;
 		case ' ': nd_buf_adds(out, "%20"); break;
@@ -563,7 +565,13 @@ static void md_code(struct md *m, const xmlNode *n)
 			nd_buf_addch(m->out, '`');
 		if (pad)
 			nd_buf_addch(m->out, ' ');
-		nd_buf_adds(m->out, text);
+		/* In a table cell GFM splits on '|' before it reads code
+		 * spans: escaped, it stays in the span (GFM unescapes it). */
+		for (const char *p = text; *p; p++) {
+			if (*p == '|' && m->cell)
+				nd_buf_addch(m->out, '\\');
+			nd_buf_addch(m->out, *p);
+		}
 		if (pad)
 			nd_buf_addch(m->out, ' ');
 		for (size_t i = 0; i < ticks; i++)
@@ -594,15 +602,20 @@ static void md_pre(struct md *m, const xmlNode *n)
 	md_flush(m);
 	for (size_t i = 0; i < fence; i++)
 		nd_buf_addch(m->out, '`');
+	/* CommonMark ends a line at \n, \r\n and a lone \r: each gets the
+	 * container's prefix, or the rest would leave the fence as live
+	 * Markdown. Other control characters go. */
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
 
-		while (j < len && s[j] != '\n')
+		while (j < len && s[j] != '\n' && s[j] != '\r')
 			j++;
 		nd_buf_addch(m->out, '\n');
 		md_prefix(m, m->prefix.len, false);
-		nd_buf_add(m->out, s + i, j - i);
-		i = j + 1;
+		for (size_t k = i; k < j; k++)
+			if ((unsigned char)s[k] >= 0x20 || s[k] == '\t')
+				nd_buf_addch(m->out, s[k]);
+		i = j + (j + 1 < len && s[j] == '\r' && s[j + 1] == '\n' ? 2 : 1);
 	}
 	nd_buf_addch(m->out, '\n');
 	md_prefix(m, m->prefix.len, false);
@@ -702,6 +715,7 @@ static void md_cell(struct md *m, const xmlNode *cell, struct nd_buf *out, int d
 
 	md_init(&sub, out, m->base);
 	sub.inline_only = 1;
+	sub.cell = true;
 	md_walk(&sub, cell, depth + 1);
 	md_release(&sub);
 }

@@ -153,6 +153,17 @@ expect_status 303 "and another"
 check "no session of alice is left" \
 	test "$(sqlite3 "$DB" "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'alice'")" = 0
 
+# --- a new password ends every session of the account ---
+login "$TMP/jbob" bob "$PW"
+expect_status 303 "bob logs in"
+fetch /admin -b "$TMP/jbob"
+expect_status 200 "bob's session works"
+echo "another password 2" | user passwd bob >/dev/null
+check "user passwd" test $? -eq 0
+fetch /admin -b "$TMP/jbob"
+expect_status 303 "a new password ends bob's session"
+echo "$PW" | user passwd bob >/dev/null
+
 # --- user remove ends the user's sessions ---
 login "$TMP/jbob" bob "$PW"
 expect_status 303 "bob logs in"

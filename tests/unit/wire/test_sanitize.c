@@ -161,6 +161,18 @@ static void test_markdown(void **state)
 	          "| a | b\\|c |\n| --- | --- |\n| 1 |  |");
 	EXPECT_MD("<div>x<script>alert(1)</script></div><style>a{}</style>", "x");
 	EXPECT_MD("<p><b> </b>a</p>", "a");
+	/* A lone CR ends a Markdown line: inside a quote it gets the quote's
+	 * prefix, so nothing after it leaves the fence as live Markdown. */
+	EXPECT_MD("<blockquote><pre>x&#13;# Injected&#13;[c](/admin)</pre></blockquote>",
+	          "> ```\n> x\n> # Injected\n> [c](/admin)\n> ```");
+	EXPECT_MD("<pre>a\r\nb</pre>", "```\na\nb\n```");
+	/* In a cell '|' would end the cell before code spans are read. */
+	EXPECT_MD("<table><tr><th>a</th></tr><tr><td><code>x|[r](/r)</code></td></tr></table>",
+	          "| a |\n| --- |\n| `x\\|[r](/r)` |");
+	EXPECT_MD("<p><code>a|b</code></p>", "`a|b`");
+	/* (A '|' in a URL is percent-encoded too, should one pass the URL
+	 * checks; libxml2's URI parser refuses it today: the link goes.) */
+	EXPECT_MD("<a href='/p?a|b'>t</a>", "t");
 }
 
 static void test_text(void **state)
