@@ -263,15 +263,27 @@ static json_t *state_load(const char *path)
 	return j;
 }
 
+/*
+ * Writes st to path as a whole or not at all: a new file made by mkstemp
+ * next to it (never a name someone could have planted a link at), synced,
+ * then renamed over path.
+ */
 static int state_save(const char *path, json_t *st)
 {
 	struct nd_buf tmp = ND_BUF_INIT;
-	int rc = 0;
+	int fd, rc = 0;
 
 	if (!path)
 		return 0;
-	nd_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if (json_dump_file(st, tmp.buf, JSON_INDENT(1) | JSON_SORT_KEYS) || rename(tmp.buf, path)) {
+	nd_buf_addf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp.buf)) < 0) {
+		nd_log(ND_LOG_WARN, "cannot write feed state file '%s': %s", path, strerror(errno));
+		nd_buf_release(&tmp);
+		return ND_EIO;
+	}
+	if (json_dumpfd(st, fd, JSON_INDENT(1) | JSON_SORT_KEYS) || fsync(fd))
+		rc = ND_EIO;
+	if (close(fd) || rc || rename(tmp.buf, path)) {
 		nd_log(ND_LOG_WARN, "cannot write feed state file '%s': %s", path, strerror(errno));
 		unlink(tmp.buf);
 		rc = ND_EIO;
