@@ -69,6 +69,8 @@ expect_body 'name="password"' "and a password field"
 expect_header Cache-Control '^no-store$' "the login page is not stored"
 expect_header X-Frame-Options '^DENY$' "nor framed"
 expect_header Content-Security-Policy "frame-ancestors 'none'" "nor framed (CSP)"
+expect_header Content-Security-Policy "default-src 'none'" "nothing but its own loads (CSP)"
+expect_header Content-Security-Policy "form-action 'self'" "forms post only here (CSP)"
 expect_header Set-Cookie '^nd_lf=.*Path=/admin.*HttpOnly.*SameSite=Strict' "the form's cookie"
 
 # --- CSRF ---
