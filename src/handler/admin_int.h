@@ -17,13 +17,19 @@
 	"wrong). Go back, reload the page and send it again."
 #define ND_ADMIN_CROSS_SITE "Forms of the admin can only be sent from this site's own pages."
 
+#define ND_ADMIN_HASHING 2
+
 struct nd_ratelimit;
 struct nd_tpl_set;
 
 struct nd_admin_web {
-	struct nd_tpl_set *tpl;            /* themes/default/admin/ */
-	struct nd_ratelimit *by_ip;        /* login attempts per address */
-	struct nd_ratelimit *by_login;     /* login attempts per login name */
+	struct nd_tpl_set *tpl;        /* themes/default/admin/ */
+	struct nd_ratelimit *by_ip;    /* login attempts per address */
+	struct nd_ratelimit *by_login; /* login attempts per login name */
+	/* Password checks under way, at most ND_ADMIN_HASHING at once: each
+	 * holds a worker thread and 64 MB for about 0.1 s, so a burst of
+	 * logins must not take every worker from the readers. */
+	_Atomic int hashing;
 	uint8_t form_key[ND_CSRF_KEY_LEN]; /* the login form's CSRF key, in the store */
 	struct nd_session_policy session;
 	struct nd_login_policy login;

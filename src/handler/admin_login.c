@@ -8,6 +8,7 @@
  * value under the server's form key: a page of another site can neither
  * read the cookie nor compute the token.
  */
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -186,7 +187,15 @@ ND_HANDLER(admin_login)
 	}
 	if ((rc = nd__admin_store(app, req, &s)) != 0)
 		return 503;
+	if (atomic_fetch_add(&a->hashing, 1) >= ND_ADMIN_HASHING) {
+		atomic_fetch_sub(&a->hashing, 1);
+		nd_http_add_header(res, "Retry-After", "1");
+		return login_page(app, req, res, next, login,
+		                  "The server is busy with other logins: try again in a moment.",
+		                  503);
+	}
 	rc = nd_account_login(s, login, pw, strlen(pw), now, &a->login, &acct, &until);
+	atomic_fetch_sub(&a->hashing, 1);
 	sodium_memzero(&acct.password, sizeof(acct.password));
 	if (rc == ND_EBUSY) {
 		nd_http_add_header(res, "Retry-After",
