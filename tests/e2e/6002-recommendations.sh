@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/recs.sh"
 
-demo_server || exit 1
+demo_server --no-histories || exit 1
 
 # api JAR QUERY: the reader's list (JAR "" for no cookie) into $TMP/body.
 api() {
