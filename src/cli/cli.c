@@ -155,3 +155,32 @@ const struct nd_cli_cmd *nd__cli_cmd(const char *name)
 {
 	return find(name);
 }
+
+int nd__cli_take_options(int *argc, char **argv, const char *cmd, const char *const *opts,
+                         const char **values, size_t n)
+{
+	int k = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *rest = NULL;
+		size_t o = 0;
+
+		for (; o < n && !rest; o++)
+			if (!strncmp(argv[i], opts[o], strlen(opts[o])))
+				rest = argv[i] + strlen(opts[o]);
+		if (!rest || (*rest && *rest != '=')) {
+			argv[k++] = argv[i];
+			continue;
+		}
+		if (*rest == '=') {
+			values[o - 1] = rest + 1;
+		} else if (i + 1 < *argc) {
+			values[o - 1] = argv[++i];
+		} else {
+			fprintf(stderr, "newsdesk %s: option '%s' needs a value\n", cmd, argv[i]);
+			return 2;
+		}
+	}
+	*argc = k;
+	return 0;
+}

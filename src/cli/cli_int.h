@@ -37,6 +37,15 @@ const struct nd_cli_cmd *nd__cli_cmd(const char *name);
 struct nd_store;
 /* Seeds simulated reader activity into the demo store at time now
  * (cli/demo_activity.c). 0 or the store's error. */
+/*
+ * Takes the options opts[0..n) ("--role"; each with a value, as "--role X"
+ * or "--role=X") out of argv, for subcommands whose arguments the shared
+ * parser does not know; values[i] gets each one's value. 0, or 2 (usage,
+ * reported as "newsdesk CMD: ...") for an option without its value.
+ */
+int nd__cli_take_options(int *argc, char **argv, const char *cmd, const char *const *opts,
+                         const char **values, size_t n);
+
 int nd__demo_activity(struct nd_store *s, int64_t now);
 
 int nd_cmd_serve(int argc, char **argv);

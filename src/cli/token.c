@@ -137,31 +137,6 @@ static int run(const char *sub, const char *arg, const char *name, struct nd_sto
 	}
 }
 
-/* Takes --name out of argv (the shared parser knows only options). */
-static int own_options(int *argc, char **argv, const char **name)
-{
-	int k = 1;
-
-	for (int i = 1; i < *argc; i++) {
-		const char *rest = !strncmp(argv[i], "--name", 6) ? argv[i] + 6 : NULL;
-
-		if (!rest || (*rest && *rest != '=')) {
-			argv[k++] = argv[i];
-			continue;
-		}
-		if (*rest == '=') {
-			*name = rest + 1;
-		} else if (i + 1 < *argc) {
-			*name = argv[++i];
-		} else {
-			fprintf(stderr, "newsdesk token: option '%s' needs a value\n", argv[i]);
-			return 2;
-		}
-	}
-	*argc = k;
-	return 0;
-}
-
 int nd_cmd_token(int argc, char **argv)
 {
 	const struct nd_cli_cmd *cmd = nd__cli_cmd("token");
@@ -172,7 +147,8 @@ int nd_cmd_token(int argc, char **argv)
 	int npos = 0, rc;
 
 	nd_config_init(&cfg);
-	if ((rc = own_options(&argc, argv, &name)) != 0)
+	if ((rc = nd__cli_take_options(&argc, argv, "token", (const char *const[]){"--name"}, &name,
+	                               1)) != 0)
 		goto out;
 	nd_config_release(&cfg);
 	rc = nd__cli_parse(cmd, NULL, argc, argv, &cfg, pos, &npos);

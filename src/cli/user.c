@@ -128,34 +128,6 @@ static int print_user(void *ctx, const struct nd_user_rec *u)
 	return 0;
 }
 
-/* Takes --role and --name out of argv (the shared parser knows only options). */
-static int own_options(int *argc, char **argv, const char **role, const char **name)
-{
-	int k = 1;
-
-	for (int i = 1; i < *argc; i++) {
-		const char **dst = !strncmp(argv[i], "--role", 6)   ? role
-		                   : !strncmp(argv[i], "--name", 6) ? name
-		                                                    : NULL;
-		const char *rest = dst ? argv[i] + 6 : NULL;
-
-		if (!dst || (*rest && *rest != '=')) {
-			argv[k++] = argv[i];
-			continue;
-		}
-		if (*rest == '=') {
-			*dst = rest + 1;
-		} else if (i + 1 < *argc) {
-			*dst = argv[++i];
-		} else {
-			fprintf(stderr, "newsdesk user: option '%s' needs a value\n", argv[i]);
-			return 2;
-		}
-	}
-	*argc = k;
-	return 0;
-}
-
 static int run(const char *sub, const char *login, const char *role_name, const char *name,
                struct nd_store *store)
 {
@@ -231,14 +203,15 @@ out:
 int nd_cmd_user(int argc, char **argv)
 {
 	const struct nd_cli_cmd *cmd = nd__cli_cmd("user");
-	const char *role = NULL, *name = NULL, *sub;
+	static const char *const opts[] = {"--role", "--name"};
+	const char *values[2] = {NULL, NULL}, *sub;
 	struct nd_config cfg;
 	struct nd_store *store = NULL;
 	char **pos = nd_xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos = 0, rc;
 
 	nd_config_init(&cfg);
-	if ((rc = own_options(&argc, argv, &role, &name)) != 0)
+	if ((rc = nd__cli_take_options(&argc, argv, "user", opts, values, 2)) != 0)
 		goto out;
 	nd_config_release(&cfg);
 	rc = nd__cli_parse(cmd, NULL, argc, argv, &cfg, pos, &npos);
@@ -250,7 +223,7 @@ int nd_cmd_user(int argc, char **argv)
 	if (!((!strcmp(sub, "list") && npos == 1) ||
 	      ((!strcmp(sub, "add") || !strcmp(sub, "passwd") || !strcmp(sub, "remove")) &&
 	       npos == 2)) ||
-	    ((role || name) && strcmp(sub, "add"))) {
+	    ((values[0] || values[1]) && strcmp(sub, "add"))) {
 		fputs(USAGE, stderr);
 		rc = 2;
 		goto out;
@@ -261,7 +234,7 @@ int nd_cmd_user(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	rc = run(sub, npos > 1 ? pos[1] : "", role, name, store);
+	rc = run(sub, npos > 1 ? pos[1] : "", values[0], values[1], store);
 out:
 	nd_store_close(store);
 	nd_config_release(&cfg);

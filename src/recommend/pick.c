@@ -199,11 +199,9 @@ size_t nd_recs_pick(struct nd_recs_request *rq, const struct nd_recs_weights *w,
 		if (best == n)
 			break;
 		{
-			struct nd_recs_cand t = c[picked];
 			double ts = maxsim[picked];
 
-			c[picked] = c[best];
-			c[best] = t;
+			swap(&c[picked], &c[best]);
 			maxsim[picked] = maxsim[best];
 			maxsim[best] = ts;
 		}

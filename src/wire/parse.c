@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
+
 #include "core/err.h"
 #include "core/mem.h"
 #include "wire/parse.h"
@@ -40,25 +42,6 @@ static bool is(const xmlNode *n, const char *name)
 	return n && n->type == XML_ELEMENT_NODE && !strcmp(lname(n), name);
 }
 
-static void utf8_put(struct nd_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		nd_buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		nd_buf_addch(b, (char)(0xc0 | cp >> 6));
-		nd_buf_addch(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		nd_buf_addch(b, (char)(0xe0 | cp >> 12));
-		nd_buf_addch(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		nd_buf_addch(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		nd_buf_addch(b, (char)(0xf0 | cp >> 18));
-		nd_buf_addch(b, (char)(0x80 | (cp >> 12 & 0x3f)));
-		nd_buf_addch(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		nd_buf_addch(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /*
  * The text of n and its descendants. An entity reference the document
  * declares itself is dropped, never expanded: one declared entity of 100
@@ -80,9 +63,12 @@ static void gather(const xmlNode *n, struct nd_buf *b, int depth)
 		} else if (c->type == XML_ENTITY_REF_NODE) {
 			xmlEntityPtr e = xmlGetDocEntity(c->doc, c->name);
 			const htmlEntityDesc *h;
+			utf8proc_uint8_t u8[4];
 
 			if (!e && (h = htmlEntityLookup(c->name)))
-				utf8_put(b, h->value);
+				nd_buf_add(
+				    b, (const char *)u8,
+				    (size_t)utf8proc_encode_char((utf8proc_int32_t)h->value, u8));
 		} else if (c->type == XML_ELEMENT_NODE) {
 			gather(c, b, depth + 1);
 		}

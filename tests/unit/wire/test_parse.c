@@ -18,29 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "core/buf.h"
 #include "core/err.h"
 #include "wire/parse.h"
 #include "wire/sanitize.h"
-
-static void utf8_put(struct nd_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		nd_buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		nd_buf_addch(b, (char)(0xc0 | cp >> 6));
-		nd_buf_addch(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		nd_buf_addch(b, (char)(0xe0 | cp >> 12));
-		nd_buf_addch(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		nd_buf_addch(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		nd_buf_addch(b, (char)(0xf0 | cp >> 18));
-		nd_buf_addch(b, (char)(0x80 | (cp >> 12 & 0x3f)));
-		nd_buf_addch(b, (char)(0x80 | (cp >> 6 & 0x3f)));
-		nd_buf_addch(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
 
 /* A Python string literal's body (after the opening quote) into UTF-8;
  * returns false when it is not one this test reads. */
@@ -57,8 +40,12 @@ static bool py_string(const char *s, struct nd_buf *out)
 		case 'u': {
 			int n = *s == 'x' ? 2 : 4;
 			char hex[5] = {0};
+			utf8proc_uint8_t u8[4];
+
 			memcpy(hex, s + 1, (size_t)n);
-			utf8_put(out, (unsigned)strtoul(hex, NULL, 16));
+			nd_buf_add(out, (const char *)u8,
+			           (size_t)utf8proc_encode_char(
+			               (utf8proc_int32_t)strtoul(hex, NULL, 16), u8));
 			s += n;
 			break;
 		}
