@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "nd_bench_rank"
+#include "bench.h"
 #include "core/mem.h"
 #include "core/hash.h"
 #include "rank/rank.h"
@@ -66,42 +68,6 @@ struct options {
 	uint32_t readers;
 	uint64_t seed;
 };
-
-_Noreturn static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("nd_bench_rank: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void progress(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t now_ns(void)
 {

@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "nd_bench_recommend"
+#include "bench.h"
 #include "config/config.h"
 #include "core/arena.h"
 #include "core/hash.h"
@@ -73,42 +75,6 @@ struct options {
 	bool store_history; /* false: the store ignores history rows (a trigger) */
 	const char *dir; /* the store's folder, the caller's; NULL: a temp dir made and removed */
 };
-
-_Noreturn static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("nd_bench_recommend: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void progress(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t rnd(uint64_t *s)
 {

@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "nd_bench_relevance"
+#include "bench.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -58,43 +60,6 @@ struct options {
 	struct nd_related_params params;
 	bool params_set;
 };
-
-_Noreturn static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("nd_bench_relevance: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A progress line on stderr, "# " first. */
-static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void progress(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* splitmix64: small, fast, and the same sequence everywhere. */
 static uint64_t rnd(uint64_t *s)
@@ -414,10 +379,10 @@ static void measure(query_fn fn, void *ctx, size_t count, double budget, struct 
 
 	memset(out, 0, sizeof(*out));
 	out->secs = nd_xcalloc(count + 1, sizeof(*out->secs));
-	start = now();
-	for (size_t i = 0; i < count && i < WARMUP && now() - start < WARMUP_SHARE * budget; i++)
+	start = now_s();
+	for (size_t i = 0; i < count && i < WARMUP && now_s() - start < WARMUP_SHARE * budget; i++)
 		fn(ctx, i, &secs, &rows);
-	start = now();
+	start = now_s();
 	for (size_t i = 0; i < count; i++) {
 		out->ran++;
 		if (fn(ctx, i, &secs, &rows)) {
@@ -428,7 +393,7 @@ static void measure(query_fn fn, void *ctx, size_t count, double budget, struct 
 			out->done++;
 			rows_sum += rows;
 		}
-		if (now() - start > budget) {
+		if (now_s() - start > budget) {
 			out->cut = i + 1 < count;
 			break;
 		}
@@ -457,7 +422,7 @@ static void engine_build(const struct corpus *c, struct engine *e)
 	struct nd_index_writer *w;
 	struct nd_index_stats st;
 	size_t rss0 = rss_bytes(), rss1;
-	double t0 = now();
+	double t0 = now_s();
 	int rc;
 
 	w = nd_index_writer_new(empty);
@@ -474,7 +439,7 @@ static void engine_build(const struct corpus *c, struct engine *e)
 	}
 	if ((rc = nd_index_writer_commit(w, &e->idx)))
 		fail("cannot commit the index: %s", nd_strerror(rc));
-	e->build_secs = now() - t0;
+	e->build_secs = now_s() - t0;
 	nd_index_free(empty);
 	nd_index_get_stats(e->idx, &st);
 	e->memory_bytes = st.memory_bytes;
@@ -487,10 +452,10 @@ static int engine_related(void *ctx, size_t i, double *secs, size_t *rows)
 {
 	struct engine *e = ctx;
 	struct nd_hits hits;
-	double t0 = now();
+	double t0 = now_s();
 	int rc = nd_related_find(e->idx, e->related_keys[i], &e->params, NULL, K, NULL, &hits);
 
-	*secs = now() - t0;
+	*secs = now_s() - t0;
 	if (rc)
 		return rc;
 	*rows = hits.count;
@@ -503,10 +468,10 @@ static int engine_mlt(void *ctx, size_t i, double *secs, size_t *rows)
 {
 	struct engine *e = ctx;
 	struct nd_hits hits;
-	double t0 = now();
+	double t0 = now_s();
 	int rc = nd_index_search(e->idx, &e->mlt[i], e->params.candidates + 1, NULL, &hits);
 
-	*secs = now() - t0;
+	*secs = now_s() - t0;
 	if (rc)
 		return rc;
 	*rows = hits.count;
@@ -522,12 +487,12 @@ static int engine_search(void *ctx, size_t i, double *secs, size_t *rows)
 	struct nd_parsed_query pq;
 	struct nd_hits hits = {0};
 	const char *q = e->queries[i];
-	double t0 = now();
+	double t0 = now_s();
 	int rc = nd_query_parse(e->an, q, strlen(q), a, &pq, &why);
 
 	if (!rc)
 		rc = nd_index_search(e->idx, &pq.query, K, a, &hits);
-	*secs = now() - t0;
+	*secs = now_s() - t0;
 	*rows = hits.count;
 	nd_arena_free(a);
 	nd_buf_release(&why);
@@ -764,7 +729,7 @@ static void fts5_build(const struct corpus *c, struct fts5 *f)
 	exec_sql(f->db, "CREATE VIRTUAL TABLE t USING fts5(title, body, content='', "
 	                "tokenize='porter unicode61')");
 	exec_sql(f->db, "INSERT INTO t(t, rank) VALUES('rank', 'bm25(2.0, 1.0)')");
-	t0 = now();
+	t0 = now_s();
 	exec_sql(f->db, "BEGIN");
 	if (sqlite3_prepare_v2(f->db, "INSERT INTO t(rowid, title, body) VALUES(?, ?, ?)", -1, &ins,
 	                       NULL) != SQLITE_OK)
@@ -780,10 +745,10 @@ static void fts5_build(const struct corpus *c, struct fts5 *f)
 	}
 	sqlite3_finalize(ins);
 	exec_sql(f->db, "COMMIT");
-	f->build_secs = now() - t0;
-	t0 = now();
+	f->build_secs = now_s() - t0;
+	t0 = now_s();
 	exec_sql(f->db, "INSERT INTO t(t) VALUES('optimize')");
-	f->optimize_secs = now() - t0;
+	f->optimize_secs = now_s() - t0;
 	f->pages = pragma_int(f->db, "PRAGMA page_count");
 	f->page_size = pragma_int(f->db, "PRAGMA page_size");
 	f->heap_bytes = sqlite3_memory_used() - heap0;
@@ -800,7 +765,7 @@ static int fts5_query(void *ctx, size_t i, double *secs, size_t *rows)
 {
 	struct fts5 *f = ctx;
 	const char *q = f->queries[i];
-	double t0 = now();
+	double t0 = now_s();
 	int rc;
 
 	*rows = 0;
@@ -808,7 +773,7 @@ static int fts5_query(void *ctx, size_t i, double *secs, size_t *rows)
 	while ((rc = sqlite3_step(f->st)) == SQLITE_ROW)
 		(*rows)++;
 	sqlite3_reset(f->st);
-	*secs = now() - t0;
+	*secs = now_s() - t0;
 	return rc == SQLITE_DONE ? 0 : ND_ESTORE;
 }
 
@@ -930,7 +895,7 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	t0 = now();
+	t0 = now_s();
 	load_reuters(o.reuters, &c);
 	if (o.synthetic) {
 		struct corpus r = c;
@@ -939,7 +904,7 @@ int main(int argc, char **argv)
 		corpus_release(&r);
 	}
 	progress("%s: %s articles, %.1f MB of title+body text, made in %.1f s", c.name,
-	         commas(c.count), (double)c.text_len / 1e6, now() - t0);
+	         commas(c.count), (double)c.text_len / 1e6, now_s() - t0);
 	if (c.count < 2)
 		fail("too few articles");
 	n = (double)c.count;
