@@ -1,4 +1,5 @@
 #include "helpers/cmocka.h"
+#include "helpers/mind.h"
 
 #include <math.h>
 #include <string.h>
@@ -21,8 +22,7 @@
  * count.
  */
 struct fixture {
-	struct nd_mind_ids *items, *users;
-	struct nd_mind_log train, dev;
+	struct mind_pair logs;
 	struct nd_recs_counts *counts;
 };
 
@@ -30,13 +30,11 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	f->items = nd_mind_ids_new();
-	f->users = nd_mind_ids_new();
-	if (nd_mind_log_load(&f->train, TINY "/train", f->items, f->users) ||
-	    nd_mind_log_load(&f->dev, TINY "/dev", f->items, f->users))
+	if (mind_pair_load(&f->logs, TINY "/train", TINY "/dev"))
 		return -1;
-	f->counts = nd_recs_counts_new(&f->train, &f->dev, nd_mind_ids_count(f->items),
-	                               nd_mind_ids_count(f->users));
+	f->counts =
+	    nd_recs_counts_new(&f->logs.train, &f->logs.dev, nd_mind_ids_count(f->logs.items),
+	                       nd_mind_ids_count(f->logs.users));
 	*state = f;
 	return 0;
 }
@@ -46,17 +44,14 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	nd_recs_counts_free(f->counts);
-	nd_mind_log_release(&f->train);
-	nd_mind_log_release(&f->dev);
-	nd_mind_ids_free(f->items);
-	nd_mind_ids_free(f->users);
+	mind_pair_release(&f->logs);
 	free(f);
 	return 0;
 }
 
 static uint32_t item(struct fixture *f, const char *id)
 {
-	return nd_mind_ids_intern(f->items, id, strlen(id));
+	return mind_pair_item(&f->logs, id);
 }
 
 static void test_popularity(void **state)
@@ -72,7 +67,7 @@ static void test_popularity(void **state)
 
 	/* 10: N4 (1, clicked) N5 (0) N3 (3) N7 (0): rank 2, beats two of
 	 * three. 13: N6 (clicked) N5 N7 all 0: AUC 1/2, first by listing. */
-	nd_recs_eval(&f->dev, nd_recs_popularity, f->counts, &s, &counted);
+	nd_recs_eval(&f->logs.dev, nd_recs_popularity, f->counts, &s, &counted);
 	assert_int_equal(counted, 2);
 	assert_near(s.auc, (2.0 / 3 + 0.5) / 2);
 	assert_near(s.mrr, (0.5 + 1) / 2);
@@ -95,7 +90,7 @@ static void test_ctr(void **state)
 
 	/* 10: N3 .410 > N4 .361 (clicked) > N7 .333 > N5 .278: rank 2, AUC
 	 * 2/3. 13: N7 .333 > N6 .278 (clicked) = N5: rank 2, AUC (0 + 1/2) / 2. */
-	nd_recs_eval(&f->dev, nd_recs_ctr, f->counts, &s, NULL);
+	nd_recs_eval(&f->logs.dev, nd_recs_ctr, f->counts, &s, NULL);
 	assert_near(s.auc, (2.0 / 3 + 0.25) / 2);
 	assert_near(s.mrr, 0.5);
 	assert_near(s.ndcg5, 1 / log2(3));

@@ -1,4 +1,5 @@
 #include "helpers/cmocka.h"
+#include "helpers/mind.h"
 
 #include <math.h>
 #include <string.h>
@@ -19,8 +20,7 @@
  * n(N3) = 2, n(N4) = 1; n(N1, N2) = n(N1, N3) = n(N1, N4) = 1, n(N2, N3) = 2.
  */
 struct fixture {
-	struct nd_mind_ids *items, *users;
-	struct nd_mind_log train, dev;
+	struct mind_pair logs;
 	struct nd_recs_covisit *cv;
 };
 
@@ -28,13 +28,10 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	f->items = nd_mind_ids_new();
-	f->users = nd_mind_ids_new();
-	if (nd_mind_log_load(&f->train, TINY "/train", f->items, f->users) ||
-	    nd_mind_log_load(&f->dev, TINY "/dev", f->items, f->users))
+	if (mind_pair_load(&f->logs, TINY "/train", TINY "/dev"))
 		return -1;
-	f->cv = nd_recs_covisit_new(&f->train, &f->dev, nd_mind_ids_count(f->items),
-	                            nd_mind_ids_count(f->users));
+	f->cv = nd_recs_covisit_new(&f->logs.train, &f->logs.dev, nd_mind_ids_count(f->logs.items),
+	                            nd_mind_ids_count(f->logs.users));
 	*state = f;
 	return 0;
 }
@@ -44,17 +41,14 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	nd_recs_covisit_free(f->cv);
-	nd_mind_log_release(&f->train);
-	nd_mind_log_release(&f->dev);
-	nd_mind_ids_free(f->items);
-	nd_mind_ids_free(f->users);
+	mind_pair_release(&f->logs);
 	free(f);
 	return 0;
 }
 
 static uint32_t item(struct fixture *f, const char *id)
 {
-	return nd_mind_ids_intern(f->items, id, strlen(id));
+	return mind_pair_item(&f->logs, id);
 }
 
 static void test_counts(void **state)
@@ -98,7 +92,7 @@ static void test_eval(void **state)
 	struct fixture *f = *state;
 	struct nd_recs_scores s;
 
-	nd_recs_eval(&f->dev, nd_recs_covisit_score, f->cv, &s, NULL);
+	nd_recs_eval(&f->logs.dev, nd_recs_covisit_score, f->cv, &s, NULL);
 	assert_near(s.auc, (1.0 / 3 + 0.5) / 2);
 	assert_near(s.mrr, (0.5 + 1) / 2);
 	assert_near(s.ndcg10, (1 / log2(3) + 1) / 2);
