@@ -4,6 +4,7 @@
  * temporary directory with one user, "ann" (editor, password "correct horse").
  */
 #include "helpers/cmocka.h"
+#include "helpers/temp_db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@ static const struct nd_session_policy policy = {.idle_seconds = 3600, .max_secon
 static const struct nd_login_policy lp = {.max_failures = 3, .lock_seconds = 60};
 
 struct fixture {
-	char dir[64], path[128];
+	struct temp_db db;
 	struct nd_store *s;
 	int64_t uid;
 };
@@ -28,13 +29,11 @@ static inline int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-admin-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || temp_db_make(&f->db, "admin"))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
 	nd_log_level = ND_LOG_ERROR + 1;
-	if (nd_store_open(f->path, &f->s) || nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR,
-	                                                    "correct horse", 13, NULL, &f->uid))
+	if (nd_store_open(f->db.path, &f->s) || nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR,
+	                                                       "correct horse", 13, NULL, &f->uid))
 		return -1;
 	*state = f;
 	return 0;
@@ -43,15 +42,9 @@ static inline int setup(void **state)
 static inline int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[160];
 
 	nd_store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }

@@ -3,6 +3,7 @@
  * (0004-accounts.sql): users, sessions, login lockout.
  */
 #include "helpers/cmocka.h"
+#include "helpers/temp_db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,7 @@
 #include "store/store_int.h"
 
 struct fixture {
-	char dir[64];
-	char path[128];
+	struct temp_db db;
 	struct nd_store *s;
 };
 
@@ -26,17 +26,13 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-account-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (!f || temp_db_make(&f->db, "account")) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
 	nd_log_level = ND_LOG_ERROR + 1; /* the tests provoke errors on purpose */
-	if (nd_store_open(f->path, &f->s) != 0) {
-		rmdir(f->dir);
+	if (nd_store_open(f->db.path, &f->s) != 0) {
+		temp_db_remove(&f->db);
 		free(f);
 		return -1;
 	}
@@ -47,15 +43,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[160];
 
 	nd_store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }
@@ -366,7 +356,7 @@ static void test_lockout_persists(void **state)
 	assert_int_equal(nd_store_login_failed(f->s, "ann", 10, 1, 30, &st), 0);
 	assert_int_equal(st.locked_until, 40);
 	nd_store_close(f->s);
-	assert_int_equal(nd_store_open(f->path, &f->s), 0);
+	assert_int_equal(nd_store_open(f->db.path, &f->s), 0);
 	assert_int_equal(nd_store_login_state(f->s, "ann", &st), 0);
 	assert_int_equal(st.locked_until, 40);
 }

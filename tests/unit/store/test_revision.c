@@ -4,6 +4,7 @@
  * revisions go with their article.
  */
 #include "helpers/cmocka.h"
+#include "helpers/temp_db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 #include "store/store_int.h"
 
 struct fixture {
-	char dir[64], path[128];
+	struct temp_db db;
 	struct nd_store *s;
 };
 
@@ -26,12 +27,10 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-rev-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || temp_db_make(&f->db, "rev"))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
 	nd_log_level = ND_LOG_ERROR + 1;
-	if (nd_store_open(f->path, &f->s))
+	if (nd_store_open(f->db.path, &f->s))
 		return -1;
 	*state = f;
 	return 0;
@@ -40,15 +39,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[160];
 
 	nd_store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }
