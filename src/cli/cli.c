@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli_int.h"
 #include "core/err.h"
@@ -183,4 +184,15 @@ int nd__cli_take_options(int *argc, char **argv, const char *cmd, const char *co
 	}
 	*argc = k;
 	return 0;
+}
+
+void nd__cli_day(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !gmtime_r(&tt, &tm))
+		snprintf(out, 32, "never");
+	else
+		strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
 }

@@ -46,6 +46,9 @@ struct nd_store;
 int nd__cli_take_options(int *argc, char **argv, const char *cmd, const char *const *opts,
                          const char **values, size_t n);
 
+/* t (unix seconds) as "2026-11-29 13:45" UTC, or "never" for 0. */
+void nd__cli_day(int64_t t, char out[32]);
+
 int nd__demo_activity(struct nd_store *s, int64_t now);
 
 int nd_cmd_serve(int argc, char **argv);

@@ -24,17 +24,6 @@
 	"       newsdesk token revoke ID\n"                                                        \
 	"(--db PATH and --config FILE as for every command)\n"
 
-static void day(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		snprintf(out, 32, "never");
-	else
-		strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
 struct list_ctx {
 	struct nd_store *store;
 	size_t count;
@@ -52,9 +41,9 @@ static int print_token(void *ctx, const struct nd_token_rec *t)
 	char login[ND_STORE_LOGIN_MAX + 1] = "?", created[32], used[32], revoked[32];
 
 	nd_store_user_get_id(l->store, t->user_id, login_cb, login);
-	day(t->created_at, created);
-	day(t->last_used, used);
-	day(t->revoked_at, revoked);
+	nd__cli_day(t->created_at, created);
+	nd__cli_day(t->last_used, used);
+	nd__cli_day(t->revoked_at, revoked);
 	if (!l->count++)
 		printf("%-6s %-20s %-24s %-17s %-17s %s\n", "ID", "USER", "NAME", "CREATED (UTC)",
 		       "LAST USED (UTC)", "REVOKED");

@@ -91,17 +91,6 @@ static int read_password(char *buf, size_t size, size_t *len)
 	return rc;
 }
 
-static void day(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!t || !gmtime_r(&tt, &tm))
-		snprintf(out, 32, "never");
-	else
-		strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
 struct list_ctx {
 	struct nd_store *store;
 	int64_t now;
@@ -115,8 +104,8 @@ static int print_user(void *ctx, const struct nd_user_rec *u)
 	char created[32], last[32];
 
 	nd_store_login_state(l->store, u->login, &st);
-	day(u->created_at, created);
-	day(u->last_login, last);
+	nd__cli_day(u->created_at, created);
+	nd__cli_day(u->last_login, last);
 	if (!l->count++)
 		printf("%-20s %-24s %-7s %-17s %-17s %s\n", "LOGIN", "NAME", "ROLE",
 		       "CREATED (UTC)", "LAST LOGIN (UTC)", "LOCKED");

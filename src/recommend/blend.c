@@ -392,9 +392,9 @@ size_t nd_recs_blend_fitted(const struct nd_recs_blend *b)
 void nd_recs_blend_eval(const struct nd_mind_log *test, const struct nd_recs_blend *b,
                         struct nd_recs_scores *out, size_t *counted)
 {
-	struct nd_recs_scores sum = {0}, one;
+	struct nd_recs_mean mean = {0};
 	double *x = NULL, *score = NULL;
-	size_t cap = 0, n = 0;
+	size_t cap = 0;
 
 	for (size_t i = 0; i < test->count; i++) {
 		const struct nd_mind_impression *imp = &test->imps[i];
@@ -410,23 +410,9 @@ void nd_recs_blend_eval(const struct nd_mind_log *test, const struct nd_recs_ble
 			for (size_t k = 0; k < K; k++)
 				score[j] += b->w[k] * x[(size_t)j * K + k];
 		}
-		if (!nd_recs_metrics(score, imp->clicked, imp->n_items, &one))
-			continue;
-		sum.auc += one.auc;
-		sum.mrr += one.mrr;
-		sum.ndcg5 += one.ndcg5;
-		sum.ndcg10 += one.ndcg10;
-		n++;
+		nd_recs_mean_add(&mean, score, imp->clicked, imp->n_items);
 	}
 	free(x);
 	free(score);
-	if (n) {
-		sum.auc /= (double)n;
-		sum.mrr /= (double)n;
-		sum.ndcg5 /= (double)n;
-		sum.ndcg10 /= (double)n;
-	}
-	*out = sum;
-	if (counted)
-		*counted = n;
+	nd_recs_mean_done(&mean, out, counted);
 }

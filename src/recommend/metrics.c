@@ -85,12 +85,35 @@ int nd_recs_metrics(const double *score, const uint8_t *clicked, size_t n,
 	return 1;
 }
 
+void nd_recs_mean_add(struct nd_recs_mean *m, const double *score, const uint8_t *clicked, size_t n)
+{
+	struct nd_recs_scores one;
+
+	if (!nd_recs_metrics(score, clicked, n, &one))
+		return;
+	m->sum.auc += one.auc;
+	m->sum.mrr += one.mrr;
+	m->sum.ndcg5 += one.ndcg5;
+	m->sum.ndcg10 += one.ndcg10;
+	m->n++;
+}
+
+void nd_recs_mean_done(const struct nd_recs_mean *m, struct nd_recs_scores *out, size_t *counted)
+{
+	double n = m->n ? (double)m->n : 1;
+
+	*out = (struct nd_recs_scores){m->sum.auc / n, m->sum.mrr / n, m->sum.ndcg5 / n,
+	                               m->sum.ndcg10 / n};
+	if (counted)
+		*counted = m->n;
+}
+
 void nd_recs_eval(const struct nd_mind_log *test, nd_recs_score_fn fn, const void *model,
                   struct nd_recs_scores *out, size_t *counted)
 {
-	struct nd_recs_scores sum = {0}, one;
+	struct nd_recs_mean mean = {0};
 	double *score = NULL;
-	size_t cap = 0, n = 0;
+	size_t cap = 0;
 
 	for (size_t i = 0; i < test->count; i++) {
 		const struct nd_mind_impression *imp = &test->imps[i];
@@ -101,24 +124,10 @@ void nd_recs_eval(const struct nd_mind_log *test, nd_recs_score_fn fn, const voi
 		}
 		for (uint32_t j = 0; j < imp->n_items; j++)
 			score[j] = fn(model, imp, imp->items[j]);
-		if (!nd_recs_metrics(score, imp->clicked, imp->n_items, &one))
-			continue;
-		sum.auc += one.auc;
-		sum.mrr += one.mrr;
-		sum.ndcg5 += one.ndcg5;
-		sum.ndcg10 += one.ndcg10;
-		n++;
+		nd_recs_mean_add(&mean, score, imp->clicked, imp->n_items);
 	}
 	free(score);
-	if (n) {
-		sum.auc /= (double)n;
-		sum.mrr /= (double)n;
-		sum.ndcg5 /= (double)n;
-		sum.ndcg10 /= (double)n;
-	}
-	*out = sum;
-	if (counted)
-		*counted = n;
+	nd_recs_mean_done(&mean, out, counted);
 }
 
 void nd_recs_print_header(FILE *f)

@@ -36,6 +36,21 @@ int nd_recs_metrics(const double *score, const uint8_t *clicked, size_t n,
 typedef double (*nd_recs_score_fn)(const void *model, const struct nd_mind_impression *imp,
                                    uint32_t item);
 
+/* The means over impressions, made one impression at a time. */
+struct nd_recs_mean {
+	struct nd_recs_scores sum;
+	size_t n; /* impressions counted (not skipped) */
+};
+
+/* Adds one impression's scores (nd_recs_metrics(); a skipped one adds
+ * nothing). */
+void nd_recs_mean_add(struct nd_recs_mean *m, const double *score, const uint8_t *clicked,
+                      size_t n);
+
+/* The means into *out (all 0 when none counted), the count into *counted
+ * when not NULL. */
+void nd_recs_mean_done(const struct nd_recs_mean *m, struct nd_recs_scores *out, size_t *counted);
+
 /*
  * Scores every impression of test with fn and writes the means to *out (all
  * 0 when none counts) and, if not NULL, the number of impressions counted
