@@ -306,14 +306,6 @@ double nd_recs_model_click_rate(const struct nd_recs_model *m)
 	return g;
 }
 
-double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now, double g)
-{
-	double pop, ctr;
-
-	nd_recs_model_rates(m, article, now, g, &pop, &ctr);
-	return ctr;
-}
-
 void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_t now, double g,
                          double *popular, double *ctr)
 {
@@ -334,33 +326,18 @@ void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_
 	*ctr = g < 0 ? 0 : fmin(1, (clicks + ND_RECS_CTR_PRIOR * g) / (shows + ND_RECS_CTR_PRIOR));
 }
 
-/* The decayed value of a node's scaled field at now. */
-static double decayed(const struct nd_recs_model *m, uint32_t id, bool pop, int64_t now)
+double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int64_t now)
 {
 	struct nd_recs_model *mm = (struct nd_recs_model *)m;
-	struct node *x = node_of(mm, id, false);
+	struct node *x = node_of(mm, article, false);
 	double v;
 
 	if (!x)
 		return 0;
-	pthread_mutex_lock(stripe(mm, id));
-	if (pop)
-		v = atomic_load(&x->pop) * exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
-	else
-		v = atomic_load(&x->n) *
-		    exp2((double)(m->t0_covisit - now) / m->p.covisit_half_life);
-	pthread_mutex_unlock(stripe(mm, id));
+	pthread_mutex_lock(stripe(mm, article));
+	v = atomic_load(&x->n) * exp2((double)(m->t0_covisit - now) / m->p.covisit_half_life);
+	pthread_mutex_unlock(stripe(mm, article));
 	return v;
-}
-
-double nd_recs_model_popularity(const struct nd_recs_model *m, uint32_t article, int64_t now)
-{
-	return decayed(m, article, true, now);
-}
-
-double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int64_t now)
-{
-	return decayed(m, article, false, now);
 }
 
 static int by_score_desc(const void *pa, const void *pb)

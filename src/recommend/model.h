@@ -87,17 +87,14 @@ void nd_recs_model_clicked(struct nd_recs_model *m, uint32_t article, int64_t at
  * over showings, decayed), or -1 when nothing was ever shown. */
 double nd_recs_model_click_rate(const struct nd_recs_model *m);
 
-/* The smoothed click-through rate of article at now, given g from
- * nd_recs_model_click_rate() (read once per list): 0 when g < 0. */
-double nd_recs_model_ctr(const struct nd_recs_model *m, uint32_t article, int64_t now, double g);
-
-/* nd_recs_model_popularity() and nd_recs_model_ctr() of article in one
- * look (one lock): *popular and *ctr. */
+/*
+ * What article's popularity and click-through are at now, in one look
+ * (one lock): *popular, its decayed views; *ctr, its smoothed
+ * click-through rate given g from nd_recs_model_click_rate() (read once
+ * per list; 0 when g < 0).
+ */
 void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_t now, double g,
                          double *popular, double *ctr);
-
-/* The decayed views of article at now. */
-double nd_recs_model_popularity(const struct nd_recs_model *m, uint32_t article, int64_t now);
 
 /* The decayed visits n(article) at now (the co-visitation's count). */
 double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int64_t now);
