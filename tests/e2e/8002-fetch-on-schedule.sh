@@ -57,7 +57,9 @@ sleep 1.5
 t0=$(date +%s%N)
 stop_server
 t1=$(date +%s%N)
-check "shutdown during a slow transfer is prompt" test $(((t1 - t0) / 1000000)) -lt 4000
+# The feed answers 30 s after it was asked: a shutdown that waited for
+# it would take over 28 s; one that aborts it takes about a second.
+check "shutdown does not wait for a slow transfer" test $(((t1 - t0) / 1000000)) -lt 15000
 
 # fetch_interval 0: no schedule.
 start_server --config "$TMP/site.ini" --fetch-interval 0 || exit 1

@@ -4,7 +4,7 @@
 usage: feedserver.py DIR PORTFILE LOGFILE
 Serves the files of DIR with an ETag (hash of the content) and a
 Last-Modified, answering 304 to a matching If-None-Match. Special paths:
-  /slow/NAME      waits 5 s before answering (timeout tests)
+  /slow/NAME      waits 30 s before answering (timeout and shutdown tests)
   /big            an endless stream of bytes (size cap tests)
   /redirect/NAME  302 to /NAME
   /loop           302 to itself
@@ -66,7 +66,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/redirect/"):
             return self.send(302, b"", [("Location", "/" + path[len("/redirect/"):])])
         if path.startswith("/slow/"):
-            time.sleep(5)
+            time.sleep(30)
             path = "/" + path[len("/slow/"):]
         name = os.path.join(root, os.path.basename(path))
         if not os.path.isfile(name):
