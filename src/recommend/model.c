@@ -33,10 +33,11 @@ struct nd_recs_model {
 	_Atomic(struct node *) chunks[CHUNKS];
 	pthread_mutex_t chunk_lock;
 	pthread_mutex_t stripes[STRIPES];
-	/* The scales' origins, changed only by a rebase, which holds every
-	 * stripe and makes seq odd while it works. */
-	int64_t t0_covisit, t0_pop;
-	_Atomic uint64_t seq;
+	/* The origin of both scales (a rebase moves it for both); changed
+	 * only by a rebase, under every stripe, and read without a lock by
+	 * the check every view makes (maybe_rebase). */
+	_Atomic int64_t t0;
+	_Atomic uint64_t seq; /* odd while a rebase works */
 	/* All showings and clicks, for the prior's rate (popularity's scale;
 	 * under stripes[0]). */
 	double all_shows, all_clicks;
@@ -66,7 +67,7 @@ struct nd_recs_model *nd_recs_model_new(const struct nd_recs_model_params *p, in
 	pthread_mutex_init(&m->chunk_lock, NULL);
 	for (size_t i = 0; i < STRIPES; i++)
 		pthread_mutex_init(&m->stripes[i], NULL);
-	m->t0_covisit = m->t0_pop = now;
+	atomic_store(&m->t0, now);
 	return m;
 }
 
@@ -147,22 +148,20 @@ static void scale_all(struct nd_recs_model *m, double shift_covisit, double shif
 /* Moves the origins to at when a scale would pass 2^REBASE_AT. */
 static void maybe_rebase(struct nd_recs_model *m, int64_t at)
 {
-	double fc, fp;
+	double fc, fp, shortest = fmin(m->p.covisit_half_life, m->p.popular_half_life);
 
-	pthread_mutex_lock(&m->stripes[0]);
-	fc = (double)(at - m->t0_covisit) / m->p.covisit_half_life;
-	fp = (double)(at - m->t0_pop) / m->p.popular_half_life;
-	pthread_mutex_unlock(&m->stripes[0]);
-	if (fc < REBASE_AT && fp < REBASE_AT)
+	/* The shorter half-life's scale grows first. */
+	if ((double)(at - atomic_load_explicit(&m->t0, memory_order_relaxed)) / shortest <
+	    REBASE_AT)
 		return;
 	for (size_t i = 0; i < STRIPES; i++)
 		pthread_mutex_lock(&m->stripes[i]);
-	fc = (double)(at - m->t0_covisit) / m->p.covisit_half_life;
-	fp = (double)(at - m->t0_pop) / m->p.popular_half_life;
+	fc = (double)(at - m->t0) / m->p.covisit_half_life;
+	fp = (double)(at - m->t0) / m->p.popular_half_life;
 	if (fc >= REBASE_AT || fp >= REBASE_AT) {
 		atomic_fetch_add(&m->seq, 1);
 		scale_all(m, fc, fp);
-		m->t0_covisit = m->t0_pop = at;
+		atomic_store(&m->t0, at);
 		atomic_fetch_add(&m->seq, 1);
 	}
 	for (size_t i = STRIPES; i > 0; i--)
@@ -195,7 +194,7 @@ static void pair_add(struct nd_recs_model *m, struct node *a, uint32_t b, float 
  * under a stripe, so no rebase moves t0 while the weight is used. */
 static float covisit_weight(const struct nd_recs_model *m, int64_t at)
 {
-	return (float)exp2((double)(at - m->t0_covisit) / m->p.covisit_half_life);
+	return (float)exp2((double)(at - m->t0) / m->p.covisit_half_life);
 }
 
 void nd_recs_model_visit(struct nd_recs_model *m, const struct nd_history_item *hist, size_t n,
@@ -238,7 +237,7 @@ void nd_recs_model_views(struct nd_recs_model *m, uint32_t article, uint32_t vie
 	maybe_rebase(m, at);
 	pthread_mutex_lock(stripe(m, article));
 	atomic_store_explicit(&x->pop,
-	                      atomic_load(&x->pop) + (float)(views * exp2((double)(at - m->t0_pop) /
+	                      atomic_load(&x->pop) + (float)(views * exp2((double)(at - m->t0) /
 	                                                                  m->p.popular_half_life)),
 	                      memory_order_relaxed);
 	pthread_mutex_unlock(stripe(m, article));
@@ -254,7 +253,7 @@ static float add_scaled(struct nd_recs_model *m, uint32_t article, bool click, i
 	if (!x)
 		return 0;
 	pthread_mutex_lock(stripe(m, article));
-	w = (float)exp2((double)(at - m->t0_pop) / m->p.popular_half_life);
+	w = (float)exp2((double)(at - m->t0) / m->p.popular_half_life);
 	if (click)
 		atomic_store_explicit(&x->clicks, atomic_load(&x->clicks) + w,
 		                      memory_order_relaxed);
@@ -269,7 +268,7 @@ static float add_scaled(struct nd_recs_model *m, uint32_t article, bool click, i
 static void add_total(struct nd_recs_model *m, size_t count, int64_t at, bool click)
 {
 	pthread_mutex_lock(&m->stripes[0]);
-	double w = (double)count * exp2((double)(at - m->t0_pop) / m->p.popular_half_life);
+	double w = (double)count * exp2((double)(at - m->t0) / m->p.popular_half_life);
 
 	if (click)
 		m->all_clicks += w;
@@ -315,7 +314,7 @@ void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_
 
 	if (x) {
 		pthread_mutex_lock(stripe(mm, article));
-		double scale = exp2((double)(m->t0_pop - now) / m->p.popular_half_life);
+		double scale = exp2((double)(m->t0 - now) / m->p.popular_half_life);
 
 		pop = atomic_load(&x->pop) * scale;
 		shows = atomic_load(&x->shows) * scale;
@@ -335,7 +334,7 @@ double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int
 	if (!x)
 		return 0;
 	pthread_mutex_lock(stripe(mm, article));
-	v = atomic_load(&x->n) * exp2((double)(m->t0_covisit - now) / m->p.covisit_half_life);
+	v = atomic_load(&x->n) * exp2((double)(m->t0 - now) / m->p.covisit_half_life);
 	pthread_mutex_unlock(stripe(mm, article));
 	return v;
 }
