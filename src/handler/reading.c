@@ -214,9 +214,9 @@ void nd_reading_flush(struct nd_reading *rd, int64_t now)
 		nd_log(ND_LOG_WARN, "reading histories: %s", nd_strerror(rc));
 		rd->store = NULL;
 	}
-	if (n && rd->store && (rc = nd_store_history_add(rd->store, batch, n)) != 0) {
+	if (n && (!rd->store || nd_store_history_add(rd->store, batch, n) != 0)) {
 		/* Put the batch back in front of what came meanwhile: the next
-		 * flush tries again. */
+		 * flush tries again (also when the store could not be opened). */
 		pthread_mutex_lock(&rd->lock);
 		if (rd->queued + n <= QUEUE_MAX) {
 			rd->queue = nd_xrealloc(rd->queue, (rd->queued + n) * sizeof(*batch));
@@ -224,6 +224,8 @@ void nd_reading_flush(struct nd_reading *rd, int64_t now)
 			memcpy(rd->queue, batch, n * sizeof(*batch));
 			rd->queued += n;
 			rd->cap = rd->queued;
+		} else {
+			rd->dropped += n;
 		}
 		pthread_mutex_unlock(&rd->lock);
 	}
