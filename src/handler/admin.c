@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "admin/account.h"
+#include "admin/role.h"
 #include "admin/csrf.h"
 #include "admin/session.h"
 #include "config/config.h"
@@ -98,10 +99,12 @@ void nd__admin_headers(struct nd_http_response *res)
 {
 	nd_http_add_header(res, "Cache-Control", "no-store");
 	nd_http_add_header(res, "X-Frame-Options", "DENY");
-	/* The admin pages carry their own small stylesheet inline and no
-	 * script yet: nothing else may load, and forms post only here. */
+	/* The admin pages carry their own stylesheet inline and load only
+	 * the admin's script file (never inline script); the editor's
+	 * preview is a frame of this site; forms post only here. */
 	nd_http_add_header(res, "Content-Security-Policy",
-	                   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+	                   "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; "
+	                   "img-src 'self' data:; connect-src 'self'; frame-src 'self'; "
 	                   "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
 	nd_http_add_header(res, "Referrer-Policy", "same-origin");
 	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
@@ -205,7 +208,8 @@ const char *nd__admin_field(struct nd_http_request *req, const char *name)
 int nd__admin_forbidden(struct nd_app *app, struct nd_http_request *req,
                         struct nd_http_response *res, const char *message)
 {
-	json_t *ctx = json_pack("{s:s, s:s}", "title", "Forbidden", "message", message);
+	json_t *ctx =
+	    json_pack("{s:s, s:s, s:b}", "title", "Forbidden", "message", message, "narrow", 1);
 
 	return nd__admin_render(app, req, res, "message", ctx, 403);
 }
@@ -218,4 +222,37 @@ int nd__admin_check_post(struct nd_app *app, struct nd_http_request *req,
 	if (!nd_csrf_verify(user->session.csrf, NULL, 0, nd__admin_field(req, "csrf")))
 		return nd__admin_forbidden(app, req, res, ND_ADMIN_BAD_CSRF);
 	return 0;
+}
+
+int nd__admin_begin(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                    enum nd_action action, struct nd_admin_user *user)
+{
+	int status;
+
+	nd__admin_headers(res);
+	if ((status = nd__admin_session(app, req, res, user)) != 0)
+		return status;
+	if (!nd_role_may(user->role, action))
+		return nd__admin_forbidden(app, req, res,
+		                           nd_arena_printf(req->arena, "The role %s may not %s.",
+		                                           nd_role_name(user->role),
+		                                           nd_action_name(action)));
+	return 0;
+}
+
+json_t *nd__admin_ctx(struct nd_http_request *req, const struct nd_admin_user *user,
+                      const char *title, const char *section)
+{
+	json_t *ctx = json_pack(
+	    "{s:s, s:s, s:{s:s, s:s, s:s}, s:{s:b, s:b, s:b, s:b}}", "title", title, "csrf",
+	    nd__admin_csrf(req, user), "me", "login", user->login, "name",
+	    *user->name ? user->name : user->login, "role", nd_role_name(user->role), "may",
+	    "edit_any", nd_role_may(user->role, ND_ACT_EDIT_ANY), "publish",
+	    nd_role_may(user->role, ND_ACT_PUBLISH), "users", nd_role_may(user->role, ND_ACT_USERS),
+	    "settings", nd_role_may(user->role, ND_ACT_SETTINGS));
+
+	if (section)
+		json_object_set_new(ctx, nd_arena_printf(req->arena, "nav_%s", section),
+		                    json_true());
+	return ctx;
 }

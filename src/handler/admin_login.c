@@ -78,8 +78,8 @@ static int login_page(struct nd_app *app, struct nd_http_request *req, struct nd
 	if (login &&
 	    (strlen(login) > ND_STORE_LOGIN_MAX || !nd_utf8_valid(login, strlen(login), NULL)))
 		login = NULL;
-	ctx = json_pack("{s:s, s:s, s:s, s:s}", "title", "Log in", "csrf", token, "next",
-	                safe_next(next), "login", login ? login : "");
+	ctx = json_pack("{s:s, s:s, s:s, s:s, s:b}", "title", "Log in", "csrf", token, "next",
+	                safe_next(next), "login", login ? login : "", "narrow", 1);
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	return nd__admin_render(app, req, res, "login", ctx, status);
@@ -233,17 +233,15 @@ ND_HANDLER(admin_home)
 
 	(void)site;
 	(void)m;
-	nd__admin_headers(res);
-	if ((status = nd__admin_session(app, req, res, &u)) != 0)
+	if ((status = nd__admin_begin(app, req, res, ND_ACT_ADMIN, &u)) != 0)
 		return status;
 	may = json_array();
 	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
 		json_array_append_new(may,
 		                      json_pack("{s:s, s:b}", "action", nd_action_name(shown[i]),
 		                                "allowed", nd_role_may(u.role, shown[i])));
-	ctx = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "title", "Admin", "login", u.login,
-	                "name", *u.name ? u.name : u.login, "role", nd_role_name(u.role), "csrf",
-	                nd__admin_csrf(req, &u), "may", may);
+	ctx = nd__admin_ctx(req, &u, "Admin", "home");
+	json_object_set_new(ctx, "abilities", may);
 	return nd__admin_render(app, req, res, "home", ctx, 200);
 }
 

@@ -275,3 +275,23 @@ void nd__admin_headers(struct nd_http_response *res);
  */
 int nd__admin_render(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
                      const char *tpl, json_t *ctx, int status);
+
+/*
+ * The start of every admin page but login: the admin headers, the session
+ * (nd__admin_session) and the permission to do action (admin/role.h).
+ * Returns 0 with *user set; else the status of an answer ready to send
+ * (303 to the login page, 403 naming what the role may not do, 503).
+ */
+enum nd_action;
+int nd__admin_begin(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                    enum nd_action action, struct nd_admin_user *user);
+
+/*
+ * The context every admin page starts from: "title", "csrf", "me" {login,
+ * name, role}, the role's permissions "may" {edit_any, publish, users,
+ * settings} for the navigation and buttons, and "nav_<section>": true for
+ * the page's place in the navigation (section: "articles", "new",
+ * "sections", "stats", "users", "tokens", "home"). Caller owns the result.
+ */
+json_t *nd__admin_ctx(struct nd_http_request *req, const struct nd_admin_user *user,
+                      const char *title, const char *section);
