@@ -88,140 +88,26 @@ static int auth(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	return 0;
 }
 
-/* What the store has of an article before a write. */
-struct current {
-	bool exists;
-	int64_t owner;
-	enum nd_article_status status;
-};
-
-static int current_cb(void *ctx, const struct nd_article_rec *rec)
-{
-	struct current *c = ctx;
-
-	c->exists = true;
-	c->owner = rec->owner_user_id;
-	c->status = rec->status;
-	return 0;
-}
-
-static int current_get(struct nd_store *s, const char *id, struct current *c)
-{
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	rc = nd_store_article_get(s, id, current_cb, c);
-	return rc == ND_ENOTFOUND ? 0 : rc;
-}
-
-/*
- * Whether u may leave the article (cur: as it is; status: as it would be)
- * so: 0, or 403 with the answer set. An author (no ND_ACT_EDIT_ANY) touches
- * only the articles they own; without ND_ACT_PUBLISH only drafts, before
- * and after.
- */
+/* permitted for the API: 0, or 403 with the answer set. */
 static int permitted(struct nd_http_request *req, struct nd_http_response *res,
-                     const struct nd_token_user *u, const struct current *cur,
+                     const struct nd_token_user *u, const struct nd_article_state *cur,
                      enum nd_article_status status)
 {
-	const char *role = nd_role_name(u->role);
+	const char *why = nd__article_refusal(req, u->role, u->user_id, cur, status);
 
-	if (cur->exists && cur->owner != u->user_id && !nd_role_may(u->role, ND_ACT_EDIT_ANY))
-		return error(req, res, 403,
-		             nd_arena_printf(req->arena,
-		                             "the role %s may change only its own articles", role));
-	if (!nd_role_may(u->role, ND_ACT_PUBLISH) &&
-	    (status != ND_STATUS_DRAFT || (cur->exists && cur->status != ND_STATUS_DRAFT)))
-		return error(req, res, 403,
-		             nd_arena_printf(req->arena,
-		                             "the role %s may not publish, schedule or unpublish: "
-		                             "it writes drafts only (\"status\": \"draft\")",
-		                             role));
-	return 0;
-}
-
-static json_t *time_json(int64_t t)
-{
-	char iso[32];
-
-	nd__iso_time(t, iso);
-	return json_string(iso);
-}
-
-/* A revision in the import's shape, plus its number, who saved it and when. */
-static json_t *revision_json(const struct nd_revision_rec *r, bool full)
-{
-	json_t *o = json_object(), *tags = json_array();
-
-	for (size_t i = 0; i < r->tag_count; i++)
-		json_array_append_new(tags, json_string(r->tags[i]));
-	json_object_set_new(o, "id", json_string(r->ext_id));
-	json_object_set_new(o, "revision", json_integer(r->n));
-	json_object_set_new(o, "title", json_string(r->title));
-	json_object_set_new(o, "status", json_string(nd_status_name(r->status)));
-	json_object_set_new(o, "saved_at", time_json(r->created_at));
-	json_object_set_new(o, "saved_by", r->user_id ? json_integer(r->user_id) : json_null());
-	if (!full) {
-		json_decref(tags);
-		return o;
-	}
-	json_object_set_new(o, "slug", json_string(r->slug));
-	json_object_set_new(o, "summary", json_string(r->summary));
-	json_object_set_new(o, "body", json_string(r->body));
-	json_object_set_new(o, "section", json_string(r->section));
-	json_object_set_new(o, "author", *r->author ? json_string(r->author) : json_null());
-	json_object_set_new(o, "tags", tags);
-	json_object_set_new(o, "language", json_string(r->language));
-	if (*r->image)
-		json_object_set_new(o, "image", json_string(r->image));
-	if (*r->source_url)
-		json_object_set_new(o, "source_url", json_string(r->source_url));
-	json_object_set_new(o, "published_at", time_json(r->published_at));
-	json_object_set_new(o, "updated_at", time_json(r->updated_at));
-	return o;
-}
-
-struct doc_ctx {
-	json_t *doc;
-	bool full;
-};
-
-static int doc_cb(void *ctx, const struct nd_revision_rec *r)
-{
-	struct doc_ctx *d = ctx;
-
-	d->doc = revision_json(r, d->full);
-	return 0;
+	return why ? error(req, res, 403, why) : 0;
 }
 
 static int list_cb(void *ctx, const struct nd_revision_rec *r)
 {
-	json_array_append_new(ctx, revision_json(r, false));
+	json_array_append_new(ctx, nd__revision_json(r, false));
 	return 0;
 }
 
-static int updated_cb(void *ctx, const struct nd_article_rec *rec)
+static int full_cb(void *ctx, const struct nd_revision_rec *r)
 {
-	json_t *doc = ctx;
-
-	json_object_set_new(doc, "updated_at", time_json(rec->updated_at));
-	json_object_set_new(doc, "slug", json_string(rec->slug));
+	*(json_t **)ctx = nd__revision_json(r, true);
 	return 0;
-}
-
-/* The article with id as stored (its latest revision, the article's own
- * updated_at); NULL when the store fails. Caller owns the result. */
-static json_t *article_doc(struct nd_store *s, const char *id)
-{
-	struct doc_ctx d = {NULL, true};
-
-	if (nd_store_revision_get(s, id, 0, doc_cb, &d) || !d.doc)
-		return NULL;
-	json_object_del(d.doc, "revision");
-	json_object_del(d.doc, "saved_at");
-	json_object_del(d.doc, "saved_by");
-	nd_store_article_get(s, id, updated_cb, d.doc);
-	return d.doc;
 }
 
 /* The status an ingest error gets: 400 for text that is not JSON, else 422. */
@@ -230,37 +116,6 @@ static int invalid(struct nd_http_request *req, struct nd_http_response *res, in
 {
 	return error(req, res, rc == ND_ESYNTAX ? 400 : 422,
 	             nd_arena_strndup(req->arena, why->buf, why->len));
-}
-
-/*
- * The webhook event of a save from before (cur) to after (status): publish
- * when it becomes published, update when it stays so, unpublish when it
- * stops being so (a delete: status -1); 0 for none (drafts).
- */
-static unsigned event_of(const struct current *cur, int status)
-{
-	bool was = cur->exists && cur->status == ND_STATUS_PUBLISHED;
-	bool is = status == ND_STATUS_PUBLISHED;
-
-	return is ? (was ? ND_WEBHOOK_UPDATE : ND_WEBHOOK_PUBLISH) : was ? ND_WEBHOOK_UNPUBLISH : 0;
-}
-
-/* Queues the webhook event for article doc (borrowed). */
-static void notify(struct nd_app *app, unsigned event, const char *id, json_t *doc)
-{
-	char at[32], *text;
-	json_t *payload;
-
-	if (!app->webhooks || !event)
-		return;
-	nd__iso_time((int64_t)time(NULL), at);
-	payload = json_pack("{s:s, s:s, s:s, s:O}", "event", nd_webhook_event_name(event), "id", id,
-	                    "at", at, "article", doc);
-	text = json_dumps(payload, JSON_COMPACT);
-	if (text)
-		nd_webhooks_emit(app->webhooks, event, id, text);
-	free(text);
-	json_decref(payload);
 }
 
 enum mode { CREATE, REPLACE, MERGE };
@@ -277,7 +132,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	struct nd_store *s;
 	struct nd_buf why = ND_BUF_INIT;
 	struct nd_article_in art;
-	struct current cur;
+	struct nd_article_state cur;
 	json_t *body = NULL, *doc = NULL, *given;
 	bool created = false;
 	int status, rc;
@@ -306,7 +161,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 		const char *key;
 		json_t *v;
 
-		if ((rc = current_get(s, id, &cur)) != 0) {
+		if ((rc = nd__article_state(s, id, &cur)) != 0) {
 			status = error(req, res, 503, "the store failed; try again");
 			goto out;
 		}
@@ -315,7 +170,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 			               nd_arena_printf(req->arena, "no article with id '%s'", id));
 			goto out;
 		}
-		if (!(doc = article_doc(s, id))) {
+		if (!(doc = nd__article_doc(s, id))) {
 			status = error(req, res, 503, "the store failed; try again");
 			goto out;
 		}
@@ -335,7 +190,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 		status = invalid(req, res, rc, &why);
 		goto out;
 	}
-	if (mode != MERGE && (rc = current_get(s, art.ext_id, &cur)) != 0) {
+	if (mode != MERGE && (rc = nd__article_state(s, art.ext_id, &cur)) != 0) {
 		status = error(req, res, 503, "the store failed; try again");
 		goto out;
 	}
@@ -355,13 +210,13 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 		status = error(req, res, 422, "the store refused the article (see the server log)");
 		goto out;
 	}
-	if (rc || !(doc = article_doc(s, art.ext_id))) {
+	if (rc || !(doc = nd__article_doc(s, art.ext_id))) {
 		status = error(req, res, 503, "the article could not be saved; try again");
 		goto out;
 	}
 	nd_log(ND_LOG_INFO, "api: %s '%s' %s article '%s'", nd_role_name(u.role), u.login,
 	       created ? "created" : "saved", art.ext_id);
-	notify(app, event_of(&cur, (int)art.status), art.ext_id, doc);
+	nd__article_notify(app, nd__article_event(&cur, (int)art.status), art.ext_id, doc);
 	if (created) {
 		struct nd_buf loc = ND_BUF_INIT;
 
@@ -447,9 +302,9 @@ bool nd__api_revision_path(struct nd_http_request *req, const struct nd_route_ma
 /* The checks before reading or restoring the history of id: 0 or a status. */
 static int history_access(struct nd_http_request *req, struct nd_http_response *res,
                           struct nd_store *s, const struct nd_token_user *u, const char *id,
-                          struct current *cur)
+                          struct nd_article_state *cur)
 {
-	if (current_get(s, id, cur))
+	if (nd__article_state(s, id, cur))
 		return error(req, res, 503, "the store failed; try again");
 	if (!cur->exists)
 		return error(req, res, 404,
@@ -467,7 +322,7 @@ int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd
                       const struct nd_route_match *m)
 {
 	struct nd_token_user u;
-	struct current cur;
+	struct nd_article_state cur;
 	struct nd_store *s;
 	char *id;
 	int64_t n;
@@ -490,9 +345,9 @@ int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd
 		            200);
 	}
 	{
-		struct doc_ctx d = {NULL, true};
+		json_t *doc = NULL;
 
-		rc = nd_store_revision_get(s, id, n, doc_cb, &d);
+		rc = nd_store_revision_get(s, id, n, full_cb, &doc);
 		if (rc == ND_ENOTFOUND)
 			return error(req, res, 404,
 			             nd_arena_printf(req->arena,
@@ -500,7 +355,7 @@ int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd
 			                             (long long)n));
 		if (rc)
 			return error(req, res, 503, "the store failed; try again");
-		return send(req, res, d.doc, 200);
+		return send(req, res, doc, 200);
 	}
 }
 
@@ -515,7 +370,7 @@ static int restore(struct nd_app *app, struct nd_http_request *req, struct nd_ht
 {
 	enum nd_article_status st = ND_STATUS_PUBLISHED;
 	struct nd_token_user u;
-	struct current cur;
+	struct nd_article_state cur;
 	struct nd_store *s;
 	json_t *doc;
 	int status, rc;
@@ -532,11 +387,11 @@ static int restore(struct nd_app *app, struct nd_http_request *req, struct nd_ht
 		return error(req, res, 503, "the store failed; try again");
 	if ((status = permitted(req, res, &u, &cur, st)) != 0)
 		return status;
-	if (nd_store_revision_restore(s, id, n, u.user_id) || !(doc = article_doc(s, id)))
+	if (nd_store_revision_restore(s, id, n, u.user_id) || !(doc = nd__article_doc(s, id)))
 		return error(req, res, 503, "the revision could not be restored; try again");
 	nd_log(ND_LOG_INFO, "api: %s '%s' restored revision %lld of '%s'", nd_role_name(u.role),
 	       u.login, (long long)n, id);
-	notify(app, event_of(&cur, (int)st), id, doc);
+	nd__article_notify(app, nd__article_event(&cur, (int)st), id, doc);
 	return send(req, res, doc, 200);
 }
 
@@ -561,7 +416,7 @@ ND_HANDLER(api_article_delete)
 	size_t len = m->params[0].len;
 	json_t *doc;
 	struct nd_token_user u;
-	struct current cur;
+	struct nd_article_state cur;
 	struct nd_store *s;
 	char *id;
 	int status, rc;
@@ -572,17 +427,17 @@ ND_HANDLER(api_article_delete)
 	id = rest_id(req, m, 0);
 	if ((status = auth(app, req, res, &u, &s)) != 0)
 		return status;
-	if (current_get(s, id, &cur))
+	if (nd__article_state(s, id, &cur))
 		return error(req, res, 503, "the store failed; try again");
 	if (!cur.exists)
 		return error(req, res, 404,
 		             nd_arena_printf(req->arena, "no article with id '%s'", id));
 	if ((status = permitted(req, res, &u, &cur, ND_STATUS_DRAFT)) != 0)
 		return status;
-	doc = event_of(&cur, -1) && app->webhooks ? article_doc(s, id) : NULL;
+	doc = nd__article_event(&cur, -1) && app->webhooks ? nd__article_doc(s, id) : NULL;
 	rc = nd_store_article_delete(s, id);
 	if (!rc && doc)
-		notify(app, ND_WEBHOOK_UNPUBLISH, id, doc);
+		nd__article_notify(app, ND_WEBHOOK_UNPUBLISH, id, doc);
 	json_decref(doc);
 	if (rc == ND_ENOTFOUND)
 		return error(req, res, 404,

@@ -234,6 +234,45 @@ struct nd_admin_user {
 	struct nd_session_rec session;
 };
 
+/*
+ * --- Article writes (handler/article_write.c), shared by the write API
+ * and the admin's editor ---
+ */
+
+/* What the store has of an article before a write. */
+struct nd_article_state {
+	bool exists;
+	int64_t owner; /* users.id of its owner; 0: none */
+	enum nd_article_status status;
+};
+
+/* The state of the article with ext_id id (exists false when there is none); store errors. */
+int nd__article_state(struct nd_store *s, const char *id, struct nd_article_state *st);
+
+/*
+ * Whether role (user user_id) may leave the article (cur: as it is) with
+ * status (a delete counts as ND_STATUS_DRAFT): NULL when it may, else why
+ * not (req's arena), for a 403. Without ND_ACT_EDIT_ANY only one's own
+ * articles; without ND_ACT_PUBLISH only drafts, before and after.
+ */
+const char *nd__article_refusal(struct nd_http_request *req, enum nd_role role, int64_t user_id,
+                                const struct nd_article_state *cur, enum nd_article_status status);
+
+/* A revision in the import's shape plus "revision", "saved_at" and
+ * "saved_by"; full false: only id, revision, title, status and who/when. */
+json_t *nd__revision_json(const struct nd_revision_rec *r, bool full);
+
+/* The article with ext_id id as stored, in the import's shape (its latest
+ * revision, the article's own updated_at); NULL when the store fails. */
+json_t *nd__article_doc(struct nd_store *s, const char *id);
+
+/* The webhook event of a write from cur to status (-1: a delete): publish,
+ * update or unpublish (webhook/webhook.h), 0 for none (drafts). */
+unsigned nd__article_event(const struct nd_article_state *cur, int status);
+
+/* Queues webhook event for article id whose document is doc (borrowed). */
+void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json_t *doc);
+
 /* Sets up the admin's state in app (templates, rate limits, form key); store errors. */
 int nd__admin_open(struct nd_app *app);
 void nd__admin_close(struct nd_app *app);
