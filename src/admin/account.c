@@ -110,9 +110,13 @@ int nd_account_login(struct nd_store *s, const char *login, const char *pw, size
 	if (!login || !*login || strlen(login) > ND_STORE_LOGIN_MAX ||
 	    !nd_utf8_valid(login, strlen(login), NULL))
 		return ND_EINVAL;
-	if ((rc = nd_store_login_state(s, login, &st)) != 0)
+	/* The attempt counts as a failure before the password is checked, and
+	 * a success takes it back: parallel attempts each take a place in the
+	 * count, so a burst of them cannot try more than max_failures
+	 * passwords before the lock. */
+	if ((rc = nd_store_login_failed(s, login, now, p->max_failures, p->lock_seconds, &st)) != 0)
 		return rc == ND_EINVAL ? ND_EINVAL : rc;
-	if (now < st.locked_until) {
+	if (!st.counted) {
 		*locked_until = st.locked_until;
 		return ND_EBUSY;
 	}
@@ -127,9 +131,6 @@ int nd_account_login(struct nd_store *s, const char *login, const char *pw, size
 		nd_password_verify(dummy, pw, len);
 	}
 	if (!ok) {
-		if ((rc = nd_store_login_failed(s, login, now, p->max_failures, p->lock_seconds,
-		                                &st)) != 0)
-			return rc;
 		if (now < st.locked_until) {
 			nd_log(ND_LOG_WARN, "login '%.64s' locked until %lld after %d failures",
 			       login, (long long)st.locked_until, p->max_failures);

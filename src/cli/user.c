@@ -100,7 +100,7 @@ struct list_ctx {
 static int print_user(void *ctx, const struct nd_user_rec *u)
 {
 	struct list_ctx *l = ctx;
-	struct nd_login_state st = {0, 0};
+	struct nd_login_state st = {0};
 	char created[32], last[32];
 
 	nd_store_login_state(l->store, u->login, &st);

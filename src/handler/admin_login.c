@@ -209,6 +209,7 @@ ND_HANDLER(admin_login)
 	/* A new session every login: a session id planted before (fixation) is never kept. */
 	nd_session_end(s, old);
 	nd_store_session_purge(s, now, now - a->session.idle_seconds, NULL);
+	nd_store_login_purge(s, now, NULL);
 	if (nd_session_create(s, acct.id, now, &a->session, token, NULL))
 		return 503;
 	nd_log(ND_LOG_INFO, "admin: '%s' logged in", acct.login);

@@ -245,7 +245,7 @@ int nd_store_session_purge(struct nd_store *s, int64_t now, int64_t idle_before,
 int nd_store_login_state(struct nd_store *s, const char *login, struct nd_login_state *out)
 {
 	char key[ND_STORE_LOGIN_MAX + 1];
-	struct nd_login_state st = {0, 0};
+	struct nd_login_state st = {0};
 	int rc;
 
 	if ((rc = check_key(s, login, key)) != 0)
@@ -259,7 +259,7 @@ int nd_store_login_failed(struct nd_store *s, const char *login, int64_t now, in
                           int64_t lock_seconds, struct nd_login_state *out)
 {
 	char key[ND_STORE_LOGIN_MAX + 1];
-	struct nd_login_state st = {0, 0};
+	struct nd_login_state st = {0};
 	int rc;
 
 	if ((rc = check_key(s, login, key)) != 0)
@@ -280,6 +280,16 @@ int nd_store_login_clear(struct nd_store *s, const char *login)
 	if ((rc = check_key(s, login, key)) != 0)
 		return rc;
 	return s->be->login_clear(s, key);
+}
+
+int nd_store_login_purge(struct nd_store *s, int64_t now, int64_t *deleted)
+{
+	int64_t n = 0;
+	int rc = s->be->login_purge(s, now, &n);
+
+	if (deleted)
+		*deleted = rc ? 0 : n;
+	return rc;
 }
 
 int nd_store_token_add(struct nd_store *s, int64_t user_id, const char *name,

@@ -106,6 +106,7 @@ enum stmt_id {
 	ST_LOGIN_STATE,
 	ST_LOGIN_SET,
 	ST_LOGIN_CLEAR,
+	ST_LOGIN_PURGE,
 	ST_TOKEN_ADD,
 	ST_TOKEN_BY_HASH,
 	ST_TOKEN_BY_USER,
@@ -322,7 +323,8 @@ static const struct {
     [ST_SESSION_DELETE_USER] = {"DELETE FROM sessions WHERE user_id = ?1", "end a user's sessions"},
     [ST_SESSION_PURGE] = {"DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen < ?2",
                           "purge ended sessions"},
-    [ST_LOGIN_STATE] = {"SELECT failures, locked_until FROM login_failures WHERE login = ?1",
+    [ST_LOGIN_STATE] = {"SELECT failures, locked_until, last_failure FROM login_failures "
+                        "WHERE login = ?1",
                         "read a login's failures"},
     [ST_LOGIN_SET] = {"INSERT INTO login_failures (login, failures, last_failure, locked_until) "
                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (login) DO UPDATE SET "
@@ -330,6 +332,8 @@ static const struct {
                       "locked_until = excluded.locked_until",
                       "count a failed login"},
     [ST_LOGIN_CLEAR] = {"DELETE FROM login_failures WHERE login = ?1", "clear a login's failures"},
+    [ST_LOGIN_PURGE] = {"DELETE FROM login_failures WHERE locked_until <= ?1 AND last_failure < ?2",
+                        "purge old failed logins"},
     /* A user removed meanwhile gets no token (no row: ND_ENOTFOUND). */
     [ST_TOKEN_ADD] = {"INSERT INTO api_tokens (user_id, name, hash, created_at) "
                       "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
@@ -2105,13 +2109,15 @@ static int sqlite_session_purge(struct nd_store *s, int64_t when, int64_t idle_b
 	return write_end(q, rc);
 }
 
-/* Reads login's row into *out (zeros when none). */
-static int login_read(struct sqlite_store *q, const char *login, struct nd_login_state *out)
+/* Reads login's row into *out (zeros when none) and its last failure into *last. */
+static int login_read(struct sqlite_store *q, const char *login, struct nd_login_state *out,
+                      int64_t *last)
 {
 	sqlite3_stmt *st;
 	int rc, step;
 
-	out->failures = out->locked_until = 0;
+	out->failures = out->locked_until = *last = 0;
+	out->counted = false;
 	if ((rc = stmt_get(q, ST_LOGIN_STATE, &st)) != 0)
 		return rc;
 	bind_text(st, 1, login, &rc);
@@ -2123,6 +2129,7 @@ static int login_read(struct sqlite_store *q, const char *login, struct nd_login
 	if (step == SQLITE_ROW) {
 		out->failures = sqlite3_column_int64(st, 0);
 		out->locked_until = sqlite3_column_int64(st, 1);
+		*last = sqlite3_column_int64(st, 2);
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(q, step, stmt_defs[ST_LOGIN_STATE].what);
 	}
@@ -2133,7 +2140,9 @@ out:
 
 static int sqlite_login_state(struct nd_store *s, const char *login, struct nd_login_state *out)
 {
-	return login_read(sq(s), login, out);
+	int64_t last;
+
+	return login_read(sq(s), login, out, &last);
 }
 
 static int sqlite_login_failed(struct nd_store *s, const char *login, int64_t when,
@@ -2141,13 +2150,17 @@ static int sqlite_login_failed(struct nd_store *s, const char *login, int64_t wh
 {
 	struct sqlite_store *q = sq(s);
 	sqlite3_stmt *st = NULL;
+	int64_t last;
 	int rc;
 
 	/* Read and write in one transaction: concurrent failures all count. */
 	if ((rc = write_begin(q)) != 0)
 		return rc;
-	if ((rc = login_read(q, login, out)) != 0 || when < out->locked_until)
+	if ((rc = login_read(q, login, out, &last)) != 0 || when < out->locked_until)
 		goto out;
+	if (last < when - ND_STORE_LOGIN_WINDOW)
+		out->failures = 0;
+	out->counted = true;
 	if (++out->failures >= max_failures) {
 		out->failures = 0;
 		out->locked_until = when + lock_seconds;
@@ -2161,6 +2174,19 @@ static int sqlite_login_failed(struct nd_store *s, const char *login, int64_t wh
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_LOGIN_SET].what) : step_done(q, ST_LOGIN_SET, st);
 out:
 	stmt_put(q, ST_LOGIN_SET, st);
+	return write_end(q, rc);
+}
+
+static int sqlite_login_purge(struct nd_store *s, int64_t when, int64_t *deleted)
+{
+	struct sqlite_store *q = sq(s);
+	int64_t v[2] = {when, when - ND_STORE_LOGIN_WINDOW};
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = run_ints(q, ST_LOGIN_PURGE, v, 2)) == 0)
+		*deleted = sqlite3_changes(q->db);
 	return write_end(q, rc);
 }
 
@@ -2516,6 +2542,7 @@ const struct nd_store_be nd__sqlite_be = {
     .login_state = sqlite_login_state,
     .login_failed = sqlite_login_failed,
     .login_clear = sqlite_login_clear,
+    .login_purge = sqlite_login_purge,
     .token_add = sqlite_token_add,
     .token_find = sqlite_token_find,
     .token_set = sqlite_token_set,

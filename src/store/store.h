@@ -567,21 +567,35 @@ int nd_store_session_purge(struct nd_store *s, int64_t now, int64_t idle_before,
 struct nd_login_state {
 	int64_t failures;     /* consecutive failures since the last success or lock */
 	int64_t locked_until; /* unix seconds; locked while now < locked_until */
+	/* Out of nd_store_login_failed: this failure was counted (false:
+	 * the login was locked, nothing changed). */
+	bool counted;
 };
+
+/* Failures further apart than this (seconds) do not add up: one a day for
+ * a month is forgetfulness, not an attack. */
+#define ND_STORE_LOGIN_WINDOW 86400
 
 /* Reads the state of login into *out (zeros when it has none). */
 int nd_store_login_state(struct nd_store *s, const char *login, struct nd_login_state *out);
 /*
  * Records a failed login at now, in one transaction, and copies the new
  * state to *out (may be NULL). While locked (now < locked_until) nothing
- * changes. Else failures goes up by one; when it reaches max_failures the
- * login is locked until now + lock_seconds and failures starts again at 0.
- * ND_EINVAL for max_failures < 1 or lock_seconds < 0.
+ * changes (counted false). Else failures goes up by one, from 0 when the
+ * last failure is more than ND_STORE_LOGIN_WINDOW old; when it reaches
+ * max_failures the login is locked until now + lock_seconds and failures
+ * starts again at 0. ND_EINVAL for max_failures < 1 or lock_seconds < 0.
  */
 int nd_store_login_failed(struct nd_store *s, const char *login, int64_t now, int max_failures,
                           int64_t lock_seconds, struct nd_login_state *out);
 /* Forgets the failures of login (after a successful login). */
 int nd_store_login_clear(struct nd_store *s, const char *login);
+/*
+ * Deletes every row that no longer matters at now: not locked, last
+ * failure more than ND_STORE_LOGIN_WINDOW ago. *deleted (may be NULL) gets
+ * how many.
+ */
+int nd_store_login_purge(struct nd_store *s, int64_t now, int64_t *deleted);
 
 /*
  * API tokens (0004): bearer tokens of the write API, one user each. The

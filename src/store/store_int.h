@@ -85,6 +85,7 @@ typedef int nd_store_login_failed_fn(struct nd_store *s, const char *login, int6
                                      int max_failures, int64_t lock_seconds,
                                      struct nd_login_state *out);
 typedef int nd_store_login_clear_fn(struct nd_store *s, const char *login);
+typedef int nd_store_login_purge_fn(struct nd_store *s, int64_t now, int64_t *deleted);
 typedef int nd_store_token_add_fn(struct nd_store *s, int64_t user_id, const char *name,
                                   const uint8_t *hash, int64_t at, int64_t *id);
 typedef int nd_store_token_find_fn(struct nd_store *s, const uint8_t *hash, int64_t user_id,
@@ -173,6 +174,7 @@ struct nd_store_be {
 	nd_store_login_state_fn *login_state;
 	nd_store_login_failed_fn *login_failed;
 	nd_store_login_clear_fn *login_clear;
+	nd_store_login_purge_fn *login_purge;
 	/*
 	 * API tokens. token_find walks the token with hash when it is not
 	 * NULL, else those of user_id (0: all), by id; it returns ND_ENOTFOUND

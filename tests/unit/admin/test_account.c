@@ -54,6 +54,33 @@ static void test_lockout(void **state)
 	assert_int_equal(until, 260);
 }
 
+/* Attempts in flight hold their place in the count before the password
+ * is checked: a burst of parallel guesses is refused past the lock. */
+static void test_lockout_reserves(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_login_state st;
+	struct nd_account a;
+	int64_t until;
+
+	/* Two wrong guesses still being checked elsewhere... */
+	assert_int_equal(nd_store_login_failed(f->s, "ann", 100, 3, 60, &st), 0);
+	assert_int_equal(nd_store_login_failed(f->s, "ann", 100, 3, 60, &st), 0);
+	/* ...a third attempt takes the last place: it is checked, and being
+	 * right it takes its place back and clears the count. */
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 100, &lp, &a, &until),
+	                 0);
+	assert_int_equal(nd_store_login_state(f->s, "ann", &st), 0);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(st.locked_until, 0);
+	/* Three places taken: a fourth attempt is refused unchecked. */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(nd_store_login_failed(f->s, "ann", 100, 3, 60, &st), 0);
+	assert_int_equal(nd_account_login(f->s, "ann", "correct horse", 13, 100, &lp, &a, &until),
+	                 ND_EBUSY);
+	assert_int_equal(until, 160);
+}
+
 static void test_passwords(void **state)
 {
 	struct fixture *f = *state;
@@ -98,10 +125,8 @@ static void test_rehash_on_login(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_login),
-	    T(test_lockout),
-	    T(test_passwords),
-	    T(test_rehash_on_login),
+	    T(test_login),     T(test_lockout),         T(test_lockout_reserves),
+	    T(test_passwords), T(test_rehash_on_login),
 	};
 
 	setenv("ND_TEST_FAST_HASH", "1", 1);

@@ -322,13 +322,16 @@ static void test_lockout(void **state)
 		assert_int_equal(nd_store_login_failed(f->s, "Ghost", 100, 3, 60, &st), 0);
 		assert_int_equal(st.failures, i);
 		assert_int_equal(st.locked_until, 0);
+		assert_true(st.counted);
 	}
 	/* The third locks, for 60 s, and the count starts again. */
 	assert_int_equal(nd_store_login_failed(f->s, "GHOST", 101, 3, 60, &st), 0);
 	assert_int_equal(st.failures, 0);
 	assert_int_equal(st.locked_until, 161);
-	/* While locked nothing moves. */
+	assert_true(st.counted);
+	/* While locked nothing moves, and the caller is told. */
 	assert_int_equal(nd_store_login_failed(f->s, "ghost", 150, 3, 60, &st), 0);
+	assert_false(st.counted);
 	assert_int_equal(st.locked_until, 161);
 	assert_int_equal(st.failures, 0);
 	assert_int_equal(nd_store_login_state(f->s, "ghost", &st), 0);
@@ -346,6 +349,35 @@ static void test_lockout(void **state)
 	assert_int_equal(nd_store_login_failed(f->s, "\xff", 1, 3, 60, NULL), ND_EINVAL);
 	assert_int_equal(nd_store_login_failed(f->s, "x", 1, 0, 60, NULL), ND_EINVAL);
 	assert_int_equal(nd_store_login_failed(f->s, "x", 1, 3, -1, NULL), ND_EINVAL);
+}
+
+/* Failures a day apart do not add up; old rows are purged, locked ones kept. */
+static void test_lockout_window_and_purge(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t day = ND_STORE_LOGIN_WINDOW;
+	struct nd_login_state st;
+	int64_t n;
+
+	assert_int_equal(nd_store_login_failed(f->s, "kim", 1000, 3, 60, &st), 0);
+	assert_int_equal(nd_store_login_failed(f->s, "kim", 1000 + day, 3, 60, &st), 0);
+	assert_int_equal(st.failures, 2); /* exactly a window apart: still counts */
+	assert_int_equal(nd_store_login_failed(f->s, "kim", 1001 + 2 * day, 3, 60, &st), 0);
+	assert_int_equal(st.failures, 1); /* more than a window after the last one */
+	assert_int_equal(st.locked_until, 0);
+	/* "lee" is locked far ahead; "kim"'s last failure is old at the purge. */
+	assert_int_equal(nd_store_login_failed(f->s, "lee", 1000, 1, 10 * day, &st), 0);
+	assert_int_equal(nd_store_login_purge(f->s, 1000 + 3 * day, &n), 0);
+	assert_int_equal(n, 0); /* kim's last failure is one window old, not more */
+	assert_int_equal(nd_store_login_purge(f->s, 1002 + 3 * day, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(nd_store_login_state(f->s, "kim", &st), 0);
+	assert_int_equal(st.failures, 0);
+	assert_int_equal(nd_store_login_state(f->s, "lee", &st), 0);
+	assert_int_equal(st.locked_until, 1000 + 10 * day);
+	assert_int_equal(nd_store_login_purge(f->s, 1000 + 10 * day, NULL), 0);
+	assert_int_equal(nd_store_login_state(f->s, "lee", &st), 0);
+	assert_int_equal(st.locked_until, 0);
 }
 
 static void test_lockout_persists(void **state)
@@ -441,11 +473,17 @@ static void test_tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_roles),         T(test_login_valid),
-	    T(test_user_add_get),  T(test_user_add_invalid),
-	    T(test_user_change),   T(test_sessions),
-	    T(test_session_purge), T(test_remove_cascades),
-	    T(test_lockout),       T(test_lockout_persists),
+	    T(test_roles),
+	    T(test_login_valid),
+	    T(test_user_add_get),
+	    T(test_user_add_invalid),
+	    T(test_user_change),
+	    T(test_sessions),
+	    T(test_session_purge),
+	    T(test_remove_cascades),
+	    T(test_lockout),
+	    T(test_lockout_window_and_purge),
+	    T(test_lockout_persists),
 	    T(test_tokens),
 	};
 
