@@ -246,7 +246,7 @@ size_t nd__recommend(struct nd_app *app, const struct nd_site *site, struct nd_h
 	 * weighing more. */
 	for (size_t i = 0; i < nh && i < HISTORY_COVISIT; i++) {
 		struct nd_recs_neighbour nb[COVISIT_EACH];
-		size_t k = nd_recs_model_covisit(model, hist[i].article, nb, COVISIT_EACH);
+		size_t k = nd_recs_model_covisit(model, hist[i].article, now, nb, COVISIT_EACH);
 		double wi = 1.0 / (1.0 + (double)i / 10.0);
 
 		for (size_t j = 0; j < k; j++) {

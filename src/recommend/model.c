@@ -45,7 +45,7 @@ struct nd_recs_model {
 
 void nd_recs_model_params_init(struct nd_recs_model_params *p)
 {
-	*p = (struct nd_recs_model_params){1800, 14 * 86400.0, 86400.0, 48};
+	*p = (struct nd_recs_model_params){1800, 14 * 86400.0, 86400.0, 48, 3};
 }
 
 struct nd_recs_model *nd_recs_model_new(const struct nd_recs_model_params *p, int64_t now)
@@ -58,6 +58,8 @@ struct nd_recs_model *nd_recs_model_new(const struct nd_recs_model_params *p, in
 		nd_recs_model_params_init(&m->p);
 	if (m->p.neighbours < 1)
 		m->p.neighbours = 1;
+	if (!(m->p.covisit_prior >= 0))
+		m->p.covisit_prior = 0;
 	if (m->p.neighbours > UINT16_MAX)
 		m->p.neighbours = UINT16_MAX;
 	if (!(m->p.covisit_half_life > 0))
@@ -348,13 +350,14 @@ static int by_score_desc(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
+size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article, int64_t now,
                              struct nd_recs_neighbour *out, size_t max)
 {
 	struct node *a = node_of(m, article, false);
 	struct nd_recs_neighbour buf[256], *nb;
 	size_t n;
 	uint64_t seq;
+	double unit;
 	float na;
 
 	if (!a || !max)
@@ -368,6 +371,9 @@ size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
 		if (n)
 			memcpy(nb, a->nb, n * sizeof(*nb));
 		na = atomic_load_explicit(&a->n, memory_order_relaxed);
+		/* A stored weight over this is its count at now (model.h). */
+		unit = exp2((double)(atomic_load_explicit(&m->t0, memory_order_relaxed) - now) /
+		            m->p.covisit_half_life);
 		pthread_mutex_unlock(stripe(m, article));
 		for (size_t i = 0; i < n; i++) {
 			struct node *b = node_of(m, nb[i].id, false);
@@ -375,12 +381,14 @@ size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
 
 			/* Each root alone: the product of two scaled counts
 			 * (up to 2^60 each) would overflow a float. */
-			nb[i].score = na > 0 && nbv > 0
-			                  ? (float)((double)nb[i].score / sqrt((double)na) /
-			                            sqrt((double)nbv))
-			                  : 0;
-			if (nb[i].score > 1)
-				nb[i].score = 1;
+			double pair = nb[i].score, count = pair * unit;
+			double cosine =
+			    na > 0 && nbv > 0 ? pair / sqrt((double)na) / sqrt((double)nbv) : 0;
+
+			if (cosine > 1)
+				cosine = 1;
+			nb[i].score =
+			    count > 0 ? (float)(cosine * count / (count + m->p.covisit_prior)) : 0;
 		}
 	} while (atomic_load_explicit(&m->seq, memory_order_acquire) != seq);
 	qsort(nb, n, sizeof(*nb), by_score_desc);

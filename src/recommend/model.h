@@ -11,8 +11,12 @@
  *                  covisit_half_life), so last week's pairs count more
  *                  than last year's. The score of b next to a is the
  *                  cosine n(a, b) / sqrt(n(a) n(b)): an article read by
- *                  everyone does not top every list. Each article keeps
- *                  its `neighbours` heaviest pairs.
+ *                  everyone does not top every list. The cosine is then
+ *                  shrunk by the pair's evidence, n(a, b) / (n(a, b) +
+ *                  covisit_prior): two rare articles read together once
+ *                  have a cosine of 1, and must not outrank a pair that
+ *                  hundreds of readers made. Each article keeps its
+ *                  `neighbours` heaviest pairs.
  *   popularity     views, decayed with half-life popular_half_life: a
  *                  view rate over about the last days, all views counted
  *                  (not only those of visitors with a history).
@@ -44,6 +48,7 @@ struct nd_recs_model_params {
 	double covisit_half_life; /* seconds; default 14 days */
 	double popular_half_life; /* seconds; default 1 day */
 	size_t neighbours;        /* pairs kept per article; default 48 */
+	double covisit_prior;     /* pseudo co-reads of the shrinkage; default 3 */
 };
 
 /* An article next to another: its id and a score. */
@@ -100,10 +105,11 @@ void nd_recs_model_rates(const struct nd_recs_model *m, uint32_t article, int64_
 double nd_recs_model_visits(const struct nd_recs_model *m, uint32_t article, int64_t now);
 
 /*
- * The co-visitation neighbours of article, heaviest first, with their
- * cosine scores (0 .. 1): at most max into out; returns how many.
+ * The co-visitation neighbours of article at now, best first, with their
+ * scores (0 .. 1: the cosine shrunk by the pair's decayed count): at most
+ * max into out; returns how many.
  */
-size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article,
+size_t nd_recs_model_covisit(struct nd_recs_model *m, uint32_t article, int64_t now,
                              struct nd_recs_neighbour *out, size_t max);
 
 /* A number that changes whenever article's co-visitation pairs do (for

@@ -151,11 +151,12 @@ static void test_open_replays(void **state)
 	text_of(f, rd, 2, s, sizeof(s));
 	assert_string_equal(s, "4@1999 3@2000");
 
-	n = nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[3], nb, 8);
+	n = nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[3], NOW, nb, 8);
 	assert_int_equal(n, 2);
 	assert_true((nb[0].id == f->a[2] && nb[1].id == f->a[4]) ||
 	            (nb[0].id == f->a[4] && nb[1].id == f->a[2]));
-	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], nb, 8), 0);
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], NOW, nb, 8),
+	                 0);
 	nd_reading_close(rd);
 	nd_reading_close(NULL);
 }
@@ -177,7 +178,8 @@ static void test_view_flush_close(void **state)
 	text_of(f, rd, 3, s, sizeof(s));
 	assert_string_equal(s, "2@30 1@60");
 	/* The pair is live before any flush. */
-	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], NOW, nb, 4),
+	                 1);
 	assert_int_equal(nb[0].id, f->a[2]);
 	assert_int_equal(rows(f->s), 0);
 	nd_reading_flush(rd, NOW);
@@ -218,11 +220,13 @@ static void test_first_view(void **state)
 	nd_reading_view(rd, late, (uint32_t)f->a[1], NOW - DAY - 1, true);
 	text_of(f, rd, 5, s, sizeof(s));
 	assert_string_equal(s, "");
-	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], nb, 4), 0);
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], NOW, nb, 4),
+	                 0);
 	nd_reading_view(rd, v, (uint32_t)f->a[2], NOW - 30, false);
 	text_of(f, rd, 5, s, sizeof(s));
 	assert_string_equal(s, "2@30 1@60");
-	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], NOW, nb, 4),
+	                 1);
 	assert_int_equal(nb[0].id, f->a[2]);
 	nd_reading_view(rd, late, (uint32_t)f->a[2], NOW, false);
 	text_of(f, rd, 7, s, sizeof(s));

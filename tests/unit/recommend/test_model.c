@@ -41,6 +41,7 @@ static struct nd_recs_model *model(double window, double covisit_hl, double popu
 		p.popular_half_life = popular_hl;
 	if (neighbours)
 		p.neighbours = neighbours;
+	p.covisit_prior = 0; /* the cosine alone, checked by hand; test_shrinkage has the prior */
 	return nd_recs_model_new(&p, T0);
 }
 
@@ -85,6 +86,43 @@ static void test_params_defaults(void **state)
 	assert_near(p.covisit_half_life, 14 * 86400.0);
 	assert_near(p.popular_half_life, 86400.0);
 	assert_int_equal(p.neighbours, 48);
+	assert_near(p.covisit_prior, 3);
+}
+
+/*
+ * The cosine shrunk by the pair's count: two rare articles read together
+ * once (cosine 1) rank below a pair many readers made (cosine 0.5).
+ *	C, D: one reader, C then D     -> n(C) = n(D) = n(C,D) = 1: cosine 1
+ *	A: 20 readers, B: 10 of them read B after A -> cosine 10/sqrt(20*10)
+ */
+static void test_shrinkage(void **state)
+{
+	struct nd_recs_model_params p;
+	struct nd_recs_model *m;
+	struct nd_recs_neighbour nb[4];
+	struct nd_history_item h[1];
+
+	(void)state;
+	nd_recs_model_params_init(&p);
+	m = nd_recs_model_new(&p, T0);
+	h[0] = (struct nd_history_item){C, (uint32_t)T0};
+	nd_recs_model_visit(m, NULL, 0, C, T0);
+	nd_recs_model_visit(m, h, 1, D, T0);
+	for (int i = 0; i < 20; i++) {
+		h[0] = (struct nd_history_item){A, (uint32_t)T0};
+		nd_recs_model_visit(m, NULL, 0, A, T0);
+		if (i < 10)
+			nd_recs_model_visit(m, h, 1, B, T0);
+	}
+	assert_int_equal(nd_recs_model_covisit(m, C, T0, nb, 4), 1);
+	assert_near(nb[0].score, 1.0 * 1 / (1 + 3.0)); /* 0.25 */
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 1);
+	assert_near(nb[0].score, 10 / sqrt(200.0) * 10 / (10 + 3.0)); /* 0.544 */
+	/* A count read later is a decayed count: one half-life on, the pair
+	 * of ten is worth five, the cosine is unchanged. */
+	assert_int_equal(nd_recs_model_covisit(m, A, T0 + (int64_t)p.covisit_half_life, nb, 4), 1);
+	assert_near(nb[0].score, 10 / sqrt(200.0) * 5 / (5 + 3.0));
+	nd_recs_model_free(m);
 }
 
 /*
@@ -116,24 +154,24 @@ static void test_cosine_tiny_log(void **state)
 	assert_near(nd_recs_model_visits(m, B, T0), 3);
 	assert_near(nd_recs_model_visits(m, C, T0), 2);
 
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 8), 2);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 8), 2);
 	assert_int_equal(nb[0].id, B);
 	assert_near(nb[0].score, 2.0 / 3);
 	assert_int_equal(nb[1].id, C);
 	assert_near(nb[1].score, 1 / sqrt(6));
 	/* Both ways, and no (B,C) pair. */
-	assert_int_equal(nd_recs_model_covisit(m, B, nb, 8), 1);
+	assert_int_equal(nd_recs_model_covisit(m, B, T0, nb, 8), 1);
 	assert_int_equal(nb[0].id, A);
 	assert_near(nb[0].score, 2.0 / 3);
-	assert_int_equal(nd_recs_model_covisit(m, C, nb, 8), 1);
+	assert_int_equal(nd_recs_model_covisit(m, C, T0, nb, 8), 1);
 	assert_int_equal(nb[0].id, A);
 	assert_near(nb[0].score, 1 / sqrt(6));
 	/* max cuts the heaviest first; 0 and unknown articles give nothing. */
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 1), 1);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 1), 1);
 	assert_int_equal(nb[0].id, B);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 0), 0);
-	assert_int_equal(nd_recs_model_covisit(m, 999, nb, 8), 0);
-	assert_int_equal(nd_recs_model_covisit(m, 100000, nb, 8), 0);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 0), 0);
+	assert_int_equal(nd_recs_model_covisit(m, 999, T0, nb, 8), 0);
+	assert_int_equal(nd_recs_model_covisit(m, 100000, T0, nb, 8), 0);
 	assert_near(nd_recs_model_visits(m, 999, T0), 0);
 	nd_recs_model_free(m);
 }
@@ -149,23 +187,23 @@ static void test_session_window(void **state)
 	(void)state;
 	visit_first(m, B, T0);
 	visit_after(m, B, T0 - 1800, A, T0);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 1);
 	assert_int_equal(nb[0].id, B);
 	assert_near(nb[0].score, 1); /* 1 / sqrt(1 * 1) */
 
 	visit_first(m, D, T0);
 	visit_after(m, D, T0 - 1801, C, T0);
-	assert_int_equal(nd_recs_model_covisit(m, C, nb, 4), 0);
-	assert_int_equal(nd_recs_model_covisit(m, D, nb, 4), 0);
+	assert_int_equal(nd_recs_model_covisit(m, C, T0, nb, 4), 0);
+	assert_int_equal(nd_recs_model_covisit(m, D, T0, nb, 4), 0);
 
 	/* Reading an article again does not pair it with itself. */
 	visit_after(m, B, T0 - 3, B, T0);
-	assert_int_equal(nd_recs_model_covisit(m, B, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, B, T0, nb, 4), 1);
 	assert_int_equal(nb[0].id, A);
 
 	/* A history given newest first stops at the first too old. */
 	nd_recs_model_visit(m, h, 3, 20, T0);
-	assert_int_equal(nd_recs_model_covisit(m, 20, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, 20, T0, nb, 4), 1);
 	assert_int_equal(nb[0].id, C);
 	nd_recs_model_free(m);
 }
@@ -191,14 +229,14 @@ static void test_decay(void **state)
 	}
 	visit_after(m, B, T0, A, T0);
 	visit_after(m, C, T0, A, T0 + 1000);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 2);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 2);
 	assert_int_equal(nb[0].id, C);
 	assert_near(nb[0].score, 2 / sqrt(12));
 	assert_int_equal(nb[1].id, B);
 	assert_near(nb[1].score, 1 / sqrt(12));
 	assert_near(nb[0].score / nb[1].score, 2);
 	/* The pair's other side says the same. */
-	assert_int_equal(nd_recs_model_covisit(m, C, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, C, T0, nb, 4), 1);
 	assert_near(nb[0].score, 2 / sqrt(12));
 	assert_near(nd_recs_model_visits(m, A, T0 + 1000), 1.5);
 	assert_near(nd_recs_model_visits(m, B, T0 + 1000), 2);
@@ -225,7 +263,7 @@ static void test_neighbour_cap(void **state)
 	visit_after(m, A, T0, B, T0);
 	visit_after(m, A, T0, C, T0);
 	visit_after(m, A, T0, D, T0);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 2);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 2);
 	ids[0] = nb[0].id, ids[1] = nb[1].id;
 	/* cos(A,B) = 2 / sqrt(8 * 2) = 0.5 > cos(A,C) = 1 / sqrt(8 * 1). */
 	assert_int_equal(ids[0], B);
@@ -233,11 +271,11 @@ static void test_neighbour_cap(void **state)
 	assert_int_equal(ids[1], C);
 	assert_near(nb[1].score, 1 / sqrt(8));
 	/* D's own list had room for A. */
-	assert_int_equal(nd_recs_model_covisit(m, D, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, D, T0, nb, 4), 1);
 	assert_int_equal(nb[0].id, A);
 
 	visit_after(m, A, T0 + 1000, E, T0 + 1000);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 2);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 2);
 	/* (A,B) = 2, n(B) = 2; (A,E) = 2, n(E) = 2: a tie, smaller id first. */
 	assert_int_equal(nb[0].id, E < B ? E : B);
 	assert_int_equal(nb[1].id, E < B ? B : E);
@@ -247,7 +285,7 @@ static void test_neighbour_cap(void **state)
 	/* B, listed, grows; C, gone, cannot come back with a light pair. */
 	visit_after(m, A, T0 + 1000, B, T0 + 1000);
 	visit_after(m, A, T0 + 1000, C, T0 + 1000);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 2);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 2);
 	assert_int_equal(nb[0].id, B); /* (A,B) = 4, n(B) = 4: 4 / sqrt(8 * 4) */
 	assert_near(nb[0].score, 4 / sqrt(32));
 	assert_int_equal(nb[1].id, E);
@@ -310,12 +348,12 @@ static void test_rebase(void **state)
 	assert_rel(nd_recs_model_visits(m, A, t1), exp2(-61));
 	/* Reading the past still works after the origin moved. */
 	assert_near(popularity(m, A, T0), 8);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 1);
 	assert_near(nb[0].score, 1);
 
 	visit_first(m, D, t1);
 	visit_after(m, D, t1, A, t1);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 2);
+	assert_int_equal(nd_recs_model_covisit(m, A, t1, nb, 4), 2);
 	assert_int_equal(nb[0].id, D);
 	assert_near(nb[0].score, 1);
 	assert_int_equal(nb[1].id, B);
@@ -330,7 +368,7 @@ static void test_rebase(void **state)
 	assert_true(isfinite(popularity(m, A, t2)));
 	visit_first(m, E, t2);
 	visit_after(m, E, t2, A, t2);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 3);
+	assert_int_equal(nd_recs_model_covisit(m, A, t2, nb, 4), 3);
 	assert_int_equal(nb[0].id, E);
 	assert_near(nb[0].score, 1);
 	for (int i = 0; i < 3; i++)
@@ -356,7 +394,7 @@ static void test_cosine_near_rebase(void **state)
 		visit_first(m, A, t);
 		visit_after(m, A, t, B, t);
 	}
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 1);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 1);
 	assert_int_equal(nb[0].id, B);
 	assert_near(nb[0].score, 1);
 	nd_recs_model_free(m);
@@ -410,8 +448,8 @@ static void test_ids_out_of_range(void **state)
 	visit_after(m, A, T0, big, T0);
 	nd_recs_model_views(m, big, 5, T0);
 	nd_recs_model_content_put(m, big, T0, nb, 0);
-	assert_int_equal(nd_recs_model_covisit(m, big, nb, 4), 0);
-	assert_int_equal(nd_recs_model_covisit(m, A, nb, 4), 0);
+	assert_int_equal(nd_recs_model_covisit(m, big, T0, nb, 4), 0);
+	assert_int_equal(nd_recs_model_covisit(m, A, T0, nb, 4), 0);
 	assert_near(popularity(m, big, T0), 0);
 	assert_int_equal(nd_recs_model_content(m, big, 0, nb), -1);
 	assert_int_equal(nd_recs_model_content(m, UINT32_MAX, 0, nb), -1);
@@ -495,6 +533,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_params_defaults),
+	    cmocka_unit_test(test_shrinkage),
 	    cmocka_unit_test(test_cosine_tiny_log),
 	    cmocka_unit_test(test_session_window),
 	    cmocka_unit_test(test_decay),
