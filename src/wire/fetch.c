@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "wire/addr.h"
 #include "wire/parse.h"
 #include "wire/sanitize.h"
 #include "wire/wire.h"
@@ -80,7 +81,28 @@ struct resp {
 	size_t max;
 	bool too_big;
 	const atomic_bool *stop;
+	char first_ip[64]; /* the address the transfer started at */
+	char refused[64];  /* an internal address a redirect led to */
 };
+
+/* Before each request, connected: a redirect from a public address to an
+ * internal one is refused (wire/addr.h). */
+static int on_prereq(void *ctx, char *ip, char *local_ip, int port, int local_port)
+{
+	struct resp *r = ctx;
+
+	(void)local_ip;
+	(void)port;
+	(void)local_port;
+	if (!*r->first_ip) {
+		snprintf(r->first_ip, sizeof(r->first_ip), "%s", ip);
+		return CURL_PREREQFUNC_OK;
+	}
+	if (nd_wire_redirect_allowed(r->first_ip, ip))
+		return CURL_PREREQFUNC_OK;
+	snprintf(r->refused, sizeof(r->refused), "%s", ip);
+	return CURL_PREREQFUNC_ABORT;
+}
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 {
@@ -205,6 +227,8 @@ static int http_get(const char *url, const char *etag, const char *lm, const str
 	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 	curl_easy_setopt(c, CURLOPT_XFERINFODATA, r);
 	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(c, CURLOPT_PREREQDATA, r);
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	switch (cc) {
@@ -224,7 +248,12 @@ static int http_get(const char *url, const char *etag, const char *lm, const str
 		}
 		/* fall through */
 	default:
-		if (cc == CURLE_ABORTED_BY_CALLBACK)
+		if (*r->refused)
+			nd_buf_addf(why,
+			            "redirected from the public address %s to the internal address "
+			            "%s: refused",
+			            r->first_ip, r->refused);
+		else if (cc == CURLE_ABORTED_BY_CALLBACK)
 			nd_buf_adds(why, "stopped: shutting down");
 		else if (cc == CURLE_TOO_MANY_REDIRECTS)
 			nd_buf_addf(why, "more than %d redirects", MAX_REDIRS);
