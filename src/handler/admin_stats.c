@@ -74,11 +74,10 @@ static int64_t sum(const int64_t *v, size_t n)
 }
 
 /* The SVG of one chart as a string. */
-static json_t *chart_svg(const char *title, int64_t start, int64_t step, const int64_t *v,
-                         size_t n)
+static json_t *chart_svg(const char *title, int64_t start, int64_t step, const int64_t *v, size_t n)
 {
-	struct nd_chart c = {.title = title, .unit = "views", .start = start, .step = step,
-	                     .values = v, .n = n};
+	struct nd_chart c = {
+	    .title = title, .unit = "views", .start = start, .step = step, .values = v, .n = n};
 	struct nd_buf b = ND_BUF_INIT;
 	json_t *s;
 
@@ -98,8 +97,7 @@ static json_t *chart_svg(const char *title, int64_t start, int64_t step, const i
  * 0 or a store error.
  */
 static int add_charts(struct nd_store *s, struct nd_http_request *req, const struct span *sp,
-                      const int64_t *ids, size_t n, bool whole_site, const char *base,
-                      json_t *ctx)
+                      const int64_t *ids, size_t n, bool whole_site, const char *base, json_t *ctx)
 {
 	int64_t hours[HOURS] = {0}, days[90] = {0};
 	int64_t from_day = sp->today - sp->days + 1;
@@ -107,11 +105,10 @@ static int add_charts(struct nd_store *s, struct nd_http_request *req, const str
 	int rc;
 
 	/* No articles (an empty section): no views, not the site's. */
-	if ((whole_site || n) &&
-	    ((rc = nd_store_view_series(s, ids, n, sp->hour - HOURS + 1, sp->hour + 1, 1,
-	                                hours)) != 0 ||
-	     (rc = nd_store_view_series(s, ids, n, from_day * 24, (sp->today + 1) * 24, 24,
-	                                days)) != 0))
+	if ((whole_site || n) && ((rc = nd_store_view_series(s, ids, n, sp->hour - HOURS + 1,
+	                                                     sp->hour + 1, 1, hours)) != 0 ||
+	                          (rc = nd_store_view_series(s, ids, n, from_day * 24,
+	                                                     (sp->today + 1) * 24, 24, days)) != 0))
 		return rc;
 	ranges = json_array();
 	h = chart_svg("Views per hour, last 48 hours (UTC)", (sp->hour - HOURS + 1) * 3600, 3600,
@@ -125,9 +122,10 @@ static int add_charts(struct nd_store *s, struct nd_http_request *req, const str
 	json_object_set_new(ctx, "days", json_integer(sp->days));
 	for (size_t i = 0; i < sizeof(range_days) / sizeof(range_days[0]); i++)
 		json_array_append_new(
-		    ranges, json_pack("{s:i, s:s, s:b}", "days", range_days[i], "url",
-		                      nd_arena_printf(req->arena, "%s?days=%d", base, range_days[i]),
-		                      "current", range_days[i] == sp->days));
+		    ranges,
+		    json_pack("{s:i, s:s, s:b}", "days", range_days[i], "url",
+		              nd_arena_printf(req->arena, "%s?days=%d", base, range_days[i]),
+		              "current", range_days[i] == sp->days));
 	json_object_set_new(ctx, "ranges", ranges);
 	return 0;
 }
@@ -146,8 +144,8 @@ static const char *article_stats_url(struct nd_http_request *req, const char *ex
 }
 
 /* The Most read list of window w in scope: [{title, url, stats_url, section, views}]. */
-static json_t *top_list(struct nd_app *app, const struct nd_site *site,
-                        struct nd_http_request *req, enum nd_rank_window w, uint32_t scope)
+static json_t *top_list(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                        enum nd_rank_window w, uint32_t scope)
 {
 	struct nd_rank_item items[ND_RANK_MAX];
 	json_t *arr = json_array();
@@ -171,11 +169,24 @@ static json_t *top_list(struct nd_app *app, const struct nd_site *site,
 	return arr;
 }
 
+/* "top": the Most read lists of the last 24 hours and 7 days in scope,
+ * [{title, any, items: [...]}]. */
 static void add_tops(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                      uint32_t scope, json_t *ctx)
 {
-	json_object_set_new(ctx, "top_day", top_list(app, site, req, ND_RANK_24H, scope));
-	json_object_set_new(ctx, "top_week", top_list(app, site, req, ND_RANK_7D, scope));
+	static const struct {
+		enum nd_rank_window w;
+		const char *title;
+	} lists[] = {{ND_RANK_24H, "last 24 hours"}, {ND_RANK_7D, "last 7 days"}};
+	json_t *top = json_array();
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		json_t *items = top_list(app, site, req, lists[i].w, scope);
+		json_array_append_new(top,
+		                      json_pack("{s:s, s:b, s:o}", "title", lists[i].title, "any",
+		                                json_array_size(items) > 0, "items", items));
+	}
+	json_object_set_new(ctx, "top", top);
 }
 
 /* Per-section views in a range: each article's views go to its section and every ancestor. */
@@ -205,8 +216,8 @@ static int section_table(struct nd_store *s, const struct nd_site *site,
                          struct nd_http_request *req, const struct span *sp,
                          const struct nd_site_section *parent, bool all, json_t **out)
 {
-	struct section_sums ss = {site, nd_arena_alloc(req->arena, sizeof(int64_t) *
-	                                                               (site->section_count + 1))};
+	struct section_sums ss = {
+	    site, nd_arena_alloc(req->arena, sizeof(int64_t) * (site->section_count + 1))};
 	json_t *arr;
 	int rc;
 
@@ -222,8 +233,8 @@ static int section_table(struct nd_store *s, const struct nd_site *site,
 		if (!all && x->parent != parent)
 			continue;
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:s, s:i, s:o, s:i}", "name", x->name, "path", x->path,
-		                   "stats_url",
+		    arr, json_pack("{s:s, s:s, s:s, s:i, s:o, s:i}", "name", x->name, "path",
+		                   x->path, "stats_url",
 		                   nd_arena_printf(req->arena, "/admin/stats/section/%lld",
 		                                   (long long)x->id),
 		                   "depth", x->depth, "views", count_str(ss.views[i]), "articles",
@@ -234,9 +245,8 @@ static int section_table(struct nd_store *s, const struct nd_site *site,
 }
 
 /* The page for a missing section or article: 404. */
-static int not_found(struct nd_app *app, struct nd_http_request *req,
-                     struct nd_http_response *res, const struct nd_admin_user *u,
-                     const char *message)
+static int not_found(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                     const struct nd_admin_user *u, const char *message)
 {
 	json_t *ctx = nd__admin_ctx(req, u, "Not found", "stats");
 
@@ -285,6 +295,7 @@ ND_HANDLER(admin_stats)
 	}
 	nd_store_read_end(s);
 	json_object_set_new(ctx, "total_all", count_str(total));
+	json_object_set_new(ctx, "any_sections", json_boolean(json_array_size(sections) > 0));
 	json_object_set_new(ctx, "sections", sections);
 	json_object_set_new(ctx, "article_count", count_str((int64_t)site->article_count));
 	add_tops(app, site, req, ND_RANK_SITE, ctx);
@@ -292,9 +303,8 @@ ND_HANDLER(admin_stats)
 }
 
 /* The section named by the rest of the path: its id, or its path ("world/europe"). */
-static const struct nd_site_section *section_named(const struct nd_site *site,
-                                                   struct nd_http_request *req,
-                                                   const struct nd_str *rest)
+static const struct nd_site_section *
+section_named(const struct nd_site *site, struct nd_http_request *req, const struct nd_str *rest)
 {
 	const char *p = rest->p;
 	size_t len = rest->len;
@@ -348,13 +358,14 @@ ND_HANDLER(admin_stats_section)
 		json_array_insert_new(
 		    trail, 0,
 		    json_pack("{s:s, s:s}", "name", x->name, "stats_url",
-		              nd_arena_printf(req->arena, "/admin/stats/section/%lld", (long long)x->id)));
+		              nd_arena_printf(req->arena, "/admin/stats/section/%lld",
+		                              (long long)x->id)));
 	base = nd_arena_printf(req->arena, "/admin/stats/section/%lld", (long long)sec->id);
 	ctx = nd__admin_ctx(req, &u, nd_arena_printf(req->arena, "Stats: %s", sec->path), "stats");
 	json_object_set_new(ctx, "section",
 	                    json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", sec->name, "path",
-	                              sec->path, "url", sec->url, "articles",
-	                              count_str((int64_t)n), "trail", trail));
+	                              sec->path, "url", sec->url, "articles", count_str((int64_t)n),
+	                              "trail", trail));
 	if (nd__admin_store(app, req, &s) || nd_store_read_begin(s) ||
 	    add_charts(s, req, &sp, ids, n, false, base, ctx) ||
 	    section_table(s, site, req, &sp, sec, false, &subs)) {
@@ -362,6 +373,7 @@ ND_HANDLER(admin_stats_section)
 		return store_failed(app, req, res, &u);
 	}
 	nd_store_read_end(s);
+	json_object_set_new(ctx, "any_subsections", json_boolean(json_array_size(subs) > 0));
 	json_object_set_new(ctx, "subsections", subs);
 	add_tops(app, site, req, (uint32_t)sec->id, ctx);
 	return nd__admin_render(app, req, res, "stats_section", ctx, 200);
@@ -401,9 +413,9 @@ static json_t *reaction_list(struct nd_app *app, int64_t id)
 		if (t < 0)
 			continue;
 		json_array_append_new(
-		    arr, json_pack("{s:s, s:s, s:o}", "slug", slugs[i], "label", labels[i], "count",
-		                   count_str((int64_t)nd_counter_reactions(c, (uint32_t)id,
-		                                                           (size_t)t))));
+		    arr, json_pack(
+		             "{s:s, s:s, s:o}", "slug", slugs[i], "label", labels[i], "count",
+		             count_str((int64_t)nd_counter_reactions(c, (uint32_t)id, (size_t)t))));
 	}
 	return arr;
 }
@@ -431,30 +443,31 @@ ND_HANDLER(admin_stats_article)
 		st.status = ND_STATUS_PUBLISHED;
 		snprintf(st.title, sizeof(st.title), "%s", a->title);
 	} else if ((rc = nd_store_article_get(s, ext_id, copy_stored, &st)) == ND_ENOTFOUND) {
-		return not_found(app, req, res, &u,
-		                 nd_arena_printf(req->arena, "There is no article with the id '%s'.",
-		                                 ext_id));
+		return not_found(
+		    app, req, res, &u,
+		    nd_arena_printf(req->arena, "There is no article with the id '%s'.", ext_id));
 	} else if (rc) {
 		return store_failed(app, req, res, &u);
 	}
 	span_init(req, &sp);
 	nd_buf_adds(&edit, "/admin/articles/");
 	nd_escape_url(&edit, ext_id, strlen(ext_id));
-	art = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "title", st.title, "ext_id", ext_id, "edit_url",
-	                nd_arena_strndup(req->arena, edit.buf, edit.len), "status",
+	art = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "title", st.title, "ext_id", ext_id,
+	                "edit_url", nd_arena_strndup(req->arena, edit.buf, edit.len), "status",
 	                nd_status_name(st.status), "url", a ? a->url : NULL);
 	nd_buf_release(&edit);
 	if (a)
-		json_object_set_new(art, "section",
-		                    json_pack("{s:s, s:s}", "path", a->section->path, "stats_url",
-		                              nd_arena_printf(req->arena, "/admin/stats/section/%lld",
-		                                              (long long)a->section->id)));
+		json_object_set_new(
+		    art, "section",
+		    json_pack("{s:s, s:s}", "path", a->section->path, "stats_url",
+		              nd_arena_printf(req->arena, "/admin/stats/section/%lld",
+		                              (long long)a->section->id)));
 	if (st.published_at > 0)
 		nd__set_dates(art, "published", st.published_at);
 	counter = app->engage ? nd_engage_counter(app->engage) : NULL;
-	json_object_set_new(art, "views",
-	                    count_str(counter ? (int64_t)nd_counter_views(counter, (uint32_t)st.id)
-	                                      : 0));
+	json_object_set_new(
+	    art, "views",
+	    count_str(counter ? (int64_t)nd_counter_views(counter, (uint32_t)st.id) : 0));
 	json_object_set_new(art, "reactions", reaction_list(app, st.id));
 	ctx = nd__admin_ctx(req, &u, nd_arena_printf(req->arena, "Stats: %s", st.title), "stats");
 	json_object_set_new(ctx, "article", art);

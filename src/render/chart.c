@@ -72,13 +72,14 @@ static void y_label(int64_t v, bool compact, char out[32])
 	static const struct {
 		int64_t unit;
 		const char *suffix;
-	} units[] = {{1000000000000000000LL, "E"}, {1000000000000000LL, "P"},
-	             {1000000000000LL, "T"},       {1000000000LL, "G"},
-	             {1000000LL, "M"},             {1000LL, "k"}};
+	} units[] = {
+	    {1000000000000000000LL, "E"}, {1000000000000000LL, "P"}, {1000000000000LL, "T"},
+	    {1000000000LL, "G"},          {1000000LL, "M"},          {1000LL, "k"}};
 
 	if (compact)
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			int64_t whole = v / units[i].unit, tenth = v % units[i].unit * 10 / units[i].unit;
+			int64_t whole = v / units[i].unit,
+			        tenth = v % units[i].unit * 10 / units[i].unit;
 			if (!whole)
 				continue;
 			if (tenth && whole < 100)
@@ -202,9 +203,10 @@ static void add_axes(struct nd_buf *out, int64_t step, int64_t top)
 
 	nd_buf_adds(out, "<g class=\"y\" stroke=\"" COLOR_GRID "\">");
 	for (int64_t v = 0; v <= top; v += step) {
-		double y = ND_CHART_TOP + ND_CHART_PLOT_H - (double)v / (double)top * ND_CHART_PLOT_H;
-		nd_buf_addf(out, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\"/>", ND_CHART_LEFT,
-		            y, ND_CHART_LEFT + ND_CHART_PLOT_W, y);
+		double y =
+		    ND_CHART_TOP + ND_CHART_PLOT_H - (double)v / (double)top * ND_CHART_PLOT_H;
+		nd_buf_addf(out, "<line x1=\"%d\" y1=\"%.2f\" x2=\"%d\" y2=\"%.2f\"/>",
+		            ND_CHART_LEFT, y, ND_CHART_LEFT + ND_CHART_PLOT_W, y);
 		y_label(v, compact, label);
 		nd_buf_addf(out,
 		            "<text x=\"%d\" y=\"%.2f\" stroke=\"none\" fill=\"" COLOR_LABEL
@@ -270,11 +272,12 @@ int nd_chart_svg(const struct nd_chart *c, struct nd_buf *out)
 	}
 	step = nd_chart_nice_step(max, &top);
 
-	nd_buf_addf(out,
-	            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" "
-	            "role=\"img\" font-family=\"system-ui, sans-serif\" font-size=\"11\" "
-	            "aria-label=\"",
-	            ND_CHART_WIDTH, ND_CHART_HEIGHT);
+	nd_buf_addf(
+	    out,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" "
+	    "role=\"img\" font-family=\"system-ui, sans-serif\" font-size=\"11\" "
+	    "aria-label=\"",
+	    ND_CHART_WIDTH, ND_CHART_HEIGHT);
 	add_escaped(out, title);
 	nd_buf_adds(out, ", ");
 	add_summary(&summary, c, total, peak);
@@ -297,16 +300,17 @@ int nd_chart_svg(const struct nd_chart *c, struct nd_buf *out)
 		            "stroke=\"" COLOR_GRID "\"/><text class=\"empty\" x=\"%d\" y=\"%d\" "
 		            "fill=\"" COLOR_LABEL "\" text-anchor=\"middle\">No ",
 		            ND_CHART_LEFT, ND_CHART_TOP, ND_CHART_PLOT_W, ND_CHART_PLOT_H,
-		            ND_CHART_LEFT + ND_CHART_PLOT_W / 2, ND_CHART_TOP + ND_CHART_PLOT_H / 2);
+		            ND_CHART_LEFT + ND_CHART_PLOT_W / 2,
+		            ND_CHART_TOP + ND_CHART_PLOT_H / 2);
 		add_escaped(out, unit);
 		nd_buf_adds(out, " in this period</text></svg>");
 		return nd_buf_err(out);
 	}
 	add_axes(out, step, top);
 	add_bars(out, c, top);
-	nd_buf_addf(out,
-	            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" COLOR_AXIS "\"/></svg>",
-	            ND_CHART_LEFT, ND_CHART_TOP + ND_CHART_PLOT_H, ND_CHART_LEFT + ND_CHART_PLOT_W,
-	            ND_CHART_TOP + ND_CHART_PLOT_H);
+	nd_buf_addf(
+	    out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"" COLOR_AXIS "\"/></svg>",
+	    ND_CHART_LEFT, ND_CHART_TOP + ND_CHART_PLOT_H, ND_CHART_LEFT + ND_CHART_PLOT_W,
+	    ND_CHART_TOP + ND_CHART_PLOT_H);
 	return nd_buf_err(out);
 }

@@ -98,8 +98,12 @@ static void test_format_count(void **state)
 static void test_bar_geometry(void **state)
 {
 	int64_t v[] = {1, 2, 0, 4};
-	struct nd_chart c = {.title = "Views per hour", .unit = "views", .start = MIDNIGHT - 7200,
-	                     .step = 3600, .values = v, .n = 4};
+	struct nd_chart c = {.title = "Views per hour",
+	                     .unit = "views",
+	                     .start = MIDNIGHT - 7200,
+	                     .step = 3600,
+	                     .values = v,
+	                     .n = 4};
 	struct nd_buf b;
 
 	(void)state;
@@ -138,8 +142,12 @@ static void test_bar_geometry(void **state)
 static void test_days(void **state)
 {
 	int64_t v[30] = {0};
-	struct nd_chart c = {.title = "Views per day", .unit = "views",
-	                     .start = MIDNIGHT - 29 * 86400, .step = 86400, .values = v, .n = 30};
+	struct nd_chart c = {.title = "Views per day",
+	                     .unit = "views",
+	                     .start = MIDNIGHT - 29 * 86400,
+	                     .step = 86400,
+	                     .values = v,
+	                     .n = 30};
 	struct nd_buf b;
 
 	(void)state;
@@ -163,8 +171,12 @@ static void test_days(void **state)
 static void test_many_hours_labels(void **state)
 {
 	int64_t v[48];
-	struct nd_chart c = {.title = "t", .unit = "views", .start = MIDNIGHT - 24 * 3600,
-	                     .step = 3600, .values = v, .n = 48};
+	struct nd_chart c = {.title = "t",
+	                     .unit = "views",
+	                     .start = MIDNIGHT - 24 * 3600,
+	                     .step = 3600,
+	                     .values = v,
+	                     .n = 48};
 	struct nd_buf b;
 
 	(void)state;
@@ -204,8 +216,12 @@ static void test_escaping(void **state)
 static void test_empty(void **state)
 {
 	int64_t zeros[5] = {0, 0, 0, 0, 0};
-	struct nd_chart c = {.title = "Views per day", .unit = "views", .start = MIDNIGHT,
-	                     .step = 86400, .values = NULL, .n = 0};
+	struct nd_chart c = {.title = "Views per day",
+	                     .unit = "views",
+	                     .start = MIDNIGHT,
+	                     .step = 86400,
+	                     .values = NULL,
+	                     .n = 0};
 	struct nd_buf b;
 
 	(void)state;
@@ -242,8 +258,8 @@ static void test_empty(void **state)
 static void test_huge(void **state)
 {
 	int64_t v[] = {INT64_MAX, 1, INT64_MAX};
-	struct nd_chart c = {.title = "Big", .unit = "views", .start = MIDNIGHT, .step = 3600,
-	                     .values = v, .n = 3};
+	struct nd_chart c = {
+	    .title = "Big", .unit = "views", .start = MIDNIGHT, .step = 3600, .values = v, .n = 3};
 	struct nd_buf b;
 
 	(void)state;
@@ -270,10 +286,14 @@ static void test_huge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_nice_step),   cmocka_unit_test(test_format_count),
-	    cmocka_unit_test(test_bar_geometry), cmocka_unit_test(test_days),
-	    cmocka_unit_test(test_many_hours_labels), cmocka_unit_test(test_escaping),
-	    cmocka_unit_test(test_empty),       cmocka_unit_test(test_huge),
+	    cmocka_unit_test(test_nice_step),
+	    cmocka_unit_test(test_format_count),
+	    cmocka_unit_test(test_bar_geometry),
+	    cmocka_unit_test(test_days),
+	    cmocka_unit_test(test_many_hours_labels),
+	    cmocka_unit_test(test_escaping),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_huge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,7 +185,8 @@ static void test_range_views(void **state)
 	assert_int_equal(r.views[1], 16);
 	/* Day 12 only. */
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(nd_store_each_article_range_views(s, D10 + 48, D10 + 72, range_row, &r), 0);
+	assert_int_equal(nd_store_each_article_range_views(s, D10 + 48, D10 + 72, range_row, &r),
+	                 0);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.id[0], a3);
 	assert_int_equal(r.views[0], 32);
