@@ -277,6 +277,7 @@ ND_HANDLER(admin_stats)
 	struct nd_admin_user u;
 	struct nd_store *s;
 	struct span sp;
+	bool simulated;
 	int64_t total = 0;
 	json_t *ctx, *sections;
 	int status;
@@ -285,7 +286,9 @@ ND_HANDLER(admin_stats)
 	if ((status = nd__admin_begin(app, req, res, ND_ACT_ADMIN, &u)) != 0)
 		return status;
 	span_init(req, &sp);
+	simulated = site->simulated_activity;
 	ctx = nd__admin_ctx(req, &u, "Stats", "stats");
+	json_object_set_new(ctx, "simulated", json_boolean(simulated));
 	if (nd__admin_store(app, req, &s) || nd_store_read_begin(s) ||
 	    add_charts(s, req, &sp, NULL, 0, true, "/admin/stats", ctx) ||
 	    nd_store_each_article_views(s, add_total, &total) ||
@@ -329,6 +332,7 @@ ND_HANDLER(admin_stats_section)
 	struct nd_admin_user u;
 	struct nd_store *s;
 	struct span sp;
+	bool simulated;
 	int64_t *ids;
 	size_t n = 0;
 	json_t *ctx, *subs, *trail = json_array();
@@ -346,6 +350,7 @@ ND_HANDLER(admin_stats_section)
 		                                 (int)m->params[0].len, m->params[0].p));
 	}
 	span_init(req, &sp);
+	simulated = site->simulated_activity;
 	/* Every article of the section or below it, copies of a story included. */
 	ids = nd_arena_alloc(req->arena, sizeof(int64_t) * (site->article_count + 1));
 	for (size_t i = 0; i < site->article_count; i++)
@@ -362,6 +367,7 @@ ND_HANDLER(admin_stats_section)
 		                              (long long)x->id)));
 	base = nd_arena_printf(req->arena, "/admin/stats/section/%lld", (long long)sec->id);
 	ctx = nd__admin_ctx(req, &u, nd_arena_printf(req->arena, "Stats: %s", sec->path), "stats");
+	json_object_set_new(ctx, "simulated", json_boolean(simulated));
 	json_object_set_new(ctx, "section",
 	                    json_pack("{s:s, s:s, s:s, s:o, s:o}", "name", sec->name, "path",
 	                              sec->path, "url", sec->url, "articles", count_str((int64_t)n),
@@ -429,6 +435,7 @@ ND_HANDLER(admin_stats_article)
 	struct nd_store *s = NULL;
 	struct nd_counter *counter;
 	struct span sp;
+	bool simulated;
 	json_t *ctx, *art;
 	struct nd_buf edit = ND_BUF_INIT;
 	int status, rc;
@@ -450,6 +457,7 @@ ND_HANDLER(admin_stats_article)
 		return store_failed(app, req, res, &u);
 	}
 	span_init(req, &sp);
+	simulated = site->simulated_activity;
 	nd_buf_adds(&edit, "/admin/articles/");
 	nd_escape_url(&edit, ext_id, strlen(ext_id));
 	art = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "title", st.title, "ext_id", ext_id,
@@ -470,6 +478,7 @@ ND_HANDLER(admin_stats_article)
 	    count_str(counter ? (int64_t)nd_counter_views(counter, (uint32_t)st.id) : 0));
 	json_object_set_new(art, "reactions", reaction_list(app, st.id));
 	ctx = nd__admin_ctx(req, &u, nd_arena_printf(req->arena, "Stats: %s", st.title), "stats");
+	json_object_set_new(ctx, "simulated", json_boolean(simulated));
 	json_object_set_new(ctx, "article", art);
 	if (nd_store_read_begin(s) ||
 	    add_charts(s, req, &sp, &st.id, 1, false, article_stats_url(req, ext_id), ctx)) {

@@ -14,7 +14,7 @@
 #include "render/chart.h"
 #include "render/escape.h"
 
-#define Y_STEPS     4  /* at most this many steps from 0 to the top */
+#define Y_STEPS     5  /* at most this many steps from 0 to the top */
 #define X_LABELS    12 /* at most this many x labels */
 #define COLOR_BAR   "#0b57d0"
 #define COLOR_GRID  "#e1e4e8"

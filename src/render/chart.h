@@ -53,7 +53,7 @@ int nd_chart_svg(const struct nd_chart *c, struct nd_buf *out);
 
 /*
  * The y scale of a series whose largest value is max: the smallest step
- * of the form 1, 2 or 5 times a power of ten that covers max in at most 4
+ * of the form 1, 2 or 5 times a power of ten that covers max in at most 5
  * steps, and *top = the first multiple of step >= max (step 1, top 1 for
  * max <= 0). max 7: step 2, top 8; max 1234: step 500, top 1500. max is
  * clamped to ND_CHART_VALUE_MAX.

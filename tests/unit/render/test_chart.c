@@ -64,13 +64,15 @@ static void test_nice_step(void **state)
 	assert_int_equal(top, 1);
 	assert_int_equal(nd_chart_nice_step(-5, &top), 1);
 	assert_int_equal(top, 1);
-	assert_int_equal(nd_chart_nice_step(100, &top), 50);
+	assert_int_equal(nd_chart_nice_step(100, &top), 20);
 	assert_int_equal(top, 100);
 	assert_int_equal(nd_chart_nice_step(101, &top), 50);
 	assert_int_equal(top, 150);
-	assert_int_equal(nd_chart_nice_step(999999, &top), 500000);
+	assert_int_equal(nd_chart_nice_step(430, &top), 100);
+	assert_int_equal(top, 500);
+	assert_int_equal(nd_chart_nice_step(999999, &top), 200000);
 	assert_int_equal(top, 1000000);
-	/* Clamped: no overflow, still at most 4 steps. */
+	/* Clamped: no overflow, still at most 5 steps. */
 	assert_int_equal(nd_chart_nice_step(INT64_MAX, &top), 500000000000000000LL);
 	assert_int_equal(top, 1500000000000000000LL);
 }
