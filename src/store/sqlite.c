@@ -121,6 +121,12 @@ enum stmt_id {
 	ST_DELIVERY_ADD,
 	ST_DELIVERY_UPDATE,
 	ST_DELIVERY_ALL,
+	/* Views over time (the admin's stats pages). */
+	ST_SERIES_HOURS_ALL,
+	ST_SERIES_DAYS_ALL,
+	ST_SERIES_HOURS_ONE,
+	ST_SERIES_DAYS_ONE,
+	ST_RANGE_VIEWS,
 	ST__COUNT
 };
 
@@ -402,6 +408,26 @@ static const struct {
                          "http_status, created_at, updated_at FROM webhook_deliveries "
                          "ORDER BY id DESC",
                          "list webhook deliveries"},
+    /* Views over time (the admin's stats pages): (bucket, views) rows. All
+     * articles go by the view_hours_hour index; view_days has no index on
+     * day, so the site's days scan it (a row per article per day). */
+    [ST_SERIES_HOURS_ALL] = {"SELECT hour / ?3, sum(views) FROM view_hours "
+                             "WHERE hour >= ?1 AND hour < ?2 GROUP BY 1",
+                             "read the site's views per hour"},
+    [ST_SERIES_DAYS_ALL] = {"SELECT day, sum(views) FROM view_days "
+                            "WHERE day >= ?1 AND day < ?2 GROUP BY day",
+                            "read the site's views per day"},
+    [ST_SERIES_HOURS_ONE] = {"SELECT hour / ?4, sum(views) FROM view_hours "
+                             "WHERE article_id = ?1 AND hour >= ?2 AND hour < ?3 GROUP BY 1",
+                             "read an article's views per hour"},
+    [ST_SERIES_DAYS_ONE] = {"SELECT day, views FROM view_days "
+                            "WHERE article_id = ?1 AND day >= ?2 AND day < ?3",
+                            "read an article's views per day"},
+    [ST_RANGE_VIEWS] = {"SELECT article_id, sum(views) FROM ("
+                        "SELECT article_id, views FROM view_hours WHERE hour >= ?1 AND hour < ?2 "
+                        "UNION ALL SELECT article_id, views FROM view_days "
+                        "WHERE day >= ?3 AND day < ?4) GROUP BY article_id ORDER BY article_id",
+                        "read views per article in a range"},
 };
 
 struct sqlite_store {
@@ -2497,6 +2523,113 @@ out:
 	return rc;
 }
 
+/* --- views over time (the admin's stats pages) --- */
+
+/*
+ * Runs statement id with ?1..?nv = v, and adds each row's views (column 1)
+ * to out[column 0 - base]; rows outside [base, base + len) are skipped.
+ */
+static int series_add(struct sqlite_store *q, enum stmt_id id, const int64_t *v, int nv,
+                      int64_t base, size_t len, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	for (int i = 0; i < nv; i++)
+		bind_int(st, i + 1, v[i], &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[id].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(st, 0) - base;
+		if (at >= 0 && (uint64_t)at < len)
+			out[at] += sqlite3_column_int64(st, 1);
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[id].what);
+out:
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/* Starts a read transaction unless the caller is in one; *own tells whether to end it. */
+static int series_begin(struct sqlite_store *q, bool *own)
+{
+	*own = !q->base.in_txn;
+	return *own ? run(q, ST_BEGIN_READ) : 0;
+}
+
+static int series_end(struct sqlite_store *q, bool own, int rc)
+{
+	if (own && !sqlite3_get_autocommit(q->db)) {
+		int r = run(q, ST_COMMIT);
+		if (!rc)
+			rc = r;
+	}
+	return rc;
+}
+
+static int sqlite_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64_t from_hour,
+                              int64_t to_hour, int bucket_hours, int64_t *out)
+{
+	struct sqlite_store *q = sq(s);
+	int64_t base = from_hour / bucket_hours;
+	size_t len = (size_t)((to_hour - from_hour) / bucket_hours);
+	bool own;
+	int rc;
+
+	if ((rc = series_begin(q, &own)) != 0)
+		return rc;
+	if (!n) {
+		int64_t h[] = {from_hour, to_hour, bucket_hours},
+		        d[] = {from_hour / 24, to_hour / 24};
+		rc = series_add(q, ST_SERIES_HOURS_ALL, h, 3, base, len, out);
+		if (!rc && bucket_hours == 24)
+			rc = series_add(q, ST_SERIES_DAYS_ALL, d, 2, base, len, out);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		int64_t h[] = {ids[i], from_hour, to_hour, bucket_hours},
+		        d[] = {ids[i], from_hour / 24, to_hour / 24};
+		rc = series_add(q, ST_SERIES_HOURS_ONE, h, 4, base, len, out);
+		if (!rc && bucket_hours == 24)
+			rc = series_add(q, ST_SERIES_DAYS_ONE, d, 3, base, len, out);
+	}
+	return series_end(q, own, rc);
+}
+
+static int sqlite_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
+                                           nd_stats_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	bool own;
+	int rc, step;
+
+	if ((rc = series_begin(q, &own)) != 0)
+		return rc;
+	if ((rc = stmt_get(q, ST_RANGE_VIEWS, &st)) != 0)
+		return series_end(q, own, rc);
+	bind_int(st, 1, from_hour, &rc);
+	bind_int(st, 2, to_hour, &rc);
+	bind_int(st, 3, from_hour / 24, &rc);
+	bind_int(st, 4, to_hour / 24, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_RANGE_VIEWS].what);
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
+			goto out;
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_RANGE_VIEWS].what);
+out:
+	stmt_put(q, ST_RANGE_VIEWS, st);
+	return series_end(q, own, rc);
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -2550,4 +2683,6 @@ const struct nd_store_be nd__sqlite_be = {
     .delivery_add = sqlite_delivery_add,
     .delivery_update = sqlite_delivery_update,
     .each_delivery = sqlite_each_delivery,
+    .view_series = sqlite_view_series,
+    .each_article_range_views = sqlite_each_article_range_views,
 };

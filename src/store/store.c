@@ -464,6 +464,39 @@ int nd_store_views_compact(struct nd_store *s, int64_t before_hour)
 	return s->be->views_compact(s, before_hour);
 }
 
+int nd_store_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64_t from_hour,
+                         int64_t to_hour, int bucket_hours, int64_t *out)
+{
+	size_t buckets;
+
+	ND_ASSERT(s && out);
+	if ((bucket_hours != 1 && bucket_hours != 24) || from_hour < 0 || to_hour <= from_hour ||
+	    from_hour % bucket_hours || to_hour % bucket_hours ||
+	    (to_hour - from_hour) / bucket_hours > ND_STORE_SERIES_MAX)
+		return nd_error(ND_EINVAL,
+		                "store '%s': bad view series: hours %lld to %lld in buckets of %d",
+		                s->url, (long long)from_hour, (long long)to_hour, bucket_hours);
+	if (!ids && n)
+		return nd_error(ND_EINVAL, "store '%s': view series of no ids", s->url);
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] <= 0)
+			return nd_error(ND_EINVAL, "store '%s': view series of article id %lld",
+			                s->url, (long long)ids[i]);
+	buckets = (size_t)((to_hour - from_hour) / bucket_hours);
+	memset(out, 0, buckets * sizeof(*out));
+	return s->be->view_series(s, ids, n, from_hour, to_hour, bucket_hours, out);
+}
+
+int nd_store_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
+                                      nd_stats_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	if (from_hour < 0 || to_hour <= from_hour || from_hour % 24 || to_hour % 24)
+		return nd_error(ND_EINVAL, "store '%s': bad view range: hours %lld to %lld", s->url,
+		                (long long)from_hour, (long long)to_hour);
+	return s->be->each_article_range_views(s, from_hour, to_hour, cb, ctx);
+}
+
 /* The meta key the store itself keeps up to date (nd_store_generation). */
 #define GENERATION_KEY "generation"
 

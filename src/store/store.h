@@ -637,3 +637,41 @@ int nd_store_each_token(struct nd_store *s, int64_t user_id, nd_token_cb cb, voi
  */
 int nd_store_token_used(struct nd_store *s, int64_t id, int64_t at);
 int nd_store_token_revoke(struct nd_store *s, int64_t id, int64_t at);
+
+/*
+ * Views over time (the admin's stats pages, docs/internals/admin-stats.md).
+ * Hours are unix seconds / 3600 (UTC), days hours / 24.
+ *
+ * nd_store_view_series fills out[0..(to_hour - from_hour) / bucket_hours)
+ * with the views of the articles ids[0..n) (n 0: of every article) in each
+ * bucket of bucket_hours hours from from_hour (inclusive) to to_hour
+ * (exclusive): out[i] counts hours [from_hour + i * bucket_hours, from_hour
+ * + (i + 1) * bucket_hours). bucket_hours is 1 or 24:
+ * - 1: from view_hours only. Hours already folded into view_days
+ *   (nd_store_views_compact, older than about 30 days) count 0.
+ * - 24: each day is its view_days row plus the sum of its view_hours rows,
+ *   so it is right before, during and after compaction. from_hour and
+ *   to_hour must be day boundaries (multiples of 24).
+ * Both tables are read in one read transaction (unless the caller is in
+ * one), so a compaction running meanwhile is seen whole or not at all.
+ * An id with no views, or no article, adds nothing; an id given twice
+ * counts twice. Errors: ND_EINVAL (out untouched) when bucket_hours is
+ * not 1 or 24, from_hour < 0, to_hour <= from_hour, the range is not a
+ * whole number of buckets, it spans more than ND_STORE_SERIES_MAX
+ * buckets, ids is NULL with n > 0, or an id is <= 0; ND_ESTORE (out
+ * partly written) when a read fails.
+ */
+#define ND_STORE_SERIES_MAX 100000
+int nd_store_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64_t from_hour,
+                         int64_t to_hour, int bucket_hours, int64_t *out);
+
+/*
+ * Calls cb with the views of each article that has any in the days
+ * [from_hour / 24, to_hour / 24): its view_hours in that range plus its
+ * view_days rows of those days, by article_id (a non-zero return stops
+ * the walk and is returned). from_hour and to_hour are day boundaries
+ * with 0 <= from_hour < to_hour (ND_EINVAL). One read transaction, as
+ * above.
+ */
+int nd_store_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
+                                      nd_stats_cb cb, void *ctx);

@@ -54,6 +54,11 @@ typedef int nd_store_each_view_hour_fn(struct nd_store *s, int64_t from_hour, nd
 typedef int nd_store_reaction_has_fn(struct nd_store *s, int64_t article_id, const char *type,
                                      const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out);
 typedef int nd_store_views_compact_fn(struct nd_store *s, int64_t before_hour);
+typedef int nd_store_view_series_fn(struct nd_store *s, const int64_t *ids, size_t n,
+                                    int64_t from_hour, int64_t to_hour, int bucket_hours,
+                                    int64_t *out);
+typedef int nd_store_each_article_range_views_fn(struct nd_store *s, int64_t from_hour,
+                                                 int64_t to_hour, nd_stats_cb cb, void *ctx);
 typedef int nd_store_secret_fn(struct nd_store *s, const char *name, const uint8_t *fresh,
                                uint8_t *out, size_t len);
 typedef int nd_store_meta_int_get_fn(struct nd_store *s, const char *key, int64_t *out);
@@ -191,6 +196,13 @@ struct nd_store_be {
 	nd_store_delivery_add_fn *delivery_add;
 	nd_store_delivery_update_fn *delivery_update;
 	nd_store_each_delivery_fn *each_delivery;
+	/*
+	 * Views over time (the admin's stats). store.c has checked the range
+	 * and the ids and zeroed out[]; view_series adds each bucket's views
+	 * to it, both tables in one read transaction.
+	 */
+	nd_store_view_series_fn *view_series;
+	nd_store_each_article_range_views_fn *each_article_range_views;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
