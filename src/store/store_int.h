@@ -99,6 +99,7 @@ typedef int nd_store_delivery_add_fn(struct nd_store *s, const char *webhook, co
 typedef int nd_store_delivery_update_fn(struct nd_store *s, int64_t id, const char *status,
                                         int64_t http_status, const char *last_error, int64_t at);
 typedef int nd_store_each_delivery_fn(struct nd_store *s, nd_delivery_cb cb, void *ctx);
+typedef int nd_store_each_retired_fn(struct nd_store *s, nd_retired_cb cb, void *ctx);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -189,6 +190,8 @@ struct nd_store_be {
 	nd_store_delivery_add_fn *delivery_add;
 	nd_store_delivery_update_fn *delivery_update;
 	nd_store_each_delivery_fn *each_delivery;
+	/* Retired public paths (0007). */
+	nd_store_each_retired_fn *each_retired;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
