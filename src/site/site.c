@@ -125,17 +125,6 @@ static int on_section(void *ctx, const struct nd_section_rec *r)
 	return 0;
 }
 
-/* Moves a heap array into the arena so the snapshot frees in one go. */
-static void *to_arena(struct nd_arena *a, void *arr, size_t count, size_t size)
-{
-	void *p = nd_arena_alloc(a, (count + 1) * size);
-
-	if (count)
-		memcpy(p, arr, count * size);
-	free(arr);
-	return p;
-}
-
 static int on_retired(void *ctx, const struct nd_retired_rec *r)
 {
 	struct build *b = ctx;
@@ -151,22 +140,6 @@ static int on_retired(void *ctx, const struct nd_retired_rec *r)
 	x->article_id = r->article_id;
 	x->at = r->at;
 	return 0;
-}
-
-/* Once the articles are keyed: each retired path finds its live article. */
-static void link_retired(struct build *b)
-{
-	struct nd_site *site = b->site;
-
-	site->retired =
-	    to_arena(site->arena, b->retired, site->retired_count, sizeof(*site->retired));
-	b->retired = NULL;
-	for (size_t i = 0; i < site->retired_count; i++) {
-		struct nd_site_retired *x = &site->retired[i];
-		if (x->article_id > 0 && x->article_id <= UINT32_MAX)
-			x->article = nd_site_article_by_key(site, (uint32_t)x->article_id);
-		nd_map_put(&site->retired_by_route, x->route, strlen(x->route), x);
-	}
 }
 
 static int on_person(struct build *b, struct nd_site_person **arr, size_t *count, size_t *cap,
@@ -564,6 +537,33 @@ static void index_urls(struct build *b)
 	for (size_t i = 0; i < site->author_count; i++)
 		nd_map_put(&site->author_by_slug, site->authors[i].slug,
 		           strlen(site->authors[i].slug), &site->authors[i]);
+}
+
+/* Moves a heap array into the arena so the snapshot frees in one go. */
+static void *to_arena(struct nd_arena *a, void *arr, size_t count, size_t size)
+{
+	void *p = nd_arena_alloc(a, (count + 1) * size);
+
+	if (count)
+		memcpy(p, arr, count * size);
+	free(arr);
+	return p;
+}
+
+/* Once the articles are keyed: each retired path finds its live article. */
+static void link_retired(struct build *b)
+{
+	struct nd_site *site = b->site;
+
+	site->retired =
+	    to_arena(site->arena, b->retired, site->retired_count, sizeof(*site->retired));
+	b->retired = NULL;
+	for (size_t i = 0; i < site->retired_count; i++) {
+		struct nd_site_retired *x = &site->retired[i];
+		if (x->article_id > 0 && x->article_id <= UINT32_MAX)
+			x->article = nd_site_article_by_key(site, (uint32_t)x->article_id);
+		nd_map_put(&site->retired_by_route, x->route, strlen(x->route), x);
+	}
 }
 
 int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_site **out)
