@@ -147,10 +147,27 @@ static int section_page(struct nd_app *app, const struct nd_site *site, struct n
 	return nd__render_page(app, site, req, res, "section", ctx, 200);
 }
 
+/*
+ * A path that showed an article and shows none now: 301 to the article's
+ * page when it is live at another path (moved, or published again
+ * elsewhere), else 410 Gone. Both depend only on the snapshot.
+ */
+static int retired_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                        struct nd_http_response *res, const struct nd_site_retired *r)
+{
+	if (r->article) {
+		nd_http_add_header(res, "Location", r->article->url);
+		nd_http_add_header(res, "Cache-Control", "public, max-age=3600");
+		return 301;
+	}
+	return nd__render_error(app, site, req, res, 410, "This article has been removed.");
+}
+
 ND_HANDLER(content)
 {
 	const struct nd_site_article *a = nd_site_article_at(site, req->path, req->path_len);
 	const struct nd_site_section *s;
+	const struct nd_site_retired *r;
 	int rc;
 
 	(void)m;
@@ -161,5 +178,7 @@ ND_HANDLER(content)
 	s = nd_site_section_at(site, req->path, req->path_len);
 	if (s && s->articles.count)
 		return section_page(app, site, req, res, s);
+	if ((r = nd_site_retired_at(site, req->path, req->path_len)))
+		return retired_page(app, site, req, res, r);
 	return nd__render_error(app, site, req, res, 404, "There is no page at this address.");
 }

@@ -37,6 +37,8 @@ struct build {
 	struct nd_site_article *articles;
 	size_t article_cap;
 	int64_t **article_tag_ids; /* parallel to articles, freed after linking */
+	struct nd_site_retired *retired;
+	size_t retired_cap;
 	int64_t now;
 	struct nd_buf scratch;
 	struct nd_index_writer *writer; /* on the previous snapshot's index */
@@ -120,6 +122,23 @@ static int on_section(void *ctx, const struct nd_section_rec *r)
 	rs->s.slug = dup(b, r->slug);
 	rs->s.name = dup(b, r->name);
 	rs->parent_id = r->parent_id;
+	return 0;
+}
+
+static int on_retired(void *ctx, const struct nd_retired_rec *r)
+{
+	struct build *b = ctx;
+	struct nd_site_retired *x;
+
+	GROW(b->retired, b->site->retired_count, b->retired_cap);
+	x = &b->retired[b->site->retired_count++];
+	memset(x, 0, sizeof(*x));
+	x->route = dup(b, r->path);
+	x->reason = !strcmp(r->reason, "moved")     ? ND_RETIRED_MOVED
+	            : !strcmp(r->reason, "deleted") ? ND_RETIRED_DELETED
+	                                            : ND_RETIRED_UNPUBLISHED;
+	x->article_id = r->article_id;
+	x->at = r->at;
 	return 0;
 }
 
@@ -531,6 +550,22 @@ static void *to_arena(struct nd_arena *a, void *arr, size_t count, size_t size)
 	return p;
 }
 
+/* Once the articles are keyed: each retired path finds its live article. */
+static void link_retired(struct build *b)
+{
+	struct nd_site *site = b->site;
+
+	site->retired =
+	    to_arena(site->arena, b->retired, site->retired_count, sizeof(*site->retired));
+	b->retired = NULL;
+	for (size_t i = 0; i < site->retired_count; i++) {
+		struct nd_site_retired *x = &site->retired[i];
+		if (x->article_id > 0 && x->article_id <= UINT32_MAX)
+			x->article = nd_site_article_by_key(site, (uint32_t)x->article_id);
+		nd_map_put(&site->retired_by_route, x->route, strlen(x->route), x);
+	}
+}
+
 int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_site **out)
 {
 	struct build b;
@@ -560,7 +595,8 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	    (rc = nd_store_each_author(store, on_author, &b)) ||
 	    (rc = nd_store_each_tag(store, on_tag, &b)) ||
 	    (rc = nd_store_each_article(store, ND_STATUS_PUBLISHED, INT64_MAX, on_article, &b)) ||
-	    (rc = nd_store_each_article(store, ND_STATUS_SCHEDULED, INT64_MAX, on_article, &b))) {
+	    (rc = nd_store_each_article(store, ND_STATUS_SCHEDULED, INT64_MAX, on_article, &b)) ||
+	    (rc = nd_store_each_retired(store, on_retired, &b))) {
 		nd_store_read_end(store);
 		goto out;
 	}
@@ -582,6 +618,7 @@ int nd_site_build(struct nd_store *store, const struct nd_site *prev, struct nd_
 	link_articles(&b);
 	link_tags(&b);
 	index_urls(&b);
+	link_retired(&b);
 	cluster_copies(site);
 	fold_copies(site);
 	for (size_t i = 0; prev && i < prev->article_count; i++)
@@ -613,6 +650,7 @@ out:
 	free(b.sections);
 	free(b.articles);
 	free(b.article_tag_ids);
+	free(b.retired);
 	nd_buf_release(&b.scratch);
 	return rc;
 }
@@ -627,6 +665,7 @@ void nd_site_free(struct nd_site *site)
 	nd_map_release(&site->section_by_route);
 	nd_map_release(&site->tag_by_slug);
 	nd_map_release(&site->author_by_slug);
+	nd_map_release(&site->retired_by_route);
 	nd_page_cache_free(site->pages);
 	nd_arena_free(site->arena);
 	free(site);
@@ -656,4 +695,10 @@ const struct nd_site_section *nd_site_section_at(const struct nd_site *site, con
                                                  size_t len)
 {
 	return nd_map_get(&site->section_by_route, path, len);
+}
+
+const struct nd_site_retired *nd_site_retired_at(const struct nd_site *site, const char *path,
+                                                 size_t len)
+{
+	return nd_map_get(&site->retired_by_route, path, len);
 }

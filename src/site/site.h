@@ -65,6 +65,25 @@ struct nd_site_article {
 	struct nd_minhash *minhash; /* its fingerprint (related/dedup.h) */
 };
 
+/* Why an article path shows nothing any more (store: retired_urls). */
+enum nd_site_retired_reason {
+	ND_RETIRED_UNPUBLISHED,
+	ND_RETIRED_DELETED,
+	ND_RETIRED_MOVED,
+};
+
+/* A path that showed an article and shows none now (store.h,
+ * nd_store_each_retired). */
+struct nd_site_retired {
+	const char *route; /* unencoded, as requests arrive: "/world/europe/slug" */
+	enum nd_site_retired_reason reason;
+	int64_t article_id; /* the store's row id; 0 when none */
+	int64_t at;         /* when it was retired */
+	/* The article it names when that is live in this snapshot (a moved
+	 * article's current page); NULL when none is. */
+	const struct nd_site_article *article;
+};
+
 struct nd_site {
 	int64_t generation;               /* of the store when built */
 	int64_t built_at;                 /* Unix seconds */
@@ -86,6 +105,9 @@ struct nd_site {
 	struct nd_map by_ext_id;        /* ext_id -> article */
 	struct nd_map section_by_route; /* section route -> section */
 	struct nd_map tag_by_slug, author_by_slug;
+	struct nd_site_retired *retired; /* by route */
+	size_t retired_count;
+	struct nd_map retired_by_route; /* route -> retired path */
 	/* index key -> position in articles: open addressing on the key
 	 * itself (0 marks a free slot; keys are row ids, never 0). */
 	struct {
@@ -119,4 +141,11 @@ const struct nd_site_article *nd_site_article_at(const struct nd_site *site, con
                                                  size_t len);
 /* The section at the decoded request path ("/world/europe"), or NULL. */
 const struct nd_site_section *nd_site_section_at(const struct nd_site *site, const char *path,
+                                                 size_t len);
+/*
+ * The retired path at the decoded request path, or NULL. A path that shows
+ * a live page is looked up first by the caller: a retired row can outlive
+ * the moment its path shows an article again (a scheduled one going live).
+ */
+const struct nd_site_retired *nd_site_retired_at(const struct nd_site *site, const char *path,
                                                  size_t len);

@@ -27,6 +27,7 @@ nd__sqlite_migrations:
 	migration "0004-accounts.sql"
 	migration "0005-revisions.sql"
 	migration "0006-webhooks.sql"
+	migration "0007-retired-urls.sql"
 	.byte 0
 	.size nd__sqlite_migrations, . - nd__sqlite_migrations
 

@@ -26,6 +26,19 @@
 	"image, "                                                                                  \
 	"source_url, status, published_at, updated_at, user_id, created_at"
 
+/*
+ * The articles matching where, with their public path (route) and whether
+ * the site shows them (live) at ?1: a recursive walk from the article's
+ * section up to the top level, whose row (parent_id NULL) has the path.
+ */
+#define ARTICLE_ROUTES(where)                                                                      \
+	"WITH RECURSIVE up (article_id, parent_id, route, live) AS ("                              \
+	" SELECT a.id, s.parent_id, '/' || s.slug || '/' || a.slug,"                               \
+	"  a.status = 0 OR (a.status = 2 AND a.published_at <= ?1)"                                \
+	" FROM articles a JOIN sections s ON s.id = a.section_id WHERE " where " UNION ALL"        \
+	" SELECT up.article_id, p.parent_id, '/' || p.slug || up.route, up.live"                   \
+	" FROM sections p JOIN up ON p.id = up.parent_id)"
+
 #define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"
 #define USER_COLS  "id, login, name, role, password, created_at, last_login, disabled"
 
@@ -127,6 +140,14 @@ enum stmt_id {
 	ST_SERIES_HOURS_ONE,
 	ST_SERIES_DAYS_ONE,
 	ST_RANGE_VIEWS,
+	/* Retired public paths (0007). */
+	ST_ARTICLE_ROUTE,
+	ST_RETIRED_ADD,
+	ST_RETIRED_CLEAR,
+	ST_RETIRED_REVIVE,
+	ST_RETIRED_GONE,
+	ST_RETIRED_YIELD,
+	ST_RETIRED_ALL,
 	ST__COUNT
 };
 
@@ -428,6 +449,44 @@ static const struct {
                         "UNION ALL SELECT article_id, views FROM view_days "
                         "WHERE day >= ?3 AND day < ?4) GROUP BY article_id ORDER BY article_id",
                         "read views per article in a range"},
+    /*
+     * Retired public paths (0007). An article's path is the one the site
+     * routes (site/site.c, link_sections and index_urls): "/" and each
+     * section slug from the top, then "/" and the article slug, unencoded.
+     * It is live (shown by the site) when published, or scheduled with its
+     * time come (site.c, on_article). ?1 is now.
+     */
+    [ST_ARTICLE_ROUTE] =
+        {ARTICLE_ROUTES(
+             "a.ext_id = ?2") " SELECT article_id, route, live FROM up WHERE parent_id IS NULL",
+         "read an article's path"},
+    [ST_RETIRED_ADD] = {"INSERT INTO retired_urls (path, article_id, reason, at) "
+                        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (path) DO UPDATE SET "
+                        "article_id = excluded.article_id, reason = excluded.reason, "
+                        "at = excluded.at",
+                        "retire a path"},
+    [ST_RETIRED_CLEAR] = {"DELETE FROM retired_urls WHERE path = ?1", "bring a path back"},
+    /* An article live again: its older paths lead to it. */
+    [ST_RETIRED_REVIVE] = {"UPDATE retired_urls SET reason = 'moved' "
+                           "WHERE article_id = ?1 AND reason = 'unpublished'",
+                           "point retired paths at a live article"},
+    [ST_RETIRED_GONE] = {"UPDATE retired_urls SET reason = 'deleted' WHERE article_id = ?1",
+                         "retire a deleted article's older paths"},
+    /* The live article of section ?2 with slug ?3, about to yield its path
+     * to a new section of that slug (ST_ARTICLE_SLUG_YIELD). */
+    [ST_RETIRED_YIELD] =
+        {ARTICLE_ROUTES(
+             "a.section_id = ?2 AND a.slug = ?3") " INSERT INTO retired_urls (path, article_id, "
+                                                  "reason, at)"
+                                                  " SELECT route, article_id, 'moved', ?1 FROM up"
+                                                  " WHERE parent_id IS NULL AND live"
+                                                  " ON CONFLICT (path) DO UPDATE SET article_id = "
+                                                  "excluded.article_id,"
+                                                  " reason = excluded.reason, at = excluded.at",
+         "retire the path a new section takes"},
+    [ST_RETIRED_ALL] = {"SELECT path, coalesce(article_id, 0), reason, at FROM retired_urls "
+                        "ORDER BY path",
+                        "list retired paths"},
 };
 
 struct sqlite_store {
@@ -944,8 +1003,18 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 	*id = sqlite3_last_insert_rowid(q->db);
 	if (sections && parent) {
 		/* An article of the parent with this slug would hide the new
-		 * section's page (same URL): the article moves to slug-ID. */
-		if ((rc = stmt_get(q, ST_ARTICLE_SLUG_YIELD, &st)) != 0)
+		 * section's page (same URL): the article moves to slug-ID, and
+		 * its old path, if live, leads there while the section has no
+		 * page. */
+		if ((rc = stmt_get(q, ST_RETIRED_YIELD, &st)) != 0)
+			return rc;
+		bind_int(st, 1, now(), &rc);
+		bind_int(st, 2, parent, &rc);
+		bind_text(st, 3, slug, &rc);
+		rc = rc ? db_fail(q, rc, stmt_defs[ST_RETIRED_YIELD].what)
+		        : step_done(q, ST_RETIRED_YIELD, st);
+		stmt_put(q, ST_RETIRED_YIELD, st);
+		if (rc || (rc = stmt_get(q, ST_ARTICLE_SLUG_YIELD, &st)) != 0)
 			return rc;
 		bind_id(st, 1, parent, &rc);
 		bind_text(st, 2, slug, &rc);
@@ -1144,10 +1213,90 @@ static int revision_add(struct sqlite_store *q, int64_t id, int64_t user_id, int
 	return rc;
 }
 
+/* --- retired public paths (0007) --- */
+
+_Static_assert(ND_STATUS_PUBLISHED == 0 && ND_STATUS_SCHEDULED == 2,
+               "ARTICLE_ROUTES spells the statuses as numbers");
+
+/* An article's public path and whether the site shows it. id 0: no article. */
+struct article_route {
+	int64_t id;
+	char *route; /* owned */
+	bool live;
+};
+
+static int article_route(struct sqlite_store *q, const char *ext_id, int64_t t,
+                         struct article_route *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_ROUTE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, t, &rc);
+	bind_text(st, 2, ext_id, &rc);
+	if (!rc) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			out->id = sqlite3_column_int64(st, 0);
+			out->route = nd_xstrdup(col_text(st, 1));
+			out->live = sqlite3_column_int(st, 2) != 0;
+			rc = 0;
+		} else if (rc == SQLITE_DONE) {
+			rc = 0;
+		}
+	}
+	if (rc)
+		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_ROUTE].what);
+	stmt_put(q, ST_ARTICLE_ROUTE, st);
+	return rc;
+}
+
+/* Runs ST_RETIRED_ADD (path, article_id, reason, at) or, with reason NULL,
+ * ST_RETIRED_CLEAR (path). */
+static int retired_set(struct sqlite_store *q, const char *path, int64_t article_id,
+                       const char *reason, int64_t t)
+{
+	enum stmt_id id = reason ? ST_RETIRED_ADD : ST_RETIRED_CLEAR;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	bind_text(st, 1, path, &rc);
+	if (reason) {
+		bind_int(st, 2, article_id, &rc);
+		bind_text(st, 3, reason, &rc);
+		bind_int(st, 4, t, &rc);
+	}
+	rc = rc ? db_fail(q, rc, stmt_defs[id].what) : step_done(q, id, st);
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/*
+ * After a put changed article id from was to is: a path the site showed and
+ * no longer shows is retired ('moved' when the article is live elsewhere,
+ * else 'unpublished'); the path it shows now is live again, and its older
+ * paths lead to it.
+ */
+static int retire_put(struct sqlite_store *q, int64_t id, const struct article_route *was,
+                      const struct article_route *is, int64_t t)
+{
+	int rc = 0;
+
+	if (was->live && (!is->live || strcmp(was->route, is->route)))
+		rc = retired_set(q, was->route, id, is->live ? "moved" : "unpublished", t);
+	if (!rc && is->live && (rc = retired_set(q, is->route, 0, NULL, t)) == 0)
+		rc = run_ints(q, ST_RETIRED_REVIVE, &id, 1);
+	return rc;
+}
+
 static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in, bool *created)
 {
 	struct sqlite_store *q = sq(s);
 	struct old_article old = {0};
+	struct article_route was = {0}, is = {0};
 	struct nd_buf slug = ND_BUF_INIT;
 	int64_t section_id = 0, author_id = 0, id, published, updated, t = now();
 	enum stmt_id write;
@@ -1156,7 +1305,9 @@ static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
-	if ((rc = section_resolve(q, in->section, &section_id)) != 0 ||
+	/* The path before anything moves: a new section may take it. */
+	if ((rc = article_route(q, in->ext_id, t, &was)) != 0 ||
+	    (rc = section_resolve(q, in->section, &section_id)) != 0 ||
 	    (rc = name_resolve(q, "author", ST_AUTHOR_FIND, ST_AUTHOR_ADD, in->author,
 	                       &author_id)) != 0 ||
 	    (rc = article_find(q, in->ext_id, &old)) != 0 ||
@@ -1190,7 +1341,9 @@ static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in
 		goto out;
 	id = old.id ? old.id : sqlite3_last_insert_rowid(q->db);
 
-	if ((rc = tags_set(q, id, in)) != 0 || (rc = revision_add(q, id, in->user_id, t)) != 0)
+	if ((rc = tags_set(q, id, in)) != 0 || (rc = revision_add(q, id, in->user_id, t)) != 0 ||
+	    (rc = article_route(q, in->ext_id, t, &is)) != 0 ||
+	    (rc = retire_put(q, id, &was, &is, t)) != 0)
 		goto out;
 	rc = run(q, ST_GENERATION_BUMP);
 out:
@@ -1198,6 +1351,8 @@ out:
 	if (!rc)
 		*created = old.id == 0;
 	free(old.slug);
+	free(was.route);
+	free(is.route);
 	nd_buf_release(&slug);
 	return rc;
 }
@@ -1205,12 +1360,18 @@ out:
 static int sqlite_article_delete(struct nd_store *s, const char *ext_id)
 {
 	struct sqlite_store *q = sq(s);
+	struct article_route was = {0};
 	sqlite3_stmt *st = NULL;
+	int64_t t = now();
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
-	if ((rc = stmt_get(q, ST_ARTICLE_DELETE, &st)) != 0)
+	/* Its paths say 'deleted' (the foreign key then forgets the id). */
+	if ((rc = article_route(q, ext_id, t, &was)) != 0 ||
+	    (was.id && (rc = run_ints(q, ST_RETIRED_GONE, &was.id, 1)) != 0) ||
+	    (was.live && (rc = retired_set(q, was.route, was.id, "deleted", t)) != 0) ||
+	    (rc = stmt_get(q, ST_ARTICLE_DELETE, &st)) != 0)
 		goto out;
 	bind_text(st, 1, ext_id, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_DELETE].what)
@@ -1225,6 +1386,7 @@ static int sqlite_article_delete(struct nd_store *s, const char *ext_id)
 	}
 	rc = run(q, ST_GENERATION_BUMP);
 out:
+	free(was.route);
 	return write_end(q, rc);
 }
 
@@ -2630,6 +2792,31 @@ out:
 	return series_end(q, own, rc);
 }
 
+static int sqlite_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_RETIRED_ALL, &st)) != 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nd_retired_rec r = {
+		    .path = col_text(st, 0),
+		    .article_id = sqlite3_column_int64(st, 1),
+		    .reason = col_text(st, 2),
+		    .at = sqlite3_column_int64(st, 3),
+		};
+		if ((rc = cb(ctx, &r)) != 0)
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_RETIRED_ALL].what);
+out:
+	stmt_put(q, ST_RETIRED_ALL, st);
+	return rc;
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -2685,4 +2872,5 @@ const struct nd_store_be nd__sqlite_be = {
     .each_delivery = sqlite_each_delivery,
     .view_series = sqlite_view_series,
     .each_article_range_views = sqlite_each_article_range_views,
+    .each_retired = sqlite_each_retired,
 };

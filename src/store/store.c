@@ -900,3 +900,11 @@ int nd_store_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
 	ND_ASSERT(s && cb);
 	return s->be->each_delivery(s, cb, ctx);
 }
+
+/* --- retired public paths --- */
+
+int nd_store_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_retired(s, cb, ctx);
+}

@@ -675,3 +675,33 @@ int nd_store_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64
  */
 int nd_store_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
                                       nd_stats_cb cb, void *ctx);
+
+/*
+ * --- Retired public paths (0007-retired-urls.sql) ---
+ *
+ * The article paths the site showed and shows no more, so that it answers
+ * 301 or 410 there instead of 404 (docs/internals/gone.md). A path is the
+ * decoded request path the site routes: "/world/europe/my-slug". Kept by
+ * nd_store_article_put and nd_store_article_delete in their transaction:
+ *   - a live article (published, or scheduled with its time come) that
+ *     stops being live leaves its path 'unpublished';
+ *   - a live article that stays live at another path (new slug, other
+ *     section, or its slug yielded to a new section) leaves its old path
+ *     'moved', with its id;
+ *   - a deleted article leaves its live path, and every path that named
+ *     it, 'deleted' (article_id then 0);
+ *   - an article live at a path removes that path's row, and its own
+ *     'unpublished' paths become 'moved' (they lead to it again).
+ * A draft or a scheduled article not yet live records nothing.
+ */
+struct nd_retired_rec {
+	const char *path;
+	int64_t article_id; /* the article's row id; 0 when none (deleted) */
+	const char *reason; /* "unpublished", "deleted" or "moved" */
+	int64_t at;         /* when it was retired, Unix seconds */
+};
+typedef int (*nd_retired_cb)(void *ctx, const struct nd_retired_rec *rec);
+
+/* Calls cb with every retired path, by path; a non-zero return stops the
+ * walk and is returned. Borrowed strings, valid during the callback. */
+int nd_store_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx);

@@ -105,6 +105,7 @@ typedef int nd_store_delivery_add_fn(struct nd_store *s, const char *webhook, co
 typedef int nd_store_delivery_update_fn(struct nd_store *s, int64_t id, const char *status,
                                         int64_t http_status, const char *last_error, int64_t at);
 typedef int nd_store_each_delivery_fn(struct nd_store *s, nd_delivery_cb cb, void *ctx);
+typedef int nd_store_each_retired_fn(struct nd_store *s, nd_retired_cb cb, void *ctx);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -203,6 +204,8 @@ struct nd_store_be {
 	 */
 	nd_store_view_series_fn *view_series;
 	nd_store_each_article_range_views_fn *each_article_range_views;
+	/* Retired public paths (0007). */
+	nd_store_each_retired_fn *each_retired;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

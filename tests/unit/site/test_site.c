@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "site/site.h"
 #include "site/snapshot.h"
 #include "store/store.h"
@@ -199,6 +200,85 @@ static void test_snapshot_follows_the_store(void **state)
 	nd_store_close(s);
 }
 
+/*
+ * The store records the path the site routes: every page of one snapshot,
+ * taken down or moved, is a retired path of the next, which leads a moved
+ * article to its new page.
+ */
+static void test_retired_paths_are_the_site_routes(void **state)
+{
+	static const struct {
+		const char *id, *title, *section;
+	} arts[] = {
+	    {"a", "Top story", "World"}, {"b", "Deep story", "World/Europe/Baltics"},
+	    {"c", "Новости дня", "Мир"}, {"d", "Routed", "API"},
+	    {"e", "Under", "World/API"},
+	};
+	struct nd_store *s;
+	struct nd_site *before, *after;
+	char routes[ND_COUNT(arts)][256];
+	int64_t now = (int64_t)time(NULL);
+	(void)state;
+
+	assert_int_equal(nd_store_open(db, &s), 0);
+	for (size_t i = 0; i < ND_COUNT(arts); i++)
+		put(s, arts[i].id, arts[i].title, arts[i].section, NULL, now - 100,
+		    ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_site_build(s, NULL, &before), 0);
+	assert_int_equal(before->retired_count, 0);
+	for (size_t i = 0; i < ND_COUNT(arts); i++) {
+		const struct nd_site_article *a = NULL;
+		for (size_t j = 0; j < before->article_count; j++)
+			if (!strcmp(before->articles[j].ext_id, arts[i].id))
+				a = &before->articles[j];
+		assert_non_null(a);
+		snprintf(routes[i], sizeof(routes[i]), "%s", a->route);
+	}
+	/* a: unpublished; b: deleted; c: new slug; d: other section; e: stays. */
+	put(s, "a", "Top story", "World", NULL, now - 100, ND_STATUS_DRAFT);
+	assert_int_equal(nd_store_article_delete(s, "b"), 0);
+	{
+		struct nd_article_in in = {.ext_id = "c",
+		                           .title = "Новости дня",
+		                           .body = "x",
+		                           .section = "Мир",
+		                           .slug = "другой"};
+		assert_int_equal(nd_store_article_put(s, &in, NULL), 0);
+		in = (struct nd_article_in){
+		    .ext_id = "d", .title = "Routed", .body = "x", .section = "Sport"};
+		assert_int_equal(nd_store_article_put(s, &in, NULL), 0);
+	}
+	assert_int_equal(nd_site_build(s, before, &after), 0);
+	assert_int_equal(after->retired_count, 4);
+	{
+		const struct nd_site_retired *r;
+
+		r = nd_site_retired_at(after, routes[0], strlen(routes[0]));
+		assert_non_null(r);
+		assert_int_equal(r->reason, ND_RETIRED_UNPUBLISHED);
+		assert_null(r->article);
+		r = nd_site_retired_at(after, routes[1], strlen(routes[1]));
+		assert_non_null(r);
+		assert_int_equal(r->reason, ND_RETIRED_DELETED);
+		assert_null(r->article);
+		r = nd_site_retired_at(after, routes[2], strlen(routes[2]));
+		assert_non_null(r);
+		assert_int_equal(r->reason, ND_RETIRED_MOVED);
+		assert_non_null(r->article);
+		assert_string_equal(r->article->ext_id, "c");
+		assert_string_equal(r->article->route, "/мир/другой");
+		r = nd_site_retired_at(after, routes[3], strlen(routes[3]));
+		assert_non_null(r);
+		assert_int_equal(r->reason, ND_RETIRED_MOVED);
+		assert_string_equal(r->article->url, "/sport/routed");
+		assert_null(nd_site_retired_at(after, routes[4], strlen(routes[4])));
+		assert_null(nd_site_retired_at(after, "/nowhere", 8));
+	}
+	nd_site_free(before);
+	nd_site_free(after);
+	nd_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +287,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_lists_fold_copies, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_empty_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_follows_the_store, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_retired_paths_are_the_site_routes, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
