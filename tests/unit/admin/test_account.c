@@ -162,12 +162,8 @@ static void test_remove(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_login),
-	    T(test_lockout),
-	    T(test_passwords),
-	    T(test_rehash_on_login),
-	    T(test_set_role),
-	    T(test_remove),
+	    T(test_login),           T(test_lockout),  T(test_passwords),
+	    T(test_rehash_on_login), T(test_set_role), T(test_remove),
 	};
 
 	setenv("ND_TEST_FAST_HASH", "1", 1);

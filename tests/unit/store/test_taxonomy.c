@@ -127,9 +127,8 @@ static void test_section_add(void **state)
 	world = section_id(f, "world");
 	assert_int_equal(nd_store_section_add(f->s, 0, "  Science  ", &id), 0);
 	assert_int_equal(id, section_id(f, "science"));
-	assert_string_equal(qs(f, "SELECT name FROM sections WHERE slug = 'science'", buf,
-	                       sizeof(buf)),
-	                    "Science");
+	assert_string_equal(
+	    qs(f, "SELECT name FROM sections WHERE slug = 'science'", buf, sizeof(buf)), "Science");
 	assert_int_equal(q1(f, "SELECT position FROM sections WHERE slug = 'science'"), 2);
 	assert_true(generation(f) > g);
 
@@ -186,9 +185,9 @@ static void test_section_rename(void **state)
 	g = generation(f);
 	assert_int_equal(nd_store_section_rename(f->s, world, " Planet Earth "), 0);
 	assert_true(generation(f) > g);
-	assert_string_equal(qs(f, "SELECT name FROM sections WHERE slug = 'world'", buf,
-	                       sizeof(buf)),
-	                    "Planet Earth");
+	assert_string_equal(
+	    qs(f, "SELECT name FROM sections WHERE slug = 'world'", buf, sizeof(buf)),
+	    "Planet Earth");
 	/* The new name and the old slug both find it: no new section. */
 	put(f, "c", "Planet Earth/Europe", NULL, 0);
 	put(f, "d", "planet earth", NULL, 0);
@@ -275,12 +274,12 @@ static void test_section_delete(void **state)
 
 	put(f, "a", "World/Europe", NULL, 0);
 	put(f, "b", "World/Europe", NULL, 0);
-	assert_int_equal(nd_store_section_delete(f->s, section_id(f, "europe"), &articles, &children),
-	                 ND_EBUSY);
+	assert_int_equal(
+	    nd_store_section_delete(f->s, section_id(f, "europe"), &articles, &children), ND_EBUSY);
 	assert_int_equal(articles, 2);
 	assert_int_equal(children, 0);
-	assert_int_equal(nd_store_section_delete(f->s, section_id(f, "world"), &articles, &children),
-	                 ND_EBUSY);
+	assert_int_equal(
+	    nd_store_section_delete(f->s, section_id(f, "world"), &articles, &children), ND_EBUSY);
 	assert_int_equal(articles, 0);
 	assert_int_equal(children, 1);
 
@@ -295,10 +294,10 @@ static void test_section_delete(void **state)
 	/* Once its articles go, it can go. */
 	assert_int_equal(nd_store_article_delete(f->s, "a"), 0);
 	assert_int_equal(nd_store_article_delete(f->s, "b"), 0);
-	assert_int_equal(nd_store_section_delete(f->s, section_id(f, "europe"), &articles, &children),
-	                 0);
-	assert_int_equal(nd_store_section_delete(f->s, section_id(f, "world"), &articles, &children),
-	                 0);
+	assert_int_equal(
+	    nd_store_section_delete(f->s, section_id(f, "europe"), &articles, &children), 0);
+	assert_int_equal(
+	    nd_store_section_delete(f->s, section_id(f, "world"), &articles, &children), 0);
 	assert_int_equal(q1(f, "SELECT count(*) FROM sections"), 0);
 }
 
