@@ -122,17 +122,15 @@ static json_t *tree_json(const struct tree *t, int64_t parent_chosen, json_t **p
 					last = false;
 			}
 		}
-		json_array_append_new(
-		    a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:i, s:b, s:b, s:b}", "id",
-		                 (json_int_t)s->id, "name", s->name, "slug",
-		                 strrchr(s->url, '/') + 1, "url", s->url, "count",
-		                 (json_int_t)s->count, "depth", s->depth,
-		                 "first", first, "last", last, "children", children));
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:i, s:b, s:b, s:b}",
+		                                   "id", (json_int_t)s->id, "name", s->name, "slug",
+		                                   strrchr(s->url, '/') + 1, "url", s->url, "count",
+		                                   (json_int_t)s->count, "depth", s->depth, "first",
+		                                   first, "last", last, "children", children));
 		if (s->depth + 1 < ND_MAX_SECTION_DEPTH)
-			json_array_append_new(*parents,
-			                      json_pack("{s:I, s:s, s:b}", "id", (json_int_t)s->id,
-			                                "path", s->path, "selected",
-			                                s->id == parent_chosen));
+			json_array_append_new(
+			    *parents, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)s->id, "path",
+			                        s->path, "selected", s->id == parent_chosen));
 	}
 	return a;
 }
@@ -151,8 +149,8 @@ static int add_tag(void *ctx, const struct nd_tag_rec *r)
 	nd_escape_url(&url, r->slug, strlen(r->slug));
 	json_array_append_new(t->list,
 	                      json_pack("{s:I, s:s, s:s, s:s%, s:I}", "id", (json_int_t)r->id,
-	                                "name", r->name, "slug", r->slug, "url", url.buf,
-	                                url.len, "count", (json_int_t)0));
+	                                "name", r->name, "slug", r->slug, "url", url.buf, url.len,
+	                                "count", (json_int_t)0));
 	nd_buf_release(&url);
 	return 0;
 }
@@ -226,8 +224,8 @@ ND_HANDLER(admin_sections)
 }
 
 /* The start of every change: an editor's or admin's CSRF-checked POST, and the store. */
-static int edit_begin(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, struct nd_admin_user *u, struct nd_store **s)
+static int edit_begin(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      struct nd_admin_user *u, struct nd_store **s)
 {
 	int status;
 
@@ -334,9 +332,8 @@ ND_HANDLER(admin_section_add)
 }
 
 /* A rename of section or tag (what) id: the field name. */
-static int rename_one(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, const struct nd_route_match *m,
-                      const char *what)
+static int rename_one(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      const struct nd_route_match *m, const char *what)
 {
 	struct nd_admin_user u;
 	struct nd_store *s;
@@ -509,7 +506,8 @@ ND_HANDLER(admin_tag_merge)
 		return 503;
 	if (into.found == from.found)
 		return page(app, req, res, &u,
-		            nd_arena_printf(req->arena, "A tag cannot be merged into itself ('%s').",
+		            nd_arena_printf(req->arena,
+		                            "A tag cannot be merged into itself ('%s').",
 		                            from.name),
 		            422);
 	rc = nd_store_tag_merge(s, from.found, into.found, &moved);

@@ -78,9 +78,9 @@ static int tokens_page(struct nd_app *app, struct nd_http_request *req,
 	json_object_set_new(ctx, "tokens", l.tokens);
 	json_object_set_new(ctx, "all", json_boolean(l.all));
 	if (fresh)
-		json_object_set_new(ctx, "fresh",
-		                    json_pack("{s:s, s:s}", "token", fresh, "name",
-		                              nd__admin_field(req, "name")));
+		json_object_set_new(
+		    ctx, "fresh",
+		    json_pack("{s:s, s:s}", "token", fresh, "name", nd__admin_field(req, "name")));
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	else if (notice && !fresh)

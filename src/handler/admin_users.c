@@ -31,8 +31,7 @@ static const struct nd_admin_notice notices[] = {
     {"removed", "Removed the user %s with their sessions and API tokens."},
 };
 
-#define MSG_LOGIN                                                                                  \
-	"A login is 1 to 64 letters, digits or . _ @ - and starts with a letter or digit."
+#define MSG_LOGIN    "A login is 1 to 64 letters, digits or . _ @ - and starts with a letter or digit."
 #define MSG_ROLE     "Choose a role: author, editor or admin."
 #define MSG_DIFFER   "The two passwords differ: type the same one twice."
 #define MSG_BUSY     "The server is busy hashing other passwords: try again in a moment."
@@ -83,9 +82,8 @@ static int list_user(void *ctx, const struct nd_user_rec *u)
 }
 
 /* The list with the add form (form: what was typed, NULL: empty); error with status. */
-static int users_page(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, const struct nd_admin_user *u,
-                      const char *error, int status)
+static int users_page(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      const struct nd_admin_user *u, const char *error, int status)
 {
 	struct list_ctx l = {req, NULL, u, json_array()};
 	enum nd_role role = ND_ROLE_AUTHOR;
@@ -109,9 +107,9 @@ static int users_page(struct nd_app *app, struct nd_http_request *req,
 	ctx = nd__admin_ctx(req, u, "Users", "users");
 	json_object_set_new(ctx, "users", l.users);
 	json_object_set_new(ctx, "roles", roles_json(role));
-	json_object_set_new(ctx, "form",
-	                    json_pack("{s:s, s:s}", "login", login ? login : "", "name",
-	                              name ? name : ""));
+	json_object_set_new(
+	    ctx, "form",
+	    json_pack("{s:s, s:s}", "login", login ? login : "", "name", name ? name : ""));
 	if (error)
 		json_object_set_new(ctx, "error", json_string(error));
 	if (notice)
@@ -185,8 +183,8 @@ ND_HANDLER(admin_user_add)
 	name = nd__admin_field(req, "name");
 	role_name = nd__admin_field(req, "role");
 	if (!login || !*login || !role_name)
-		return users_page(app, req, res, &u, "Fill in the login, the role and the password.",
-		                  400);
+		return users_page(app, req, res, &u,
+		                  "Fill in the login, the role and the password.", 400);
 	if (!nd_store_login_valid(login))
 		return users_page(app, req, res, &u, MSG_LOGIN, 422);
 	if (nd_role_parse(role_name, &role))
@@ -201,20 +199,20 @@ ND_HANDLER(admin_user_add)
 		nd_http_add_header(res, "Retry-After", "1");
 		return users_page(app, req, res, &u, MSG_BUSY, 503);
 	}
-	rc = nd_account_add(s, login, name && *name ? name : NULL, role, pw, strlen(pw), &why,
-	                    NULL);
+	rc =
+	    nd_account_add(s, login, name && *name ? name : NULL, role, pw, strlen(pw), &why, NULL);
 	hashing_give(app);
 	if (rc == ND_EEXIST)
-		return users_page(app, req, res, &u,
-		                  nd_arena_printf(req->arena, "There is already a user '%s'.",
-		                                  login),
-		                  409);
+		return users_page(
+		    app, req, res, &u,
+		    nd_arena_printf(req->arena, "There is already a user '%s'.", login), 409);
 	if (rc == ND_EINVAL)
 		return users_page(app, req, res, &u, why ? why : MSG_NAME, 422);
 	if (rc)
 		return 503;
 	nd_log(ND_LOG_INFO, "admin: '%s' added %s '%s'", u.login, nd_role_name(role), login);
-	return nd__admin_done(req, res, "/admin/users", "added", nd_arena_strdup(req->arena, login));
+	return nd__admin_done(req, res, "/admin/users", "added",
+	                      nd_arena_strdup(req->arena, login));
 }
 
 /* The user named by the route's login into *a: 0, 404 (page set) or 503. */
@@ -230,8 +228,9 @@ static int target(struct nd_app *app, struct nd_http_request *req, struct nd_htt
 	rc = nd_store_login_valid(login) ? nd_account_get(s, login, a) : ND_ENOTFOUND;
 	sodium_memzero(a->password, sizeof(a->password));
 	if (rc == ND_ENOTFOUND) {
-		json_t *ctx = json_pack("{s:s, s:s}", "title", "No such user", "message",
-		                        nd_arena_printf(req->arena, "There is no user '%s'.", login));
+		json_t *ctx =
+		    json_pack("{s:s, s:s}", "title", "No such user", "message",
+		              nd_arena_printf(req->arena, "There is no user '%s'.", login));
 
 		json_object_set_new(ctx, "narrow", json_true());
 		return nd__admin_render(app, req, res, "message", ctx, 404);
@@ -246,13 +245,12 @@ static int user_page(struct nd_app *app, struct nd_http_request *req, struct nd_
 {
 	json_t *ctx = nd__admin_ctx(req, u, confirm ? "Remove user" : "User", "users");
 
-	json_object_set_new(
-	    ctx, "user",
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "login", a->login, "name", a->name,
-	              "role", nd_role_name(a->role), "created",
-	              nd__admin_time(req, a->created_at, "-"), "last_login",
-	              nd__admin_time(req, a->last_login, "never"), "disabled", a->disabled, "self",
-	              a->id == u->id));
+	json_object_set_new(ctx, "user",
+	                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "login", a->login,
+	                              "name", a->name, "role", nd_role_name(a->role), "created",
+	                              nd__admin_time(req, a->created_at, "-"), "last_login",
+	                              nd__admin_time(req, a->last_login, "never"), "disabled",
+	                              a->disabled, "self", a->id == u->id));
 	json_object_set_new(ctx, "roles", roles_json(a->role));
 	json_object_set_new(ctx, "confirm", json_boolean(confirm));
 	if (error)
@@ -261,9 +259,9 @@ static int user_page(struct nd_app *app, struct nd_http_request *req, struct nd_
 }
 
 /* The start of every page of one user: begin, (post: CSRF,) the user. */
-static int user_begin(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, const struct nd_route_match *m, bool post,
-                      struct nd_admin_user *u, struct nd_account *a)
+static int user_begin(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      const struct nd_route_match *m, bool post, struct nd_admin_user *u,
+                      struct nd_account *a)
 {
 	int status;
 
@@ -273,16 +271,23 @@ static int user_begin(struct nd_app *app, struct nd_http_request *req,
 	return target(app, req, res, m, a);
 }
 
-ND_HANDLER(admin_user)
+/* GET of a user's page, or (confirm) of the question whether to remove them. */
+static int user_get(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                    const struct nd_route_match *m, bool confirm)
 {
 	struct nd_admin_user u;
 	struct nd_account a;
 	int status;
 
-	(void)site;
 	if ((status = user_begin(app, req, res, m, false, &u, &a)) != 0)
 		return status;
-	return user_page(app, req, res, &u, &a, false, NULL, 200);
+	return user_page(app, req, res, &u, &a, confirm, NULL, 200);
+}
+
+ND_HANDLER(admin_user)
+{
+	(void)site;
+	return user_get(app, req, res, m, false);
 }
 
 ND_HANDLER(admin_user_role)
@@ -310,7 +315,8 @@ ND_HANDLER(admin_user_role)
 	if (rc)
 		return 503;
 	nd_log(ND_LOG_INFO, "admin: '%s' made '%s' %s", u.login, a.login, nd_role_name(role));
-	return nd__admin_done(req, res, "/admin/users", "role", nd_arena_strdup(req->arena, a.login));
+	return nd__admin_done(req, res, "/admin/users", "role",
+	                      nd_arena_strdup(req->arena, a.login));
 }
 
 ND_HANDLER(admin_user_password)
@@ -355,14 +361,8 @@ ND_HANDLER(admin_user_password)
 
 ND_HANDLER(admin_user_remove_form)
 {
-	struct nd_admin_user u;
-	struct nd_account a;
-	int status;
-
 	(void)site;
-	if ((status = user_begin(app, req, res, m, false, &u, &a)) != 0)
-		return status;
-	return user_page(app, req, res, &u, &a, true, NULL, 200);
+	return user_get(app, req, res, m, true);
 }
 
 ND_HANDLER(admin_user_remove)

@@ -1633,23 +1633,28 @@ static int sqlite_counts_apply(struct nd_store *s, const struct nd_view_delta *v
 	return rc;
 }
 
-/* The counter walks: one row, one callback. */
-static int sqlite_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+/* A walk of statement id's rows of two integers: one row, one callback. */
+static int each_count(struct sqlite_store *q, enum stmt_id id, nd_count_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
 	sqlite3_stmt *st;
 	int rc, step;
 
-	if ((rc = stmt_get(q, ST_EACH_ARTICLE_VIEWS, &st)) != 0)
+	if ((rc = stmt_get(q, id, &st)) != 0)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
 			goto out;
 	if (step != SQLITE_DONE)
-		rc = db_fail(q, step, stmt_defs[ST_EACH_ARTICLE_VIEWS].what);
+		rc = db_fail(q, step, stmt_defs[id].what);
 out:
-	stmt_put(q, ST_EACH_ARTICLE_VIEWS, st);
+	stmt_put(q, id, st);
 	return rc;
+}
+
+/* The counter walks: one row, one callback. */
+static int sqlite_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+{
+	return each_count(sq(s), ST_EACH_ARTICLE_VIEWS, cb, ctx);
 }
 
 static int sqlite_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
@@ -2585,23 +2590,6 @@ static int query_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v,
 			rc = rc == SQLITE_DONE ? 0 : db_fail(q, rc, stmt_defs[id].what);
 		}
 	}
-	stmt_put(q, id, st);
-	return rc;
-}
-
-static int each_count(struct sqlite_store *q, enum stmt_id id, nd_count_cb cb, void *ctx)
-{
-	sqlite3_stmt *st;
-	int rc, step;
-
-	if ((rc = stmt_get(q, id, &st)) != 0)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
-			goto out;
-	if (step != SQLITE_DONE)
-		rc = db_fail(q, step, stmt_defs[id].what);
-out:
 	stmt_put(q, id, st);
 	return rc;
 }
