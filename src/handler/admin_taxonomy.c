@@ -310,7 +310,7 @@ ND_HANDLER(admin_section_add)
 	struct nd_admin_user u;
 	struct nd_store *s;
 	int64_t parent = 0;
-	int status;
+	int status, rc;
 
 	(void)site;
 	(void)m;
@@ -323,12 +323,12 @@ ND_HANDLER(admin_section_add)
 	if (parent_field && *parent_field && strcmp(parent_field, "0") &&
 	    !(parent = nd__admin_field_id(req, "parent")))
 		return page(app, req, res, &u, "Choose the parent section from the list.", 400);
-	status = answer(app, req, res, &u, nd_store_section_add(s, parent, name, NULL), "section",
-	                name, "section-added");
+	rc = nd_store_section_add(s, parent, name, NULL);
 	/* An unknown parent is the form's fault, not a missing page. */
-	return status == 404 ? page(app, req, res, &u,
-	                            "The parent section no longer exists: choose another.", 422)
-	                     : status;
+	if (rc == ND_ENOTFOUND)
+		return page(app, req, res, &u,
+		            "The parent section no longer exists: choose another.", 422);
+	return answer(app, req, res, &u, rc, "section", name, "section-added");
 }
 
 /* A rename of section or tag (what) id: the field name. */
@@ -495,10 +495,13 @@ ND_HANDLER(admin_tag_merge)
 		return page(app, req, res, &u, no_such("tag"), 404);
 	if (rc)
 		return 503;
+	/* Shown in the message only if it is a name at all. */
+	if (strlen(into.text) > ND_MAX_NAME || !nd_utf8_valid(into.text, strlen(into.text), NULL))
+		into.text = "?";
 	if ((rc = tag_lookup(s, &into)) == ND_ENOTFOUND)
 		return page(app, req, res, &u,
 		            nd_arena_printf(req->arena,
-		                            "There is no tag called '%.200s' to merge '%s' into: "
+		                            "There is no tag called '%s' to merge '%s' into: "
 		                            "rename the tag instead.",
 		                            into.text, from.name),
 		            422);

@@ -68,7 +68,7 @@ struct nd_section_rec {
 	int64_t parent_id; /* 0 for a top-level section */
 	const char *slug;  /* this level only, e.g. "europe" */
 	const char *name;  /* display name, e.g. "Europe" */
-	int position;      /* order among siblings (creation order, from 1) */
+	int position; /* order among siblings (creation order, from 1; nd_store_section_move) */
 };
 
 struct nd_author_rec {
