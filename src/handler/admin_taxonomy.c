@@ -38,6 +38,7 @@ static const struct nd_admin_notice notices[] = {
 /* One section as the page shows it. */
 struct sec {
 	int64_t id, parent, count;
+	int64_t total; /* count with the subsections' */
 	int depth;
 	char *name, *url, *path; /* req's arena */
 };
@@ -100,7 +101,17 @@ static int load_tree(struct nd_store *s, struct nd_http_request *req, struct tre
 	*t = (struct tree){.req = req};
 	int rc = nd_store_each_section(s, add_sec, t);
 
-	return rc ? rc : nd_store_each_section_count(s, count_sec, t);
+	if (!rc)
+		rc = nd_store_each_section_count(s, count_sec, t);
+	/* Children come after their parent: adding from the end sums each subtree. */
+	for (size_t i = t->n; i-- > 0;) {
+		struct sec *p = t->v[i].parent ? sec_find(t, t->v[i].parent) : NULL;
+
+		t->v[i].total += t->v[i].count;
+		if (p)
+			p->total += t->v[i].total;
+	}
+	return rc;
 }
 
 static json_t *tree_json(const struct tree *t, int64_t parent_chosen, json_t **parents)
@@ -122,11 +133,12 @@ static json_t *tree_json(const struct tree *t, int64_t parent_chosen, json_t **p
 					last = false;
 			}
 		}
-		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:i, s:b, s:b, s:b}",
-		                                   "id", (json_int_t)s->id, "name", s->name, "slug",
-		                                   strrchr(s->url, '/') + 1, "url", s->url, "count",
-		                                   (json_int_t)s->count, "depth", s->depth, "first",
-		                                   first, "last", last, "children", children));
+		json_array_append_new(
+		    a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:i, s:b, s:b, s:b}", "id",
+		                 (json_int_t)s->id, "name", s->name, "slug",
+		                 strrchr(s->url, '/') + 1, "url", s->url, "count",
+		                 (json_int_t)s->count, "total", (json_int_t)s->total, "depth",
+		                 s->depth, "first", first, "last", last, "children", children));
 		if (s->depth + 1 < ND_MAX_SECTION_DEPTH)
 			json_array_append_new(
 			    *parents, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)s->id, "path",

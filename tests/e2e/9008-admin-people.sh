@@ -295,6 +295,8 @@ post /admin/sections "$TMP/ed" name=Sub "parent=$WORLD"
 expect_status 303 "a subsection"
 SUB=$(sql "SELECT id FROM sections WHERE slug = 'sub'")
 check "under its parent" test "$(sql "SELECT parent_id FROM sections WHERE id = $SUB")" = "$WORLD"
+fetch /admin/sections -b "$TMP/ed"
+expect_body '<td>3 <span class="muted">(3 with subsections)</span></td>' "a parent's count with its subsections'"
 post "/admin/sections/$SUB/delete" "$TMP/ed"
 expect_status 303 "an empty section is deleted"
 expect_header Location 'done=section-deleted&name=Sub' "with a notice"
