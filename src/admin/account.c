@@ -153,3 +153,79 @@ int nd_account_login(struct nd_store *s, const char *login, const char *pw, size
 	*out = a;
 	return 0;
 }
+
+static int count_admins(void *ctx, const struct nd_user_rec *rec)
+{
+	if (rec->role == ND_ROLE_ADMIN && !rec->disabled)
+		(*(int64_t *)ctx)++;
+	return 0;
+}
+
+/*
+ * Whether actor may take user a's role to role (remove: take it away
+ * altogether), inside the caller's transaction: 0, ND_EBUSY with *why, or
+ * the store's error.
+ */
+static int may_change(struct nd_store *s, int64_t actor, const struct nd_account *a,
+                      enum nd_role role, bool remove, const char **why)
+{
+	int64_t admins = 0;
+	int rc;
+
+	if (a->id == actor && (remove || role != a->role)) {
+		*why = remove ? "You cannot remove your own account: another admin must do it."
+		              : "You cannot change your own role: another admin must do it.";
+		return ND_EBUSY;
+	}
+	if (a->role != ND_ROLE_ADMIN || a->disabled || (!remove && role == ND_ROLE_ADMIN))
+		return 0;
+	if ((rc = nd_store_each_user(s, count_admins, &admins)) != 0)
+		return rc;
+	if (admins <= 1) {
+		*why = remove ? "This is the last admin, who cannot be removed: make another "
+		                "user an admin first."
+		              : "This is the last admin, who must stay one: make another user "
+		                "an admin first.";
+		return ND_EBUSY;
+	}
+	return 0;
+}
+
+/* Changes (remove false) or removes user id for actor, in one transaction. */
+static int change(struct nd_store *s, int64_t actor, int64_t id, enum nd_role role, bool remove,
+                  const char **why)
+{
+	struct nd_account a;
+	int rc;
+
+	*why = NULL;
+	if (!remove && !nd_role_name(role))
+		return nd_error(ND_EINVAL, "unknown role %d", (int)role);
+	/* begin takes the write lock: the admins counted stay the admins. */
+	if ((rc = nd_store_begin(s)) != 0)
+		return rc;
+	if ((rc = nd_account_get_id(s, id, &a)) != 0 ||
+	    (rc = may_change(s, actor, &a, role, remove, why)) != 0)
+		goto out;
+	if (remove)
+		rc = nd_store_user_remove(s, a.login);
+	else if (role != a.role)
+		rc = nd_store_user_set_role(s, id, role);
+out:
+	if (rc) {
+		nd_store_rollback(s);
+		return rc;
+	}
+	return nd_store_commit(s);
+}
+
+int nd_account_set_role(struct nd_store *s, int64_t actor, int64_t id, enum nd_role role,
+                        const char **why)
+{
+	return change(s, actor, id, role, false, why);
+}
+
+int nd_account_remove(struct nd_store *s, int64_t actor, int64_t id, const char **why)
+{
+	return change(s, actor, id, ND_ROLE_AUTHOR, true, why);
+}

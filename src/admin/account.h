@@ -57,3 +57,21 @@ int nd_account_set_password(struct nd_store *s, const char *login, const char *p
 int nd_account_login(struct nd_store *s, const char *login, const char *pw, size_t len, int64_t now,
                      const struct nd_login_policy *p, struct nd_account *out,
                      int64_t *locked_until);
+
+/*
+ * What an admin does to another account in the browser (issue 6, item 2:
+ * /admin/users). Both run in one transaction that holds the write lock, so
+ * two admins demoting each other at once cannot leave the site without
+ * one. actor is the id of the user who asks.
+ *
+ * Refused with ND_EBUSY and *why (a sentence for the user, a literal) when
+ * actor is id (no one removes or demotes themself; setting one's own role
+ * to the one held is a no-op), or when id is the last enabled admin and
+ * would stop being one. ND_ENOTFOUND (not logged) when there is no user
+ * id; ND_EINVAL for an unknown role. Else the store's errors. *why is NULL
+ * unless refused.
+ */
+int nd_account_set_role(struct nd_store *s, int64_t actor, int64_t id, enum nd_role role,
+                        const char **why);
+/* Removes user id with its sessions and tokens (nd_store_user_remove); refusals as above. */
+int nd_account_remove(struct nd_store *s, int64_t actor, int64_t id, const char **why);

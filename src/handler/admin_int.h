@@ -49,3 +49,33 @@ const char *nd__admin_field(struct nd_http_request *req, const char *name);
 /* The 403 page with message. */
 int nd__admin_forbidden(struct nd_app *app, struct nd_http_request *req,
                         struct nd_http_response *res, const char *message);
+
+/*
+ * --- Small helpers of the people and taxonomy pages (admin_notice.c):
+ * admin_users.c, admin_tokens.c, admin_taxonomy.c ---
+ */
+
+/* A notice after a successful POST: code in the redirect's query ("done")
+ * and a sentence with one %s, the query's "name" (escaped when shown). */
+struct nd_admin_notice {
+	const char *code;
+	const char *format;
+};
+
+/* Sets Location to path?done=code&name=subject (URL-escaped) and returns 303. */
+int nd__admin_done(struct nd_http_request *req, struct nd_http_response *res, const char *path,
+                   const char *code, const char *subject);
+
+/* The notice named by this request's query among table[0..n), or NULL (req's arena). */
+const char *nd__admin_notice(struct nd_http_request *req, const struct nd_admin_notice *table,
+                             size_t n);
+
+/* Route parameter i as a string (req's arena), and as an id: > 0, or 0 when not a number. */
+const char *nd__admin_param(struct nd_http_request *req, const struct nd_route_match *m, size_t i);
+int64_t nd__admin_param_id(struct nd_http_request *req, const struct nd_route_match *m, size_t i);
+
+/* A form field as an id (> 0), 0 when absent or not a number. */
+int64_t nd__admin_field_id(struct nd_http_request *req, const char *name);
+
+/* t as "28 November 2026, 18:00 UTC" (req's arena); never when t is 0. */
+const char *nd__admin_time(struct nd_http_request *req, int64_t t, const char *never);

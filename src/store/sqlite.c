@@ -148,6 +148,25 @@ enum stmt_id {
 	ST_RETIRED_GONE,
 	ST_RETIRED_YIELD,
 	ST_RETIRED_ALL,
+	/* Sections and tags in the admin (issue 6, item 2). */
+	ST_SECTION_FIND_NAME,
+	ST_TAG_FIND_NAME,
+	ST_SECTION_GET,
+	ST_SECTION_CLASH,
+	ST_SECTION_RENAME,
+	ST_SECTION_SIBLINGS,
+	ST_SECTION_SET_POSITION,
+	ST_SECTION_USE,
+	ST_SECTION_DELETE,
+	ST_SECTION_COUNTS,
+	ST_TAG_GET,
+	ST_TAG_CLASH,
+	ST_TAG_RENAME,
+	ST_TAG_MERGE,
+	ST_TAG_UNLINK,
+	ST_TAG_USE,
+	ST_TAG_DELETE,
+	ST_TAG_COUNTS,
 	ST__COUNT
 };
 
@@ -487,6 +506,44 @@ static const struct {
     [ST_RETIRED_ALL] = {"SELECT path, coalesce(article_id, 0), reason, at FROM retired_urls "
                         "ORDER BY path",
                         "list retired paths"},
+    /* Sections and tags in the admin (issue 6, item 2). A renamed one is
+     * found by its new name when no slug matches (find_or_add). */
+    [ST_SECTION_FIND_NAME] = {"SELECT id FROM sections WHERE parent_id IS ?1 "
+                              "AND name = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
+                              "look up a section by name"},
+    [ST_TAG_FIND_NAME] = {"SELECT id FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+                          "look up a tag by name"},
+    [ST_SECTION_GET] = {"SELECT coalesce(parent_id, 0) FROM sections WHERE id = ?1",
+                        "read a section"},
+    [ST_SECTION_CLASH] = {"SELECT 1 FROM sections WHERE parent_id IS ?1 AND id IS NOT ?2 "
+                          "AND (slug = ?3 OR name = ?4 COLLATE NOCASE)",
+                          "look for a section of the same name"},
+    [ST_SECTION_RENAME] = {"UPDATE sections SET name = ?2 WHERE id = ?1", "rename a section"},
+    [ST_SECTION_SIBLINGS] = {"SELECT id FROM sections WHERE parent_id IS ?1 ORDER BY position, id",
+                             "list a section's siblings"},
+    [ST_SECTION_SET_POSITION] = {"UPDATE sections SET position = ?2 WHERE id = ?1",
+                                 "reorder sections"},
+    [ST_SECTION_USE] = {"SELECT (SELECT count(*) FROM articles WHERE section_id = ?1), "
+                        "(SELECT count(*) FROM sections WHERE parent_id = ?1)",
+                        "count a section's articles"},
+    [ST_SECTION_DELETE] = {"DELETE FROM sections WHERE id = ?1", "delete a section"},
+    [ST_SECTION_COUNTS] = {"SELECT section_id, count(*) FROM articles GROUP BY section_id "
+                           "ORDER BY section_id",
+                           "count articles per section"},
+    [ST_TAG_GET] = {"SELECT 1 FROM tags WHERE id = ?1", "read a tag"},
+    [ST_TAG_CLASH] =
+        {"SELECT 1 FROM tags WHERE id <> ?1 AND (slug = ?2 OR name = ?3 COLLATE NOCASE)",
+         "look for a tag of the same name"},
+    [ST_TAG_RENAME] = {"UPDATE tags SET name = ?2 WHERE id = ?1", "rename a tag"},
+    [ST_TAG_MERGE] = {"INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) "
+                      "SELECT article_id, ?2, position FROM article_tags WHERE tag_id = ?1",
+                      "give a tag's articles another tag"},
+    [ST_TAG_UNLINK] = {"DELETE FROM article_tags WHERE tag_id = ?1", "take a tag off its articles"},
+    [ST_TAG_USE] = {"SELECT count(*) FROM article_tags WHERE tag_id = ?1",
+                    "count a tag's articles"},
+    [ST_TAG_DELETE] = {"DELETE FROM tags WHERE id = ?1", "delete a tag"},
+    [ST_TAG_COUNTS] = {"SELECT tag_id, count(*) FROM article_tags GROUP BY tag_id ORDER BY tag_id",
+                       "count articles per tag"},
 };
 
 struct sqlite_store {
@@ -954,6 +1011,31 @@ static int sqlite_article_count(struct nd_store *s, int64_t *out)
 /* --- writing --- */
 
 /*
+ * A section (under parent) or tag renamed in the admin keeps its slug, so
+ * its new name slugifies to something else: when no slug matches, the
+ * name does (store.h). *found tells; authors are only found by slug.
+ */
+static int find_by_name(struct sqlite_store *q, enum stmt_id find, int64_t parent, const char *name,
+                        int64_t *id, bool *found)
+{
+	enum stmt_id by = find == ST_SECTION_FIND ? ST_SECTION_FIND_NAME : ST_TAG_FIND_NAME;
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = false;
+	if (find != ST_SECTION_FIND && find != ST_TAG_FIND)
+		return 0;
+	if ((rc = stmt_get(q, by, &st)) != 0)
+		return rc;
+	if (by == ST_SECTION_FIND_NAME)
+		bind_id(st, 1, parent, &rc);
+	bind_text(st, by == ST_SECTION_FIND_NAME ? 2 : 1, name, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[by].what) : step_int(q, by, st, id, found);
+	stmt_put(q, by, st);
+	return rc;
+}
+
+/*
  * The id of the row with this slug (under parent, for sections), added with
  * name when missing. Same slug means same row: a differently written name
  * ("world" for "World") finds the existing one, whose name is kept.
@@ -975,7 +1057,7 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 	bind_text(st, base, slug, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[find].what) : step_int(q, find, st, id, &found);
 	stmt_put(q, find, st);
-	if (rc || found)
+	if (rc || found || (rc = find_by_name(q, find, parent, name, id, &found)) != 0 || found)
 		return rc;
 
 	if (sections) {
@@ -1743,23 +1825,28 @@ static int sqlite_counts_apply(struct nd_store *s, const struct nd_view_delta *v
 	return rc;
 }
 
-/* The counter walks: one row, one callback. */
-static int sqlite_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+/* A walk of statement id's rows of two integers: one row, one callback. */
+static int each_count(struct sqlite_store *q, enum stmt_id id, nd_count_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
 	sqlite3_stmt *st;
 	int rc, step;
 
-	if ((rc = stmt_get(q, ST_EACH_ARTICLE_VIEWS, &st)) != 0)
+	if ((rc = stmt_get(q, id, &st)) != 0)
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
 			goto out;
 	if (step != SQLITE_DONE)
-		rc = db_fail(q, step, stmt_defs[ST_EACH_ARTICLE_VIEWS].what);
+		rc = db_fail(q, step, stmt_defs[id].what);
 out:
-	stmt_put(q, ST_EACH_ARTICLE_VIEWS, st);
+	stmt_put(q, id, st);
 	return rc;
+}
+
+/* The counter walks: one row, one callback. */
+static int sqlite_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+{
+	return each_count(sq(s), ST_EACH_ARTICLE_VIEWS, cb, ctx);
 }
 
 static int sqlite_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
@@ -2717,6 +2804,42 @@ out:
 	return rc;
 }
 
+/* --- sections and tags in the admin --- */
+
+/*
+ * Runs statement id with the integers v[0..n) as ?1..?n and reads the
+ * first row's columns 0 and 1 (when out1 is not NULL) as integers.
+ * *found (may be NULL) tells whether there was a row.
+ */
+static int query_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v, int n,
+                      int64_t *out0, int64_t *out1, bool *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	for (int i = 0; i < n; i++)
+		bind_id(st, i + 1, v[i], &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[id].what);
+	} else {
+		rc = sqlite3_step(st);
+		if (found)
+			*found = rc == SQLITE_ROW;
+		if (rc == SQLITE_ROW) {
+			*out0 = sqlite3_column_int64(st, 0);
+			if (out1)
+				*out1 = sqlite3_column_int64(st, 1);
+			rc = 0;
+		} else {
+			rc = rc == SQLITE_DONE ? 0 : db_fail(q, rc, stmt_defs[id].what);
+		}
+	}
+	stmt_put(q, id, st);
+	return rc;
+}
+
 /* Starts a read transaction unless the caller is in one; *own tells whether to end it. */
 static int series_begin(struct sqlite_store *q, bool *own)
 {
@@ -2817,6 +2940,252 @@ out:
 	return rc;
 }
 
+static int sqlite_each_section_count(struct nd_store *s, nd_count_cb cb, void *ctx)
+{
+	return each_count(sq(s), ST_SECTION_COUNTS, cb, ctx);
+}
+
+static int sqlite_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx)
+{
+	return each_count(sq(s), ST_TAG_COUNTS, cb, ctx);
+}
+
+/* The parent of section id (0: top level); ND_ENOTFOUND when there is none. */
+static int section_parent(struct sqlite_store *q, int64_t id, int64_t *parent)
+{
+	bool found;
+	int rc = query_ints(q, ST_SECTION_GET, &id, 1, parent, NULL, &found);
+
+	return rc ? rc : found ? 0 : ND_ENOTFOUND;
+}
+
+/*
+ * Whether a section under parent other than self (0: none), or a tag
+ * other than self (sections false), has the name or the slug; both are
+ * what nd_store_article_put looks a name up by.
+ */
+static int name_clash(struct sqlite_store *q, bool sections, int64_t parent, int64_t self,
+                      const char *slug, const char *name, bool *clash)
+{
+	enum stmt_id id = sections ? ST_SECTION_CLASH : ST_TAG_CLASH;
+	int at = sections ? 3 : 2; /* the slug's parameter number */
+	sqlite3_stmt *st;
+	int64_t one;
+	int rc;
+
+	if ((rc = stmt_get(q, id, &st)) != 0)
+		return rc;
+	if (sections)
+		bind_id(st, 1, parent, &rc);
+	bind_id(st, at - 1, self, &rc);
+	bind_text(st, at, slug, &rc);
+	bind_text(st, at + 1, name, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[id].what) : step_int(q, id, st, &one, clash);
+	stmt_put(q, id, st);
+	return rc;
+}
+
+/* Sets the name of section or tag id (the statement rename) after the clash check. */
+static int rename_row(struct sqlite_store *q, bool sections, int64_t id, const char *name)
+{
+	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
+	enum stmt_id set = sections ? ST_SECTION_RENAME : ST_TAG_RENAME;
+	int64_t parent = 0, one;
+	sqlite3_stmt *st = NULL;
+	bool found, clash;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if (sections)
+		rc = section_parent(q, id, &parent);
+	else if (!(rc = query_ints(q, ST_TAG_GET, &id, 1, &one, NULL, &found)) && !found)
+		rc = ND_ENOTFOUND;
+	if (rc)
+		goto out;
+	rc = sections ? nd__section_name_slug(name, parent == 0, &trimmed, &slug)
+	              : nd__name_slug("tag", name, &trimmed, &slug);
+	if (rc || (rc = name_clash(q, sections, parent, id, slug.buf, trimmed.buf, &clash)) != 0)
+		goto out;
+	if (clash) {
+		rc = ND_EEXIST;
+		goto out;
+	}
+	if ((rc = stmt_get(q, set, &st)) != 0)
+		goto out;
+	bind_int(st, 1, id, &rc);
+	bind_text(st, 2, trimmed.buf, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[set].what) : step_done(q, set, st);
+	stmt_put(q, set, st);
+	if (!rc)
+		rc = run(q, ST_GENERATION_BUMP);
+out:
+	nd_buf_release(&trimmed);
+	nd_buf_release(&slug);
+	return write_end(q, rc);
+}
+
+static int sqlite_section_add(struct nd_store *s, int64_t parent_id, const char *name, int64_t *id)
+{
+	struct sqlite_store *q = sq(s);
+	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
+	int64_t up = parent_id;
+	int depth = 1, rc;
+	bool clash;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	/* The new level's depth: one more than its parent's. */
+	while (up && !rc && depth <= ND_MAX_SECTION_DEPTH) {
+		rc = section_parent(q, up, &up);
+		depth++;
+	}
+	if (rc)
+		goto out;
+	if (depth > ND_MAX_SECTION_DEPTH) {
+		rc = nd_error(ND_EINVAL, "store '%s': section '%s' would be deeper than %d levels",
+		              q->base.url, name, ND_MAX_SECTION_DEPTH);
+		goto out;
+	}
+	if ((rc = nd__section_name_slug(name, parent_id == 0, &trimmed, &slug)) != 0 ||
+	    (rc = name_clash(q, true, parent_id, 0, slug.buf, trimmed.buf, &clash)) != 0)
+		goto out;
+	if (clash) {
+		rc = ND_EEXIST;
+		goto out;
+	}
+	if ((rc = find_or_add(q, ST_SECTION_FIND, ST_SECTION_ADD, parent_id, slug.buf, trimmed.buf,
+	                      id)) == 0)
+		rc = run(q, ST_GENERATION_BUMP);
+out:
+	nd_buf_release(&trimmed);
+	nd_buf_release(&slug);
+	return write_end(q, rc);
+}
+
+static int sqlite_section_rename(struct nd_store *s, int64_t id, const char *name)
+{
+	return rename_row(sq(s), true, id, name);
+}
+
+static int sqlite_section_move(struct nd_store *s, int64_t id, int step, bool *moved)
+{
+	struct sqlite_store *q = sq(s);
+	struct id_list ids = {0};
+	sqlite3_stmt *st = NULL;
+	int64_t parent;
+	size_t at = 0, other;
+	int rc, row = SQLITE_DONE;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = section_parent(q, id, &parent)) != 0 ||
+	    (rc = stmt_get(q, ST_SECTION_SIBLINGS, &st)))
+		goto out;
+	bind_id(st, 1, parent, &rc);
+	while (!rc && (row = sqlite3_step(st)) == SQLITE_ROW) {
+		if (ids.n == ids.alloc) {
+			ids.alloc = ids.alloc ? ids.alloc * 2 : 16;
+			ids.v = nd_xrealloc(ids.v, ids.alloc * sizeof(*ids.v));
+		}
+		ids.v[ids.n] = sqlite3_column_int64(st, 0);
+		if (ids.v[ids.n] == id)
+			at = ids.n;
+		ids.n++;
+	}
+	if (!rc && row != SQLITE_DONE)
+		rc = db_fail(q, row, stmt_defs[ST_SECTION_SIBLINGS].what);
+	stmt_put(q, ST_SECTION_SIBLINGS, st);
+	if (rc || (step < 0 && at == 0) || (step > 0 && at + 1 >= ids.n))
+		goto out;
+	other = step < 0 ? at - 1 : at + 1;
+	ids.v[at] = ids.v[other];
+	ids.v[other] = id;
+	/* Renumbered 1..n: positions with gaps or ties (old data) become plain. */
+	for (size_t i = 0; i < ids.n && !rc; i++)
+		rc = run_ints(q, ST_SECTION_SET_POSITION, (int64_t[]){ids.v[i], (int64_t)i + 1}, 2);
+	if (!rc && !(rc = run(q, ST_GENERATION_BUMP)))
+		*moved = true;
+out:
+	free(ids.v);
+	return write_end(q, rc);
+}
+
+static int sqlite_section_delete(struct nd_store *s, int64_t id, int64_t *articles,
+                                 int64_t *children)
+{
+	struct sqlite_store *q = sq(s);
+	int64_t parent;
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = section_parent(q, id, &parent)) != 0 ||
+	    (rc = query_ints(q, ST_SECTION_USE, &id, 1, articles, children, NULL)) != 0)
+		goto out;
+	if (*articles || *children) {
+		rc = ND_EBUSY;
+		goto out;
+	}
+	if ((rc = run_ints(q, ST_SECTION_DELETE, &id, 1)) == 0)
+		rc = run(q, ST_GENERATION_BUMP);
+out:
+	return write_end(q, rc);
+}
+
+static int sqlite_tag_rename(struct nd_store *s, int64_t id, const char *name)
+{
+	return rename_row(sq(s), false, id, name);
+}
+
+/* ND_ENOTFOUND unless tag id exists. */
+static int tag_exists(struct sqlite_store *q, int64_t id)
+{
+	int64_t one;
+	bool found;
+	int rc = query_ints(q, ST_TAG_GET, &id, 1, &one, NULL, &found);
+
+	return rc ? rc : found ? 0 : ND_ENOTFOUND;
+}
+
+static int sqlite_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *moved)
+{
+	struct sqlite_store *q = sq(s);
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = tag_exists(q, from)) != 0 || (rc = tag_exists(q, into)) != 0 ||
+	    (rc = query_ints(q, ST_TAG_USE, &from, 1, moved, NULL, NULL)) != 0 ||
+	    (rc = run_ints(q, ST_TAG_MERGE, (int64_t[]){from, into}, 2)) != 0 ||
+	    (rc = run_ints(q, ST_TAG_UNLINK, &from, 1)) != 0 ||
+	    (rc = run_ints(q, ST_TAG_DELETE, &from, 1)) != 0)
+		goto out;
+	rc = run(q, ST_GENERATION_BUMP);
+out:
+	return write_end(q, rc);
+}
+
+static int sqlite_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
+{
+	struct sqlite_store *q = sq(s);
+	int rc;
+
+	if ((rc = write_begin(q)) != 0)
+		return rc;
+	if ((rc = tag_exists(q, id)) != 0 ||
+	    (rc = query_ints(q, ST_TAG_USE, &id, 1, articles, NULL, NULL)) != 0)
+		goto out;
+	if (*articles) {
+		rc = ND_EBUSY;
+		goto out;
+	}
+	if ((rc = run_ints(q, ST_TAG_DELETE, &id, 1)) == 0)
+		rc = run(q, ST_GENERATION_BUMP);
+out:
+	return write_end(q, rc);
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -2873,4 +3242,13 @@ const struct nd_store_be nd__sqlite_be = {
     .view_series = sqlite_view_series,
     .each_article_range_views = sqlite_each_article_range_views,
     .each_retired = sqlite_each_retired,
+    .each_section_count = sqlite_each_section_count,
+    .each_tag_count = sqlite_each_tag_count,
+    .section_add = sqlite_section_add,
+    .section_rename = sqlite_section_rename,
+    .section_move = sqlite_section_move,
+    .section_delete = sqlite_section_delete,
+    .tag_rename = sqlite_tag_rename,
+    .tag_merge = sqlite_tag_merge,
+    .tag_delete = sqlite_tag_delete,
 };

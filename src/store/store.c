@@ -908,3 +908,153 @@ int nd_store_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
 	ND_ASSERT(s && cb);
 	return s->be->each_retired(s, cb, ctx);
 }
+
+/* --- sections and tags in the admin --- */
+
+int nd__section_name_slug(const char *name, bool top, struct nd_buf *trimmed, struct nd_buf *slug)
+{
+	int rc;
+
+	if ((rc = nd__name_slug("section", name, trimmed, slug)) != 0)
+		return rc;
+	/* The reserved slugs are short, so the suffix cannot pass ND_MAX_SLUG. */
+	if (top && nd__section_slug_reserved(slug->buf))
+		nd_buf_adds(slug, ND_RESERVED_SUFFIX);
+	return 0;
+}
+
+/* What every new name must be (store.h); what: "section" or "tag". */
+static int check_name(const struct nd_store *s, const char *what, const char *name)
+{
+	size_t bad;
+
+	if (!name || nd__blank(name))
+		return nd_error(ND_EINVAL, "store '%s': a %s needs a name", s->url, what);
+	if (!nd_utf8_valid(name, strlen(name), &bad))
+		return nd_error(ND_EINVAL, "store '%s': %s name is not valid UTF-8 (byte %zu)",
+		                s->url, what, bad);
+	if (strlen(name) > ND_MAX_NAME)
+		return nd_error(ND_EINVAL, "store '%s': %s name '%.40s...' is longer than %d bytes",
+		                s->url, what, name, ND_MAX_NAME);
+	if (!strcmp(what, "section") && strchr(name, '/'))
+		return nd_error(ND_EINVAL,
+		                "store '%s': section name '%s' holds '/', which separates the "
+		                "levels of a section path",
+		                s->url, name);
+	return 0;
+}
+
+static int check_id(const struct nd_store *s, const char *what, int64_t id)
+{
+	if (id <= 0)
+		return nd_error(ND_EINVAL, "store '%s': bad %s id %lld", s->url, what,
+		                (long long)id);
+	return 0;
+}
+
+int nd_store_each_section_count(struct nd_store *s, nd_count_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_section_count(s, cb, ctx);
+}
+
+int nd_store_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx)
+{
+	ND_ASSERT(s && cb);
+	return s->be->each_tag_count(s, cb, ctx);
+}
+
+int nd_store_section_add(struct nd_store *s, int64_t parent_id, const char *name, int64_t *id)
+{
+	int64_t made = 0;
+	int rc;
+
+	ND_ASSERT(s);
+	if (parent_id < 0)
+		return check_id(s, "section", parent_id);
+	if ((rc = check_name(s, "section", name)) != 0 ||
+	    (rc = s->be->section_add(s, parent_id, name, &made)) != 0)
+		return rc;
+	if (id)
+		*id = made;
+	return 0;
+}
+
+int nd_store_section_rename(struct nd_store *s, int64_t id, const char *name)
+{
+	int rc;
+
+	ND_ASSERT(s);
+	if ((rc = check_id(s, "section", id)) != 0 || (rc = check_name(s, "section", name)) != 0)
+		return rc;
+	return s->be->section_rename(s, id, name);
+}
+
+int nd_store_section_move(struct nd_store *s, int64_t id, int step, bool *moved)
+{
+	bool m = false;
+	int rc;
+
+	ND_ASSERT(s);
+	if (moved)
+		*moved = false;
+	if ((rc = check_id(s, "section", id)) != 0)
+		return rc;
+	if (step != -1 && step != 1)
+		return nd_error(ND_EINVAL, "store '%s': a section moves by -1 or +1, not %d",
+		                s->url, step);
+	rc = s->be->section_move(s, id, step, &m);
+	if (!rc && moved)
+		*moved = m;
+	return rc;
+}
+
+int nd_store_section_delete(struct nd_store *s, int64_t id, int64_t *articles, int64_t *children)
+{
+	int rc;
+
+	ND_ASSERT(s && articles && children);
+	*articles = *children = 0;
+	if ((rc = check_id(s, "section", id)) != 0)
+		return rc;
+	return s->be->section_delete(s, id, articles, children);
+}
+
+int nd_store_tag_rename(struct nd_store *s, int64_t id, const char *name)
+{
+	int rc;
+
+	ND_ASSERT(s);
+	if ((rc = check_id(s, "tag", id)) != 0 || (rc = check_name(s, "tag", name)) != 0)
+		return rc;
+	return s->be->tag_rename(s, id, name);
+}
+
+int nd_store_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *moved)
+{
+	int64_t n = 0;
+	int rc;
+
+	ND_ASSERT(s);
+	if ((rc = check_id(s, "tag", from)) != 0 || (rc = check_id(s, "tag", into)) != 0)
+		return rc;
+	if (from == into)
+		return nd_error(ND_EINVAL, "store '%s': cannot merge tag %lld into itself", s->url,
+		                (long long)from);
+	if ((rc = s->be->tag_merge(s, from, into, &n)) != 0)
+		return rc;
+	if (moved)
+		*moved = n;
+	return 0;
+}
+
+int nd_store_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
+{
+	int rc;
+
+	ND_ASSERT(s && articles);
+	*articles = 0;
+	if ((rc = check_id(s, "tag", id)) != 0)
+		return rc;
+	return s->be->tag_delete(s, id, articles);
+}

@@ -68,7 +68,7 @@ struct nd_section_rec {
 	int64_t parent_id; /* 0 for a top-level section */
 	const char *slug;  /* this level only, e.g. "europe" */
 	const char *name;  /* display name, e.g. "Europe" */
-	int position;      /* order among siblings (creation order, from 1) */
+	int position; /* order among siblings (creation order, from 1; nd_store_section_move) */
 };
 
 struct nd_author_rec {
@@ -705,3 +705,66 @@ typedef int (*nd_retired_cb)(void *ctx, const struct nd_retired_rec *rec);
 /* Calls cb with every retired path, by path; a non-zero return stops the
  * walk and is returned. Borrowed strings, valid during the callback. */
 int nd_store_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx);
+/*
+ * --- Sections and tags in the admin (issue 6, item 2: /admin/sections) ---
+ *
+ * Every write below is one transaction (or a savepoint inside the
+ * caller's), all or nothing, and bumps the site generation in it, so a
+ * server shows the change at its next snapshot reload. ids are > 0
+ * (ND_EINVAL otherwise); an unknown id is ND_ENOTFOUND (not logged).
+ *
+ * Names are display names: trimmed, valid UTF-8, at most ND_MAX_NAME
+ * bytes, with a letter or digit (ND_EINVAL, logged with the reason);
+ * a section name cannot hold '/' (it separates the levels of a path).
+ * A rename changes the name only: the slug, so every URL, stays. To keep
+ * imports and the write API finding a renamed section or tag by its new
+ * name, nd_store_article_put looks a level or tag up by its slug and,
+ * when no slug matches, by its name (ASCII case folded); so no two
+ * siblings, or no two tags, may share a name or have a name whose slug
+ * is another's slug (ND_EEXIST, not logged).
+ */
+
+/* Row callback of the count walks: id and its number of articles (every status). */
+typedef int (*nd_count_cb)(void *ctx, int64_t id, int64_t count);
+/* Calls cb with each section that has articles of its own (not its
+ * subsections'), and with each tag that has articles, by id. */
+int nd_store_each_section_count(struct nd_store *s, nd_count_cb cb, void *ctx);
+int nd_store_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx);
+
+/*
+ * Adds the section name under parent_id (0: top level), last among its
+ * siblings. Its slug is made as nd_store_article_put makes one (a
+ * top-level slug naming a site route gets "-section"; an article of the
+ * parent with that slug moves to slug-ID). *id (may be NULL) gets its id.
+ * ND_ENOTFOUND for an unknown parent; ND_EEXIST when a sibling has that
+ * name or slug; ND_EINVAL past ND_MAX_SECTION_DEPTH levels.
+ */
+int nd_store_section_add(struct nd_store *s, int64_t parent_id, const char *name, int64_t *id);
+/* Renames section id (slug and URL stay); ND_EEXIST as for add. */
+int nd_store_section_rename(struct nd_store *s, int64_t id, const char *name);
+/*
+ * Moves section id one place up (step -1) or down (step +1) among its
+ * siblings: the order of the site's navigation. Positions are renumbered
+ * 1..n in the new order. *moved (may be NULL) is false when it was already
+ * first (last); then nothing is written. ND_EINVAL for another step.
+ */
+int nd_store_section_move(struct nd_store *s, int64_t id, int step, bool *moved);
+/*
+ * Deletes section id when it has no article (of any status) and no
+ * subsection. Else ND_EBUSY (not logged) with *articles and *children
+ * (both required, set on every return) saying how many it has.
+ */
+int nd_store_section_delete(struct nd_store *s, int64_t id, int64_t *articles, int64_t *children);
+
+/* Renames tag id (slug and URL stay); ND_EEXIST as above. */
+int nd_store_tag_rename(struct nd_store *s, int64_t id, const char *name);
+/*
+ * Merges tag from into tag into: every article of from gets into (where
+ * it already has into, it keeps its place there), and from is deleted.
+ * *moved (may be NULL) gets the number of articles from had. ND_EINVAL
+ * when from == into. Revisions keep the names they were saved with.
+ */
+int nd_store_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *moved);
+/* Deletes tag id when no article has it; else ND_EBUSY (not logged) with
+ * *articles (required, set on every return) the number that do. */
+int nd_store_tag_delete(struct nd_store *s, int64_t id, int64_t *articles);

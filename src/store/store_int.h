@@ -107,6 +107,17 @@ typedef int nd_store_delivery_update_fn(struct nd_store *s, int64_t id, const ch
 typedef int nd_store_each_delivery_fn(struct nd_store *s, nd_delivery_cb cb, void *ctx);
 typedef int nd_store_each_retired_fn(struct nd_store *s, nd_retired_cb cb, void *ctx);
 
+/* Sections and tags in the admin. */
+typedef int nd_store_each_count_fn(struct nd_store *s, nd_count_cb cb, void *ctx);
+typedef int nd_store_section_add_fn(struct nd_store *s, int64_t parent_id, const char *name,
+                                    int64_t *id);
+typedef int nd_store_rename_fn(struct nd_store *s, int64_t id, const char *name);
+typedef int nd_store_section_move_fn(struct nd_store *s, int64_t id, int step, bool *moved);
+typedef int nd_store_section_delete_fn(struct nd_store *s, int64_t id, int64_t *articles,
+                                       int64_t *children);
+typedef int nd_store_tag_merge_fn(struct nd_store *s, int64_t from, int64_t into, int64_t *moved);
+typedef int nd_store_tag_delete_fn(struct nd_store *s, int64_t id, int64_t *articles);
+
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
 	/*
@@ -206,6 +217,22 @@ struct nd_store_be {
 	nd_store_each_article_range_views_fn *each_article_range_views;
 	/* Retired public paths (0007). */
 	nd_store_each_retired_fn *each_retired;
+	/*
+	 * Sections and tags in the admin. store.c has checked the ids and that
+	 * a name is UTF-8, at most ND_MAX_NAME bytes, not blank and (for a
+	 * section) without '/'; the backend trims it and makes its slug with
+	 * nd__section_name_slug or nd__name_slug. *moved, *articles and
+	 * *children are never NULL here.
+	 */
+	nd_store_each_count_fn *each_section_count;
+	nd_store_each_count_fn *each_tag_count;
+	nd_store_section_add_fn *section_add;
+	nd_store_rename_fn *section_rename;
+	nd_store_section_move_fn *section_move;
+	nd_store_section_delete_fn *section_delete;
+	nd_store_rename_fn *tag_rename;
+	nd_store_tag_merge_fn *tag_merge;
+	nd_store_tag_delete_fn *tag_delete;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
@@ -271,6 +298,14 @@ bool nd__section_slug_reserved(const char *slug);
  * has no letter or digit.
  */
 int nd__name_slug(const char *what, const char *name, struct nd_buf *trimmed, struct nd_buf *slug);
+
+/*
+ * The trimmed name and slug of one section level (name holds no '/'), as
+ * nd__section_path_parse makes them: top says it is a top-level section,
+ * whose slug gets "-section" when it names a site route. Errors: ND_EINVAL
+ * when the name has no letter or digit.
+ */
+int nd__section_name_slug(const char *name, bool top, struct nd_buf *trimmed, struct nd_buf *slug);
 
 /* Whether s is NULL, empty or only ASCII white space (then it counts as absent). */
 bool nd__blank(const char *s);

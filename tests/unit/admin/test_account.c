@@ -120,13 +120,77 @@ static void test_rehash_on_login(void **state)
 	assert_true(nd_password_verify(b.password, "correct horse", 13));
 }
 
+/* Adds a user with a stored hash (no hashing needed here); returns its id. */
+static int64_t add(struct fixture *f, const char *login, enum nd_role role)
+{
+	int64_t id;
+
+	assert_int_equal(nd_store_user_add(f->s, login, NULL, role, "$argon2id$x", &id), 0);
+	return id;
+}
+
+static void test_set_role(void **state)
+{
+	struct fixture *f = *state;
+	int64_t root = add(f, "root", ND_ROLE_ADMIN), second;
+	const char *why = "x";
+	struct nd_account a;
+
+	/* Promote and demote another user. */
+	assert_int_equal(nd_account_set_role(f->s, root, f->uid, ND_ROLE_AUTHOR, &why), 0);
+	assert_null(why);
+	assert_int_equal(nd_account_get_id(f->s, f->uid, &a), 0);
+	assert_int_equal(a.role, ND_ROLE_AUTHOR);
+	/* No one changes their own role; keeping it is a no-op. */
+	assert_int_equal(nd_account_set_role(f->s, root, root, ND_ROLE_EDITOR, &why), ND_EBUSY);
+	assert_non_null(strstr(why, "your own role"));
+	assert_int_equal(nd_account_set_role(f->s, root, root, ND_ROLE_ADMIN, &why), 0);
+	/* The last admin stays one, whoever asks. */
+	second = add(f, "second", ND_ROLE_EDITOR);
+	assert_int_equal(nd_account_set_role(f->s, second, root, ND_ROLE_EDITOR, &why), ND_EBUSY);
+	assert_non_null(strstr(why, "last admin"));
+	assert_int_equal(nd_account_set_role(f->s, root, second, ND_ROLE_ADMIN, &why), 0);
+	assert_int_equal(nd_account_set_role(f->s, second, root, ND_ROLE_EDITOR, &why), 0);
+	assert_int_equal(nd_account_get_id(f->s, root, &a), 0);
+	assert_int_equal(a.role, ND_ROLE_EDITOR);
+	assert_int_equal(nd_account_set_role(f->s, second, 9999, ND_ROLE_EDITOR, &why),
+	                 ND_ENOTFOUND);
+	assert_int_equal(nd_account_set_role(f->s, second, root, (enum nd_role)7, &why), ND_EINVAL);
+	/* Not left inside a transaction. */
+	assert_int_equal(nd_store_begin(f->s), 0);
+	assert_int_equal(nd_store_rollback(f->s), 0);
+}
+
+static void test_remove(void **state)
+{
+	struct fixture *f = *state;
+	int64_t root = add(f, "root", ND_ROLE_ADMIN), other;
+	const char *why = NULL;
+	struct nd_account a;
+
+	assert_int_equal(nd_account_remove(f->s, root, root, &why), ND_EBUSY);
+	assert_non_null(strstr(why, "your own account"));
+	/* Another admin may not remove the last one either. */
+	other = add(f, "other", ND_ROLE_EDITOR);
+	assert_int_equal(nd_account_remove(f->s, other, root, &why), ND_EBUSY);
+	assert_non_null(strstr(why, "last admin"));
+	/* With a second admin, the first may go (removed by the second). */
+	assert_int_equal(nd_account_set_role(f->s, root, other, ND_ROLE_ADMIN, &why), 0);
+	assert_int_equal(nd_account_remove(f->s, other, root, &why), 0);
+	assert_null(why);
+	assert_int_equal(nd_account_get_id(f->s, root, &a), ND_ENOTFOUND);
+	assert_int_equal(nd_account_remove(f->s, other, f->uid, &why), 0);
+	assert_int_equal(nd_account_get(f->s, "ann", &a), ND_ENOTFOUND);
+	assert_int_equal(nd_account_remove(f->s, other, 9999, &why), ND_ENOTFOUND);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_login),     T(test_lockout),         T(test_lockout_reserves),
-	    T(test_passwords), T(test_rehash_on_login),
+	    T(test_login),           T(test_lockout),  T(test_lockout_reserves), T(test_passwords),
+	    T(test_rehash_on_login), T(test_set_role), T(test_remove),
 	};
 
 	setenv("ND_TEST_FAST_HASH", "1", 1);
