@@ -34,8 +34,7 @@ int nd__article_state(struct nd_store *s, const char *id, struct nd_article_stat
 }
 
 const char *nd__article_refusal(struct nd_http_request *req, enum nd_role role, int64_t user_id,
-                                const struct nd_article_state *cur,
-                                enum nd_article_status status)
+                                const struct nd_article_state *cur, enum nd_article_status status)
 {
 	const char *name = nd_role_name(role);
 

@@ -32,6 +32,16 @@ ND_HANDLER(api_reaction);
  * required; the answer says no-store, so the page cache keeps none).
  */
 bool nd__api_revision_path(struct nd_http_request *req, const struct nd_route_match *m);
+
+/*
+ * Splits rest, the end of a path after ".../articles/" ("{id}/revisions",
+ * "{id}/revisions/{n}", and with restore "{id}/revisions/{n}/restore"),
+ * into *id (req's arena) and *n (0 for the list; 1 to 999999999). False
+ * when rest has none of those shapes. Shared by the write API and the
+ * admin's revision pages.
+ */
+bool nd__revision_path(struct nd_http_request *req, const struct nd_str *rest, bool restore,
+                       char **id, int64_t *n);
 int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
                       const struct nd_route_match *m);
 
