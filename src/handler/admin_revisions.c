@@ -65,7 +65,10 @@ static void row_cb(void *ctx, enum nd_diff_op op, const char *line, size_t len)
 	text = json_stringn(line, len);
 	/* Invalid UTF-8 cannot come from the store; an empty line would stand in. */
 	json_object_set_new(row, "text", text ? text : json_string(""));
-	json_object_set_new(row, op == ND_DIFF_SAME ? "same" : op == ND_DIFF_DEL ? "del" : "ins",
+	json_object_set_new(row,
+	                    op == ND_DIFF_SAME  ? "same"
+	                    : op == ND_DIFF_DEL ? "del"
+	                                        : "ins",
 	                    json_true());
 	json_array_append_new(r->all, row);
 }
@@ -124,10 +127,9 @@ bool nd__admin_revision_path(struct nd_http_request *req, const struct nd_route_
 static int message(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
                    int status, const char *title, const char *text)
 {
-	return nd__admin_render(app, req, res, "message",
-	                        json_pack("{s:s, s:s, s:b}", "title", title, "message", text,
-	                                  "narrow", 1),
-	                        status);
+	return nd__admin_render(
+	    app, req, res, "message",
+	    json_pack("{s:s, s:s, s:b}", "title", title, "message", text, "narrow", 1), status);
 }
 
 static int not_found(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
@@ -173,8 +175,9 @@ static int begin(struct nd_app *app, struct nd_http_request *req, struct nd_http
 	if (nd__admin_store(app, req, s) || nd__article_state(*s, id, cur))
 		return store_failed(app, req, res);
 	if (!cur->exists)
-		return not_found(app, req, res,
-		                 nd_arena_printf(req->arena, "There is no article with id '%s'.", id));
+		return not_found(
+		    app, req, res,
+		    nd_arena_printf(req->arena, "There is no article with id '%s'.", id));
 	if (cur->owner != u->id && !nd_role_may(u->role, ND_ACT_EDIT_ANY))
 		return nd__admin_forbidden(
 		    app, req, res,
@@ -193,8 +196,8 @@ static int full_cb(void *ctx, const struct nd_revision_rec *r)
 
 /* Revision n (0: the latest) of id into *rev (caller owns): 0, or 404 or 503 with the page set. */
 static int get_revision(struct nd_app *app, struct nd_http_request *req,
-                        struct nd_http_response *res, struct nd_store *s, const char *id,
-                        int64_t n, json_t **rev)
+                        struct nd_http_response *res, struct nd_store *s, const char *id, int64_t n,
+                        json_t **rev)
 {
 	int rc;
 
@@ -202,8 +205,8 @@ static int get_revision(struct nd_app *app, struct nd_http_request *req,
 	rc = nd_store_revision_get(s, id, n, full_cb, rev);
 	if (rc == ND_ENOTFOUND)
 		return not_found(app, req, res,
-		                 nd_arena_printf(req->arena, "Article '%s' has no revision %lld.", id,
-		                                 (long long)n));
+		                 nd_arena_printf(req->arena, "Article '%s' has no revision %lld.",
+		                                 id, (long long)n));
 	if (rc || !*rev) {
 		json_decref(*rev);
 		*rev = NULL;
@@ -294,12 +297,11 @@ static int list_cb(void *ctx, const struct nd_revision_rec *r)
 	struct list *l = ctx;
 
 	json_array_append_new(
-	    l->items,
-	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "n", (json_int_t)r->n, "status",
-	              nd_status_name(r->status), "title", r->title, "by", list_who(l, r->user_id),
-	              "when", when(l->req, r->created_at), "url",
-	              nd_arena_printf(l->req->arena, "%s%lld", l->base, (long long)r->n),
-	              "current", json_array_size(l->items) == 0));
+	    l->items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "n", (json_int_t)r->n,
+	                        "status", nd_status_name(r->status), "title", r->title, "by",
+	                        list_who(l, r->user_id), "when", when(l->req, r->created_at), "url",
+	                        nd_arena_printf(l->req->arena, "%s%lld", l->base, (long long)r->n),
+	                        "current", json_array_size(l->items) == 0));
 	return 0;
 }
 
@@ -307,8 +309,9 @@ static int list_page(struct nd_app *app, struct nd_http_request *req, struct nd_
                      const struct nd_admin_user *u, struct nd_store *s, const char *id)
 {
 	const char *url = article_url(req, id);
-	struct list l = {req, s, nd_arena_printf(req->arena, "%s/revisions/", url), json_array(),
-	                 {0}, {NULL}, 0};
+	struct list l = {
+	    req,    s, nd_arena_printf(req->arena, "%s/revisions/", url), json_array(), {0},
+	    {NULL}, 0};
 	long restored = nd__query_long(req, "restored", 0, 999999999);
 	json_t *ctx;
 
@@ -316,26 +319,25 @@ static int list_page(struct nd_app *app, struct nd_http_request *req, struct nd_
 		json_decref(l.items);
 		return store_failed(app, req, res);
 	}
-	ctx = nd__admin_ctx(req, u, nd_arena_printf(req->arena, "Revisions of '%s'", id),
-	                    "articles");
-	json_object_set_new(ctx, "article",
-	                    json_pack("{s:s, s:s, s:s}", "id", id, "url", url, "title",
-	                              json_array_size(l.items)
-	                                  ? json_string_value(json_object_get(
-	                                        json_array_get(l.items, 0), "title"))
-	                                  : id));
+	ctx =
+	    nd__admin_ctx(req, u, nd_arena_printf(req->arena, "Revisions of '%s'", id), "articles");
+	json_object_set_new(
+	    ctx, "article",
+	    json_pack("{s:s, s:s, s:s}", "id", id, "url", url, "title",
+	              json_array_size(l.items)
+	                  ? json_string_value(json_object_get(json_array_get(l.items, 0), "title"))
+	                  : id));
 	json_object_set_new(ctx, "revisions", l.items);
 	if (restored > 0)
 		json_object_set_new(
 		    ctx, "notice",
-		    json_string(nd_arena_printf(req->arena,
-		                                "Revision %ld restored: it is the current text now.",
-		                                restored)));
+		    json_string(nd_arena_printf(
+		        req->arena, "Revision %ld restored: it is the current text now.",
+		        restored)));
 	return nd__admin_render(app, req, res, "revisions", ctx, 200);
 }
 
 /* --- GET .../revisions/{n} --- */
-
 
 /* A field of the import's shape as text: tags joined, null as "". */
 static const char *field_text(struct nd_http_request *req, json_t *v)
@@ -379,32 +381,32 @@ static int revision_page(struct nd_app *app, struct nd_http_request *req,
 	changed = json_array();
 	shown = json_array();
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		json_t *a = json_object_get(rev, fields[i].key), *b = json_object_get(now, fields[i].key);
+		json_t *a = json_object_get(rev, fields[i].key),
+		       *b = json_object_get(now, fields[i].key);
 		const char *ta = field_text(req, a), *tb = field_text(req, b);
 
-		json_array_append_new(shown, json_pack("{s:s, s:s}", "label", fields[i].label, "value",
-		                                       ta));
+		json_array_append_new(
+		    shown, json_pack("{s:s, s:s}", "label", fields[i].label, "value", ta));
 		if (strcmp(ta, tb))
-			json_array_append_new(changed, json_pack("{s:s, s:s, s:s}", "label",
-			                                         fields[i].label, "old", ta, "new", tb));
+			json_array_append_new(changed,
+			                      json_pack("{s:s, s:s, s:s}", "label", fields[i].label,
+			                                "old", ta, "new", tb));
 	}
 	diff = nd__admin_diff_rows(json_string_value(json_object_get(rev, "body")),
 	                           json_string_value(json_object_get(now, "body")), CONTEXT);
-	ctx = nd__admin_ctx(req, u, nd_arena_printf(req->arena, "Revision %lld of '%s'",
-	                                            (long long)n, id),
+	ctx = nd__admin_ctx(req, u,
+	                    nd_arena_printf(req->arena, "Revision %lld of '%s'", (long long)n, id),
 	                    "articles");
-	json_object_set_new(
-	    ctx, "article",
-	    json_pack("{s:s, s:s, s:s, s:s}", "id", id, "url", url, "revisions",
-	              nd_arena_printf(req->arena, "%s/revisions", url), "title",
-	              json_string_value(json_object_get(now, "title"))));
+	json_object_set_new(ctx, "article",
+	                    json_pack("{s:s, s:s, s:s, s:s}", "id", id, "url", url, "revisions",
+	                              nd_arena_printf(req->arena, "%s/revisions", url), "title",
+	                              json_string_value(json_object_get(now, "title"))));
 	json_object_set_new(
 	    ctx, "revision",
 	    json_pack("{s:I, s:I, s:b, s:s, s:s, s:s, s:O, s:o}", "n", (json_int_t)n, "latest",
 	              (json_int_t)latest, "current", n == latest, "by",
 	              saved_by(req, s, json_integer_value(json_object_get(rev, "saved_by"))),
-	              "when",
-	              json_string_value(json_object_get(rev, "saved_at")), "restore",
+	              "when", json_string_value(json_object_get(rev, "saved_at")), "restore",
 	              nd_arena_printf(req->arena, "%s/revisions/%lld/restore", url, (long long)n),
 	              "body", json_object_get(rev, "body"), "fields", shown));
 	/* A restore or an unchanged re-save differs only in updated_at. */
@@ -426,7 +428,8 @@ static int revision_page(struct nd_app *app, struct nd_http_request *req,
 	/* Offered when it changes something and the role may make that save. */
 	json_object_set_new(
 	    ctx, "may_restore",
-	    json_boolean(n != latest && !nd__article_refusal(req, u->role, u->id, cur, rev_status(rev))));
+	    json_boolean(n != latest &&
+	                 !nd__article_refusal(req, u->role, u->id, cur, rev_status(rev))));
 	json_decref(rev);
 	json_decref(now);
 	return nd__admin_render(app, req, res, "revision", ctx, 200);

@@ -283,6 +283,15 @@ unsigned nd__article_event(const struct nd_article_state *cur, int status);
 /* Queues webhook event for article id whose document is doc (borrowed). */
 void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json_t *doc);
 
+/*
+ * Webhooks of writes made outside requests (handler/webhook_events.c).
+ * nd__golive: queues "publish" for each scheduled article whose time came
+ * after the last one announced and is at or before now (the time the new
+ * snapshot was built), at most once per database (docs/internals/
+ * webhooks.md); does nothing without webhooks.
+ */
+void nd__golive(struct nd_app *app, int64_t now);
+
 /* Sets up the admin's state in app (templates, rate limits, form key); store errors. */
 int nd__admin_open(struct nd_app *app);
 void nd__admin_close(struct nd_app *app);

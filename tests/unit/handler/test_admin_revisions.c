@@ -64,7 +64,8 @@ static void test_numbers(void **state)
 	assert_null(json_object_get(json_array_get(rows, 1), "new"));
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 3), "new")), 3);
 	assert_null(json_object_get(json_array_get(rows, 3), "old"));
-	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 3), "mark")), "+");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 3), "mark")),
+	                    "+");
 	assert_true(json_is_true(json_object_get(json_array_get(rows, 3), "ins")));
 	json_decref(rows);
 }
