@@ -68,10 +68,11 @@ static void claim_release(struct claim *c)
 	c->n = 0;
 }
 
-void nd__golive(struct nd_app *app, int64_t now)
+size_t nd__golive(struct nd_app *app, int64_t now)
 {
 	struct claim c = {0, now, NULL, 0};
 	struct nd_store *s = NULL;
+	size_t queued = 0;
 	int64_t until;
 	int rc;
 
@@ -112,13 +113,16 @@ void nd__golive(struct nd_app *app, int64_t now)
 
 		nd_log(ND_LOG_INFO, "scheduled article '%s' went live: webhook event publish",
 		       c.ids[i]);
-		if (doc)
+		if (doc) {
 			nd__article_notify(app, ND_WEBHOOK_PUBLISH, c.ids[i], doc);
+			queued++;
+		}
 		json_decref(doc);
 	}
 out:
 	claim_release(&c);
 	nd_store_close(s);
+	return queued;
 }
 
 void nd_app_article_saved(struct nd_app *app, struct nd_store *s, const char *ext_id, bool existed,
