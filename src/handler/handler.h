@@ -59,7 +59,7 @@ size_t nd_app_accepts_body(void *ctx, const char *method, const char *path);
  * wire fetch): ext_id as now stored in s, which existed before or not and
  * then had status before (enum nd_article_status). The event is the write
  * API's (publish, update, unpublish, none for drafts). Nothing without
- * webhooks. handler/webhook_events.c; docs/internals/webhooks.md.
+ * webhooks. handler/webhook_events.c; docs/internals/api-write.md.
  */
 struct nd_store;
 void nd_app_article_saved(struct nd_app *app, struct nd_store *s, const char *ext_id, bool existed,

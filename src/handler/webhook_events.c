@@ -1,6 +1,6 @@
 /*
  * Webhooks for writes that do not come through a request
- * (docs/internals/webhooks.md): scheduled articles going live, and the
+ * (docs/internals/api-write.md, "Webhooks"): scheduled articles going live, and the
  * articles `serve`'s wire fetch saves.
  *
  * Going live changes nothing in the store (the article stays "scheduled",
