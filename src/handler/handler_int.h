@@ -288,7 +288,8 @@ void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json
  * nd__golive: queues "publish" for each scheduled article whose time came
  * after the last one announced and is at or before now (the time the new
  * snapshot was built), at most once per database (docs/internals/
- * api-write.md, "Webhooks"); does nothing without webhooks. Returns how many it queued.
+ * api-write.md, "Webhooks"); does nothing without webhooks. Returns how
+ * many it queued.
  */
 size_t nd__golive(struct nd_app *app, int64_t now);
 
