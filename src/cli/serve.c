@@ -14,6 +14,13 @@
 #include "site/snapshot.h"
 #include "wire/wire.h"
 
+/* The wire fetch's saves get the webhook events of the write API's. */
+static void wire_saved(void *ctx, struct nd_store *s, const char *ext_id, bool existed,
+                       enum nd_article_status before)
+{
+	nd_app_article_saved(ctx, s, ext_id, existed, (int)before);
+}
+
 /* In-flight requests get this long to finish at shutdown. */
 #define GRACE_MS 10000
 
@@ -93,7 +100,7 @@ int nd_cmd_serve(int argc, char **argv)
 			goto out;
 		}
 		curl_ready = true;
-		if (nd_wire_sched_start(&cfg, &wire)) {
+		if (nd_wire_sched_start(&cfg, wire_saved, &app, &wire)) {
 			rc = 1;
 			goto out;
 		}

@@ -79,3 +79,31 @@ int64_t nd__admin_field_id(struct nd_http_request *req, const char *name);
 
 /* t as "28 November 2026, 18:00 UTC" (req's arena); never when t is 0. */
 const char *nd__admin_time(struct nd_http_request *req, int64_t t, const char *never);
+
+/*
+ * The revisions pages (admin_revisions.c), reached through the editor's
+ * routes "/admin/articles/..." (m->params[0]: the rest of the path):
+ *
+ *	GET  /admin/articles/{id}/revisions              the list, newest first
+ *	GET  /admin/articles/{id}/revisions/{n}          one, diffed against the current
+ *	POST /admin/articles/{id}/revisions/{n}/restore  save it again (CSRF)
+ *
+ * nd__admin_revision_path: whether the rest is one of the GET shapes
+ * (restore false) or the POST one (restore true). The handlers answer
+ * only paths it accepted; they return the status with res set.
+ */
+bool nd__admin_revision_path(struct nd_http_request *req, const struct nd_route_match *m,
+                             bool restore);
+int nd__admin_revisions_get(struct nd_app *app, struct nd_http_request *req,
+                            struct nd_http_response *res, const struct nd_route_match *m);
+int nd__admin_revision_restore(struct nd_app *app, struct nd_http_request *req,
+                               struct nd_http_response *res, const struct nd_route_match *m);
+
+/*
+ * The lines of a diff from a to b for the revision page: [{op ("same",
+ * "del", "add"), mark (" ", "-", "+"), old, new (line numbers, absent on
+ * the other side), text}], unchanged runs cut to context lines around each
+ * change and the cut replaced by {gap: N lines}. An empty array when a
+ * equals b. Caller owns the result.
+ */
+json_t *nd__admin_diff_rows(const char *a, const char *b, size_t context);

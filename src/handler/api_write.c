@@ -259,13 +259,8 @@ ND_HANDLER(api_article_patch)
 	return save(app, req, res, rest_id(req, m, 0), MERGE);
 }
 
-/*
- * Splits rest ("{id}/revisions", "{id}/revisions/{n}", and with restore
- * "{id}/revisions/{n}/restore") into *id and *n (0 for the list). False
- * when rest has none of those shapes.
- */
-static bool revision_path(struct nd_http_request *req, const struct nd_str *rest, bool restore,
-                          char **id, int64_t *n)
+bool nd__revision_path(struct nd_http_request *req, const struct nd_str *rest, bool restore,
+                       char **id, int64_t *n)
 {
 	const char *p = rest->p;
 	size_t len = rest->len, k;
@@ -296,7 +291,7 @@ bool nd__api_revision_path(struct nd_http_request *req, const struct nd_route_ma
 	char *id;
 	int64_t n;
 
-	return revision_path(req, &m->params[0], false, &id, &n);
+	return nd__revision_path(req, &m->params[0], false, &id, &n);
 }
 
 /* The checks before reading or restoring the history of id: 0 or a status. */
@@ -328,7 +323,7 @@ int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd
 	int64_t n;
 	int status, rc;
 
-	revision_path(req, &m->params[0], false, &id, &n);
+	nd__revision_path(req, &m->params[0], false, &id, &n);
 	if ((status = auth(app, req, res, &u, &s)) != 0 ||
 	    (status = history_access(req, res, s, &u, id, &cur)) != 0)
 		return status;
@@ -401,7 +396,7 @@ ND_HANDLER(api_article_post)
 	char *id;
 	int64_t n;
 
-	if (revision_path(req, &m->params[0], true, &id, &n))
+	if (nd__revision_path(req, &m->params[0], true, &id, &n))
 		return restore(app, req, res, id, n);
 	if (m->params[0].len > 10 &&
 	    !memcmp(m->params[0].p + m->params[0].len - 10, "/reactions", 10))

@@ -13,6 +13,7 @@
 #include "webhook/webhook.h"
 #include "handler/handler_int.h"
 #include "render/template.h"
+#include "site/snapshot.h"
 
 #ifndef ND_THEME_DIR
 #define ND_THEME_DIR "themes/default"
@@ -28,6 +29,11 @@ const char *nd_app_default_theme(void)
 	if (!stat(ND_THEME_DIR, &st) && S_ISDIR(st.st_mode))
 		return ND_THEME_DIR;
 	return "themes/default";
+}
+
+static void golive_cb(void *ctx, const struct nd_site *site)
+{
+	nd__golive(ctx, site->built_at);
 }
 
 int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snapshot *snap)
@@ -58,7 +64,11 @@ int nd_app_init(struct nd_app *app, const struct nd_config *cfg, struct nd_snaps
 		goto out;
 	if ((rc = nd__admin_open(app)) != 0)
 		goto out;
-	rc = nd_webhooks_start(cfg, &app->webhooks);
+	if ((rc = nd_webhooks_start(cfg, &app->webhooks)) != 0)
+		goto out;
+	/* Scheduled articles going live get their "publish" (webhook_events.c). */
+	if (app->webhooks && snap)
+		nd_snapshot_on_swap(snap, golive_cb, app);
 out:
 	if (rc)
 		nd_app_release(app);
@@ -91,6 +101,8 @@ void nd_app_set_base_url(struct nd_app *app, int port)
 
 void nd_app_release(struct nd_app *app)
 {
+	if (app->webhooks && app->snap)
+		nd_snapshot_on_swap(app->snap, NULL, NULL);
 	nd_webhooks_stop(app->webhooks); /* what is still queued is logged as failed */
 	nd_engage_close(app->engage);    /* the last flush of the counts */
 	nd__admin_close(app);

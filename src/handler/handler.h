@@ -54,5 +54,16 @@ int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_respons
  * write API's articles). */
 size_t nd_app_accepts_body(void *ctx, const char *method, const char *path);
 
+/*
+ * Queues the webhook event of a save made outside a request (`serve`'s
+ * wire fetch): ext_id as now stored in s, which existed before or not and
+ * then had status before (enum nd_article_status). The event is the write
+ * API's (publish, update, unpublish, none for drafts). Nothing without
+ * webhooks. handler/webhook_events.c; docs/internals/api-write.md.
+ */
+struct nd_store;
+void nd_app_article_saved(struct nd_app *app, struct nd_store *s, const char *ext_id, bool existed,
+                          int before);
+
 /* The folder of the default theme that ships with newsdesk. */
 const char *nd_app_default_theme(void);

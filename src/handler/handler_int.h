@@ -32,6 +32,16 @@ ND_HANDLER(api_reaction);
  * required; the answer says no-store, so the page cache keeps none).
  */
 bool nd__api_revision_path(struct nd_http_request *req, const struct nd_route_match *m);
+
+/*
+ * Splits rest, the end of a path after ".../articles/" ("{id}/revisions",
+ * "{id}/revisions/{n}", and with restore "{id}/revisions/{n}/restore"),
+ * into *id (req's arena) and *n (0 for the list; 1 to 999999999). False
+ * when rest has none of those shapes. Shared by the write API and the
+ * admin's revision pages.
+ */
+bool nd__revision_path(struct nd_http_request *req, const struct nd_str *rest, bool restore,
+                       char **id, int64_t *n);
 int nd__api_revisions(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
                       const struct nd_route_match *m);
 
@@ -272,6 +282,16 @@ unsigned nd__article_event(const struct nd_article_state *cur, int status);
 
 /* Queues webhook event for article id whose document is doc (borrowed). */
 void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json_t *doc);
+
+/*
+ * Webhooks of writes made outside requests (handler/webhook_events.c).
+ * nd__golive: queues "publish" for each scheduled article whose time came
+ * after the last one announced and is at or before now (the time the new
+ * snapshot was built), at most once per database (docs/internals/
+ * api-write.md, "Webhooks"); does nothing without webhooks. Returns how
+ * many it queued.
+ */
+size_t nd__golive(struct nd_app *app, int64_t now);
 
 /* Sets up the admin's state in app (templates, rate limits, form key); store errors. */
 int nd__admin_open(struct nd_app *app);

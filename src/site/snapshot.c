@@ -24,6 +24,8 @@ struct nd_snapshot {
 	bool stopping;
 	int interval_ms;
 	size_t cache_bytes;
+	nd_snapshot_swap_fn on_swap; /* under lock */
+	void *on_swap_ctx;
 };
 
 /* Gives a snapshot not yet published its page cache. */
@@ -69,6 +71,8 @@ static int rebuild(struct nd_snapshot *snap, bool force)
 	nd_log(ND_LOG_INFO, "site snapshot rebuilt: %zu articles, generation %lld",
 	       site->article_count, (long long)site->generation);
 	nd_site_free(old);
+	if (snap->on_swap)
+		snap->on_swap(snap->on_swap_ctx, site);
 	return 0;
 }
 
@@ -153,6 +157,16 @@ void nd_snapshot_close(struct nd_snapshot *snap)
 	pthread_cond_destroy(&snap->wake);
 	pthread_mutex_destroy(&snap->lock);
 	free(snap);
+}
+
+void nd_snapshot_on_swap(struct nd_snapshot *snap, nd_snapshot_swap_fn fn, void *ctx)
+{
+	pthread_mutex_lock(&snap->lock);
+	snap->on_swap = fn;
+	snap->on_swap_ctx = ctx;
+	if (fn)
+		fn(ctx, snap->current);
+	pthread_mutex_unlock(&snap->lock);
 }
 
 int nd_snapshot_refresh(struct nd_snapshot *snap, int force)

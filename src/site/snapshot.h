@@ -37,6 +37,17 @@ void nd_snapshot_read_unlock(void);
 /* The current site; borrowed, valid until nd_snapshot_read_unlock(). */
 const struct nd_site *nd_snapshot_site(struct nd_snapshot *snap);
 
+/*
+ * fn (NULL: none) is called with ctx and the new site after each swap, on
+ * the thread that made it (the watcher, or a caller of
+ * nd_snapshot_refresh), never twice at once; the site stays valid during
+ * the call. It is also called once at once with the current site, so it
+ * sees the state it starts from. When nd_snapshot_on_swap returns, a
+ * call to the fn it replaces is over.
+ */
+typedef void (*nd_snapshot_swap_fn)(void *ctx, const struct nd_site *site);
+void nd_snapshot_on_swap(struct nd_snapshot *snap, nd_snapshot_swap_fn fn, void *ctx);
+
 /* Rebuilds now if the store changed (or force is set) and waits for the
  * swap. 0 or the error of the rebuild (the old snapshot then stays). */
 int nd_snapshot_refresh(struct nd_snapshot *snap, int force);

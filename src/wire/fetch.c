@@ -326,7 +326,15 @@ static int state_save(const char *path, json_t *st)
 struct stored {
 	bool found;
 	bool same;
+	enum nd_article_status status; /* as stored, when found */
 	const struct nd_article_in *in;
+};
+
+/* What a feed's transaction saved, told to o->saved after the commit. */
+struct saved {
+	char ext_id[22];
+	bool existed;
+	enum nd_article_status before;
 };
 
 static bool eq(const char *a, const char *b)
@@ -340,6 +348,7 @@ static int compare_cb(void *ctx, const struct nd_article_rec *rec)
 	const struct nd_article_in *in = s->in;
 
 	s->found = true;
+	s->status = rec->status;
 	s->same = eq(rec->title, in->title) && eq(rec->body, in->body) &&
 	          eq(rec->summary, in->summary) && eq(rec->source_url, in->source_url) &&
 	          (!in->published_at || rec->published_at == in->published_at);
@@ -365,17 +374,20 @@ static void add_tag(const char **tags, size_t *n, const char *t)
 	tags[(*n)++] = t;
 }
 
-/* Stores one item: 0 new, 1 updated, 2 unchanged, ND_EINVAL skipped, ND_ESTORE. */
+/*
+ * Stores one item: 0 new, 1 updated (*done says what was saved), 2
+ * unchanged, ND_EINVAL skipped, ND_ESTORE.
+ */
 static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
                       const struct nd_wire_opts *o, const struct nd_wire_item *it, char **conf_tags,
-                      size_t conf_tag_count)
+                      size_t conf_tag_count, struct saved *done)
 {
 	struct nd_buf title = ND_BUF_INIT, body = ND_BUF_INIT, summary = ND_BUF_INIT;
 	const char *tags[ND_MAX_TAGS];
 	const char *key = it->guid ? it->guid : it->link ? it->link : it->title;
 	const char *html = it->content ? it->content : it->summary;
 	struct nd_article_in in = {0};
-	struct stored cur = {false, false, &in};
+	struct stored cur = {false, false, ND_STATUS_PUBLISHED, &in};
 	char ext_id[22];
 	size_t ntags = 0;
 	bool created = false;
@@ -443,6 +455,9 @@ static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
 		rc = ND_ESTORE;
 	} else {
 		rc = created ? 0 : 1;
+		memcpy(done->ext_id, ext_id, sizeof(ext_id));
+		done->existed = cur.found;
+		done->before = cur.status;
 	}
 out:
 	nd_buf_release(&title);
@@ -488,6 +503,7 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 	char *ctype = NULL, *final = NULL, *charset = NULL;
 	char **conf_tags = NULL;
 	size_t conf_tag_count = 0, added = 0, changed = 0, same = 0, skipped = 0;
+	struct saved *done = NULL;
 	int rc = 1;
 
 	/* Validators count only for the URL they were given for. */
@@ -514,8 +530,10 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 		rc = ND_ESTORE;
 		goto out;
 	}
+	done = nd_xcalloc(feed.item_count ? feed.item_count : 1, sizeof(*done));
 	for (size_t i = 0; i < feed.item_count; i++) {
-		int k = store_item(s, fc, o, &feed.items[i], conf_tags, conf_tag_count);
+		int k = store_item(s, fc, o, &feed.items[i], conf_tags, conf_tag_count,
+		                   &done[added + changed]);
 		if (k == ND_ESTORE) {
 			nd_store_rollback(s);
 			nd_buf_adds(&why, "the store failed");
@@ -528,6 +546,8 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 		rc = ND_ESTORE;
 		goto out;
 	}
+	for (size_t i = 0; o->saved && i < added + changed; i++)
+		o->saved(o->saved_ctx, s, done[i].ext_id, done[i].existed, done[i].before);
 	st->imported += added;
 	st->updated += changed;
 	st->unchanged += same;
@@ -562,6 +582,7 @@ out:
 	for (size_t i = 0; i < conf_tag_count; i++)
 		free(conf_tags[i]);
 	free(conf_tags);
+	free(done);
 	nd_wire_feed_release(&feed);
 	nd_buf_release(&r.body);
 	nd_buf_release(&why);

@@ -12,6 +12,8 @@
 
 struct nd_wire_sched {
 	const struct nd_config *cfg;
+	nd_wire_saved_fn saved;
+	void *saved_ctx;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -26,6 +28,8 @@ static void *run(void *arg)
 
 	nd_wire_opts_from_config(&o, w->cfg, &state);
 	o.stop = &w->stop;
+	o.saved = w->saved;
+	o.saved_ctx = w->saved_ctx;
 	while (!atomic_load(&w->stop)) {
 		struct nd_store *s = NULL;
 		struct timespec until;
@@ -50,7 +54,8 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int nd_wire_sched_start(const struct nd_config *cfg, struct nd_wire_sched **out)
+int nd_wire_sched_start(const struct nd_config *cfg, nd_wire_saved_fn saved, void *saved_ctx,
+                        struct nd_wire_sched **out)
 {
 	struct nd_wire_sched *w;
 	pthread_condattr_t ca;
@@ -60,6 +65,8 @@ int nd_wire_sched_start(const struct nd_config *cfg, struct nd_wire_sched **out)
 		return 0;
 	w = nd_xcalloc(1, sizeof(*w));
 	w->cfg = cfg;
+	w->saved = saved;
+	w->saved_ctx = saved_ctx;
 	atomic_init(&w->stop, false);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&ca);

@@ -31,6 +31,16 @@
 #include "config/config.h"
 #include "store/store.h"
 
+/*
+ * Told after a feed's transaction has committed, once per article it
+ * created or changed (never for an unchanged item): the run's store
+ * handle, the article's ext_id, and what it was before the write (existed
+ * false for a new article; else its status then). `serve` sends the
+ * webhook events of the fetch with it.
+ */
+typedef void (*nd_wire_saved_fn)(void *ctx, struct nd_store *s, const char *ext_id, bool existed,
+                                 enum nd_article_status before);
+
 struct nd_wire_opts {
 	const struct nd_feed_conf *feeds; /* borrowed */
 	size_t feed_count;
@@ -42,6 +52,8 @@ struct nd_wire_opts {
 	/* When not NULL and set (by another thread), transfers stop at once
 	 * and the run ends after the feed in hand. */
 	const atomic_bool *stop;
+	nd_wire_saved_fn saved; /* NULL: nobody is told */
+	void *saved_ctx;
 };
 
 /* Fills o from cfg (borrowed: o points into cfg). state_path is set to
@@ -91,11 +103,14 @@ struct nd_wire_sched;
 
 /*
  * Starts the thread. cfg is borrowed, valid until nd_wire_sched_stop().
+ * saved (may be NULL) is told of each article a run saves, on the thread
+ * (nd_wire_opts.saved).
  * With no feeds or fetch_interval 0, *out is NULL and nothing starts.
  * Call nd_wire_global_init() first. Returns 0, or ND_EIO when the thread
  * cannot be started (*out NULL).
  */
-int nd_wire_sched_start(const struct nd_config *cfg, struct nd_wire_sched **out);
+int nd_wire_sched_start(const struct nd_config *cfg, nd_wire_saved_fn saved, void *saved_ctx,
+                        struct nd_wire_sched **out);
 
 /*
  * Stops the thread: a transfer in progress is aborted within about a

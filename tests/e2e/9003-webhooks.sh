@@ -13,29 +13,8 @@ ED=$("$ND_BIN" token add ed --name hooks --db "$DB" 2>/dev/null)
 
 # A receiver: answers 500 to its first request, then 200; keeps each
 # request as N.json (body) and N.hdr (headers).
-mkdir "$TMP/got"
-cat >"$TMP/recv.py" <<'PY'
-import http.server, os, sys
-out = sys.argv[1]
-n = [0]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
-        n[0] += 1
-        with open(os.path.join(out, '%d.json' % n[0]), 'wb') as f: f.write(body)
-        with open(os.path.join(out, '%d.hdr' % n[0]), 'w') as f: f.write(str(self.headers))
-        self.send_response(500 if n[0] == 1 else 200)
-        self.end_headers()
-    def log_message(self, *a): pass
-s = http.server.HTTPServer(('127.0.0.1', 0), H)
-open(os.path.join(out, 'port'), 'w').write(str(s.server_address[1]))
-s.serve_forever()
-PY
-python3 "$TMP/recv.py" "$TMP/got" &
-RECV=$!
-trap 'kill $RECV 2>/dev/null; cleanup' EXIT
-for _ in $(seq 1 100); do [ -s "$TMP/got/port" ] && break; sleep 0.05; done
-RPORT=$(cat "$TMP/got/port")
+. "$(dirname "$0")/lib/hooks.sh"
+start_receiver --fail-first
 
 cat >"$TMP/bad.ini" <<EOF2
 [webhook x]
@@ -62,19 +41,17 @@ api() {
 	shift 2
 	fetch "$p" -X "$m" -H "Authorization: Bearer $ED" -H 'Content-Type: application/json' "$@"
 }
-# wait_for N: until the receiver has N requests (at most 10 s).
-wait_for() { for _ in $(seq 1 200); do [ -e "$TMP/got/$1.json" ] && return 0; sleep 0.05; done; return 1; }
 sig() { python3 -c 'import hmac,hashlib,sys; print("sha256=" + hmac.new(b"s3cret", open(sys.argv[1],"rb").read(), hashlib.sha256).hexdigest())' "$1"; }
-hdr() { grep -i "^$1:" "$TMP/got/$2.hdr" | cut -d: -f2- | tr -d ' \r'; }
+hdr() { grep -i "^$1:" "$HOOKS/$2.hdr" | cut -d: -f2- | tr -d ' \r'; }
 
 api POST /api/articles -d '{"id":"h-1","title":"Hooked","body":"Text."}'
 expect_status 201 "publish"
 check "the receiver is called" wait_for 1
 check "the event header" test "$(hdr X-Newsdesk-Event 1)" = publish
-check "the payload" test "$(jq -r '.event + "|" + .id + "|" + .article.title' "$TMP/got/1.json")" = "publish|h-1|Hooked"
-check "the signature is HMAC-SHA256 of the body" test "$(hdr X-Newsdesk-Signature 1)" = "$(sig "$TMP/got/1.json")"
+check "the payload" test "$(jq -r '.event + "|" + .id + "|" + .article.title' "$HOOKS/1.json")" = "publish|h-1|Hooked"
+check "the signature is HMAC-SHA256 of the body" test "$(hdr X-Newsdesk-Signature 1)" = "$(sig "$HOOKS/1.json")"
 check "the 500 is tried again (after 1 s)" wait_for 2
-check "the same delivery, same body" cmp -s "$TMP/got/1.json" "$TMP/got/2.json"
+check "the same delivery, same body" cmp -s "$HOOKS/1.json" "$HOOKS/2.json"
 check "the same delivery id" test "$(hdr X-Newsdesk-Delivery 1)" = "$(hdr X-Newsdesk-Delivery 2)"
 sleep 0.3
 check "logged as delivered after 2 attempts" test "$(sqlite3 "$DB" "SELECT webhook || '|' || event || '|' || status || '|' || attempts || '|' || http_status FROM webhook_deliveries")" = "test|publish|delivered|2|200"
@@ -86,8 +63,8 @@ expect_status 201 "a draft: no event"
 api DELETE /api/articles/h-1
 expect_status 204 "delete of a published article"
 check "unpublish sent" wait_for 3
-check "it is the unpublish" test "$(jq -r .event "$TMP/got/3.json")" = unpublish
-check "nothing for the update or the draft" test ! -e "$TMP/got/4.json"
+check "it is the unpublish" test "$(jq -r .event "$HOOKS/3.json")" = unpublish
+check "nothing for the update or the draft" test ! -e "$HOOKS/4.json"
 check "two deliveries logged" test "$(sqlite3 "$DB" "SELECT count(*) FROM webhook_deliveries")" = 2
 
 finish

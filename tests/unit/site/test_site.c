@@ -279,6 +279,48 @@ static void test_retired_paths_are_the_site_routes(void **state)
 	nd_store_close(s);
 }
 
+struct swaps {
+	int calls;
+	size_t last_count;
+};
+
+static void on_swap(void *ctx, const struct nd_site *site)
+{
+	struct swaps *w = ctx;
+
+	w->calls++;
+	w->last_count = site->article_count;
+}
+
+static void test_snapshot_swap_hook(void **state)
+{
+	struct swaps w = {0, 0};
+	struct nd_store *s;
+	struct nd_snapshot *snap;
+
+	assert_int_equal(nd_store_open(db, &s), 0);
+	put(s, "a", "A", "World", NULL, 1000, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_snapshot_open(db, 60000, 0, &snap), 0);
+	/* Called at once with the current site... */
+	nd_snapshot_on_swap(snap, on_swap, &w);
+	assert_int_equal(w.calls, 1);
+	assert_int_equal(w.last_count, 1);
+	/* ...not when nothing changed... */
+	assert_int_equal(nd_snapshot_refresh(snap, 0), 0);
+	assert_int_equal(w.calls, 1);
+	/* ...and with the new site after a swap. */
+	put(s, "b", "B", "World", NULL, 2000, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_snapshot_refresh(snap, 0), 0);
+	assert_int_equal(w.calls, 2);
+	assert_int_equal(w.last_count, 2);
+	/* Removed: no more calls. */
+	nd_snapshot_on_swap(snap, NULL, NULL);
+	assert_int_equal(nd_snapshot_refresh(snap, 1), 0);
+	assert_int_equal(w.calls, 2);
+	nd_snapshot_close(snap);
+	nd_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +331,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_snapshot_follows_the_store, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_retired_paths_are_the_site_routes, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_swap_hook, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
