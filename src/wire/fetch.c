@@ -1,5 +1,6 @@
 /* Wire feeds over HTTP (libcurl) into the store. */
 #include <curl/curl.h>
+#include <sodium.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -27,7 +28,7 @@
 
 int nd_wire_global_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) ? ND_EIO : 0;
+	return curl_global_init(CURL_GLOBAL_DEFAULT) || sodium_init() < 0 ? ND_EIO : 0;
 }
 
 void nd_wire_global_cleanup(void)
@@ -63,12 +64,25 @@ void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cf
 	}
 }
 
-void nd_wire_ext_id(const char *feed, const char *key, char out[22])
+void nd_wire_ext_id(const char *feed, const char *key, char out[ND_WIRE_EXT_ID_SIZE])
+{
+	struct nd_buf b = ND_BUF_INIT;
+	uint8_t h[16];
+
+	nd_buf_addf(&b, "%s\n%s", feed, key);
+	crypto_generichash(h, sizeof(h), (const uint8_t *)b.buf, b.len, NULL, 0);
+	nd_buf_release(&b);
+	memcpy(out, "wire-", 5);
+	sodium_bin2hex(out + 5, ND_WIRE_EXT_ID_SIZE - 5, h, sizeof(h));
+}
+
+void nd_wire_legacy_ext_id(const char *feed, const char *key, char out[ND_WIRE_EXT_ID_SIZE])
 {
 	struct nd_buf b = ND_BUF_INIT;
 
 	nd_buf_addf(&b, "%s\n%s", feed, key);
-	snprintf(out, 22, "wire-%016llx", (unsigned long long)nd_hash(b.buf, b.len));
+	snprintf(out, ND_WIRE_EXT_ID_SIZE, "wire-%016llx",
+	         (unsigned long long)nd_hash(b.buf, b.len));
 	nd_buf_release(&b);
 }
 
@@ -326,13 +340,14 @@ static int state_save(const char *path, json_t *st)
 struct stored {
 	bool found;
 	bool same;
+	bool edited;                   /* its latest revision was saved by a user (admin, API) */
 	enum nd_article_status status; /* as stored, when found */
 	const struct nd_article_in *in;
 };
 
 /* What a feed's transaction saved, told to o->saved after the commit. */
 struct saved {
-	char ext_id[22];
+	char ext_id[ND_WIRE_EXT_ID_SIZE];
 	bool existed;
 	enum nd_article_status before;
 };
@@ -352,6 +367,12 @@ static int compare_cb(void *ctx, const struct nd_article_rec *rec)
 	s->same = eq(rec->title, in->title) && eq(rec->body, in->body) &&
 	          eq(rec->summary, in->summary) && eq(rec->source_url, in->source_url) &&
 	          (!in->published_at || rec->published_at == in->published_at);
+	return 0;
+}
+
+static int edited_cb(void *ctx, const struct nd_revision_rec *r)
+{
+	((struct stored *)ctx)->edited = r->user_id != 0;
 	return 0;
 }
 
@@ -376,7 +397,11 @@ static void add_tag(const char **tags, size_t *n, const char *t)
 
 /*
  * Stores one item: 0 new, 1 updated (*done says what was saved), 2
- * unchanged, ND_EINVAL skipped, ND_ESTORE.
+ * unchanged, 3 kept (the newsroom edited it), ND_EINVAL skipped, ND_ESTORE.
+ *
+ * A stored item keeps its status (an editor may have taken it off the
+ * site), and once someone has saved it in the admin or through the API
+ * the source's changes no longer overwrite it: the newsroom's edit wins.
  */
 static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
                       const struct nd_wire_opts *o, const struct nd_wire_item *it, char **conf_tags,
@@ -387,8 +412,8 @@ static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
 	const char *key = it->guid ? it->guid : it->link ? it->link : it->title;
 	const char *html = it->content ? it->content : it->summary;
 	struct nd_article_in in = {0};
-	struct stored cur = {false, false, ND_STATUS_PUBLISHED, &in};
-	char ext_id[22];
+	struct stored cur = {.status = ND_STATUS_PUBLISHED, .in = &in};
+	char ext_id[ND_WIRE_EXT_ID_SIZE];
 	size_t ntags = 0;
 	bool created = false;
 	int rc;
@@ -438,6 +463,14 @@ static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
 	in.published_at = it->published;
 	in.updated_at = it->updated;
 	rc = nd_store_article_get(s, ext_id, compare_cb, &cur);
+	if (rc == ND_ENOTFOUND) {
+		/* Stored before stop 12 under its xxHash id: it keeps that id. */
+		char legacy[ND_WIRE_EXT_ID_SIZE];
+
+		nd_wire_legacy_ext_id(fc->name, key, legacy);
+		if ((rc = nd_store_article_get(s, legacy, compare_cb, &cur)) == 0)
+			memcpy(ext_id, legacy, sizeof(legacy));
+	}
 	if (rc && rc != ND_ENOTFOUND) {
 		rc = ND_ESTORE;
 		goto out;
@@ -445,6 +478,22 @@ static int store_item(struct nd_store *s, const struct nd_feed_conf *fc,
 	if (cur.found && cur.same) {
 		rc = 2;
 		goto out;
+	}
+	if (cur.found) {
+		rc = nd_store_revision_get(s, ext_id, 0, edited_cb, &cur);
+		if (rc && rc != ND_ENOTFOUND) {
+			rc = ND_ESTORE;
+			goto out;
+		}
+		if (cur.edited) {
+			nd_log(ND_LOG_INFO,
+			       "feed '%s': item '%s' changed at the source; article '%s' keeps the "
+			       "newsroom's edit",
+			       fc->name, title.buf, ext_id);
+			rc = 3;
+			goto out;
+		}
+		in.status = cur.status;
 	}
 	rc = nd_store_article_put(s, &in, &created);
 	if (rc == ND_EINVAL || rc == ND_ETOOBIG) {
@@ -502,7 +551,7 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 	struct nd_wire_feed feed = {0};
 	char *ctype = NULL, *final = NULL, *charset = NULL;
 	char **conf_tags = NULL;
-	size_t conf_tag_count = 0, added = 0, changed = 0, same = 0, skipped = 0;
+	size_t conf_tag_count = 0, added = 0, changed = 0, same = 0, skipped = 0, kept = 0;
 	struct saved *done = NULL;
 	int rc = 1;
 
@@ -540,7 +589,11 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 			rc = ND_ESTORE;
 			goto out;
 		}
-		k == 0 ? added++ : k == 1 ? changed++ : k == 2 ? same++ : skipped++;
+		k == 0   ? added++
+		: k == 1 ? changed++
+		: k == 2 ? same++
+		: k == 3 ? kept++
+		         : skipped++;
 	}
 	if (nd_store_commit(s)) {
 		rc = ND_ESTORE;
@@ -551,10 +604,12 @@ static int run_feed(struct nd_store *s, const struct nd_feed_conf *fc, const str
 	st->imported += added;
 	st->updated += changed;
 	st->unchanged += same;
+	st->kept += kept;
 	st->rejected += skipped;
 	nd_log(ND_LOG_INFO,
-	       "feed '%s': %zu items: %zu new, %zu updated, %zu unchanged, %zu skipped", fc->name,
-	       feed.item_count, added, changed, same, skipped);
+	       "feed '%s': %zu items: %zu new, %zu updated, %zu unchanged, %zu skipped, %zu kept "
+	       "as the newsroom edited them",
+	       fc->name, feed.item_count, added, changed, same, skipped, kept);
 	{
 		json_t *e = json_object();
 		/* json_string() refuses invalid UTF-8: such a validator is not kept. */

@@ -69,6 +69,7 @@ struct nd_wire_stats {
 	size_t imported;     /* new articles */
 	size_t updated;      /* changed articles */
 	size_t unchanged;    /* items as already stored */
+	size_t kept;         /* changed at the source, but edited in the newsroom: not updated */
 	size_t rejected;     /* items skipped (no title, refused by the store) */
 };
 
@@ -90,8 +91,17 @@ void nd_wire_global_cleanup(void);
  */
 int nd_wire_run(struct nd_store *s, const struct nd_wire_opts *o, struct nd_wire_stats *st);
 
-/* The ext_id of an item: "wire-" and 16 hex digits; out has 22 bytes. */
-void nd_wire_ext_id(const char *feed, const char *key, char out[22]);
+/*
+ * The ext_id of an item of feed with key (guid, link or title): "wire-"
+ * and the 32 hex digits of BLAKE2b-128 of "feed\nkey". A cryptographic
+ * hash, so a feed cannot choose a key that lands on another article's id
+ * (an unkeyed 64-bit hash could be collided on purpose).
+ * nd_wire_legacy_ext_id: the id before stop 12 ("wire-" and 16 hex digits
+ * of xxHash), which an article stored then keeps.
+ */
+#define ND_WIRE_EXT_ID_SIZE 38
+void nd_wire_ext_id(const char *feed, const char *key, char out[ND_WIRE_EXT_ID_SIZE]);
+void nd_wire_legacy_ext_id(const char *feed, const char *key, char out[ND_WIRE_EXT_ID_SIZE]);
 
 /*
  * The schedule `serve` runs: a background thread that opens its own store

@@ -149,6 +149,31 @@ check "summary line" grep -q "fetched 3 feeds (1 not modified), 8 failed" "$TMP/
 check "HTTP charset used" test "$(sqlite3 "$DB" "select title from articles where title like 'Caf%cr%'")" = "Café crème"
 check "nothing lost" test "$(count)" -eq 6
 
+# --- The newsroom's edit wins: an item an editor changed (here through the
+# write API) keeps the edit when the source changes it again; an item no
+# one edited still follows its source.
+export ND_TEST_FAST_HASH=1
+echo 'correct horse battery staple' | "$ND_BIN" user add ed --role editor --db "$DB" >/dev/null 2>&1
+TOKEN=$("$ND_BIN" token add ed --name wire-test --db "$DB" 2>/dev/null)
+markets=$(sqlite3 "$DB" "select ext_id from articles where title='Markets rise after central bank holds rates'")
+start_server || exit 1
+code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer $TOKEN" \
+	-H 'Content-Type: application/json' -d '{"title": "Markets rise as the bank holds (edited)"}' \
+	"$BASE/api/articles/$markets")
+check "an editor changes the wire article's title (PATCH: $code)" test "$code" = 200
+sed -i 's|Markets rise after central bank holds rates|Markets rally after central bank holds rates|' \
+	"$FEEDS/world.xml"
+rm -f "$DB.feeds.json"
+"$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
+check "the changed item is kept, not updated" \
+	grep -q "feed 'world': 3 items: 0 new, 0 updated, 2 unchanged, 0 skipped, 1 kept" "$TMP/err"
+check "the log names the kept article" grep -q "article '$markets' keeps the newsroom's edit" "$TMP/err"
+check "the editor's title stands" \
+	test "$(sqlite3 "$DB" "select title from articles where ext_id='$markets'")" = "Markets rise as the bank holds (edited)"
+check "the source's new title was not stored" \
+	test "$(sqlite3 "$DB" "select count(*) from articles where title like 'Markets rally%'")" -eq 0
+stop_server
+
 # --- Usage and config errors: exit 2.
 "$ND_BIN" fetch --db "$DB" 2>"$TMP/err"
 check "no feeds: exit 2" test $? -eq 2
