@@ -623,3 +623,34 @@ int nd_store_each_token(struct nd_store *s, int64_t user_id, nd_token_cb cb, voi
  */
 int nd_store_token_used(struct nd_store *s, int64_t id, int64_t at);
 int nd_store_token_revoke(struct nd_store *s, int64_t id, int64_t at);
+
+/*
+ * --- The admin's article list (nd_store_article_find) ---
+ *
+ * Articles of every status, filtered and paged, for the admin's list. Each
+ * filter left at its zero value matches everything.
+ */
+struct nd_article_query {
+	int status;            /* an enum nd_article_status, or -1: any */
+	int64_t section_id;    /* 0: any; else that section and its subsections */
+	int64_t author_id;     /* 0: any */
+	int64_t owner_user_id; /* 0: any */
+	/* Matched case-insensitively (ASCII letters; SQL LIKE) as a plain
+	 * substring of title, summary or body: '%' and '_' are literal. NULL
+	 * or blank: any. At most ND_MAX_QUERY bytes. */
+	const char *text;
+	size_t limit; /* rows to return; 0: none (only the count) */
+	size_t offset;
+};
+
+/*
+ * Calls cb with the articles matching q, most recently updated first (ties:
+ * the higher id first), skipping the first q->offset and stopping after
+ * q->limit; a non-zero return from cb stops the walk and is returned. *total
+ * (may be NULL) gets how many articles match in all, whatever the limit.
+ * Both are read in one snapshot of the database. Errors: ND_EINVAL for an
+ * unknown status, a negative id, a text longer than ND_MAX_QUERY or not
+ * UTF-8.
+ */
+int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, int64_t *total,
+                          nd_article_cb cb, void *ctx);

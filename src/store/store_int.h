@@ -99,6 +99,8 @@ typedef int nd_store_delivery_add_fn(struct nd_store *s, const char *webhook, co
 typedef int nd_store_delivery_update_fn(struct nd_store *s, int64_t id, const char *status,
                                         int64_t http_status, const char *last_error, int64_t at);
 typedef int nd_store_each_delivery_fn(struct nd_store *s, nd_delivery_cb cb, void *ctx);
+typedef int nd_store_article_find_fn(struct nd_store *s, const struct nd_article_query *q,
+                                     int64_t *total, nd_article_cb cb, void *ctx);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -189,6 +191,9 @@ struct nd_store_be {
 	nd_store_delivery_add_fn *delivery_add;
 	nd_store_delivery_update_fn *delivery_update;
 	nd_store_each_delivery_fn *each_delivery;
+	/* The admin's article list; store.c has checked q, and q->text is
+	 * NULL or not blank. */
+	nd_store_article_find_fn *article_find;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
