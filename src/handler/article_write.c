@@ -34,8 +34,7 @@ int nd__article_state(struct nd_store *s, const char *id, struct nd_article_stat
 }
 
 const char *nd__article_refusal(struct nd_http_request *req, enum nd_role role, int64_t user_id,
-                                const struct nd_article_state *cur,
-                                enum nd_article_status status)
+                                const struct nd_article_state *cur, enum nd_article_status status)
 {
 	const char *name = nd_role_name(role);
 
@@ -141,4 +140,16 @@ void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json
 		nd_webhooks_emit(app->webhooks, event, id, text);
 	free(text);
 	json_decref(payload);
+}
+
+int nd__article_delete(struct nd_app *app, struct nd_store *s, const char *id,
+                       const struct nd_article_state *cur)
+{
+	json_t *doc = nd__article_event(cur, -1) && app->webhooks ? nd__article_doc(s, id) : NULL;
+	int rc = nd_store_article_delete(s, id);
+
+	if (!rc && doc)
+		nd__article_notify(app, ND_WEBHOOK_UNPUBLISH, id, doc);
+	json_decref(doc);
+	return rc;
 }

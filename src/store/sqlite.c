@@ -36,7 +36,7 @@
 	"AND (?2 = 0 OR section_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION ALL "            \
 	"SELECT s.id FROM sections s JOIN sub ON s.parent_id = sub.id) SELECT id FROM sub)) "      \
 	"AND (?3 = 0 OR author_id = ?3) AND (?4 = 0 OR owner_user_id = ?4) "                       \
-	"AND (?5 IS NULL OR title LIKE ?5 ESCAPE '\\' OR summary LIKE ?5 ESCAPE '\\' "          \
+	"AND (?5 IS NULL OR title LIKE ?5 ESCAPE '\\' OR summary LIKE ?5 ESCAPE '\\' "             \
 	"OR body LIKE ?5 ESCAPE '\\') "
 
 #define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"

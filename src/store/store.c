@@ -884,7 +884,8 @@ int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, 
 		return nd_error(ND_EINVAL, "store '%s': negative id in an article query", s->url);
 	if (nd__blank(c.text))
 		c.text = NULL;
-	if (c.text && (strlen(c.text) > ND_MAX_QUERY || !nd_utf8_valid(c.text, strlen(c.text), &bad)))
+	if (c.text &&
+	    (strlen(c.text) > ND_MAX_QUERY || !nd_utf8_valid(c.text, strlen(c.text), &bad)))
 		return nd_error(ND_EINVAL,
 		                "store '%s': the search text is longer than %d bytes or not UTF-8",
 		                s->url, ND_MAX_QUERY);

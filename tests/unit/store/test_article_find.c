@@ -56,8 +56,8 @@ static int setup(void **state)
 	in[1] = article("a2", "Markets", "We are 100% sure.", "World", "Bob Roe",
 	                ND_STATUS_PUBLISHED, 1700000200);
 	in[1].user_id = f->bob;
-	in[2] = article("a3", "The final", "Goals.", "Sport", NULL, ND_STATUS_SCHEDULED,
-	                1700000300);
+	in[2] =
+	    article("a3", "The final", "Goals.", "Sport", NULL, ND_STATUS_SCHEDULED, 1700000300);
 	in[2].summary = "Cup_final tonight";
 	in[2].published_at = 1900000000;
 	in[3] = article("a4", "RAIN again", "More of it.", "Weather", "Jane Doe",
@@ -285,8 +285,10 @@ static void test_bad_queries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_every_status_newest_first), T(test_section_author_owner),
-	    T(test_text_literal_and_caseless), T(test_paging_and_total),
+	    T(test_every_status_newest_first),
+	    T(test_section_author_owner),
+	    T(test_text_literal_and_caseless),
+	    T(test_paging_and_total),
 	    T(test_bad_queries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
