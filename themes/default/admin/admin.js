@@ -95,7 +95,8 @@
 		body.set('action', 'draft');
 		changed = false;
 		say('Saving…');
-		fetch(form.action, {
+		/* Not form.action: the buttons named "action" shadow it. */
+		fetch(form.getAttribute('action'), {
 			method: 'POST',
 			body: body,
 			credentials: 'same-origin',
@@ -109,7 +110,7 @@
 			var url = res.headers.get('X-Nd-Edit-Url');
 			if (url && state() === 'new') {
 				/* The new article exists now: later saves change it. */
-				form.action = url;
+				form.setAttribute('action', url);
 				form.setAttribute('data-status', 'draft');
 				form.setAttribute('data-id', decodeURIComponent(url.split('/').pop()));
 				history.replaceState(null, '', url);
