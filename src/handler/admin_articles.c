@@ -60,9 +60,9 @@ enum action { A_DRAFT, A_PUBLISH, A_SCHEDULE, A_UPDATE, A_UNPUBLISH, A__COUNT };
 static const char *const action_names[A__COUNT] = {"draft", "publish", "schedule", "update",
                                                    "unpublish"};
 /* The notice after each, on the editor (?saved=NAME). */
-static const char *const action_notices[A__COUNT] = {
-    "Draft saved.", "Published.", "Scheduled.", "Saved: the published article is updated.",
-    "Unpublished: the article is a draft again."};
+static const char *const action_notices[A__COUNT] = {"Draft saved.", "Published.", "Scheduled.",
+                                                     "Saved: the published article is updated.",
+                                                     "Unpublished: the article is a draft again."};
 
 /* ---- Small helpers ---- */
 
@@ -253,11 +253,11 @@ static int begin(struct nd_app *app, struct nd_http_request *req, struct nd_http
 
 struct names {
 	struct nd_http_request *req;
-	json_t *sections; /* "id" -> {path, url} */
+	json_t *sections;     /* "id" -> {path, url} */
 	json_t *section_list; /* [{id, path}] in tree order */
-	json_t *authors;  /* "id" -> name */
+	json_t *authors;      /* "id" -> name */
 	json_t *author_list;  /* [{id, name}] by slug */
-	json_t *users;    /* "id" -> login */
+	json_t *users;        /* "id" -> login */
 };
 
 static const char *id_key(struct nd_http_request *req, int64_t id)
@@ -268,8 +268,8 @@ static const char *id_key(struct nd_http_request *req, int64_t id)
 static int section_cb(void *ctx, const struct nd_section_rec *r)
 {
 	struct names *n = ctx;
-	json_t *parent = r->parent_id ? json_object_get(n->sections, id_key(n->req, r->parent_id))
-	                              : NULL;
+	json_t *parent =
+	    r->parent_id ? json_object_get(n->sections, id_key(n->req, r->parent_id)) : NULL;
 	struct nd_buf url = ND_BUF_INIT;
 	const char *path;
 
@@ -383,11 +383,13 @@ static int row_cb(void *ctx, const struct nd_article_rec *r)
 	if (may_edit)
 		json_object_set_new(row, "edit_url", json_string(edit_url(req, r->ext_id, "")));
 	if (r->status == ND_STATUS_PUBLISHED) {
-		json_object_set_new(row, "published", json_string(short_time(req, r->published_at)));
+		json_object_set_new(row, "published",
+		                    json_string(short_time(req, r->published_at)));
 		json_object_set_new(row, "view_url",
 		                    json_string(public_url(req, l->n, r->section_id, r->slug)));
 	} else if (r->status == ND_STATUS_SCHEDULED) {
-		json_object_set_new(row, "scheduled", json_string(short_time(req, r->published_at)));
+		json_object_set_new(row, "scheduled",
+		                    json_string(short_time(req, r->published_at)));
 	}
 	json_array_append_new(l->rows, row);
 	return 0;
@@ -481,10 +483,9 @@ ND_HANDLER(admin_articles)
 	}
 	statuses = json_array();
 	for (int i = 0; i <= ND_STATUS_SCHEDULED; i++)
-		json_array_append_new(statuses,
-		                      json_pack("{s:s, s:b}", "value",
-		                                nd_status_name((enum nd_article_status)i), "selected",
-		                                q.status == i));
+		json_array_append_new(statuses, json_pack("{s:s, s:b}", "value",
+		                                          nd_status_name((enum nd_article_status)i),
+		                                          "selected", q.status == i));
 	mark_selected(n.section_list, "id", section);
 	mark_selected(n.author_list, "id", author);
 	json_object_set_new(ctx, "rows", l.rows);
@@ -501,15 +502,15 @@ ND_HANDLER(admin_articles)
 		json_t *p = json_pack("{s:i, s:i}", "page", (int)page, "pages", (int)pages);
 
 		if (page > 1)
-			json_object_set_new(p, "prev_url",
-			                    json_string(nd_arena_printf(req->arena,
-			                                                "/admin/articles?%spage=%ld",
-			                                                fq, page - 1)));
+			json_object_set_new(
+			    p, "prev_url",
+			    json_string(nd_arena_printf(req->arena, "/admin/articles?%spage=%ld",
+			                                fq, page - 1)));
 		if (page < pages)
-			json_object_set_new(p, "next_url",
-			                    json_string(nd_arena_printf(req->arena,
-			                                                "/admin/articles?%spage=%ld",
-			                                                fq, page + 1)));
+			json_object_set_new(
+			    p, "next_url",
+			    json_string(nd_arena_printf(req->arena, "/admin/articles?%spage=%ld",
+			                                fq, page + 1)));
 		json_object_set_new(ctx, "pagination", p);
 	}
 	{
@@ -570,16 +571,16 @@ static int editor(struct nd_app *app, struct nd_http_request *req, struct nd_htt
                   const char *id, const struct nd_article_state *cur, const char *error,
                   const char *notice, int status)
 {
-	json_t *ctx = nd__admin_ctx(req, u, id ? "Edit article" : "New article",
-	                            id ? "articles" : "new");
+	json_t *ctx =
+	    nd__admin_ctx(req, u, id ? "Edit article" : "New article", id ? "articles" : "new");
 	struct names n;
 
-	json_object_set_new(
-	    ctx, "a",
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title", f->title,
-	              "slug", f->slug, "summary", f->summary, "body", f->body, "section",
-	              f->section, "author", f->author, "tags", f->tags, "image", f->image,
-	              "language", f->language, "publish_at", f->publish_at));
+	json_object_set_new(ctx, "a",
+	                    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "title",
+	                              f->title, "slug", f->slug, "summary", f->summary, "body",
+	                              f->body, "section", f->section, "author", f->author, "tags",
+	                              f->tags, "image", f->image, "language", f->language,
+	                              "publish_at", f->publish_at));
 	json_object_set_new(ctx, "status",
 	                    json_string(cur->exists ? nd_status_name(cur->status) : "new"));
 	json_object_set_new(ctx, "form_action",
@@ -617,7 +618,9 @@ static int editor(struct nd_app *app, struct nd_http_request *req, struct nd_htt
 /* The stored article's fields for the form. */
 static void form_from_doc(struct nd_http_request *req, json_t *doc, struct form *f)
 {
-#define S(key) (json_is_string(json_object_get(doc, key)) ? json_string_value(json_object_get(doc, key)) : "")
+#define S(key)                                                                                     \
+	(json_is_string(json_object_get(doc, key)) ? json_string_value(json_object_get(doc, key))  \
+	                                           : "")
 	struct nd_buf tags = ND_BUF_INIT;
 	json_t *t;
 	size_t i;
@@ -645,15 +648,15 @@ static void form_from_doc(struct nd_http_request *req, json_t *doc, struct form 
 		const char *p = S("published_at");
 		size_t len = strlen(p);
 
-		if (len == 20 && p[19] == 'Z' && parse_local(nd_arena_strndup(req->arena, p, 19), &at))
+		if (len == 20 && p[19] == 'Z' &&
+		    parse_local(nd_arena_strndup(req->arena, p, 19), &at))
 			f->publish_at = nd_arena_strndup(req->arena, p, 19);
 	}
 #undef S
 }
 
 /* The {id} of "/admin/articles/{id}" (the path is percent-decoded already). */
-static const char *path_id(struct nd_http_request *req, const struct nd_route_match *m,
-                           size_t cut)
+static const char *path_id(struct nd_http_request *req, const struct nd_route_match *m, size_t cut)
 {
 	return nd_arena_strndup(req->arena, m->params[0].p, m->params[0].len - cut);
 }
@@ -673,8 +676,9 @@ static int load_state(struct nd_app *app, struct nd_http_request *req, struct nd
 	if (nd__article_state(s, id, cur))
 		return message(app, req, res, u, 503, "The store cannot be read; try again.");
 	if (!cur->exists)
-		return message(app, req, res, u, 404,
-		               nd_arena_printf(req->arena, "There is no article with id '%s'.", id));
+		return message(
+		    app, req, res, u, 404,
+		    nd_arena_printf(req->arena, "There is no article with id '%s'.", id));
 	if (cur->owner != u->id && !nd_role_may(u->role, ND_ACT_EDIT_ANY))
 		return nd__admin_forbidden(
 		    app, req, res,
@@ -835,6 +839,12 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	if (id && (status = load_state(app, req, res, &u, s, id, &cur)) != 0)
 		return status;
 	read_form(req, &f);
+	if (act == A_UPDATE && !(cur.exists && cur.status == ND_STATUS_PUBLISHED)) {
+		return editor(app, req, res, &u, s, &f, id, &cur,
+		              "\"Update\" saves a published article; this one is not published: "
+		              "use \"Save draft\", \"Schedule\" or \"Publish now\"",
+		              NULL, 409);
+	}
 	/* An autosave only ever keeps a draft: a live article changes only on a click. */
 	if (autosave(req) && (act != A_DRAFT || (cur.exists && cur.status != ND_STATUS_DRAFT)))
 		return message(app, req, res, &u, 409,
@@ -875,9 +885,9 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 		status = 204;
 		goto out;
 	}
-	nd_http_add_header(res, "Location",
-	                   edit_url(req, art.ext_id,
-	                            nd_arena_printf(req->arena, "?saved=%s", action_names[act])));
+	nd_http_add_header(
+	    res, "Location",
+	    edit_url(req, art.ext_id, nd_arena_printf(req->arena, "?saved=%s", action_names[act])));
 	status = 303;
 out:
 	json_decref(obj);
@@ -921,10 +931,9 @@ static int title_cb(void *ctx, const struct nd_article_rec *r)
  * DELETE: nd__article_refusal with ND_STATUS_DRAFT). 0 with *cur and *title
  * (req's arena), else the status of an answer made.
  */
-static int may_delete(struct nd_app *app, struct nd_http_request *req,
-                      struct nd_http_response *res, const struct nd_admin_user *u,
-                      struct nd_store *s, const char *id, struct nd_article_state *cur,
-                      const char **title)
+static int may_delete(struct nd_app *app, struct nd_http_request *req, struct nd_http_response *res,
+                      const struct nd_admin_user *u, struct nd_store *s, const char *id,
+                      struct nd_article_state *cur, const char **title)
 {
 	struct title t = {0};
 	const char *why;
@@ -979,10 +988,12 @@ static int delete_post(struct nd_app *app, struct nd_http_request *req,
 	/* As the API's DELETE: a published article's delete is an unpublish. */
 	rc = nd__article_delete(app, s, id, &cur);
 	if (rc == ND_ENOTFOUND)
-		return message(app, req, res, &u, 404,
-		               nd_arena_printf(req->arena, "There is no article with id '%s'.", id));
+		return message(
+		    app, req, res, &u, 404,
+		    nd_arena_printf(req->arena, "There is no article with id '%s'.", id));
 	if (rc)
-		return message(app, req, res, &u, 503, "The article could not be deleted; try again.");
+		return message(app, req, res, &u, 503,
+		               "The article could not be deleted; try again.");
 	nd_log(ND_LOG_INFO, "admin: %s '%s' deleted article '%s'", nd_role_name(u.role), u.login,
 	       id);
 	nd_buf_adds(&loc, "/admin/articles?deleted=");
@@ -1094,7 +1105,8 @@ static void preview_article(struct nd_app *app, const struct nd_site *site,
 	struct nd_buf b = ND_BUF_INIT;
 	int64_t at;
 
-	a->ext_id = "preview";
+	/* The stored article's id (the editor's hidden field), "" for a new one. */
+	a->ext_id = field(req, "id");
 	a->title = given(f->title) ? f->title : "(untitled)";
 	a->summary = f->summary;
 	a->slug = slug_of(req, given(f->slug) ? f->slug : a->title, "article");
@@ -1102,20 +1114,21 @@ static void preview_article(struct nd_app *app, const struct nd_site *site,
 	a->image = f->image;
 	a->source_url = "";
 	a->section = preview_section(app, site, req, p, f->section);
-	a->url = nd_arena_printf(req->arena, "%s%s", a->section->url,
-	                         escaped(req, "/", a->slug));
+	a->url = nd_arena_printf(req->arena, "%s%s", a->section->url, escaped(req, "/", a->slug));
 	a->route = a->url;
 	if (given(f->author))
 		a->author = preview_person(req, &site->author_by_slug, &p->author,
 		                           trimmed(req, f->author, strlen(f->author)), "/author/");
 	for (size_t i = 0; i < n; i++)
-		p->tag_ptrs[i] = preview_person(req, &site->tag_by_slug, &p->tags[i], tags[i], "/tag/");
+		p->tag_ptrs[i] =
+		    preview_person(req, &site->tag_by_slug, &p->tags[i], tags[i], "/tag/");
 	a->tags = p->tag_ptrs;
 	a->tag_count = n;
-	a->published_at = given(f->publish_at) &&
-	                          parse_local(trimmed(req, f->publish_at, strlen(f->publish_at)), &at)
-	                      ? at
-	                      : nd__admin_now();
+	a->published_at =
+	    given(f->publish_at) &&
+	            parse_local(trimmed(req, f->publish_at, strlen(f->publish_at)), &at)
+	        ? at
+	        : nd__admin_now();
 	a->updated_at = a->published_at;
 	/* The site's own renderer (site.c), the same description rule. */
 	nd_buf_init(&b, ND_MAX_PAGE);
@@ -1147,7 +1160,7 @@ static void set_only(struct nd_http_response *res, const char *name, const char 
 
 /* The banner a preview carries, just inside its <body>. */
 #define PREVIEW_BANNER                                                                             \
-	"\n<p role=\"status\" class=\"nd-preview-banner\" style=\"margin:0;padding:.5rem 1rem;"      \
+	"\n<p role=\"status\" class=\"nd-preview-banner\" style=\"margin:0;padding:.5rem 1rem;"    \
 	"background:#fff2c2;color:#1f2328;border-bottom:2px solid #c9a400;font:600 15px/1.4 "      \
 	"system-ui,sans-serif;text-align:center\">Preview \xe2\x80\x94 not published</p>"
 

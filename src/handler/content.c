@@ -85,7 +85,8 @@ int nd__article_page(struct nd_app *app, const struct nd_site *site, struct nd_h
 	for (size_t i = 0;
 	     i < a->section->articles.count && json_array_size(more) < MORE_IN_SECTION; i++) {
 		const struct nd_site_article *o = &site->articles[a->section->articles.items[i]];
-		if (o != a)
+		/* A preview is a copy of the stored article (if any): same ext_id. */
+		if (o != a && strcmp(o->ext_id, a->ext_id))
 			json_array_append_new(more, nd__article_card(o));
 	}
 	ctx = json_pack("{s:o, s:b, s:o, s:s, s:{s:s, s:s, s:s, s:s}}", "article", art, "has_more",

@@ -134,6 +134,7 @@ try {
     check('the draft keeps its text', (await page.locator('#body').inputValue()) === 'Written **without** a script.');
     await page.goto(base + '/admin/articles?status=draft', { waitUntil: 'load' });
     check('the draft is listed', (await page.getByText(`No script ${stamp}`).count()) === 1);
+    await page.screenshot({ path: `${outDir}/admin-list.png`, fullPage: false });
     check('no console errors without JavaScript', problems.length === 0, problems.join('; '));
     await context.close();
   }

@@ -250,6 +250,10 @@ fetch "/admin/articles/$AID" -b "$ED"
 expect_status 200 "an editor opens the author's draft"
 expect_body 'name="action" value="publish"' "with Publish"
 expect_body 'name="action" value="schedule"' "and Schedule"
+fetch "/admin/articles/$AID" -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=update \
+	--data-urlencode "title=Storm warning" --data-urlencode "body=x"
+expect_status 409 "update is for published articles"
+expect_body 'this one is not published' "says why"
 fetch "/admin/articles/$AID" -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=publish \
 	--data-urlencode "title=Storm warning" --data-urlencode "body=Wind **very** strong." \
 	--data-urlencode "section=World" --data-urlencode "author=Au Thor"
@@ -278,6 +282,11 @@ expect_status 303 "update a published article"
 check "the public page changes" poll /world/storm-warning 200 'Updated.'
 fetch "/admin/articles?status=published" -b "$ED"
 expect_body 'Storm warning' "it is listed as published"
+fetch /admin/preview -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode "id=$AID" \
+	--data-urlencode "title=Storm warning" --data-urlencode "body=Changed." --data-urlencode "section=World"
+expect_body 'More in World' "the preview of a published article lists its section's stories"
+expect_body 'href="/world/europe/rain-in-paris"' "the others"
+expect_no_body 'href="/world/storm-warning"' "but not the article itself"
 fetch "/admin/articles/$AID" -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=unpublish \
 	--data-urlencode "title=Storm warning" --data-urlencode "body=Wind." --data-urlencode "section=World"
 expect_status 303 "unpublish"
@@ -317,5 +326,21 @@ fetch /admin/articles -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode act
 	--data-urlencode "title=Straight to the site" --data-urlencode "body=Now." --data-urlencode "section=Business"
 expect_status 303 "create and publish"
 check "on the home page" poll / 200 'Straight to the site'
+
+# --- pages of 50, keeping the filters ---
+for i in $(seq 1 52); do
+	printf '{"id":"bulk-%d","title":"Bulk story %d","body":"Filler.","section":"Bulk","status":"draft","updated_at":"2026-02-01T00:00:%02dZ"}\n' "$i" "$i" "$((i % 60))"
+done >"$TMP/bulk.jsonl"
+nd import "$TMP/bulk.jsonl" >/dev/null
+fetch "/admin/articles?status=draft&q=bulk+story" -b "$ED"
+expect_body '52 article(s)' "52 bulk drafts"
+check "50 rows on the first page" test "$(grep -c '<span class="status status-draft">' "$TMP/body")" = 50
+expect_body 'Page 1 of 2' "two pages"
+expect_body 'href="/admin/articles?status=draft&amp;q=bulk%20story&amp;page=2" rel="next"' "the next page keeps the filters"
+fetch "/admin/articles?status=draft&q=bulk%20story&page=2" -b "$ED"
+check "2 rows on the second" test "$(grep -c '<span class="status status-draft">' "$TMP/body")" = 2
+expect_body 'rel="prev"' "and a way back"
+fetch "/admin/articles?page=0" -b "$ED"
+expect_status 400 "page 0"
 
 finish
