@@ -615,25 +615,30 @@ static int editor(struct nd_app *app, struct nd_http_request *req, struct nd_htt
 	return nd__admin_render(app, req, res, "article_edit", ctx, status);
 }
 
+/* The string field key of doc, "" when it has none. */
+static const char *doc_str(json_t *doc, const char *key)
+{
+	json_t *v = json_object_get(doc, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
 /* The stored article's fields for the form. */
 static void form_from_doc(struct nd_http_request *req, json_t *doc, struct form *f)
 {
-#define S(key)                                                                                     \
-	(json_is_string(json_object_get(doc, key)) ? json_string_value(json_object_get(doc, key))  \
-	                                           : "")
 	struct nd_buf tags = ND_BUF_INIT;
 	json_t *t;
 	size_t i;
 	int64_t at;
 
-	f->title = nd_arena_strdup(req->arena, S("title"));
-	f->slug = nd_arena_strdup(req->arena, S("slug"));
-	f->summary = nd_arena_strdup(req->arena, S("summary"));
-	f->body = nd_arena_strdup(req->arena, S("body"));
-	f->section = nd_arena_strdup(req->arena, S("section"));
-	f->author = nd_arena_strdup(req->arena, S("author"));
-	f->image = nd_arena_strdup(req->arena, S("image"));
-	f->language = nd_arena_strdup(req->arena, S("language"));
+	f->title = nd_arena_strdup(req->arena, doc_str(doc, "title"));
+	f->slug = nd_arena_strdup(req->arena, doc_str(doc, "slug"));
+	f->summary = nd_arena_strdup(req->arena, doc_str(doc, "summary"));
+	f->body = nd_arena_strdup(req->arena, doc_str(doc, "body"));
+	f->section = nd_arena_strdup(req->arena, doc_str(doc, "section"));
+	f->author = nd_arena_strdup(req->arena, doc_str(doc, "author"));
+	f->image = nd_arena_strdup(req->arena, doc_str(doc, "image"));
+	f->language = nd_arena_strdup(req->arena, doc_str(doc, "language"));
 	json_array_foreach(json_object_get(doc, "tags"), i, t)
 	{
 		if (i)
@@ -645,14 +650,13 @@ static void form_from_doc(struct nd_http_request *req, json_t *doc, struct form 
 	f->publish_at = "";
 	{
 		/* "2026-11-29T15:00:00Z" -> "2026-11-29T15:00:00" */
-		const char *p = S("published_at");
+		const char *p = doc_str(doc, "published_at");
 		size_t len = strlen(p);
 
 		if (len == 20 && p[19] == 'Z' &&
 		    parse_local(nd_arena_strndup(req->arena, p, 19), &at))
 			f->publish_at = nd_arena_strndup(req->arena, p, 19);
 	}
-#undef S
 }
 
 /* The {id} of "/admin/articles/{id}" (the path is percent-decoded already). */
