@@ -102,6 +102,19 @@ try {
     check('the public URL is in the section', url === `/browser/browser-headline-${stamp}`, url);
     await page.screenshot({ path: `${outDir}/admin-published.png`, fullPage: false });
 
+    // A published article is never autosaved: the script keeps a copy in
+    // localStorage and offers it back on the next visit.
+    const id = await page.locator('#editor').getAttribute('data-id');
+    await page.evaluate(([key, title]) => localStorage.setItem(key, JSON.stringify(
+      { at: Date.now(), fields: { title, body: 'Restored body text.' } })), [`nd-admin-copy:${id}`, headline]);
+    await page.reload({ waitUntil: 'load' });
+    check('a kept copy is offered back', await page.locator('#restore').isVisible());
+    await page.click('#restore button:text("Restore them")');
+    check('restore fills the form', (await page.locator('#body').inputValue()) === 'Restored body text.');
+    check('and the preview follows',
+      await until(async () => (await inPreview(page, '.body')) === 'Restored body text.', 10000));
+    await page.screenshot({ path: `${outDir}/admin-restored.png`, fullPage: false });
+
     // The snapshot is rebuilt within a moment of the save.
     let onHome = false;
     for (let i = 0; i < 50 && !onHome; i++) {
@@ -113,6 +126,8 @@ try {
     await page.screenshot({ path: `${outDir}/admin-home.png`, fullPage: false });
     await page.goto(base + url, { waitUntil: 'load' });
     check('the article page shows it', (await page.locator('h1.headline').textContent()).trim() === headline);
+    check('the restored copy did not change the live article',
+      (await page.locator('.body').textContent()).includes('More words.'));
     check('no console errors with JavaScript', problems.length === 0, problems.join('; '));
     await context.close();
   }
