@@ -156,8 +156,11 @@ static const char *field(struct nd_http_request *req, const char *name)
 	return c;
 }
 
-static void read_form(struct nd_http_request *req, struct form *f)
+/* The form's fields into *f; false when one is not UTF-8 (then 400). */
+static bool read_form(struct nd_http_request *req, struct form *f)
 {
+	size_t bad;
+
 	f->title = field(req, "title");
 	f->slug = field(req, "slug");
 	f->summary = field(req, "summary");
@@ -168,7 +171,18 @@ static void read_form(struct nd_http_request *req, struct form *f)
 	f->image = field(req, "image");
 	f->language = field(req, "language");
 	f->publish_at = field(req, "publish_at");
+	{
+		const char *all[] = {f->title,  f->slug, f->summary, f->body,     f->section,
+		                     f->author, f->tags, f->image,   f->language, f->publish_at};
+
+		for (size_t i = 0; i < ND_COUNT(all); i++)
+			if (!nd_utf8_valid(all[i], strlen(all[i]), &bad))
+				return false;
+	}
+	return true;
 }
+
+#define NOT_UTF8 "The form's text is not valid UTF-8: send it again from the editor."
 
 /* Whether s holds more than white space. */
 static bool given(const char *s)
@@ -842,7 +856,8 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 		               "draft, publish, schedule, update or unpublish.");
 	if (id && (status = load_state(app, req, res, &u, s, id, &cur)) != 0)
 		return status;
-	read_form(req, &f);
+	if (!read_form(req, &f))
+		return message(app, req, res, &u, 400, NOT_UTF8);
 	if (act == A_UPDATE && !(cur.exists && cur.status == ND_STATUS_PUBLISHED)) {
 		return editor(app, req, res, &u, s, &f, id, &cur,
 		              "\"Update\" saves a published article; this one is not published: "
@@ -1191,12 +1206,14 @@ ND_HANDLER(admin_preview)
 	struct nd_admin_user u;
 	struct preview *p;
 	struct form f;
+	size_t bad;
 	int status;
 
 	(void)m;
 	if ((status = begin(app, req, res, true, &u, NULL)) != 0)
 		return status;
-	read_form(req, &f);
+	if (!read_form(req, &f) || !nd_utf8_valid(field(req, "id"), strlen(field(req, "id")), &bad))
+		return message(app, req, res, &u, 400, NOT_UTF8);
 	p = nd_arena_alloc(req->arena, sizeof(*p));
 	preview_article(app, site, req, &f, p);
 	status = nd__article_page(app, site, req, res, &p->a, true);

@@ -201,6 +201,12 @@ fetch /admin/articles -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode act
 	--data-urlencode "title=T" --data-urlencode "body=B" --data-urlencode "publish_at=tomorrow"
 expect_status 422 "a publish time that is no time"
 expect_body "field &#39;publish time&#39;" "names the field"
+fetch /admin/articles -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=draft \
+	--data 'title=%ff%fe' --data-urlencode "body=B"
+expect_status 400 "a title that is not UTF-8"
+expect_body 'not valid UTF-8' "says why"
+fetch /admin/preview -b "$ED" --data-urlencode "csrf=$EDC" --data 'body=%c3' --data-urlencode "title=T"
+expect_status 400 "a preview that is not UTF-8"
 fetch /admin/articles -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=launch \
 	--data-urlencode "title=T" --data-urlencode "body=B"
 expect_status 400 "an unknown action"
