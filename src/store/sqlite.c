@@ -1355,31 +1355,43 @@ static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list 
 	return cb(ctx, &r);
 }
 
-static int sqlite_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
-                               nd_article_cb cb, void *ctx)
+/*
+ * Calls cb with every row of statement id (st, its binds done; bound: the
+ * binds' sticky result), then puts st back. The walk of every article list.
+ */
+static int article_rows(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st, int bound,
+                        nd_article_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
 	struct id_list ids = {0};
-	sqlite3_stmt *st;
-	int rc, step;
+	int rc = 0, step;
 
-	if ((rc = stmt_get(q, ST_EACH_ARTICLE, &st)) != 0)
-		return rc;
-	bind_int(st, 1, status, &rc);
-	bind_int(st, 2, before, &rc);
-	if (rc) {
-		rc = db_fail(q, rc, stmt_defs[ST_EACH_ARTICLE].what);
+	if (bound) {
+		rc = db_fail(q, bound, stmt_defs[id].what);
 		goto out;
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = article_row(q, st, &ids, cb, ctx)) != 0)
 			goto out;
 	if (step != SQLITE_DONE)
-		rc = db_fail(q, step, stmt_defs[ST_EACH_ARTICLE].what);
+		rc = db_fail(q, step, stmt_defs[id].what);
 out:
-	stmt_put(q, ST_EACH_ARTICLE, st);
+	stmt_put(q, id, st);
 	free(ids.v);
 	return rc;
+}
+
+static int sqlite_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
+                               nd_article_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_EACH_ARTICLE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, status, &rc);
+	bind_int(st, 2, before, &rc);
+	return article_rows(q, ST_EACH_ARTICLE, st, rc, cb, ctx);
 }
 
 static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
@@ -2527,28 +2539,15 @@ static int query_count(struct sqlite_store *q, const struct nd_article_query *aq
 static int query_rows(struct sqlite_store *q, const struct nd_article_query *aq,
                       const char *pattern, nd_article_cb cb, void *ctx)
 {
-	struct id_list ids = {0};
 	sqlite3_stmt *st;
-	int rc, step;
+	int rc;
 
 	if ((rc = stmt_get(q, ST_ARTICLE_QUERY, &st)) != 0)
 		return rc;
 	bind_query(st, aq, pattern, &rc);
 	bind_int(st, 6, aq->limit > INT64_MAX ? INT64_MAX : (int64_t)aq->limit, &rc);
 	bind_int(st, 7, aq->offset > INT64_MAX ? INT64_MAX : (int64_t)aq->offset, &rc);
-	if (rc) {
-		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_QUERY].what);
-		goto out;
-	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = article_row(q, st, &ids, cb, ctx)) != 0)
-			goto out;
-	if (step != SQLITE_DONE)
-		rc = db_fail(q, step, stmt_defs[ST_ARTICLE_QUERY].what);
-out:
-	stmt_put(q, ST_ARTICLE_QUERY, st);
-	free(ids.v);
-	return rc;
+	return article_rows(q, ST_ARTICLE_QUERY, st, rc, cb, ctx);
 }
 
 static int sqlite_article_find(struct nd_store *s, const struct nd_article_query *aq,

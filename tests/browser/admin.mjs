@@ -4,24 +4,10 @@
 // off, preview through the Preview button and save a draft. No console
 // errors (a CSP refusal is one) anywhere.
 // Usage: node admin.mjs BASE_URL OUT_DIR LOGIN PASSWORD   (exit status 1 on any failure)
-import { chromium } from 'playwright-core';
+import { check, done, launch, UA } from './common.mjs';
 
 const [base, outDir, login, password] = process.argv.slice(2);
-let failed = 0, passed = 0;
-function check(what, ok, detail = '') {
-  if (ok) { passed++; return; }
-  failed++;
-  console.error(`FAIL: ${what} ${detail}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-// A person's browser, not HeadlessChrome (which the bot list counts as a robot).
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const browser = await launch();
 
 async function session(options = {}) {
   const context = await browser.newContext({ userAgent: UA, viewport: { width: 1400, height: 1000 }, ...options });
@@ -158,5 +144,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done();
