@@ -409,7 +409,6 @@ ND_HANDLER(api_article_post)
 ND_HANDLER(api_article_delete)
 {
 	size_t len = m->params[0].len;
-	json_t *doc;
 	struct nd_token_user u;
 	struct nd_article_state cur;
 	struct nd_store *s;
@@ -429,11 +428,7 @@ ND_HANDLER(api_article_delete)
 		             nd_arena_printf(req->arena, "no article with id '%s'", id));
 	if ((status = permitted(req, res, &u, &cur, ND_STATUS_DRAFT)) != 0)
 		return status;
-	doc = nd__article_event(&cur, -1) && app->webhooks ? nd__article_doc(s, id) : NULL;
-	rc = nd_store_article_delete(s, id);
-	if (!rc && doc)
-		nd__article_notify(app, ND_WEBHOOK_UNPUBLISH, id, doc);
-	json_decref(doc);
+	rc = nd__article_delete(app, s, id, &cur);
 	if (rc == ND_ENOTFOUND)
 		return error(req, res, 404,
 		             nd_arena_printf(req->arena, "no article with id '%s'", id));

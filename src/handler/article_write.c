@@ -141,3 +141,15 @@ void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json
 	free(text);
 	json_decref(payload);
 }
+
+int nd__article_delete(struct nd_app *app, struct nd_store *s, const char *id,
+                       const struct nd_article_state *cur)
+{
+	json_t *doc = nd__article_event(cur, -1) && app->webhooks ? nd__article_doc(s, id) : NULL;
+	int rc = nd_store_article_delete(s, id);
+
+	if (!rc && doc)
+		nd__article_notify(app, ND_WEBHOOK_UNPUBLISH, id, doc);
+	json_decref(doc);
+	return rc;
+}

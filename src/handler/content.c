@@ -24,8 +24,8 @@ static json_t *breadcrumb(const struct nd_site_section *s)
 	return arr;
 }
 
-static int article_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-                        struct nd_http_response *res, const struct nd_site_article *a)
+int nd__article_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                     struct nd_http_response *res, const struct nd_site_article *a, bool preview)
 {
 	json_t *art = nd__article_card(a);
 	json_t *tags = json_array();
@@ -46,18 +46,20 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 		                                      a->tags[i]->url));
 	json_object_set_new(art, "tags", tags);
 	json_object_set_new(art, "has_tags", json_boolean(a->tag_count > 0));
-	/* Live values: filled in on every answer, cached or not. */
-	json_object_set_new(art, "views",
-	                    json_string(nd__hole(app, req, ND_HOLE_VIEWS, a->key, 0)));
-	{
+	/* Live values: filled in on every answer, cached or not. A preview
+	 * has none (no counts, no view counted) and no Related list: the
+	 * article is in no index. */
+	if (!preview) {
 		json_t *reactions = nd__reactions_ctx(app, req, a);
+
+		json_object_set_new(art, "views",
+		                    json_string(nd__hole(app, req, ND_HOLE_VIEWS, a->key, 0)));
 		if (reactions)
 			json_object_set_new(art, "reactions", reactions);
+		nd_http_add_header(res, ND_HDR_HOLES, "html");
+		nd_http_add_header(res, ND_HDR_COUNT, nd_arena_printf(req->arena, "%u", a->key));
 	}
-	nd_http_add_header(res, ND_HDR_HOLES, "html");
-	nd_http_add_header(res, ND_HDR_COUNT, nd_arena_printf(req->arena, "%u", a->key));
-
-	{
+	if (!preview) {
 		/* The Recommendation list reads a longer Related list from its
 		 * cache: make it once, here. */
 		size_t want = (size_t)app->cfg->related_count > ND__RELATED_KEEP
@@ -83,7 +85,8 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	for (size_t i = 0;
 	     i < a->section->articles.count && json_array_size(more) < MORE_IN_SECTION; i++) {
 		const struct nd_site_article *o = &site->articles[a->section->articles.items[i]];
-		if (o != a)
+		/* A preview is a copy of the stored article (if any): same ext_id. */
+		if (o != a && strcmp(o->ext_id, a->ext_id))
 			json_array_append_new(more, nd__article_card(o));
 	}
 	ctx = json_pack("{s:o, s:b, s:o, s:s, s:{s:s, s:s, s:s, s:s}}", "article", art, "has_more",
@@ -91,6 +94,10 @@ static int article_page(struct nd_app *app, const struct nd_site *site, struct n
 	                "page", "title", a->title, "description", a->description, "type", "article",
 	                "canonical", nd__absolute_url(app, req, a->url));
 	nd__article_meta(app, req, a, json_object_get(ctx, "page"));
+	if (preview) {
+		json_object_set_new(json_object_get(ctx, "page"), "robots", json_string("noindex"));
+		return nd__render_page(app, site, req, res, "article", ctx, 200);
+	}
 	{
 		int w = nd__rank_window(app->cfg->ranking_window);
 		json_object_set_new(ctx, "ranking_block",
@@ -174,7 +181,7 @@ ND_HANDLER(content)
 	if (!a && (rc = nd__section_feed(app, site, req, res)))
 		return rc;
 	if (a)
-		return article_page(app, site, req, res, a);
+		return nd__article_page(app, site, req, res, a, false);
 	s = nd_site_section_at(site, req->path, req->path_len);
 	if (s && s->articles.count)
 		return section_page(app, site, req, res, s);

@@ -299,7 +299,8 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 
 /*
  * A write API article may be far larger than a form: ND_MAX_API_BODY for
- * the writes under /api/articles but the readers' reactions.
+ * the writes under /api/articles but the readers' reactions, and for the
+ * admin's article forms (the editor, its preview).
  */
 size_t nd_app_accepts_body(void *ctx, const char *method, const char *path)
 {
@@ -313,6 +314,10 @@ size_t nd_app_accepts_body(void *ctx, const char *method, const char *path)
 			continue;
 		if (!strncmp(path, "/api/articles", 13) &&
 		    !(len > 10 && !strcmp(path + len - 10, "/reactions")))
+			return ND_MAX_API_BODY;
+		/* The admin's editor and its preview send a whole article too. */
+		if (!strcmp(path, "/admin/articles") || !strncmp(path, "/admin/articles/", 16) ||
+		    !strcmp(path, "/admin/preview"))
 			return ND_MAX_API_BODY;
 		return ND_MAX_FORM_BODY;
 	}

@@ -73,6 +73,16 @@ size_t nd__related(struct nd_app *app, const struct nd_site *site, struct nd_htt
  */
 int nd__validate(struct nd_http_request *req, struct nd_http_response *res, int64_t modified);
 
+/*
+ * The page of article a (handler/content.c). preview: a's page for the
+ * admin's preview (a need not be in site: a built from a form): no live
+ * values (view count, reactions), no view counted, no Related, Ranking or
+ * Recommendation, and robots noindex. Returns the status, as
+ * nd__render_page.
+ */
+int nd__article_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
+                     struct nd_http_response *res, const struct nd_site_article *a, bool preview);
+
 /* Renders the themed error page for status (404, 405, 410, 500...). */
 int nd__render_error(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                      struct nd_http_response *res, int status, const char *message);
@@ -292,6 +302,10 @@ void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json
  * many it queued.
  */
 size_t nd__golive(struct nd_app *app, int64_t now);
+/* Deletes the article id (in state cur) and, when it was published, queues
+ * the webhook unpublish event; returns nd_store_article_delete's result. */
+int nd__article_delete(struct nd_app *app, struct nd_store *s, const char *id,
+                       const struct nd_article_state *cur);
 
 /* Sets up the admin's state in app (templates, rate limits, form key); store errors. */
 int nd__admin_open(struct nd_app *app);

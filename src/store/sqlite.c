@@ -39,6 +39,19 @@
 	" SELECT up.article_id, p.parent_id, '/' || p.slug || up.route, up.live"                   \
 	" FROM sections p JOIN up ON p.id = up.parent_id)"
 
+/*
+ * The admin's article list: ?1 status (-1: any), ?2 section (0: any; its
+ * subsections too), ?3 author, ?4 owner (0: any), ?5 a LIKE pattern with
+ * '\' as escape (NULL: any). SQLite's LIKE folds ASCII case only.
+ */
+#define ARTICLE_QUERY_WHERE                                                                        \
+	"WHERE (?1 < 0 OR status = ?1) "                                                           \
+	"AND (?2 = 0 OR section_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2 UNION ALL "            \
+	"SELECT s.id FROM sections s JOIN sub ON s.parent_id = sub.id) SELECT id FROM sub)) "      \
+	"AND (?3 = 0 OR author_id = ?3) AND (?4 = 0 OR owner_user_id = ?4) "                       \
+	"AND (?5 IS NULL OR title LIKE ?5 ESCAPE '\\' OR summary LIKE ?5 ESCAPE '\\' "             \
+	"OR body LIKE ?5 ESCAPE '\\') "
+
 #define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"
 #define USER_COLS  "id, login, name, role, password, created_at, last_login, disabled"
 
@@ -167,6 +180,9 @@ enum stmt_id {
 	ST_TAG_USE,
 	ST_TAG_DELETE,
 	ST_TAG_COUNTS,
+	/* The admin's article list (nd_store_article_find). */
+	ST_ARTICLE_QUERY,
+	ST_ARTICLE_QUERY_COUNT,
 	ST__COUNT
 };
 
@@ -544,6 +560,12 @@ static const struct {
     [ST_TAG_DELETE] = {"DELETE FROM tags WHERE id = ?1", "delete a tag"},
     [ST_TAG_COUNTS] = {"SELECT tag_id, count(*) FROM article_tags GROUP BY tag_id ORDER BY tag_id",
                        "count articles per tag"},
+    /* The admin's article list (nd_store_article_find). */
+    [ST_ARTICLE_QUERY] = {"SELECT " ARTICLE_COLS " FROM articles " ARTICLE_QUERY_WHERE
+                          "ORDER BY updated_at DESC, id DESC LIMIT ?6 OFFSET ?7",
+                          "search articles"},
+    [ST_ARTICLE_QUERY_COUNT] = {"SELECT count(*) FROM articles " ARTICLE_QUERY_WHERE,
+                                "count articles found"},
 };
 
 struct sqlite_store {
@@ -1607,31 +1629,43 @@ static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list 
 	return cb(ctx, &r);
 }
 
-static int sqlite_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
-                               nd_article_cb cb, void *ctx)
+/*
+ * Calls cb with every row of statement id (st, its binds done; bound: the
+ * binds' sticky result), then puts st back. The walk of every article list.
+ */
+static int article_rows(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st, int bound,
+                        nd_article_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
 	struct id_list ids = {0};
-	sqlite3_stmt *st;
-	int rc, step;
+	int rc = 0, step;
 
-	if ((rc = stmt_get(q, ST_EACH_ARTICLE, &st)) != 0)
-		return rc;
-	bind_int(st, 1, status, &rc);
-	bind_int(st, 2, before, &rc);
-	if (rc) {
-		rc = db_fail(q, rc, stmt_defs[ST_EACH_ARTICLE].what);
+	if (bound) {
+		rc = db_fail(q, bound, stmt_defs[id].what);
 		goto out;
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = article_row(q, st, &ids, cb, ctx)) != 0)
 			goto out;
 	if (step != SQLITE_DONE)
-		rc = db_fail(q, step, stmt_defs[ST_EACH_ARTICLE].what);
+		rc = db_fail(q, step, stmt_defs[id].what);
 out:
-	stmt_put(q, ST_EACH_ARTICLE, st);
+	stmt_put(q, id, st);
 	free(ids.v);
 	return rc;
+}
+
+static int sqlite_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
+                               nd_article_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_EACH_ARTICLE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, status, &rc);
+	bind_int(st, 2, before, &rc);
+	return article_rows(q, ST_EACH_ARTICLE, st, rc, cb, ctx);
 }
 
 static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
@@ -3186,6 +3220,85 @@ out:
 	return write_end(q, rc);
 }
 
+/* --- The admin's article list --- */
+
+/* Binds q's filters to ?1..?5 of st; pattern: the LIKE pattern or NULL. */
+static void bind_query(sqlite3_stmt *st, const struct nd_article_query *q, const char *pattern,
+                       int *rc)
+{
+	bind_int(st, 1, q->status, rc);
+	bind_int(st, 2, q->section_id, rc);
+	bind_int(st, 3, q->author_id, rc);
+	bind_int(st, 4, q->owner_user_id, rc);
+	if (!*rc)
+		*rc = pattern ? sqlite3_bind_text(st, 5, pattern, -1, SQLITE_STATIC)
+		              : sqlite3_bind_null(st, 5);
+}
+
+static int query_count(struct sqlite_store *q, const struct nd_article_query *aq,
+                       const char *pattern, int64_t *total)
+{
+	sqlite3_stmt *st;
+	bool found;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_QUERY_COUNT, &st)) != 0)
+		return rc;
+	bind_query(st, aq, pattern, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_QUERY_COUNT].what)
+	        : step_int(q, ST_ARTICLE_QUERY_COUNT, st, total, &found);
+	stmt_put(q, ST_ARTICLE_QUERY_COUNT, st);
+	return rc;
+}
+
+static int query_rows(struct sqlite_store *q, const struct nd_article_query *aq,
+                      const char *pattern, nd_article_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_ARTICLE_QUERY, &st)) != 0)
+		return rc;
+	bind_query(st, aq, pattern, &rc);
+	bind_int(st, 6, aq->limit > INT64_MAX ? INT64_MAX : (int64_t)aq->limit, &rc);
+	bind_int(st, 7, aq->offset > INT64_MAX ? INT64_MAX : (int64_t)aq->offset, &rc);
+	return article_rows(q, ST_ARTICLE_QUERY, st, rc, cb, ctx);
+}
+
+static int sqlite_article_find(struct nd_store *s, const struct nd_article_query *aq,
+                               int64_t *total, nd_article_cb cb, void *ctx)
+{
+	struct sqlite_store *q = sq(s);
+	/* Outside a transaction, the count and the rows read one snapshot. */
+	bool own = sqlite3_get_autocommit(q->db);
+	struct nd_buf pat = ND_BUF_INIT;
+	int64_t n = 0;
+	int rc, end;
+
+	if (aq->text) {
+		/* A substring anywhere: '%' + the text with \, % and _ escaped + '%'. */
+		nd_buf_addch(&pat, '%');
+		for (const char *p = aq->text; *p; p++) {
+			if (*p == '\\' || *p == '%' || *p == '_')
+				nd_buf_addch(&pat, '\\');
+			nd_buf_addch(&pat, *p);
+		}
+		nd_buf_addch(&pat, '%');
+	}
+	if (own && (rc = run(q, ST_BEGIN_READ)) != 0)
+		goto out;
+	rc = query_count(q, aq, aq->text ? pat.buf : NULL, &n);
+	if (!rc && aq->limit)
+		rc = query_rows(q, aq, aq->text ? pat.buf : NULL, cb, ctx);
+	if (own && (end = sqlite_read_end(s)) != 0 && !rc)
+		rc = end;
+	if (!rc && total)
+		*total = n;
+out:
+	nd_buf_release(&pat);
+	return rc;
+}
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sqlite_open,
@@ -3251,4 +3364,5 @@ const struct nd_store_be nd__sqlite_be = {
     .tag_rename = sqlite_tag_rename,
     .tag_merge = sqlite_tag_merge,
     .tag_delete = sqlite_tag_delete,
+    .article_find = sqlite_article_find,
 };

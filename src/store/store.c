@@ -1058,3 +1058,29 @@ int nd_store_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
 		return rc;
 	return s->be->tag_delete(s, id, articles);
 }
+
+/* --- The admin's article list --- */
+
+int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, int64_t *total,
+                          nd_article_cb cb, void *ctx)
+{
+	struct nd_article_query c;
+	size_t bad;
+
+	ND_ASSERT(s && q && cb);
+	c = *q;
+	if (c.status != -1 && !nd_status_name((enum nd_article_status)c.status))
+		return nd_error(ND_EINVAL, "store '%s': unknown status %d", s->url, c.status);
+	if (c.section_id < 0 || c.author_id < 0 || c.owner_user_id < 0)
+		return nd_error(ND_EINVAL, "store '%s': negative id in an article query", s->url);
+	if (nd__blank(c.text))
+		c.text = NULL;
+	if (c.text &&
+	    (strlen(c.text) > ND_MAX_QUERY || !nd_utf8_valid(c.text, strlen(c.text), &bad)))
+		return nd_error(ND_EINVAL,
+		                "store '%s': the search text is longer than %d bytes or not UTF-8",
+		                s->url, ND_MAX_QUERY);
+	if (total)
+		*total = 0;
+	return s->be->article_find(s, &c, total, cb, ctx);
+}

@@ -768,3 +768,34 @@ int nd_store_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *
 /* Deletes tag id when no article has it; else ND_EBUSY (not logged) with
  * *articles (required, set on every return) the number that do. */
 int nd_store_tag_delete(struct nd_store *s, int64_t id, int64_t *articles);
+
+/*
+ * --- The admin's article list (nd_store_article_find) ---
+ *
+ * Articles of every status, filtered and paged, for the admin's list. Each
+ * filter left at its zero value matches everything.
+ */
+struct nd_article_query {
+	int status;            /* an enum nd_article_status, or -1: any */
+	int64_t section_id;    /* 0: any; else that section and its subsections */
+	int64_t author_id;     /* 0: any */
+	int64_t owner_user_id; /* 0: any */
+	/* Matched case-insensitively (ASCII letters; SQL LIKE) as a plain
+	 * substring of title, summary or body: '%' and '_' are literal. NULL
+	 * or blank: any. At most ND_MAX_QUERY bytes. */
+	const char *text;
+	size_t limit; /* rows to return; 0: none (only the count) */
+	size_t offset;
+};
+
+/*
+ * Calls cb with the articles matching q, most recently updated first (ties:
+ * the higher id first), skipping the first q->offset and stopping after
+ * q->limit; a non-zero return from cb stops the walk and is returned. *total
+ * (may be NULL) gets how many articles match in all, whatever the limit.
+ * Both are read in one snapshot of the database. Errors: ND_EINVAL for an
+ * unknown status, a negative id, a text longer than ND_MAX_QUERY or not
+ * UTF-8.
+ */
+int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, int64_t *total,
+                          nd_article_cb cb, void *ctx);

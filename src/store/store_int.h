@@ -117,6 +117,8 @@ typedef int nd_store_section_delete_fn(struct nd_store *s, int64_t id, int64_t *
                                        int64_t *children);
 typedef int nd_store_tag_merge_fn(struct nd_store *s, int64_t from, int64_t into, int64_t *moved);
 typedef int nd_store_tag_delete_fn(struct nd_store *s, int64_t id, int64_t *articles);
+typedef int nd_store_article_find_fn(struct nd_store *s, const struct nd_article_query *q,
+                                     int64_t *total, nd_article_cb cb, void *ctx);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -233,6 +235,9 @@ struct nd_store_be {
 	nd_store_rename_fn *tag_rename;
 	nd_store_tag_merge_fn *tag_merge;
 	nd_store_tag_delete_fn *tag_delete;
+	/* The admin's article list; store.c has checked q, and q->text is
+	 * NULL or not blank. */
+	nd_store_article_find_fn *article_find;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

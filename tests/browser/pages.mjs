@@ -2,25 +2,10 @@
 // phone, no JavaScript needed, no console errors, navigation by clicking, the
 // Recommendation block following what a reader read.
 // Usage: node pages.mjs BASE_URL OUT_DIR   (exit status 1 on any failure)
-import { chromium } from 'playwright-core';
+import { check, done, launch, UA } from './common.mjs';
 
 const [base, outDir] = process.argv.slice(2);
-let failed = 0, passed = 0;
-function check(what, ok, detail = '') {
-  if (ok) { passed++; return; }
-  failed++;
-  console.error(`FAIL: ${what} ${detail}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-// A reader's browser: headless Chromium names itself HeadlessChrome, which
-// the bot list rightly counts as a robot (no cookie, no views, no reactions).
-const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const browser = await launch();
 
 async function open(url, options = {}) {
   const context = await browser.newContext({ userAgent: UA, ...options });
@@ -177,5 +162,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+done();
