@@ -900,7 +900,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	}
 	nd_log(ND_LOG_INFO, "admin: %s '%s' %s article '%s' (%s)", nd_role_name(u.role), u.login,
 	       created ? "created" : "saved", art.ext_id, action_names[act]);
-	nd__article_notify(app, nd__article_event(&cur, (int)art.status), art.ext_id, doc);
+	nd__article_notify(app, nd__article_saved_event(s, art.ext_id, &cur), art.ext_id, doc);
 	if (autosave(req)) {
 		nd_http_add_header(res, "X-Nd-Edit-Url", edit_url(req, art.ext_id, ""));
 		status = 204;

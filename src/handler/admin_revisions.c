@@ -483,7 +483,7 @@ int nd__admin_revision_restore(struct nd_app *app, struct nd_http_request *req,
 		return store_failed(app, req, res);
 	nd_log(ND_LOG_INFO, "admin: %s '%s' restored revision %lld of '%s'", nd_role_name(u.role),
 	       u.login, (long long)n, id);
-	nd__article_notify(app, nd__article_event(&cur, (int)st), id, doc);
+	nd__article_notify(app, nd__article_saved_event(s, id, &cur), id, doc);
 	json_decref(doc);
 	nd_http_add_header(res, "Location",
 	                   nd_arena_printf(req->arena, "%s/revisions?restored=%lld",

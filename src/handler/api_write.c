@@ -216,7 +216,7 @@ static int save(struct nd_app *app, struct nd_http_request *req, struct nd_http_
 	}
 	nd_log(ND_LOG_INFO, "api: %s '%s' %s article '%s'", nd_role_name(u.role), u.login,
 	       created ? "created" : "saved", art.ext_id);
-	nd__article_notify(app, nd__article_event(&cur, (int)art.status), art.ext_id, doc);
+	nd__article_notify(app, nd__article_saved_event(s, art.ext_id, &cur), art.ext_id, doc);
 	if (created) {
 		struct nd_buf loc = ND_BUF_INIT;
 
@@ -386,7 +386,7 @@ static int restore(struct nd_app *app, struct nd_http_request *req, struct nd_ht
 		return error(req, res, 503, "the revision could not be restored; try again");
 	nd_log(ND_LOG_INFO, "api: %s '%s' restored revision %lld of '%s'", nd_role_name(u.role),
 	       u.login, (long long)n, id);
-	nd__article_notify(app, nd__article_event(&cur, (int)st), id, doc);
+	nd__article_notify(app, nd__article_saved_event(s, id, &cur), id, doc);
 	return send(req, res, doc, 200);
 }
 

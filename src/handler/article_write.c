@@ -21,6 +21,8 @@ static int state_cb(void *ctx, const struct nd_article_rec *rec)
 	c->exists = true;
 	c->owner = rec->owner_user_id;
 	c->status = rec->status;
+	c->live = rec->status == ND_STATUS_PUBLISHED ||
+	          (rec->status == ND_STATUS_SCHEDULED && rec->published_at <= (int64_t)time(NULL));
 	return 0;
 }
 
@@ -117,12 +119,21 @@ json_t *nd__article_doc(struct nd_store *s, const char *id)
 	return doc;
 }
 
-unsigned nd__article_event(const struct nd_article_state *cur, int status)
+unsigned nd__article_event(const struct nd_article_state *before,
+                           const struct nd_article_state *after)
 {
-	bool was = cur->exists && cur->status == ND_STATUS_PUBLISHED;
-	bool is = status == ND_STATUS_PUBLISHED;
+	bool was = before->exists && before->live;
+	bool is = after && after->exists && after->live;
 
 	return is ? (was ? ND_WEBHOOK_UPDATE : ND_WEBHOOK_PUBLISH) : was ? ND_WEBHOOK_UNPUBLISH : 0;
+}
+
+unsigned nd__article_saved_event(struct nd_store *s, const char *id,
+                                 const struct nd_article_state *before)
+{
+	struct nd_article_state after;
+
+	return nd__article_state(s, id, &after) ? 0 : nd__article_event(before, &after);
 }
 
 void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json_t *doc)
@@ -145,7 +156,7 @@ void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json
 int nd__article_delete(struct nd_app *app, struct nd_store *s, const char *id,
                        const struct nd_article_state *cur)
 {
-	json_t *doc = nd__article_event(cur, -1) && app->webhooks ? nd__article_doc(s, id) : NULL;
+	json_t *doc = nd__article_event(cur, NULL) && app->webhooks ? nd__article_doc(s, id) : NULL;
 	int rc = nd_store_article_delete(s, id);
 
 	if (!rc && doc)

@@ -264,6 +264,9 @@ struct nd_article_state {
 	bool exists;
 	int64_t owner; /* users.id of its owner; 0: none */
 	enum nd_article_status status;
+	/* Shown by the site now: published, or scheduled with its time come
+	 * (the site's own rule, site.c). */
+	bool live;
 };
 
 /* The state of the article with ext_id id (exists false when there is none); store errors. */
@@ -286,9 +289,17 @@ json_t *nd__revision_json(const struct nd_revision_rec *r, bool full);
  * revision, the article's own updated_at); NULL when the store fails. */
 json_t *nd__article_doc(struct nd_store *s, const char *id);
 
-/* The webhook event of a write from cur to status (-1: a delete): publish,
- * update or unpublish (webhook/webhook.h), 0 for none (drafts). */
-unsigned nd__article_event(const struct nd_article_state *cur, int status);
+/*
+ * The webhook event of a write that took the article from before to after
+ * (NULL: deleted): publish when it became live, update when it stayed so,
+ * unpublish when it stopped being so; 0 for none (drafts, a schedule not
+ * yet come). nd__article_saved_event: the same, after reading the state
+ * of article id as the write left it (0 when the store fails).
+ */
+unsigned nd__article_event(const struct nd_article_state *before,
+                           const struct nd_article_state *after);
+unsigned nd__article_saved_event(struct nd_store *s, const char *id,
+                                 const struct nd_article_state *before);
 
 /* Queues webhook event for article id whose document is doc (borrowed). */
 void nd__article_notify(struct nd_app *app, unsigned event, const char *id, json_t *doc);

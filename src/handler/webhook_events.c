@@ -128,15 +128,17 @@ out:
 void nd_app_article_saved(struct nd_app *app, struct nd_store *s, const char *ext_id, bool existed,
                           int before)
 {
-	struct nd_article_state cur = {.exists = existed, .status = (enum nd_article_status)before};
-	enum nd_article_status now;
+	/* A wire item is stored published or kept as it was: before, it was
+	 * live when published (the wire schedules nothing). */
+	struct nd_article_state cur = {.exists = existed,
+	                               .status = (enum nd_article_status)before,
+	                               .live = existed && before == ND_STATUS_PUBLISHED};
 	unsigned event;
 	json_t *doc;
 
-	if (!app->webhooks || !(doc = nd__article_doc(s, ext_id)))
+	if (!app->webhooks || !(event = nd__article_saved_event(s, ext_id, &cur)) ||
+	    !(doc = nd__article_doc(s, ext_id)))
 		return;
-	if (nd_status_parse(json_string_value(json_object_get(doc, "status")), &now) == 0 &&
-	    (event = nd__article_event(&cur, (int)now)) != 0)
-		nd__article_notify(app, event, ext_id, doc);
+	nd__article_notify(app, event, ext_id, doc);
 	json_decref(doc);
 }

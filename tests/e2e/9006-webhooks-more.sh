@@ -72,6 +72,25 @@ kill $NODE2
 wait $NODE2
 check "the second server stopped cleanly" test $? -eq 0
 stop_server
+
+# --- a scheduled article whose time came is live: saved as published it is
+# an update (not a second publish), saved as a draft an unpublish ---
+export ND_TEST_FAST_HASH=1
+echo 'correct horse battery staple' | "$ND_BIN" user add ed --role editor --db "$DB" >/dev/null 2>&1
+TOKEN=$("$ND_BIN" token add ed --name hooks --db "$DB" 2>/dev/null)
+start_server --config "$TMP/site.ini" || exit 1
+n=$(events | wc -l)
+patch() {
+	curl -s -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer $TOKEN" \
+		-H 'Content-Type: application/json' -d "$2" "$BASE/api/articles/$1"
+}
+check "sched-1 made published through the API" test "$(patch sched-1 '{"status":"published"}')" = 200
+check "an event for it" until_n 10 $((n + 1))
+check "it is an update: sched-1 was live already" test "$(events | tail -n1)" = "update sched-1"
+check "old-1 (live, never announced) made a draft" test "$(patch old-1 '{"status":"draft"}')" = 200
+check "an event for it" until_n 10 $((n + 2))
+check "it is an unpublish: old-1 was on the site" test "$(events | tail -n1)" = "unpublish old-1"
+stop_server
 n0=$(events | wc -l)
 
 # --- the wire fetch of serve ---
