@@ -409,6 +409,26 @@ static int row_cb(void *ctx, const struct nd_article_rec *r)
 	return 0;
 }
 
+int nd__admin_article_rows(struct nd_http_request *req, struct nd_store *s,
+                           const struct nd_admin_user *u, const struct nd_article_query *q,
+                           json_t **rows, int64_t *total)
+{
+	struct names n;
+	struct list_ctx l;
+	int rc;
+
+	*rows = NULL;
+	if ((rc = names_load(s, req, &n)) != 0)
+		return rc;
+	l = (struct list_ctx){req, u, &n, json_array()};
+	if ((rc = nd_store_article_find(s, q, total, row_cb, &l)) != 0)
+		json_decref(l.rows);
+	else
+		*rows = l.rows;
+	names_release(&n);
+	return rc;
+}
+
 /* The list's query string without page (for the pager), escaped. */
 static const char *filter_query(struct nd_http_request *req)
 {

@@ -92,6 +92,18 @@ const char *nd__admin_time(struct nd_http_request *req, int64_t t, const char *n
  * (restore false) or the POST one (restore true). The handlers answer
  * only paths it accepted; they return the status with res set.
  */
+/*
+ * The rows of the admin's article list (admin_articles.c) for the
+ * articles matching q, as the list shows them to user u: [{id, title,
+ * status, section, author, owner, updated, edit_url (when u may edit),
+ * published and view_url, or scheduled}] into *rows (caller owns), and
+ * the number matching in all into *total. The store's errors.
+ */
+struct nd_article_query;
+int nd__admin_article_rows(struct nd_http_request *req, struct nd_store *s,
+                           const struct nd_admin_user *u, const struct nd_article_query *q,
+                           json_t **rows, int64_t *total);
+
 bool nd__admin_revision_path(struct nd_http_request *req, const struct nd_route_match *m,
                              bool restore);
 int nd__admin_revisions_get(struct nd_app *app, struct nd_http_request *req,

@@ -224,6 +224,49 @@ ND_HANDLER(admin_login)
 	return 303;
 }
 
+/*
+ * The newsroom's desk on the admin's first page: the user's drafts, the
+ * scheduled queue and the latest published, each the few most recently
+ * updated with its count and a link to the whole list. Store errors.
+ */
+static int desk(struct nd_app *app, struct nd_http_request *req, const struct nd_admin_user *u,
+                json_t *ctx)
+{
+	static const struct {
+		const char *key, *title, *more;
+		enum nd_article_status status;
+		bool mine;
+	} lists[] = {
+	    {"drafts", "Your drafts", "/admin/articles?status=draft&mine=1", ND_STATUS_DRAFT, true},
+	    {"scheduled", "Scheduled", "/admin/articles?status=scheduled", ND_STATUS_SCHEDULED,
+	     false},
+	    {"published", "Latest published", "/admin/articles?status=published",
+	     ND_STATUS_PUBLISHED, false},
+	};
+	json_t *out = json_array();
+	struct nd_store *s;
+	int rc;
+
+	json_object_set_new(ctx, "desk", out);
+	if ((rc = nd__admin_store(app, req, &s)) != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		struct nd_article_query q = {.status = (int)lists[i].status,
+		                             .owner_user_id = lists[i].mine ? u->id : 0,
+		                             .limit = 5};
+		json_t *rows;
+		int64_t total;
+
+		if ((rc = nd__admin_article_rows(req, s, u, &q, &rows, &total)) != 0)
+			return rc;
+		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:I, s:o, s:b}", "key",
+		                                     lists[i].key, "title", lists[i].title, "more",
+		                                     lists[i].more, "total", (json_int_t)total,
+		                                     "rows", rows, "empty", total == 0));
+	}
+	return 0;
+}
+
 ND_HANDLER(admin_home)
 {
 	static const enum nd_action shown[] = {ND_ACT_EDIT_OWN, ND_ACT_EDIT_ANY, ND_ACT_PUBLISH,
@@ -243,6 +286,10 @@ ND_HANDLER(admin_home)
 		                                "allowed", nd_role_may(u.role, shown[i])));
 	ctx = nd__admin_ctx(req, &u, "Admin", "home");
 	json_object_set_new(ctx, "abilities", may);
+	if (desk(app, req, &u, ctx))
+		json_object_set_new(ctx, "error",
+		                    json_string("The articles cannot be read just now; reload "
+		                                "the page to try again."));
 	return nd__admin_render(app, req, res, "home", ctx, 200);
 }
 

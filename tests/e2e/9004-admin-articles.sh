@@ -158,6 +158,17 @@ expect_body 'status-draft' "as a draft"
 fetch "/admin/articles?status=draft" -b "$ED"
 expect_body "<a href=\"/admin/articles/$AID\">Storm warning</a>" "the editor sees it and may edit it"
 expect_body '<td>au</td>' "its owner"
+# The desk on the admin's first page: the author's own drafts; the editor
+# has none of their own, and both see what is published.
+fetch /admin -b "$AU"
+expect_status 200 "the author's desk"
+desk() { sed -n "/id=\"desk-$1\"/,/<\/section>/p" "$TMP/body"; }
+check "the author's drafts list the new draft" grep -q "<a href=\"/admin/articles/$AID\">Storm warning</a>" <(desk drafts)
+check "with their count" grep -q 'Your drafts <span class="muted">(1)</span>' <(desk drafts)
+check "and a link to all of them" grep -q 'href="/admin/articles?status=draft&amp;mine=1"' <(desk drafts)
+fetch /admin -b "$ED"
+check "the editor has no draft of their own" grep -q '<p class="muted">None.</p>' <(desk drafts)
+check "the editor's desk lists the latest published" grep -q 'Rain in Paris' <(desk published)
 
 # --- what an author may not do ---
 fetch "/admin/articles/$AID" -b "$AU" --data-urlencode "csrf=$AUC" --data-urlencode action=publish \
