@@ -388,7 +388,7 @@ ND_HANDLER(admin_stats_section)
 /* What the article page needs of an article that is not on the site (draft, unpublished). */
 struct stored {
 	int64_t id, published_at;
-	char title[512];
+	char title[ND_MAX_TITLE + 1];
 	enum nd_article_status status;
 };
 

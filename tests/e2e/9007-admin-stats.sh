@@ -196,4 +196,17 @@ expect_body '<strong>12,353</strong> views all time' "and the all-time total"
 fetch '/admin/stats/article/st-1?days=90' -b "$TMP/jar"
 expect_body 'total 12,350 views' "90 days include it"
 
+# A title longer than 511 bytes, with a two-byte letter across byte 511:
+# the page shows it whole (it was cut into a 512-byte buffer, the cut
+# string was not UTF-8 and the page came out empty).
+LONG="$(printf 'a%.0s' $(seq 1 510))$(printf '\xc3\xa9%.0s' $(seq 1 100))"
+printf '{"id":"st-long","title":"%s","body":"x","section":"World","status":"draft"}\n' "$LONG" \
+	>"$TMP/long.jsonl"
+"$ND_BIN" import --db "$DB" "$TMP/long.jsonl" 2>/dev/null
+check "a draft with a long title imports" test $? -eq 0
+fetch /admin/stats/article/st-long -b "$TMP/jar"
+expect_status 200 "the stats of an article with a long title"
+expect_body "<h1>$LONG</h1>" "its whole title"
+expect_body '<figure><svg' "and its charts"
+
 finish
