@@ -1245,13 +1245,15 @@ ND_HANDLER(admin_preview)
 		add_banner(res);
 	/* The one admin answer the admin may frame (the editor's iframe),
 	 * with what the site's page needs: its stylesheet and images. The
-	 * inline style is the banner's. */
+	 * inline style is the banner's. No script at all: the frame is of
+	 * the admin's origin, so a script in it could act as the user, and
+	 * a preview has no live values for the site's script to fill. */
 	set_only(res, "ETag", NULL);
 	set_only(res, "Cache-Control", "no-store");
 	set_only(res, "X-Frame-Options", "SAMEORIGIN");
 	set_only(res, "Content-Security-Policy",
 	         "default-src 'self'; img-src 'self' https: data:; style-src 'self' "
-	         "'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+	         "'unsafe-inline'; script-src 'none'; object-src 'none'; base-uri 'self'; "
 	         "form-action 'self'; frame-ancestors 'self'");
 	set_only(res, "Referrer-Policy", "same-origin");
 	set_only(res, "X-Content-Type-Options", "nosniff");

@@ -96,6 +96,7 @@ int nd__article_page(struct nd_app *app, const struct nd_site *site, struct nd_h
 	nd__article_meta(app, req, a, json_object_get(ctx, "page"));
 	if (preview) {
 		json_object_set_new(json_object_get(ctx, "page"), "robots", json_string("noindex"));
+		json_object_set_new(json_object_get(ctx, "page"), "no_script", json_true());
 		return nd__render_page(app, site, req, res, "article", ctx, 200);
 	}
 	{

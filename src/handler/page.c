@@ -167,6 +167,10 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	if (!json_object_get(page, "description"))
 		json_object_set_new(page, "description", json_string(app->cfg->site_description));
 	json_object_set_new(ctx, "site", site_context(app, site, req->path));
+	/* A page that runs no script (the admin's preview: its CSP allows
+	 * none) does not name the site's. */
+	if (json_is_true(json_object_get(page, "no_script")))
+		json_object_del(json_object_get(ctx, "site"), "reactions_js");
 	/* Every page names the site's feeds; a section, tag or author page
 	 * has put its own first. */
 	{

@@ -269,6 +269,9 @@ expect_no_body 'class="views"' "no view count"
 expect_header X-Frame-Options '^SAMEORIGIN$' "the admin may frame it"
 expect_header Content-Security-Policy "frame-ancestors 'self'" "the admin may frame it (CSP)"
 expect_header Content-Security-Policy "style-src 'self'" "its stylesheet loads"
+expect_header Content-Security-Policy "script-src 'none'" "no script runs in it (it is of the admin's origin)"
+check "and it names none (the site's reactions script would be refused)" \
+	test "$(grep -c '<script src=' "$TMP/body")" = 0
 expect_header Cache-Control '^no-store$' "a preview is not stored"
 check "one CSP only" test "$(grep -ci '^Content-Security-Policy:' "$TMP/headers")" = 1
 check "one X-Frame-Options only" test "$(grep -ci '^X-Frame-Options:' "$TMP/headers")" = 1
