@@ -156,11 +156,32 @@ static const char *field(struct nd_http_request *req, const char *name)
 	return c;
 }
 
-/* The form's fields into *f; false when one is not UTF-8 (then 400). */
+/*
+ * Whether field name is absent or readable: a value with a NUL byte or a
+ * broken %-escape reads as absent (nd__admin_field), and an absent field
+ * saves as empty, so taken as such it would wipe the stored one.
+ */
+static bool readable(struct nd_http_request *req, const char *name)
+{
+	struct nd_str v;
+	int rc;
+
+	if (!req->body)
+		return true;
+	rc = nd_form_get(req->body, req->body_len, name, req->arena, &v);
+	return rc == ND_ENOTFOUND || (!rc && !memchr(v.p, '\0', v.len));
+}
+
+/* The form's fields into *f; false when one is not UTF-8 or not readable (then 400). */
 static bool read_form(struct nd_http_request *req, struct form *f)
 {
+	static const char *const names[] = {"title",  "slug", "summary", "body",     "section",
+	                                    "author", "tags", "image",   "language", "publish_at"};
 	size_t bad;
 
+	for (size_t i = 0; i < ND_COUNT(names); i++)
+		if (!readable(req, names[i]))
+			return false;
 	f->title = field(req, "title");
 	f->slug = field(req, "slug");
 	f->summary = field(req, "summary");
@@ -182,7 +203,9 @@ static bool read_form(struct nd_http_request *req, struct form *f)
 	return true;
 }
 
-#define NOT_UTF8 "The form's text is not valid UTF-8: send it again from the editor."
+#define NOT_UTF8                                                                                   \
+	"The form's text is not valid UTF-8 (or holds a NUL byte or a broken %-escape): send it "  \
+	"again from the editor."
 
 /* Whether s holds more than white space. */
 static bool given(const char *s)

@@ -232,6 +232,17 @@ expect_status 400 "a title that is not UTF-8"
 expect_body 'not valid UTF-8' "says why"
 fetch /admin/preview -b "$ED" --data-urlencode "csrf=$EDC" --data 'body=%c3' --data-urlencode "title=T"
 expect_status 400 "a preview that is not UTF-8"
+# A field with a NUL byte or a broken %-escape cannot be read: it is
+# refused, not taken as empty (which would save the article without it).
+for bad in 'Jane%00Doe' 'Jane%zzDoe'; do
+	fetch /admin/articles/s-rain -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=update \
+		--data-urlencode "title=Rain in Paris" --data-urlencode "body=Wet streets all day." \
+		--data-urlencode "section=World/Europe" --data "author=$bad"
+	expect_status 400 "an author field that cannot be read ($bad)"
+	expect_body 'NUL byte or a broken %-escape' "says why"
+done
+fetch /admin/articles/s-rain -b "$ED"
+expect_body 'name="author" value="Jane Doe"' "the article keeps its author"
 fetch /admin/articles -b "$ED" --data-urlencode "csrf=$EDC" --data-urlencode action=launch \
 	--data-urlencode "title=T" --data-urlencode "body=B"
 expect_status 400 "an unknown action"
