@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "config/config.h"
@@ -151,6 +152,19 @@ static json_t *site_context(struct nd_app *app, const struct nd_site *site, cons
 	                 (int)(1970 + site->built_at / 31556952));
 }
 
+/*
+ * Adds header name unless the answer has it: an admin answer that ends on
+ * the site's error page (a bare 503) keeps the admin's stricter policies,
+ * never two of each.
+ */
+static void add_once(struct nd_http_response *res, const char *name, const char *value)
+{
+	for (size_t i = 0; i < res->header_count; i++)
+		if (!strcasecmp(res->headers[i].name, name))
+			return;
+	nd_http_add_header(res, name, value);
+}
+
 int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                     struct nd_http_response *res, const char *tpl, json_t *ctx, int status)
 {
@@ -193,12 +207,12 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 		return 500;
 	}
 	res->content_type = "text/html; charset=utf-8";
-	nd_http_add_header(res, "X-Content-Type-Options", "nosniff");
-	nd_http_add_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
-	nd_http_add_header(res, "Content-Security-Policy",
-	                   "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
-	                   "script-src 'self'; object-src 'none'; base-uri 'self'; "
-	                   "frame-ancestors 'self'");
+	add_once(res, "X-Content-Type-Options", "nosniff");
+	add_once(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+	add_once(res, "Content-Security-Policy",
+	         "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+	         "script-src 'self'; object-src 'none'; base-uri 'self'; "
+	         "frame-ancestors 'self'");
 	if (status != 200)
 		return status;
 	/* A page with live values gets its validator once they are filled in

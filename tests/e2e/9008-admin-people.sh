@@ -342,4 +342,18 @@ post "/admin/tags/$LONELY/delete" "$TMP/ed"
 expect_status 303 "an unused tag is deleted"
 check "it is gone" test "$(sql "SELECT count(*) FROM tags WHERE slug = 'lonely'")" = 0
 
+# A store error the page cannot show (503, the site's error page): the
+# admin's headers are not doubled by the page's (two policies, two
+# referrer rules). The tokens table goes last: nothing after needs it.
+sql "DROP TABLE api_tokens"
+fetch /admin/tokens -b "$TMP/ed"
+expect_status 503 "the tokens page without its table"
+expect_header Cache-Control '^no-store$' "is not stored"
+check "one CSP only (the admin's)" \
+	test "$(grep -ci '^Content-Security-Policy:' "$TMP/headers")" = 1
+expect_header Content-Security-Policy "frame-ancestors 'none'" "the admin's policy"
+check "one Referrer-Policy only" test "$(grep -ci '^Referrer-Policy:' "$TMP/headers")" = 1
+check "one X-Content-Type-Options only" \
+	test "$(grep -ci '^X-Content-Type-Options:' "$TMP/headers")" = 1
+
 finish
