@@ -23,7 +23,10 @@ DB2=nd_schema_data_test
 url=$base/$DB
 url2=$base/$DB2
 
-psql_run() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# The client of the newest server installed, as tests/pg/cluster uses.
+PSQL=$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/psql' 2>/dev/null |
+	sort -V | tail -n1)
+psql_run() { "${PSQL:-psql}" -X -q -v ON_ERROR_STOP=1 "$@"; }
 export PGOPTIONS='-c client_min_messages=warning'
 # pg SQL: the rows of SQL on the test database, fields joined by '|'.
 pg() { psql_run -At -F '|' "$url" -c "$1"; }
