@@ -53,5 +53,8 @@ format:
 check-src:
 	tools/check-src
 
+# A test cluster left running by an interrupted ctest lives outside the
+# build dir (tests/pg/cluster): stop it before its pointer goes.
 clean:
+	@for d in $(BUILD)/pg build-asan/pg; do [ ! -f $$d/run ] || tests/pg/cluster stop $$d; done
 	rm -rf $(BUILD) build-asan
