@@ -41,15 +41,13 @@ static int err_of(sqlite3 *db, int rc)
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return ND_EBUSY;
+	case SQLITE_LOCKED: return ND_EBUSY;
 	case SQLITE_CONSTRAINT:
 		ext = sqlite3_extended_errcode(db);
 		return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY
 		           ? ND_EEXIST
 		           : ND_ESTORE;
-	default:
-		return ND_ESTORE;
+	default: return ND_ESTORE;
 	}
 }
 
@@ -238,16 +236,11 @@ static const void *sqlite_col_blob(struct nd__sql_stmt *st, int i, size_t *len)
 static enum nd__sql_type sqlite_col_type(struct nd__sql_stmt *st, int i)
 {
 	switch (sqlite3_column_type(raw(st), i)) {
-	case SQLITE_INTEGER:
-		return ND_SQL_INT;
-	case SQLITE_FLOAT:
-		return ND_SQL_FLOAT;
-	case SQLITE_TEXT:
-		return ND_SQL_TEXT;
-	case SQLITE_BLOB:
-		return ND_SQL_BLOB;
-	default:
-		return ND_SQL_NULL;
+	case SQLITE_INTEGER: return ND_SQL_INT;
+	case SQLITE_FLOAT: return ND_SQL_FLOAT;
+	case SQLITE_TEXT: return ND_SQL_TEXT;
+	case SQLITE_BLOB: return ND_SQL_BLOB;
+	default: return ND_SQL_NULL;
 	}
 }
 

@@ -112,8 +112,8 @@ struct nd__sql_driver {
 	 * says the store keeps it for the life of the connection. Errors as
 	 * step's, with errmsg.
 	 */
-	int (*prepare)(struct nd__sql_conn *c, int id, const struct nd__sql_def *def, bool persistent,
-	               struct nd__sql_stmt **out);
+	int (*prepare)(struct nd__sql_conn *c, int id, const struct nd__sql_def *def,
+	               bool persistent, struct nd__sql_stmt **out);
 	void (*reset)(struct nd__sql_stmt *st);    /* ready to bind and step again, unbound */
 	void (*finalize)(struct nd__sql_stmt *st); /* NULL is a no-op */
 	int (*bind_int)(struct nd__sql_stmt *st, int i, int64_t v);

@@ -3259,70 +3259,80 @@ out:
 	return rc;
 }
 
+/*
+ * Every operation but open: the same for each driver. A backend over
+ * another driver is its own table, {.name = "...", .open = ...,
+ * SQL_STORE_OPS}, plus its line in store.c's backends[].
+ */
+/* clang-format off */
+#define SQL_STORE_OPS \
+	.close = sql_close, \
+	.schema_version = sql_schema_version, \
+	.begin = sql_begin, \
+	.commit = sql_commit, \
+	.rollback = sql_rollback, \
+	.read_begin = sql_read_begin, \
+	.read_end = sql_read_end, \
+	.article_put = sql_article_put, \
+	.article_delete = sql_article_delete, \
+	.article_count = sql_article_count, \
+	.each_section = sql_each_section, \
+	.each_author = sql_each_author, \
+	.each_tag = sql_each_tag, \
+	.each_article = sql_each_article, \
+	.article_get = sql_article_get, \
+	.generation = sql_generation, \
+	.counts_apply = sql_counts_apply, \
+	.each_article_views = sql_each_article_views, \
+	.each_reaction_count = sql_each_reaction_count, \
+	.each_view_hour = sql_each_view_hour, \
+	.reaction_has = sql_reaction_has, \
+	.views_compact = sql_views_compact, \
+	.secret = sql_secret, \
+	.meta_int_get = sql_meta_int_get, \
+	.meta_int_set = sql_meta_int_set, \
+	.counts_clear = sql_counts_clear, \
+	.history_add = sql_history_add, \
+	.each_history = sql_each_history, \
+	.history_purge = sql_history_purge, \
+	.user_add = sql_user_add, \
+	.user_get = sql_user_get, \
+	.each_user = sql_each_user, \
+	.user_set = sql_user_set, \
+	.user_remove = sql_user_remove, \
+	.session_add = sql_session_add, \
+	.session_get = sql_session_get, \
+	.session_touch = sql_session_touch, \
+	.session_delete = sql_session_delete, \
+	.session_purge = sql_session_purge, \
+	.login_state = sql_login_state, \
+	.login_failed = sql_login_failed, \
+	.login_clear = sql_login_clear, \
+	.login_purge = sql_login_purge, \
+	.token_add = sql_token_add, \
+	.token_find = sql_token_find, \
+	.token_set = sql_token_set, \
+	.each_revision = sql_each_revision, \
+	.delivery_add = sql_delivery_add, \
+	.delivery_update = sql_delivery_update, \
+	.each_delivery = sql_each_delivery, \
+	.view_series = sql_view_series, \
+	.each_article_range_views = sql_each_article_range_views, \
+	.each_retired = sql_each_retired, \
+	.each_section_count = sql_each_section_count, \
+	.each_tag_count = sql_each_tag_count, \
+	.section_add = sql_section_add, \
+	.section_rename = sql_section_rename, \
+	.section_move = sql_section_move, \
+	.section_delete = sql_section_delete, \
+	.tag_rename = sql_tag_rename, \
+	.tag_merge = sql_tag_merge, \
+	.tag_delete = sql_tag_delete, \
+	.article_find = sql_article_find
+/* clang-format on */
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sql_open_sqlite,
-    .close = sql_close,
-    .schema_version = sql_schema_version,
-    .begin = sql_begin,
-    .commit = sql_commit,
-    .rollback = sql_rollback,
-    .read_begin = sql_read_begin,
-    .read_end = sql_read_end,
-    .article_put = sql_article_put,
-    .article_delete = sql_article_delete,
-    .article_count = sql_article_count,
-    .each_section = sql_each_section,
-    .each_author = sql_each_author,
-    .each_tag = sql_each_tag,
-    .each_article = sql_each_article,
-    .article_get = sql_article_get,
-    .generation = sql_generation,
-    .counts_apply = sql_counts_apply,
-    .each_article_views = sql_each_article_views,
-    .each_reaction_count = sql_each_reaction_count,
-    .each_view_hour = sql_each_view_hour,
-    .reaction_has = sql_reaction_has,
-    .views_compact = sql_views_compact,
-    .secret = sql_secret,
-    .meta_int_get = sql_meta_int_get,
-    .meta_int_set = sql_meta_int_set,
-    .counts_clear = sql_counts_clear,
-    .history_add = sql_history_add,
-    .each_history = sql_each_history,
-    .history_purge = sql_history_purge,
-    .user_add = sql_user_add,
-    .user_get = sql_user_get,
-    .each_user = sql_each_user,
-    .user_set = sql_user_set,
-    .user_remove = sql_user_remove,
-    .session_add = sql_session_add,
-    .session_get = sql_session_get,
-    .session_touch = sql_session_touch,
-    .session_delete = sql_session_delete,
-    .session_purge = sql_session_purge,
-    .login_state = sql_login_state,
-    .login_failed = sql_login_failed,
-    .login_clear = sql_login_clear,
-    .login_purge = sql_login_purge,
-    .token_add = sql_token_add,
-    .token_find = sql_token_find,
-    .token_set = sql_token_set,
-    .each_revision = sql_each_revision,
-    .delivery_add = sql_delivery_add,
-    .delivery_update = sql_delivery_update,
-    .each_delivery = sql_each_delivery,
-    .view_series = sql_view_series,
-    .each_article_range_views = sql_each_article_range_views,
-    .each_retired = sql_each_retired,
-    .each_section_count = sql_each_section_count,
-    .each_tag_count = sql_each_tag_count,
-    .section_add = sql_section_add,
-    .section_rename = sql_section_rename,
-    .section_move = sql_section_move,
-    .section_delete = sql_section_delete,
-    .tag_rename = sql_tag_rename,
-    .tag_merge = sql_tag_merge,
-    .tag_delete = sql_tag_delete,
-    .article_find = sql_article_find,
+    SQL_STORE_OPS,
 };
