@@ -45,8 +45,7 @@ static int teardown(void **state)
 }
 
 /* Adds a row through ADD; returns step's result, the new id in *id. */
-static int add(struct nd__sql_conn *c, const char *name, const void *data, size_t len,
-               int64_t *id)
+static int add(struct nd__sql_conn *c, const char *name, const void *data, size_t len, int64_t *id)
 {
 	struct nd__sql_stmt *st;
 	int rc;
