@@ -136,6 +136,13 @@ extern const struct nd__sql_driver nd__sqlite_driver;
 /* The connection behind a store of the SQL logic; NULL when s is another kind. */
 struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql_driver *drv);
 
+/*
+ * Prepares every statement of the store's logic on s (a store of the SQL
+ * logic, else ND_EINVAL): a test that each text, in the driver's dialect,
+ * parses against the schema of its migrations. Errors as nd_store's.
+ */
+int nd__sql_store_prepare_all(struct nd_store *s);
+
 /* Calls through the statement's driver, for the store's logic. */
 static inline int nd__sql_step(struct nd__sql_stmt *st)
 {

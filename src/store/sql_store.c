@@ -189,8 +189,11 @@ enum stmt_id {
 /*
  * Every statement the store runs, with what it does for messages and, when
  * PostgreSQL needs other text, its pg override (sql_driver.h lists the
- * differences).
+ * differences). An entry names pg only when it has one: the others leave
+ * the third field out, which the pragma allows.
  */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     /* IMMEDIATE takes the write lock up front, so two writers never deadlock
      * upgrading from read to write; the second one waits (busy timeout). */
@@ -574,6 +577,7 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_ARTICLE_QUERY_COUNT] = {"SELECT count(*) FROM articles " ARTICLE_QUERY_WHERE,
                                 "count articles found"},
 };
+#pragma GCC diagnostic pop
 
 struct sql_store {
 	struct nd_store base; /* first, so the two pointers convert both ways */
@@ -979,6 +983,23 @@ struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql
 	if (!s || s->be->close != sql_close || sq(s)->drv != drv)
 		return NULL;
 	return sq(s)->conn;
+}
+
+int nd__sql_store_prepare_all(struct nd_store *s)
+{
+	struct sql_store *q;
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if (!s || s->be->close != sql_close)
+		return ND_EINVAL;
+	q = sq(s);
+	for (int id = 0; id < ST__COUNT; id++) {
+		if ((rc = stmt_get(q, id, &st)) != 0)
+			return rc;
+		stmt_put(q, id, st);
+	}
+	return 0;
 }
 
 static int sql_schema_version(struct nd_store *s, int *out)

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "store/sql_driver.h"
+#include "store/store.h"
 
 static const struct nd__sql_driver *const drv = &nd__sqlite_driver;
 
@@ -180,13 +181,27 @@ static void test_errors(void **state)
 	drv->close(NULL);
 }
 
+/* Every statement of the store's logic parses against the migrated schema. */
+static void test_store_statements(void **state)
+{
+	struct nd_store *s;
+
+	(void)state;
+	assert_int_equal(nd_store_open("sqlite::memory:", &s), 0);
+	assert_int_equal(nd__sql_store_prepare_all(s), 0);
+	assert_non_null(nd__sql_store_conn(s, drv));
+	assert_non_null(nd__sqlite_db(s));
+	nd_store_close(s);
+	assert_int_equal(nd__sql_store_prepare_all(NULL), ND_EINVAL);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_insert_returning), T(test_columns), T(test_same_id_twice),
-	    T(test_changes_and_txn),  T(test_errors),
+	    T(test_changes_and_txn),  T(test_errors),  cmocka_unit_test(test_store_statements),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
