@@ -43,31 +43,44 @@
  * Column reads on a NULL give 0, NULL (text) and NULL/0 (blob); the store
  * turns a NULL text into "".
  *
- * SQL that still differs between SQLite and PostgreSQL (give those
- * statements a pg text, or change the schema's PG dialect):
- * - PRAGMAs (foreign_keys, journal_mode, synchronous) and the busy timeout:
- *   in driver_sqlite.c only, not statements.
- * - BEGIN IMMEDIATE / BEGIN DEFERRED (ST_BEGIN, ST_BEGIN_READ): PostgreSQL
- *   says BEGIN ISOLATION LEVEL ... (and takes the migration advisory lock
- *   itself).
- * - "x IS ?1" to compare with a possibly NULL parameter (sections'
- *   parent_id): PostgreSQL wants IS NOT DISTINCT FROM.
- * - "name = ?2 COLLATE NOCASE" (sections and tags found by name): lower()
- *   on both sides in PostgreSQL.
- * - printf('%010d.%019d', ...) in ST_EACH_SECTION: lpad/to_char there.
- * - json_group_array / json_each (revisions' tags as a JSON array):
- *   json_agg / json_array_elements_text, and the ordering key.
+ * SQL that still differs between SQLite and PostgreSQL: the PG driver
+ * gives these statements (stmt_defs[] in sql_store.c) a pg text, or the
+ * schema's PG dialect absorbs the difference.
+ * - PRAGMAs (foreign_keys, journal_mode, synchronous) and the busy
+ *   timeout: not statements; driver_sqlite.c only.
+ * - ST_BEGIN "BEGIN IMMEDIATE", ST_BEGIN_READ "BEGIN DEFERRED": PostgreSQL
+ *   says BEGIN [ISOLATION LEVEL ...]; its migrations also want an advisory
+ *   lock (apply_migration relies on BEGIN IMMEDIATE's write lock).
+ * - "x IS ?1" / "x IS NOT ?3", null-safe comparisons with a parameter
+ *   (ST_SECTION_FIND, _NEXT_POSITION, _FIND_NAME, _CLASH, _SIBLINGS,
+ *   ST_ARTICLE_SLUG_TAKEN): IS [NOT] DISTINCT FROM.
+ * - "= ?2 COLLATE NOCASE" (ST_SECTION_FIND_NAME, ST_SECTION_CLASH,
+ *   ST_TAG_FIND_NAME, ST_TAG_CLASH): lower() on both sides.
+ * - printf('%010d.%019d', ...) (ST_EACH_SECTION's sort key): lpad().
+ * - json_group_array (ST_REVISION_ADD) and json_each with its key
+ *   (ST_REVISION_TAGS): json_agg / json_array_elements_text WITH
+ *   ORDINALITY; revisions.tags compares as text.
  * - max(a, b) as a scalar (ST_TOKEN_USED): greatest(a, b).
- * - Comparisons returned as 0/1 integers (ARTICLE_ROUTES' live column, read
- *   with nd__sql_int): PostgreSQL returns a boolean; cast with ::int.
- * - Integer division and "GROUP BY 1" behave alike; LIKE is
- *   case-sensitive in PostgreSQL (ILIKE for the admin's search, which folds
- *   ASCII case in SQLite).
- * - meta.value holds integers and blobs in one column (SQLite's dynamic
- *   typing; nd__sql_type tells them apart): PostgreSQL needs a bytea column
- *   and an integer one, or a text encoding.
+ * - Booleans: a comparison is an integer 0/1 in SQLite. ARTICLE_ROUTES'
+ *   live column is read with nd__sql_int (ST_ARTICLE_ROUTE) and used as a
+ *   condition (ST_RETIRED_YIELD): PostgreSQL needs (...)::int for the one
+ *   and a boolean for the other.
+ * - Parameters whose type PostgreSQL cannot infer: the SELECT list of
+ *   INSERT ... SELECT ?1, ?2 ... (ST_HISTORY_ADD, ST_SESSION_ADD,
+ *   ST_TOKEN_ADD), "?5 IS NULL" and "SELECT ?2 UNION ALL" (the admin's
+ *   ST_ARTICLE_QUERY, _COUNT): casts (?1::bigint) in the pg text, or the
+ *   driver declares parameter types.
+ * - sum() over bigint is numeric in PostgreSQL (ST_SERIES_*,
+ *   ST_RANGE_VIEWS): read as text, it still parses as an integer.
+ * - LIKE folds ASCII case in SQLite (ST_ARTICLE_QUERY, _COUNT): ILIKE.
+ * - meta.value holds integers (generation, meta_int) and blobs (secrets)
+ *   in one column (SQLite's dynamic typing, told apart by nd__sql_type):
+ *   ST_GENERATION*, ST_META_*; PostgreSQL needs two typed columns or an
+ *   encoding.
+ * - Ids come from INTEGER PRIMARY KEY (rowid) in SQLite: the PG schema
+ *   uses identity columns; RETURNING id reads either.
  * - INSERT ... SELECT ... ON CONFLICT: SQLite needs a WHERE in the SELECT
- *   to parse it (every such statement has one).
+ *   to parse it (every such statement has one); PostgreSQL does not mind.
  */
 #include <stdbool.h>
 #include <stddef.h>

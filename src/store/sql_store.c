@@ -359,12 +359,13 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                          "list reading histories"},
     [ST_HISTORY_PURGE_AGE] = {"DELETE FROM reading_history WHERE at < ?1",
                               "delete old history rows"},
-    [ST_HISTORY_PURGE_EXTRA] = {"DELETE FROM reading_history WHERE (visitor, at, article_id) IN "
-                                "(SELECT visitor, at, article_id FROM (SELECT visitor, at, "
-                                "article_id, row_number() OVER (PARTITION BY visitor "
-                                "ORDER BY at DESC, article_id DESC) AS n FROM reading_history) "
-                                "WHERE n > ?1)",
-                                "delete history rows beyond a visitor's newest"},
+    [ST_HISTORY_PURGE_EXTRA] =
+        {"DELETE FROM reading_history WHERE (visitor, at, article_id) IN "
+         "(SELECT visitor, at, article_id FROM (SELECT visitor, at, "
+         "article_id, row_number() OVER (PARTITION BY visitor "
+         "ORDER BY at DESC, article_id DESC) AS n FROM reading_history) AS ranked "
+         "WHERE n > ?1)",
+         "delete history rows beyond a visitor's newest"},
     /* Accounts (0004). Logins arrive folded to lowercase (store/account.c). */
     [ST_USER_ADD] = {"INSERT INTO users (login, name, role, password, created_at) "
                      "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
@@ -491,7 +492,8 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_RANGE_VIEWS] = {"SELECT article_id, sum(views) FROM ("
                         "SELECT article_id, views FROM view_hours WHERE hour >= ?1 AND hour < ?2 "
                         "UNION ALL SELECT article_id, views FROM view_days "
-                        "WHERE day >= ?3 AND day < ?4) GROUP BY article_id ORDER BY article_id",
+                        "WHERE day >= ?3 AND day < ?4) AS hours_and_days "
+                        "GROUP BY article_id ORDER BY article_id",
                         "read views per article in a range"},
     /*
      * Retired public paths (0007). An article's path is the one the site
