@@ -697,7 +697,11 @@ static void bind_blob(struct nd__sql_stmt *st, int i, const void *v, size_t len,
 		*rc = st->drv->bind_blob(st, i, v, len);
 }
 
-#define col_text nd__sql_text
+/* Column i as text; "" for NULL. */
+static const char *col_text(struct nd__sql_stmt *st, int i)
+{
+	return nd__sql_text(st, i);
+}
 
 /* Column i's blob when it is exactly len bytes, else NULL. */
 static const void *col_blob_of(struct nd__sql_stmt *st, int i, size_t len)

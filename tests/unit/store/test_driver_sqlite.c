@@ -22,8 +22,12 @@ static const struct nd__sql_def defs[] = {
     {"SELECT id, name, data, n FROM t WHERE id >= ?1 ORDER BY id", "list rows", NULL},
     {"UPDATE t SET n = ?1", "update rows", NULL},
     {"SELECT nonsense FROM nowhere", "fail", NULL},
+    /* Inserts a row when ?2 is not 0; the driver cuts RETURNING id off. */
+    {"INSERT INTO t (name) SELECT ?1 WHERE ?2 RETURNING id", "maybe add a row", NULL},
+    /* A RETURNING the driver leaves to SQLite. */
+    {"INSERT INTO t (name) VALUES (?1) RETURNING id, name", "add and read a row", NULL},
 };
-enum { ADD, LIST, UPDATE, BAD };
+enum { ADD, LIST, UPDATE, BAD, MAYBE_ADD, ADD_READ };
 
 static int setup(void **state)
 {
@@ -77,6 +81,45 @@ static void test_insert_returning(void **state)
 	/* The same name again: a UNIQUE violation, told apart from other errors. */
 	assert_int_equal(add(c, "a", NULL, 0, &b), ND_EEXIST);
 	assert_non_null(strstr(drv->errmsg(c), "UNIQUE"));
+}
+
+/* RETURNING id of an INSERT: one row when it inserted one, none otherwise. */
+static void test_returning_id(void **state)
+{
+	struct nd__sql_conn *c = *state;
+	struct nd__sql_stmt *st;
+	int64_t a = 0, b;
+
+	assert_int_equal(add(c, "a", NULL, 0, &a), ND_SQL_ROW);
+	assert_int_equal(drv->prepare(c, MAYBE_ADD, &defs[MAYBE_ADD], true, &st), 0);
+	assert_int_equal(drv->bind_text(st, 1, "b"), 0);
+	assert_int_equal(drv->bind_int(st, 2, 1), 0);
+	assert_int_equal(nd__sql_step(st), ND_SQL_ROW);
+	assert_int_equal(nd__sql_type(st, 0), ND_SQL_INT);
+	b = nd__sql_int(st, 0);
+	assert_int_equal(b, a + 1);
+	assert_int_equal(nd__sql_step(st), ND_SQL_DONE);
+	assert_int_equal(drv->changes(c), 1);
+
+	drv->reset(st);
+	assert_int_equal(drv->bind_text(st, 1, "c"), 0);
+	assert_int_equal(drv->bind_int(st, 2, 0), 0);
+	assert_int_equal(nd__sql_step(st), ND_SQL_DONE); /* nothing inserted: no row */
+	assert_int_equal(drv->changes(c), 0);
+
+	drv->reset(st); /* a UNIQUE violation is an error, not a row */
+	assert_int_equal(drv->bind_text(st, 1, "b"), 0);
+	assert_int_equal(drv->bind_int(st, 2, 1), 0);
+	assert_int_equal(nd__sql_step(st), ND_EEXIST);
+	drv->finalize(st);
+
+	assert_int_equal(drv->prepare(c, ADD_READ, &defs[ADD_READ], false, &st), 0);
+	assert_int_equal(drv->bind_text(st, 1, "d"), 0);
+	assert_int_equal(nd__sql_step(st), ND_SQL_ROW);
+	assert_int_equal(nd__sql_int(st, 0), b + 1);
+	assert_string_equal(nd__sql_text(st, 1), "d");
+	assert_int_equal(nd__sql_step(st), ND_SQL_DONE);
+	drv->finalize(st);
 }
 
 static void test_columns(void **state)
@@ -200,8 +243,13 @@ static void test_store_statements(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_insert_returning), T(test_columns), T(test_same_id_twice),
-	    T(test_changes_and_txn),  T(test_errors),  cmocka_unit_test(test_store_statements),
+	    T(test_insert_returning),
+	    T(test_returning_id),
+	    T(test_columns),
+	    T(test_same_id_twice),
+	    T(test_changes_and_txn),
+	    T(test_errors),
+	    cmocka_unit_test(test_store_statements),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
