@@ -31,7 +31,8 @@
  *   result rows. Errors are not logged by the driver: the store logs them
  *   with errmsg's text (which stays valid until the next call on conn).
  * - The last insert's id is never asked of the driver: statements that
- *   need it say RETURNING id and read it as a row.
+ *   need it say RETURNING id and read it as a row (the SQLite driver makes
+ *   that row itself for an INSERT ending in " RETURNING id": cheaper).
  * - changes: the rows changed by the last INSERT/UPDATE/DELETE that ran to
  *   ND_SQL_DONE on conn.
  * - exec runs a plain SQL string with no parameters and no rows wanted,
