@@ -7,8 +7,9 @@
  * Curl_ssl). store.c picks one by URL, checks arguments and input, tracks
  * the explicit transaction, and calls through the table; a backend only
  * talks to its database. Adding a backend is one file plus one line in the
- * backends[] table of store.c. Each backend's handle embeds struct nd_store
- * as its first member, so it can be cast both ways.
+ * schemes[] table of store.c; a SQL one is the shared logic of sql_store.c
+ * (SQL_STORE_OPS) over a driver (sql_driver.h). Each backend's handle embeds
+ * struct nd_store as its first member, so it can be cast both ways.
  */
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,22 +1,22 @@
 /*
- * The SQLite backend: one connection per handle, WAL mode, foreign keys on,
- * every statement prepared once per handle (on first use) and every value
- * bound. The schema comes from the migrations embedded by schema.S.
+ * The store's logic over SQL: every backend operation of store_int.h
+ * (articles with their slugs, sections, tags, revisions and retired paths;
+ * counters; histories; accounts; tokens; webhooks; stats; taxonomy; the
+ * admin's article query) written once against the driver interface of
+ * sql_driver.h. A backend is this logic plus a driver (nd__sqlite_be:
+ * driver_sqlite.c). Every statement is prepared once per handle (on first
+ * use) and every value bound.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "store/sql_driver.h"
 #include "store/store_int.h"
-
-/* How long a writer waits for another one before giving up with ND_EBUSY. */
-#define BUSY_TIMEOUT_MS 5000
 
 #define ARTICLE_COLS                                                                               \
 	"id, ext_id, slug, title, summary, body, language, image, source_url, section_id, "        \
@@ -186,11 +186,15 @@ enum stmt_id {
 	ST__COUNT
 };
 
-/* Every statement this backend runs, with what it does for messages. */
-static const struct {
-	const char *sql;
-	const char *what;
-} stmt_defs[ST__COUNT] = {
+/*
+ * Every statement the store runs, with what it does for messages and, when
+ * PostgreSQL needs other text, its pg override (sql_driver.h lists the
+ * differences). An entry names pg only when it has one: the others leave
+ * the third field out, which the pragma allows.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     /* IMMEDIATE takes the write lock up front, so two writers never deadlock
      * upgrading from read to write; the second one waits (busy timeout). */
     [ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction"},
@@ -216,12 +220,13 @@ static const struct {
                                   "WHERE parent_id IS ?1",
                                   "number a section"},
     [ST_SECTION_ADD] = {"INSERT INTO sections (parent_id, slug, name, position) "
-                        "VALUES (?1, ?2, ?3, ?4)",
+                        "VALUES (?1, ?2, ?3, ?4) RETURNING id",
                         "add a section"},
     [ST_AUTHOR_FIND] = {"SELECT id FROM authors WHERE slug = ?1", "look up an author"},
-    [ST_AUTHOR_ADD] = {"INSERT INTO authors (slug, name) VALUES (?1, ?2)", "add an author"},
+    [ST_AUTHOR_ADD] = {"INSERT INTO authors (slug, name) VALUES (?1, ?2) RETURNING id",
+                       "add an author"},
     [ST_TAG_FIND] = {"SELECT id FROM tags WHERE slug = ?1", "look up a tag"},
-    [ST_TAG_ADD] = {"INSERT INTO tags (slug, name) VALUES (?1, ?2)", "add a tag"},
+    [ST_TAG_ADD] = {"INSERT INTO tags (slug, name) VALUES (?1, ?2) RETURNING id", "add a tag"},
     [ST_ARTICLE_FIND] = {"SELECT id, slug, published_at FROM articles WHERE ext_id = ?1",
                          "look up an article"},
     /* A child section's slug counts as taken: /world/europe is the section. */
@@ -238,7 +243,8 @@ static const struct {
     [ST_ARTICLE_ADD] = {"INSERT INTO articles (ext_id, section_id, author_id, slug, title, "
                         "summary, body, language, image, source_url, status, published_at, "
                         "updated_at, created_at, owner_user_id) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+                        "RETURNING id",
                         "add an article"},
     [ST_ARTICLE_UPDATE] = {"UPDATE articles SET section_id = ?2, author_id = ?3, slug = ?4, "
                            "title = ?5, summary = ?6, body = ?7, language = ?8, image = ?9, "
@@ -344,23 +350,25 @@ static const struct {
     [ST_CLEAR_HISTORY] = {"DELETE FROM reading_history", "clear reading histories"},
     /* Histories (0003). A row of an article deleted meanwhile is skipped
      * rather than failing the batch on the foreign key. */
-    [ST_HISTORY_ADD] = {"INSERT OR IGNORE INTO reading_history (visitor, at, article_id) "
-                        "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?3)",
+    [ST_HISTORY_ADD] = {"INSERT INTO reading_history (visitor, at, article_id) "
+                        "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?3) "
+                        "ON CONFLICT DO NOTHING",
                         "add a history row"},
     [ST_EACH_HISTORY] = {"SELECT visitor, article_id, at FROM reading_history "
                          "WHERE at >= ?1 ORDER BY at, visitor, article_id",
                          "list reading histories"},
     [ST_HISTORY_PURGE_AGE] = {"DELETE FROM reading_history WHERE at < ?1",
                               "delete old history rows"},
-    [ST_HISTORY_PURGE_EXTRA] = {"DELETE FROM reading_history WHERE (visitor, at, article_id) IN "
-                                "(SELECT visitor, at, article_id FROM (SELECT visitor, at, "
-                                "article_id, row_number() OVER (PARTITION BY visitor "
-                                "ORDER BY at DESC, article_id DESC) AS n FROM reading_history) "
-                                "WHERE n > ?1)",
-                                "delete history rows beyond a visitor's newest"},
+    [ST_HISTORY_PURGE_EXTRA] =
+        {"DELETE FROM reading_history WHERE (visitor, at, article_id) IN "
+         "(SELECT visitor, at, article_id FROM (SELECT visitor, at, "
+         "article_id, row_number() OVER (PARTITION BY visitor "
+         "ORDER BY at DESC, article_id DESC) AS n FROM reading_history) AS ranked "
+         "WHERE n > ?1)",
+         "delete history rows beyond a visitor's newest"},
     /* Accounts (0004). Logins arrive folded to lowercase (store/account.c). */
     [ST_USER_ADD] = {"INSERT INTO users (login, name, role, password, created_at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+                     "VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
                      "add a user"},
     [ST_USER_BY_LOGIN] = {"SELECT " USER_COLS " FROM users WHERE login = ?1", "read a user"},
     [ST_USER_BY_ID] = {"SELECT " USER_COLS " FROM users WHERE id = ?1", "read a user"},
@@ -398,7 +406,8 @@ static const struct {
                         "purge old failed logins"},
     /* A user removed meanwhile gets no token (no row: ND_ENOTFOUND). */
     [ST_TOKEN_ADD] = {"INSERT INTO api_tokens (user_id, name, hash, created_at) "
-                      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)",
+                      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
+                      "RETURNING id",
                       "add an API token"},
     [ST_TOKEN_BY_HASH] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE hash = ?1",
                           "look up an API token"},
@@ -455,7 +464,8 @@ static const struct {
                           "WHERE revisions.id = ?1 ORDER BY json_each.key",
                           "read the tags of a revision"},
     [ST_DELIVERY_ADD] = {"INSERT INTO webhook_deliveries (webhook, event, url, article, status, "
-                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5)",
+                         "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5) "
+                         "RETURNING id",
                          "log a webhook delivery"},
     [ST_DELIVERY_UPDATE] = {"UPDATE webhook_deliveries SET status = ?2, attempts = attempts + 1, "
                             "http_status = ?3, last_error = ?4, updated_at = ?5 WHERE id = ?1",
@@ -482,7 +492,8 @@ static const struct {
     [ST_RANGE_VIEWS] = {"SELECT article_id, sum(views) FROM ("
                         "SELECT article_id, views FROM view_hours WHERE hour >= ?1 AND hour < ?2 "
                         "UNION ALL SELECT article_id, views FROM view_days "
-                        "WHERE day >= ?3 AND day < ?4) GROUP BY article_id ORDER BY article_id",
+                        "WHERE day >= ?3 AND day < ?4) AS hours_and_days "
+                        "GROUP BY article_id ORDER BY article_id",
                         "read views per article in a range"},
     /*
      * Retired public paths (0007). An article's path is the one the site
@@ -551,8 +562,9 @@ static const struct {
         {"SELECT 1 FROM tags WHERE id <> ?1 AND (slug = ?2 OR name = ?3 COLLATE NOCASE)",
          "look for a tag of the same name"},
     [ST_TAG_RENAME] = {"UPDATE tags SET name = ?2 WHERE id = ?1", "rename a tag"},
-    [ST_TAG_MERGE] = {"INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) "
-                      "SELECT article_id, ?2, position FROM article_tags WHERE tag_id = ?1",
+    [ST_TAG_MERGE] = {"INSERT INTO article_tags (article_id, tag_id, position) "
+                      "SELECT article_id, ?2, position FROM article_tags WHERE tag_id = ?1 "
+                      "ON CONFLICT DO NOTHING",
                       "give a tag's articles another tag"},
     [ST_TAG_UNLINK] = {"DELETE FROM article_tags WHERE tag_id = ?1", "take a tag off its articles"},
     [ST_TAG_USE] = {"SELECT count(*) FROM article_tags WHERE tag_id = ?1",
@@ -567,17 +579,19 @@ static const struct {
     [ST_ARTICLE_QUERY_COUNT] = {"SELECT count(*) FROM articles " ARTICLE_QUERY_WHERE,
                                 "count articles found"},
 };
+#pragma GCC diagnostic pop
 
-struct sqlite_store {
+struct sql_store {
 	struct nd_store base; /* first, so the two pointers convert both ways */
-	sqlite3 *db;
-	sqlite3_stmt *stmts[ST__COUNT]; /* prepared on first use */
-	bool held[ST__COUNT];           /* stmts[i] is in use further up the stack */
+	const struct nd__sql_driver *drv;
+	struct nd__sql_conn *conn;
+	struct nd__sql_stmt *stmts[ST__COUNT]; /* prepared on first use */
+	bool held[ST__COUNT];                  /* stmts[i] is in use further up the stack */
 };
 
-static struct sqlite_store *sq(struct nd_store *s)
+static struct sql_store *sq(struct nd_store *s)
 {
-	return (struct sqlite_store *)s;
+	return (struct sql_store *)s;
 }
 
 static int64_t now(void)
@@ -585,13 +599,24 @@ static int64_t now(void)
 	return (int64_t)time(NULL);
 }
 
-/* Logs SQLite's message for a failed rc and returns the nd_err for it. */
-static int db_fail(struct sqlite_store *q, int rc, const char *what)
+/*
+ * Logs the database's message for a failed rc (an nd_err from the driver)
+ * and returns ND_EBUSY when the database said retry, else ND_ESTORE.
+ */
+static int db_fail(struct sql_store *q, int rc, const char *what)
 {
-	int err =
-	    ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) ? ND_EBUSY : ND_ESTORE;
+	return nd_error(rc == ND_EBUSY ? ND_EBUSY : ND_ESTORE, "store '%s': cannot %s: %s",
+	                q->base.url, what, q->drv->errmsg(q->conn));
+}
 
-	return nd_error(err, "store '%s': cannot %s: %s", q->base.url, what, sqlite3_errmsg(q->db));
+static bool sql_in_txn(struct sql_store *q)
+{
+	return q->drv->in_txn(q->conn);
+}
+
+static int64_t sql_changes(struct sql_store *q)
+{
+	return q->drv->changes(q->conn);
 }
 
 /*
@@ -600,9 +625,9 @@ static int db_fail(struct sqlite_store *q, int rc, const char *what)
  * into the store and needs the same statement) a private one, finalized by
  * stmt_put. Every stmt_get is paired with a stmt_put.
  */
-static int stmt_get(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt **out)
+static int stmt_get(struct sql_store *q, enum stmt_id id, struct nd__sql_stmt **out)
 {
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	*out = NULL;
@@ -611,12 +636,9 @@ static int stmt_get(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt **out)
 		*out = q->stmts[id];
 		return 0;
 	}
-	rc = sqlite3_prepare_v3(q->db, stmt_defs[id].sql, -1,
-	                        q->stmts[id] ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_finalize(st);
+	rc = q->drv->prepare(q->conn, id, &stmt_defs[id], !q->stmts[id], &st);
+	if (rc)
 		return db_fail(q, rc, stmt_defs[id].what);
-	}
 	if (!q->stmts[id]) {
 		q->stmts[id] = st;
 		q->held[id] = true;
@@ -626,70 +648,84 @@ static int stmt_get(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt **out)
 }
 
 /* Gives back a statement from stmt_get: reset, unbound, or finalized. NULL is a no-op. */
-static void stmt_put(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st)
+static void stmt_put(struct sql_store *q, enum stmt_id id, struct nd__sql_stmt *st)
 {
 	if (!st)
 		return;
 	if (st != q->stmts[id]) {
-		sqlite3_finalize(st);
+		q->drv->finalize(st);
 		return;
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	q->drv->reset(st);
 	q->held[id] = false;
 }
 
 /*
- * Binding: the store binds borrowed strings as SQLITE_STATIC, which is safe
- * because every statement is reset (stmt_put) before the strings go away.
- * Bind errors are sticky in *rc so a run of binds is checked once.
+ * Binding: the store binds borrowed strings, which is safe because every
+ * statement is reset (stmt_put) before the strings go away. Bind errors
+ * are sticky in *rc so a run of binds is checked once.
  */
-static void bind_text(sqlite3_stmt *st, int i, const char *v, int *rc)
+static void bind_text(struct nd__sql_stmt *st, int i, const char *v, int *rc)
 {
 	if (!*rc)
-		*rc = sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+		*rc = st->drv->bind_text(st, i, v);
 }
 
-static void bind_int(sqlite3_stmt *st, int i, int64_t v, int *rc)
+static void bind_int(struct nd__sql_stmt *st, int i, int64_t v, int *rc)
 {
 	if (!*rc)
-		*rc = sqlite3_bind_int64(st, i, v);
+		*rc = st->drv->bind_int(st, i, v);
 }
 
 /* Binds v, or NULL when v is 0 (an optional reference). */
-static void bind_id(sqlite3_stmt *st, int i, int64_t v, int *rc)
+static void bind_id(struct nd__sql_stmt *st, int i, int64_t v, int *rc)
 {
 	if (!*rc)
-		*rc = v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+		*rc = v ? st->drv->bind_int(st, i, v) : st->drv->bind_null(st, i);
 }
 
-static void bind_blob(sqlite3_stmt *st, int i, const void *v, size_t len, int *rc)
+/* Binds v, or NULL when v is NULL. */
+static void bind_text_or_null(struct nd__sql_stmt *st, int i, const char *v, int *rc)
 {
 	if (!*rc)
-		*rc = sqlite3_bind_blob(st, i, v, (int)len, SQLITE_STATIC);
+		*rc = v ? st->drv->bind_text(st, i, v) : st->drv->bind_null(st, i);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static void bind_blob(struct nd__sql_stmt *st, int i, const void *v, size_t len, int *rc)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	if (!*rc)
+		*rc = st->drv->bind_blob(st, i, v, len);
+}
 
-	return v ? (const char *)v : "";
+/* Column i as text; "" for NULL. */
+static const char *col_text(struct nd__sql_stmt *st, int i)
+{
+	return nd__sql_text(st, i);
+}
+
+/* Column i's blob when it is exactly len bytes, else NULL. */
+static const void *col_blob_of(struct nd__sql_stmt *st, int i, size_t len)
+{
+	size_t n;
+	const void *v = nd__sql_blob(st, i, &n);
+
+	return n == len ? v : NULL;
 }
 
 /* Steps a statement with no rows wanted (or only the first). */
-static int step_done(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st)
+static int step_done(struct sql_store *q, enum stmt_id id, struct nd__sql_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	int rc = nd__sql_step(st);
 
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	if (rc == ND_SQL_DONE || rc == ND_SQL_ROW)
 		return 0;
 	return db_fail(q, rc, stmt_defs[id].what);
 }
 
 /* Runs a statement that takes no values. */
-static int run(struct sqlite_store *q, enum stmt_id id)
+static int run(struct sql_store *q, enum stmt_id id)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
@@ -700,9 +736,9 @@ static int run(struct sqlite_store *q, enum stmt_id id)
 }
 
 /* Runs a statement whose parameters ?1..?n are the n integers in v. */
-static int run_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v, int n)
+static int run_ints(struct sql_store *q, enum stmt_id id, const int64_t *v, int n)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
@@ -719,26 +755,26 @@ static int run_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v, i
  * an integer. *found (may be NULL) tells whether there was a row; *out is
  * left alone when there was none.
  */
-static int step_int(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st, int64_t *out,
+static int step_int(struct sql_store *q, enum stmt_id id, struct nd__sql_stmt *st, int64_t *out,
                     bool *found)
 {
-	int rc = sqlite3_step(st);
+	int rc = nd__sql_step(st);
 
 	if (found)
-		*found = rc == SQLITE_ROW;
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
+		*found = rc == ND_SQL_ROW;
+	if (rc == ND_SQL_ROW) {
+		*out = nd__sql_int(st, 0);
 		return 0;
 	}
-	if (rc == SQLITE_DONE)
+	if (rc == ND_SQL_DONE)
 		return 0;
 	return db_fail(q, rc, stmt_defs[id].what);
 }
 
 /* A statement that takes no values and yields one integer. */
-static int query_int(struct sqlite_store *q, enum stmt_id id, int64_t *out)
+static int query_int(struct sql_store *q, enum stmt_id id, int64_t *out)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	*out = 0;
@@ -749,30 +785,9 @@ static int query_int(struct sqlite_store *q, enum stmt_id id, int64_t *out)
 	return rc;
 }
 
-/* For PRAGMAs at open: runs sql and copies the first column of its row to buf. */
-static int pragma(struct sqlite_store *q, const char *sql, char *buf, size_t size)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	buf[0] = '\0';
-	rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			snprintf(buf, size, "%s", col_text(st, 0));
-	}
-	if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
-		rc = 0;
-	else
-		rc = db_fail(q, rc, sql);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* --- transactions --- */
 
-static int lost_txn(struct sqlite_store *q)
+static int lost_txn(struct sql_store *q)
 {
 	return nd_error(ND_ESTORE,
 	                "store '%s': the transaction was rolled back by an earlier error; "
@@ -784,7 +799,7 @@ static int lost_txn(struct sqlite_store *q)
  * Starts a write: its own transaction, or a savepoint inside the caller's
  * explicit one, so that a failed write leaves nothing behind either way.
  */
-static int write_begin(struct sqlite_store *q)
+static int write_begin(struct sql_store *q)
 {
 	if (!q->base.in_txn)
 		return run(q, ST_BEGIN);
@@ -793,7 +808,7 @@ static int write_begin(struct sqlite_store *q)
 	 * transaction. A SAVEPOINT now would quietly start a new one, and the
 	 * caller's batch would be committed piecemeal: refuse instead.
 	 */
-	if (sqlite3_get_autocommit(q->db))
+	if (!sql_in_txn(q))
 		return lost_txn(q);
 	return run(q, ST_SAVEPOINT);
 }
@@ -802,13 +817,13 @@ static int write_begin(struct sqlite_store *q)
  * Ends a write started by write_begin: keeps it when rc is 0, else undoes
  * it. Returns rc, or the error that ending gave.
  */
-static int write_end(struct sqlite_store *q, int rc)
+static int write_end(struct sql_store *q, int rc)
 {
 	if (q->base.in_txn) {
-		if (rc && !sqlite3_get_autocommit(q->db))
+		if (rc && sql_in_txn(q))
 			run(q, ST_ROLLBACK_TO);
 		/* RELEASE after ROLLBACK TO ends the savepoint; the transaction goes on. */
-		if (!sqlite3_get_autocommit(q->db)) {
+		if (sql_in_txn(q)) {
 			int r = run(q, ST_RELEASE);
 			if (!rc)
 				rc = r;
@@ -818,55 +833,55 @@ static int write_end(struct sqlite_store *q, int rc)
 	if (!rc)
 		rc = run(q, ST_COMMIT);
 	/* An error may already have ended the transaction (SQLITE_FULL, IOERR). */
-	if (rc && !sqlite3_get_autocommit(q->db))
+	if (rc && sql_in_txn(q))
 		run(q, ST_ROLLBACK);
 	return rc;
 }
 
-static int sqlite_begin(struct nd_store *s)
+static int sql_begin(struct nd_store *s)
 {
 	return run(sq(s), ST_BEGIN);
 }
 
-static int sqlite_commit(struct nd_store *s)
+static int sql_commit(struct nd_store *s)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
-	if (sqlite3_get_autocommit(q->db))
+	if (!sql_in_txn(q))
 		return lost_txn(q);
 	rc = run(q, ST_COMMIT);
 
-	if (rc && !sqlite3_get_autocommit(q->db))
+	if (rc && sql_in_txn(q))
 		run(q, ST_ROLLBACK);
 	return rc;
 }
 
-static int sqlite_read_begin(struct nd_store *s)
+static int sql_read_begin(struct nd_store *s)
 {
 	return run(sq(s), ST_BEGIN_READ);
 }
 
-static int sqlite_read_end(struct nd_store *s)
+static int sql_read_end(struct nd_store *s)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 
-	return sqlite3_get_autocommit(q->db) ? 0 : run(q, ST_COMMIT);
+	return !sql_in_txn(q) ? 0 : run(q, ST_COMMIT);
 }
 
-static int sqlite_rollback(struct nd_store *s)
+static int sql_rollback(struct nd_store *s)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 
 	/* Nothing to undo when an error has already rolled it back. */
-	if (sqlite3_get_autocommit(q->db))
+	if (!sql_in_txn(q))
 		return 0;
 	return run(q, ST_ROLLBACK);
 }
 
 /* --- schema migrations --- */
 
-static int read_version(struct sqlite_store *q, int *out)
+static int read_version(struct sql_store *q, int *out)
 {
 	int64_t v;
 	int rc = query_int(q, ST_VERSION, &v);
@@ -876,10 +891,9 @@ static int read_version(struct sqlite_store *q, int *out)
 }
 
 /* Applies m in a transaction of its own, unless another process already did. */
-static int apply_migration(struct sqlite_store *q, const struct nd__migration *m)
+static int apply_migration(struct sql_store *q, const struct nd__migration *m)
 {
-	sqlite3_stmt *st = NULL;
-	char *msg = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int rc, cur;
 
 	if ((rc = run(q, ST_BEGIN)) != 0)
@@ -887,10 +901,9 @@ static int apply_migration(struct sqlite_store *q, const struct nd__migration *m
 	/* BEGIN IMMEDIATE holds the write lock: the version cannot move now. */
 	if ((rc = read_version(q, &cur)) != 0 || cur >= m->version)
 		goto out;
-	/* The one place SQL text runs unprepared: trusted, embedded, value-free. */
-	if (sqlite3_exec(q->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (q->drv->exec(q->conn, m->sql) != 0) {
 		rc = nd_error(ND_ESTORE, "store '%s': migration %s failed: %s", q->base.url,
-		              m->name, msg ? msg : sqlite3_errmsg(q->db));
+		              m->name, q->drv->errmsg(q->conn));
 		goto out;
 	}
 	if ((rc = stmt_get(q, ST_VERSION_ADD, &st)) != 0)
@@ -904,29 +917,22 @@ static int apply_migration(struct sqlite_store *q, const struct nd__migration *m
 	nd_log(ND_LOG_INFO, "store '%s': applied migration %s", q->base.url, m->name);
 out:
 	stmt_put(q, ST_VERSION_ADD, st);
-	sqlite3_free(msg);
 	return write_end(q, rc);
 }
 
-static int migrate(struct sqlite_store *q)
+static int migrate(struct sql_store *q)
 {
-	const char *cursor = nd__sqlite_migrations;
+	const char *cursor = q->drv->migrations;
 	struct nd__migration m = {0};
-	int latest = nd__migration_latest(nd__sqlite_migrations);
+	int latest = nd__migration_latest(q->drv->migrations);
 	int rc, cur;
-	char *msg = NULL;
 
 	/* The bookkeeping table is not a migration: it must exist to read the version. */
-	if (sqlite3_exec(q->db,
-	                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	                 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-	                 "applied_at INTEGER NOT NULL)",
-	                 NULL, NULL, &msg) != SQLITE_OK) {
-		rc = nd_error(ND_ESTORE, "cannot open store '%s': %s", q->base.url,
-		              msg ? msg : sqlite3_errmsg(q->db));
-		sqlite3_free(msg);
-		return rc;
-	}
+	if (q->drv->exec(q->conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                          "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+	                          "applied_at INTEGER NOT NULL)") != 0)
+		return nd_error(ND_ESTORE, "cannot open store '%s': %s", q->base.url,
+		                q->drv->errmsg(q->conn));
 	if ((rc = read_version(q, &cur)) != 0)
 		return rc;
 	if (cur > latest)
@@ -942,90 +948,77 @@ static int migrate(struct sqlite_store *q)
 
 /* --- open and close --- */
 
-static void sqlite_close(struct nd_store *s)
+static void sql_close(struct nd_store *s)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 
 	for (size_t i = 0; i < ST__COUNT; i++)
-		sqlite3_finalize(q->stmts[i]);
-	if (sqlite3_close(q->db) != SQLITE_OK)
-		nd_log(ND_LOG_WARN, "store '%s': close: %s", q->base.url, sqlite3_errmsg(q->db));
+		q->drv->finalize(q->stmts[i]);
+	q->drv->close(q->conn);
 	free(q->base.url);
 	free(q);
 }
 
-static bool in_memory(const char *location)
+/* Opens a store of the SQL logic over drv (the backends' open). */
+static int sql_open(const struct nd__sql_driver *drv, const char *url, const char *location,
+                    struct nd_store **out)
 {
-	return !strcmp(location, ":memory:");
-}
-
-static int configure(struct sqlite_store *q, const char *location)
-{
-	char val[32];
-	int rc;
-
-	sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-	if ((rc = pragma(q, "PRAGMA foreign_keys = ON", val, sizeof(val))) != 0 ||
-	    (rc = pragma(q, "PRAGMA foreign_keys", val, sizeof(val))) != 0)
-		return rc;
-	if (strcmp(val, "1"))
-		return nd_error(ND_ESTORE, "cannot open store '%s': SQLite has no foreign keys",
-		                q->base.url);
-	/* WAL: readers never block the writer nor it them. Persistent in the file. */
-	if ((rc = pragma(q, "PRAGMA journal_mode = WAL", val, sizeof(val))) != 0)
-		return rc;
-	if (strcmp(val, "wal") && !(in_memory(location) && !strcmp(val, "memory")))
-		return nd_error(ND_ESTORE,
-		                "cannot open store '%s': cannot use WAL (journal mode %s)",
-		                q->base.url, val);
-	/* In WAL mode NORMAL is durable across application crashes; a power loss may
-	 * lose the last commits, never consistency. */
-	return pragma(q, "PRAGMA synchronous = NORMAL", val, sizeof(val));
-}
-
-static int sqlite_open(const char *url, const char *location, struct nd_store **out)
-{
-	struct sqlite_store *q = nd_xcalloc(1, sizeof(*q));
+	struct sql_store *q = nd_xcalloc(1, sizeof(*q));
 	int rc;
 
 	*out = NULL;
 	q->base.url = nd_xstrdup(url);
-	/* NOMUTEX: a handle belongs to one thread, so SQLite need not lock it. */
-	rc =
-	    sqlite3_open_v2(location, &q->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		rc = nd_error(ND_ESTORE, "cannot open store '%s': %s", url,
-		              q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
-		goto out;
-	}
-	if ((rc = configure(q, location)) != 0 || (rc = migrate(q)) != 0)
+	q->drv = drv;
+	if ((rc = drv->open(url, location, &q->conn)) != 0 || (rc = migrate(q)) != 0)
 		goto out;
 	*out = &q->base;
 out:
 	if (rc)
-		sqlite_close(&q->base);
+		sql_close(&q->base);
 	return rc;
 }
 
-struct sqlite3 *nd__sqlite_db(struct nd_store *s)
+static int sql_open_sqlite(const char *url, const char *location, struct nd_store **out)
 {
-	if (!s || s->be != &nd__sqlite_be)
-		return NULL;
-	return sq(s)->db;
+	return sql_open(&nd__sqlite_driver, url, location, out);
 }
 
-static int sqlite_schema_version(struct nd_store *s, int *out)
+struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql_driver *drv)
+{
+	/* Every backend of this file shares close: that tells a store of the SQL logic. */
+	if (!s || s->be->close != sql_close || sq(s)->drv != drv)
+		return NULL;
+	return sq(s)->conn;
+}
+
+int nd__sql_store_prepare_all(struct nd_store *s)
+{
+	struct sql_store *q;
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if (!s || s->be->close != sql_close)
+		return ND_EINVAL;
+	q = sq(s);
+	for (int id = 0; id < ST__COUNT; id++) {
+		if ((rc = stmt_get(q, id, &st)) != 0)
+			return rc;
+		stmt_put(q, id, st);
+	}
+	return 0;
+}
+
+static int sql_schema_version(struct nd_store *s, int *out)
 {
 	return read_version(sq(s), out);
 }
 
-static int sqlite_generation(struct nd_store *s, int64_t *out)
+static int sql_generation(struct nd_store *s, int64_t *out)
 {
 	return query_int(sq(s), ST_GENERATION, out);
 }
 
-static int sqlite_article_count(struct nd_store *s, int64_t *out)
+static int sql_article_count(struct nd_store *s, int64_t *out)
 {
 	return query_int(sq(s), ST_ARTICLE_COUNT, out);
 }
@@ -1037,11 +1030,11 @@ static int sqlite_article_count(struct nd_store *s, int64_t *out)
  * its new name slugifies to something else: when no slug matches, the
  * name does (store.h). *found tells; authors are only found by slug.
  */
-static int find_by_name(struct sqlite_store *q, enum stmt_id find, int64_t parent, const char *name,
+static int find_by_name(struct sql_store *q, enum stmt_id find, int64_t parent, const char *name,
                         int64_t *id, bool *found)
 {
 	enum stmt_id by = find == ST_SECTION_FIND ? ST_SECTION_FIND_NAME : ST_TAG_FIND_NAME;
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	*found = false;
@@ -1062,12 +1055,12 @@ static int find_by_name(struct sqlite_store *q, enum stmt_id find, int64_t paren
  * name when missing. Same slug means same row: a differently written name
  * ("world" for "World") finds the existing one, whose name is kept.
  */
-static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id add, int64_t parent,
+static int find_or_add(struct sql_store *q, enum stmt_id find, enum stmt_id add, int64_t parent,
                        const char *slug, const char *name, int64_t *id)
 {
 	bool sections = find == ST_SECTION_FIND;
 	int base = sections ? 2 : 1; /* the slug's parameter number */
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int64_t position = 0;
 	bool found = false;
 	int rc;
@@ -1100,11 +1093,10 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 	bind_text(st, base + 1, name, &rc);
 	if (sections)
 		bind_int(st, 4, position, &rc);
-	rc = rc ? db_fail(q, rc, stmt_defs[add].what) : step_done(q, add, st);
+	rc = rc ? db_fail(q, rc, stmt_defs[add].what) : step_int(q, add, st, id, NULL);
 	stmt_put(q, add, st);
 	if (rc)
 		return rc;
-	*id = sqlite3_last_insert_rowid(q->db);
 	if (sections && parent) {
 		/* An article of the parent with this slug would hide the new
 		 * section's page (same URL): the article moves to slug-ID, and
@@ -1125,7 +1117,7 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 		rc = rc ? db_fail(q, rc, stmt_defs[ST_ARTICLE_SLUG_YIELD].what)
 		        : step_done(q, ST_ARTICLE_SLUG_YIELD, st);
 		stmt_put(q, ST_ARTICLE_SLUG_YIELD, st);
-		if (!rc && sqlite3_changes(q->db))
+		if (!rc && sql_changes(q))
 			nd_log(ND_LOG_WARN,
 			       "store '%s': an article's slug '%s' moved to '%s-ID' for "
 			       "the new section of that name",
@@ -1135,7 +1127,7 @@ static int find_or_add(struct sqlite_store *q, enum stmt_id find, enum stmt_id a
 }
 
 /* The id of the deepest section of path, creating the levels that are missing. */
-static int section_resolve(struct sqlite_store *q, const char *path, int64_t *id)
+static int section_resolve(struct sql_store *q, const char *path, int64_t *id)
 {
 	struct nd__section_level levels[ND_MAX_SECTION_DEPTH];
 	int64_t parent = 0;
@@ -1155,8 +1147,8 @@ static int section_resolve(struct sqlite_store *q, const char *path, int64_t *id
 }
 
 /* The id of the author or tag called name; 0 when name is blank. */
-static int name_resolve(struct sqlite_store *q, const char *what, enum stmt_id find,
-                        enum stmt_id add, const char *name, int64_t *id)
+static int name_resolve(struct sql_store *q, const char *what, enum stmt_id find, enum stmt_id add,
+                        const char *name, int64_t *id)
 {
 	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
 	int rc;
@@ -1178,22 +1170,22 @@ struct old_article {
 	int64_t published_at;
 };
 
-static int article_find(struct sqlite_store *q, const char *ext_id, struct old_article *old)
+static int article_find(struct sql_store *q, const char *ext_id, struct old_article *old)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_ARTICLE_FIND, &st)) != 0)
 		return rc;
 	bind_text(st, 1, ext_id, &rc);
 	if (!rc) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			old->id = sqlite3_column_int64(st, 0);
+		rc = nd__sql_step(st);
+		if (rc == ND_SQL_ROW) {
+			old->id = nd__sql_int(st, 0);
 			old->slug = nd_xstrdup(col_text(st, 1));
-			old->published_at = sqlite3_column_int64(st, 2);
+			old->published_at = nd__sql_int(st, 2);
 			rc = 0;
-		} else if (rc == SQLITE_DONE) {
+		} else if (rc == ND_SQL_DONE) {
 			rc = 0;
 		}
 	}
@@ -1203,10 +1195,10 @@ static int article_find(struct sqlite_store *q, const char *ext_id, struct old_a
 	return rc;
 }
 
-static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *slug, int64_t self,
+static int slug_taken(struct sql_store *q, int64_t section_id, const char *slug, int64_t self,
                       bool *taken)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int64_t one;
 	int rc;
 
@@ -1226,7 +1218,7 @@ static int slug_taken(struct sqlite_store *q, int64_t section_id, const char *sl
  * one (stable URLs), else one derived from the title; then made unique in
  * the section with -2, -3, ...
  */
-static int choose_slug(struct sqlite_store *q, const struct nd_article_in *in,
+static int choose_slug(struct sql_store *q, const struct nd_article_in *in,
                        const struct old_article *old, int64_t section_id, struct nd_buf *out)
 {
 	struct nd_buf base = ND_BUF_INIT;
@@ -1251,9 +1243,9 @@ out:
 }
 
 /* Binds parameters 2..13, which ST_ARTICLE_ADD and ST_ARTICLE_UPDATE share. */
-static void bind_article(sqlite3_stmt *st, const struct nd_article_in *in, int64_t section_id,
-                         int64_t author_id, const char *slug, int64_t published, int64_t updated,
-                         int *rc)
+static void bind_article(struct nd__sql_stmt *st, const struct nd_article_in *in,
+                         int64_t section_id, int64_t author_id, const char *slug, int64_t published,
+                         int64_t updated, int *rc)
 {
 	bind_int(st, 2, section_id, rc);
 	bind_id(st, 3, author_id, rc);
@@ -1270,9 +1262,9 @@ static void bind_article(sqlite3_stmt *st, const struct nd_article_in *in, int64
 }
 
 /* Replaces the article's tags by in->tags, in their order. */
-static int tags_set(struct sqlite_store *q, int64_t article_id, const struct nd_article_in *in)
+static int tags_set(struct sql_store *q, int64_t article_id, const struct nd_article_in *in)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_ARTICLE_TAGS_CLEAR, &st)) != 0)
@@ -1301,9 +1293,9 @@ static int tags_set(struct sqlite_store *q, int64_t article_id, const struct nd_
 }
 
 /* Keeps a revision of article id as stored now, unless it is unchanged. */
-static int revision_add(struct sqlite_store *q, int64_t id, int64_t user_id, int64_t t)
+static int revision_add(struct sql_store *q, int64_t id, int64_t user_id, int64_t t)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_REVISION_ADD, &st)) != 0)
@@ -1329,10 +1321,10 @@ struct article_route {
 	bool live;
 };
 
-static int article_route(struct sqlite_store *q, const char *ext_id, int64_t t,
+static int article_route(struct sql_store *q, const char *ext_id, int64_t t,
                          struct article_route *out)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_ARTICLE_ROUTE, &st)) != 0)
@@ -1340,13 +1332,13 @@ static int article_route(struct sqlite_store *q, const char *ext_id, int64_t t,
 	bind_int(st, 1, t, &rc);
 	bind_text(st, 2, ext_id, &rc);
 	if (!rc) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			out->id = sqlite3_column_int64(st, 0);
+		rc = nd__sql_step(st);
+		if (rc == ND_SQL_ROW) {
+			out->id = nd__sql_int(st, 0);
 			out->route = nd_xstrdup(col_text(st, 1));
-			out->live = sqlite3_column_int(st, 2) != 0;
+			out->live = (int)nd__sql_int(st, 2) != 0;
 			rc = 0;
-		} else if (rc == SQLITE_DONE) {
+		} else if (rc == ND_SQL_DONE) {
 			rc = 0;
 		}
 	}
@@ -1358,11 +1350,11 @@ static int article_route(struct sqlite_store *q, const char *ext_id, int64_t t,
 
 /* Runs ST_RETIRED_ADD (path, article_id, reason, at) or, with reason NULL,
  * ST_RETIRED_CLEAR (path). */
-static int retired_set(struct sqlite_store *q, const char *path, int64_t article_id,
+static int retired_set(struct sql_store *q, const char *path, int64_t article_id,
                        const char *reason, int64_t t)
 {
 	enum stmt_id id = reason ? ST_RETIRED_ADD : ST_RETIRED_CLEAR;
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
@@ -1384,7 +1376,7 @@ static int retired_set(struct sqlite_store *q, const char *path, int64_t article
  * else 'unpublished'); the path it shows now is live again, and its older
  * paths lead to it.
  */
-static int retire_put(struct sqlite_store *q, int64_t id, const struct article_route *was,
+static int retire_put(struct sql_store *q, int64_t id, const struct article_route *was,
                       const struct article_route *is, int64_t t)
 {
 	int rc = 0;
@@ -1396,15 +1388,15 @@ static int retire_put(struct sqlite_store *q, int64_t id, const struct article_r
 	return rc;
 }
 
-static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in, bool *created)
+static int sql_article_put(struct nd_store *s, const struct nd_article_in *in, bool *created)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct old_article old = {0};
 	struct article_route was = {0}, is = {0};
 	struct nd_buf slug = ND_BUF_INIT;
 	int64_t section_id = 0, author_id = 0, id, published, updated, t = now();
 	enum stmt_id write;
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -1439,11 +1431,12 @@ static int sqlite_article_put(struct nd_store *s, const struct nd_article_in *in
 		bind_int(st, 14, t, &rc);
 		bind_id(st, 15, in->user_id, &rc);
 	}
-	rc = rc ? db_fail(q, rc, stmt_defs[write].what) : step_done(q, write, st);
+	/* ST_ARTICLE_ADD returns the new id; an update has no row and keeps old.id. */
+	id = old.id;
+	rc = rc ? db_fail(q, rc, stmt_defs[write].what) : step_int(q, write, st, &id, NULL);
 	stmt_put(q, write, st);
 	if (rc)
 		goto out;
-	id = old.id ? old.id : sqlite3_last_insert_rowid(q->db);
 
 	if ((rc = tags_set(q, id, in)) != 0 || (rc = revision_add(q, id, in->user_id, t)) != 0 ||
 	    (rc = article_route(q, in->ext_id, t, &is)) != 0 ||
@@ -1461,11 +1454,11 @@ out:
 	return rc;
 }
 
-static int sqlite_article_delete(struct nd_store *s, const char *ext_id)
+static int sql_article_delete(struct nd_store *s, const char *ext_id)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct article_route was = {0};
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int64_t t = now();
 	int rc;
 
@@ -1484,7 +1477,7 @@ static int sqlite_article_delete(struct nd_store *s, const char *ext_id)
 	if (rc)
 		goto out;
 	/* Not an error of the store: the caller decides whether to report it. */
-	if (sqlite3_changes(q->db) == 0) {
+	if (sql_changes(q) == 0) {
 		rc = ND_ENOTFOUND;
 		goto out;
 	}
@@ -1496,26 +1489,26 @@ out:
 
 /* --- reading --- */
 
-static int sqlite_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
+static int sql_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_EACH_SECTION, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		struct nd_section_rec r = {
-		    .id = sqlite3_column_int64(st, 0),
-		    .parent_id = sqlite3_column_int64(st, 1), /* NULL reads as 0 */
+		    .id = nd__sql_int(st, 0),
+		    .parent_id = nd__sql_int(st, 1), /* NULL reads as 0 */
 		    .slug = col_text(st, 2),
 		    .name = col_text(st, 3),
-		    .position = sqlite3_column_int(st, 4),
+		    .position = (int)nd__sql_int(st, 4),
 		};
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_SECTION].what);
 out:
 	stmt_put(q, ST_EACH_SECTION, st);
@@ -1523,16 +1516,16 @@ out:
 }
 
 /* Authors and tags have the same shape: one walk for both, with one of the callbacks set. */
-static int each_named(struct sqlite_store *q, enum stmt_id id, nd_author_cb author_cb,
+static int each_named(struct sql_store *q, enum stmt_id id, nd_author_cb author_cb,
                       nd_tag_cb tag_cb, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t row_id = sqlite3_column_int64(st, 0);
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		int64_t row_id = nd__sql_int(st, 0);
 		const char *slug = col_text(st, 1), *name = col_text(st, 2);
 
 		if (author_cb) {
@@ -1545,19 +1538,19 @@ static int each_named(struct sqlite_store *q, enum stmt_id id, nd_author_cb auth
 		if (rc)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[id].what);
 out:
 	stmt_put(q, id, st);
 	return rc;
 }
 
-static int sqlite_each_author(struct nd_store *s, nd_author_cb cb, void *ctx)
+static int sql_each_author(struct nd_store *s, nd_author_cb cb, void *ctx)
 {
 	return each_named(sq(s), ST_EACH_AUTHOR, cb, NULL, ctx);
 }
 
-static int sqlite_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx)
+static int sql_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx)
 {
 	return each_named(sq(s), ST_EACH_TAG, NULL, cb, ctx);
 }
@@ -1568,9 +1561,9 @@ struct id_list {
 	size_t n, alloc;
 };
 
-static int load_tag_ids(struct sqlite_store *q, int64_t article_id, struct id_list *ids)
+static int load_tag_ids(struct sql_store *q, int64_t article_id, struct id_list *ids)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	ids->n = 0;
@@ -1581,14 +1574,14 @@ static int load_tag_ids(struct sqlite_store *q, int64_t article_id, struct id_li
 		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_TAG_IDS].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		if (ids->n == ids->alloc) {
 			ids->alloc = ids->alloc ? ids->alloc * 2 : 8;
 			ids->v = nd_xrealloc(ids->v, ids->alloc * sizeof(*ids->v));
 		}
-		ids->v[ids->n++] = sqlite3_column_int64(st, 0);
+		ids->v[ids->n++] = nd__sql_int(st, 0);
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_ARTICLE_TAG_IDS].what);
 out:
 	stmt_put(q, ST_ARTICLE_TAG_IDS, st);
@@ -1596,11 +1589,11 @@ out:
 }
 
 /* Fills r from the current row of st (ARTICLE_COLS order) and calls cb. */
-static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list *ids,
+static int article_row(struct sql_store *q, struct nd__sql_stmt *st, struct id_list *ids,
                        nd_article_cb cb, void *ctx)
 {
 	struct nd_article_rec r = {
-	    .id = sqlite3_column_int64(st, 0),
+	    .id = nd__sql_int(st, 0),
 	    .ext_id = col_text(st, 1),
 	    .slug = col_text(st, 2),
 	    .title = col_text(st, 3),
@@ -1609,13 +1602,13 @@ static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list 
 	    .language = col_text(st, 6),
 	    .image = col_text(st, 7),
 	    .source_url = col_text(st, 8),
-	    .section_id = sqlite3_column_int64(st, 9),
-	    .author_id = sqlite3_column_int64(st, 10),
-	    .status = (enum nd_article_status)sqlite3_column_int(st, 11),
-	    .published_at = sqlite3_column_int64(st, 12),
-	    .updated_at = sqlite3_column_int64(st, 13),
-	    .created_at = sqlite3_column_int64(st, 14),
-	    .owner_user_id = sqlite3_column_int64(st, 15),
+	    .section_id = nd__sql_int(st, 9),
+	    .author_id = nd__sql_int(st, 10),
+	    .status = (enum nd_article_status)(int)nd__sql_int(st, 11),
+	    .published_at = nd__sql_int(st, 12),
+	    .updated_at = nd__sql_int(st, 13),
+	    .created_at = nd__sql_int(st, 14),
+	    .owner_user_id = nd__sql_int(st, 15),
 	};
 	int rc;
 
@@ -1633,7 +1626,7 @@ static int article_row(struct sqlite_store *q, sqlite3_stmt *st, struct id_list 
  * Calls cb with every row of statement id (st, its binds done; bound: the
  * binds' sticky result), then puts st back. The walk of every article list.
  */
-static int article_rows(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *st, int bound,
+static int article_rows(struct sql_store *q, enum stmt_id id, struct nd__sql_stmt *st, int bound,
                         nd_article_cb cb, void *ctx)
 {
 	struct id_list ids = {0};
@@ -1643,10 +1636,10 @@ static int article_rows(struct sqlite_store *q, enum stmt_id id, sqlite3_stmt *s
 		rc = db_fail(q, bound, stmt_defs[id].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
 		if ((rc = article_row(q, st, &ids, cb, ctx)) != 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[id].what);
 out:
 	stmt_put(q, id, st);
@@ -1654,11 +1647,11 @@ out:
 	return rc;
 }
 
-static int sqlite_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
-                               nd_article_cb cb, void *ctx)
+static int sql_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
+                            nd_article_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_EACH_ARTICLE, &st)) != 0)
@@ -1668,11 +1661,11 @@ static int sqlite_each_article(struct nd_store *s, enum nd_article_status status
 	return article_rows(q, ST_EACH_ARTICLE, st, rc, cb, ctx);
 }
 
-static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
+static int sql_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct id_list ids = {0};
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_ARTICLE_GET, &st)) != 0)
@@ -1682,10 +1675,10 @@ static int sqlite_article_get(struct nd_store *s, const char *ext_id, nd_article
 		rc = db_fail(q, rc, stmt_defs[ST_ARTICLE_GET].what);
 		goto out;
 	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	step = nd__sql_step(st);
+	if (step == ND_SQL_ROW)
 		rc = article_row(q, st, &ids, cb, ctx);
-	else if (step == SQLITE_DONE)
+	else if (step == ND_SQL_DONE)
 		rc = ND_ENOTFOUND;
 	else
 		rc = db_fail(q, step, stmt_defs[ST_ARTICLE_GET].what);
@@ -1707,9 +1700,9 @@ struct live_memo {
 	bool live;
 };
 
-static int article_live(struct sqlite_store *q, struct live_memo *m, int64_t id, bool *live)
+static int article_live(struct sql_store *q, struct live_memo *m, int64_t id, bool *live)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int64_t one;
 	int rc;
 
@@ -1730,7 +1723,7 @@ static int article_live(struct sqlite_store *q, struct live_memo *m, int64_t id,
 	return rc;
 }
 
-static int view_add(struct sqlite_store *q, const struct nd_view_delta *d)
+static int view_add(struct sql_store *q, const struct nd_view_delta *d)
 {
 	const int64_t hour[] = {d->article_id, d->hour, d->views};
 	const int64_t total[] = {d->article_id, d->views};
@@ -1745,10 +1738,10 @@ static int view_add(struct sqlite_store *q, const struct nd_view_delta *d)
  * Runs a reaction statement keyed by (article, type[, visitor][, at]) and
  * tells how many rows it changed.
  */
-static int reaction_run(struct sqlite_store *q, enum stmt_id id, const struct nd_reaction_op *op,
+static int reaction_run(struct sql_store *q, enum stmt_id id, const struct nd_reaction_op *op,
                         bool with_visitor, int64_t at, int *changes)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	*changes = 0;
@@ -1762,13 +1755,13 @@ static int reaction_run(struct sqlite_store *q, enum stmt_id id, const struct nd
 		bind_int(st, 4, at, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[id].what) : step_done(q, id, st);
 	if (!rc)
-		*changes = sqlite3_changes(q->db);
+		*changes = sql_changes(q);
 	stmt_put(q, id, st);
 	return rc;
 }
 
 /* ADD: a new row counts +1; an existing one changes nothing. */
-static int reaction_add(struct sqlite_store *q, const struct nd_reaction_op *op, int *result)
+static int reaction_add(struct sql_store *q, const struct nd_reaction_op *op, int *result)
 {
 	int64_t at = op->at ? op->at : now();
 	int changes, rc;
@@ -1782,7 +1775,7 @@ static int reaction_add(struct sqlite_store *q, const struct nd_reaction_op *op,
 }
 
 /* REMOVE: a deleted row counts -1; a missing one changes nothing. */
-static int reaction_remove(struct sqlite_store *q, const struct nd_reaction_op *op, int *result)
+static int reaction_remove(struct sql_store *q, const struct nd_reaction_op *op, int *result)
 {
 	int changes, rc;
 
@@ -1799,7 +1792,7 @@ static int reaction_remove(struct sqlite_store *q, const struct nd_reaction_op *
 	return 0;
 }
 
-static int reaction_apply(struct sqlite_store *q, struct nd_reaction_op *op)
+static int reaction_apply(struct sql_store *q, struct nd_reaction_op *op)
 {
 	int rc = 0;
 
@@ -1814,10 +1807,10 @@ static int reaction_apply(struct sqlite_store *q, struct nd_reaction_op *op)
 	return rc;
 }
 
-static int sqlite_counts_apply(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
-                               struct nd_reaction_op *r, size_t nr)
+static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, size_t nv,
+                            struct nd_reaction_op *r, size_t nr)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct live_memo memo = {0};
 	size_t gone_views = 0, gone_ops = 0;
 	bool live;
@@ -1860,17 +1853,17 @@ static int sqlite_counts_apply(struct nd_store *s, const struct nd_view_delta *v
 }
 
 /* A walk of statement id's rows of two integers: one row, one callback. */
-static int each_count(struct sqlite_store *q, enum stmt_id id, nd_count_cb cb, void *ctx)
+static int each_count(struct sql_store *q, enum stmt_id id, nd_count_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+		if ((rc = cb(ctx, nd__sql_int(st, 0), nd__sql_int(st, 1))) != 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[id].what);
 out:
 	stmt_put(q, id, st);
@@ -1878,34 +1871,33 @@ out:
 }
 
 /* The counter walks: one row, one callback. */
-static int sqlite_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
+static int sql_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
 {
 	return each_count(sq(s), ST_EACH_ARTICLE_VIEWS, cb, ctx);
 }
 
-static int sqlite_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
+static int sql_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_EACH_REACTION_COUNT, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), col_text(st, 1),
-		             sqlite3_column_int64(st, 2))) != 0)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+		if ((rc = cb(ctx, nd__sql_int(st, 0), col_text(st, 1), nd__sql_int(st, 2))) != 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_REACTION_COUNT].what);
 out:
 	stmt_put(q, ST_EACH_REACTION_COUNT, st);
 	return rc;
 }
 
-static int sqlite_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb, void *ctx)
+static int sql_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_EACH_VIEW_HOUR, &st)) != 0)
@@ -1915,22 +1907,21 @@ static int sqlite_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour
 		rc = db_fail(q, rc, stmt_defs[ST_EACH_VIEW_HOUR].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-		             sqlite3_column_int64(st, 2))) != 0)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+		if ((rc = cb(ctx, nd__sql_int(st, 0), nd__sql_int(st, 1), nd__sql_int(st, 2))) != 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_VIEW_HOUR].what);
 out:
 	stmt_put(q, ST_EACH_VIEW_HOUR, st);
 	return rc;
 }
 
-static int sqlite_reaction_has(struct nd_store *s, int64_t article_id, const char *type,
-                               const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out)
+static int sql_reaction_has(struct nd_store *s, int64_t article_id, const char *type,
+                            const uint8_t visitor[ND_STORE_VISITOR_LEN], bool *out)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int64_t one;
 	int rc;
 
@@ -1945,9 +1936,9 @@ static int sqlite_reaction_has(struct nd_store *s, int64_t article_id, const cha
 	return rc;
 }
 
-static int sqlite_views_compact(struct nd_store *s, int64_t before_hour)
+static int sql_views_compact(struct nd_store *s, int64_t before_hour)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -1955,8 +1946,8 @@ static int sqlite_views_compact(struct nd_store *s, int64_t before_hour)
 	if ((rc = run_ints(q, ST_VIEWS_FOLD, &before_hour, 1)) == 0 &&
 	    (rc = run_ints(q, ST_VIEWS_FOLD_DELETE, &before_hour, 1)) == 0)
 		nd_trace("store",
-		         "store '%s': folded %d hourly view rows before hour %lld into days",
-		         q->base.url, sqlite3_changes(q->db), (long long)before_hour);
+		         "store '%s': folded %lld hourly view rows before hour %lld into days",
+		         q->base.url, (long long)sql_changes(q), (long long)before_hour);
 	return write_end(q, rc);
 }
 
@@ -1965,9 +1956,9 @@ static int sqlite_views_compact(struct nd_store *s, int64_t before_hour)
  * value is then column 0 of *out. The caller puts *out back (stmt_put), on
  * failure too.
  */
-static int meta_read(struct sqlite_store *q, const char *key, sqlite3_stmt **out, bool *found)
+static int meta_read(struct sql_store *q, const char *key, struct nd__sql_stmt **out, bool *found)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	*found = false;
@@ -1977,19 +1968,20 @@ static int meta_read(struct sqlite_store *q, const char *key, sqlite3_stmt **out
 	bind_text(st, 1, key, &rc);
 	if (rc)
 		return db_fail(q, rc, stmt_defs[ST_META_GET].what);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = nd__sql_step(st);
+	if (rc == ND_SQL_ROW)
 		*found = true;
-	else if (rc != SQLITE_DONE)
+	else if (rc != ND_SQL_DONE)
 		return db_fail(q, rc, stmt_defs[ST_META_GET].what);
 	return 0;
 }
 
-static int sqlite_secret(struct nd_store *s, const char *name, const uint8_t *fresh, uint8_t *out,
-                         size_t len)
+static int sql_secret(struct nd_store *s, const char *name, const uint8_t *fresh, uint8_t *out,
+                      size_t len)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
+	const void *v = NULL;
 	bool found;
 	int rc;
 
@@ -2007,22 +1999,21 @@ static int sqlite_secret(struct nd_store *s, const char *name, const uint8_t *fr
 		goto out;
 	if ((rc = meta_read(q, name, &st, &found)) != 0)
 		goto out;
-	if (!found || sqlite3_column_type(st, 0) != SQLITE_BLOB ||
-	    (size_t)sqlite3_column_bytes(st, 0) != len) {
+	if (!found || nd__sql_type(st, 0) != ND_SQL_BLOB || !(v = col_blob_of(st, 0, len))) {
 		rc = nd_error(ND_EINVAL, "store '%s': meta '%s' is not a secret of %zu bytes",
 		              q->base.url, name, len);
 		goto out;
 	}
-	memcpy(out, sqlite3_column_blob(st, 0), len);
+	memcpy(out, v, len);
 out:
 	stmt_put(q, ST_META_GET, st);
 	return write_end(q, rc);
 }
 
-static int sqlite_meta_int_get(struct nd_store *s, const char *key, int64_t *out)
+static int sql_meta_int_get(struct nd_store *s, const char *key, int64_t *out)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	bool found;
 	int rc;
 
@@ -2030,20 +2021,20 @@ static int sqlite_meta_int_get(struct nd_store *s, const char *key, int64_t *out
 		goto out;
 	if (!found)
 		rc = ND_ENOTFOUND;
-	else if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+	else if (nd__sql_type(st, 0) != ND_SQL_INT)
 		rc = nd_error(ND_EINVAL, "store '%s': meta '%s' is not an integer", q->base.url,
 		              key);
 	else
-		*out = sqlite3_column_int64(st, 0);
+		*out = nd__sql_int(st, 0);
 out:
 	stmt_put(q, ST_META_GET, st);
 	return rc;
 }
 
-static int sqlite_meta_int_set(struct nd_store *s, const char *key, int64_t value)
+static int sql_meta_int_set(struct nd_store *s, const char *key, int64_t value)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2058,13 +2049,13 @@ static int sqlite_meta_int_set(struct nd_store *s, const char *key, int64_t valu
 	return write_end(q, rc);
 }
 
-static int sqlite_counts_clear(struct nd_store *s)
+static int sql_counts_clear(struct nd_store *s)
 {
 	static const enum stmt_id clear[] = {
 	    ST_CLEAR_REACTION_COUNTS, ST_CLEAR_REACTIONS,     ST_CLEAR_VIEW_DAYS,
 	    ST_CLEAR_VIEW_HOURS,      ST_CLEAR_ARTICLE_STATS, ST_CLEAR_HISTORY,
 	};
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2074,15 +2065,15 @@ static int sqlite_counts_clear(struct nd_store *s)
 	return write_end(q, rc);
 }
 
-static int sqlite_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
+static int sql_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
-		sqlite3_stmt *st;
+		struct nd__sql_stmt *st;
 
 		if ((rc = stmt_get(q, ST_HISTORY_ADD, &st)) != 0)
 			break;
@@ -2096,11 +2087,11 @@ static int sqlite_history_add(struct nd_store *s, const struct nd_history_rec *h
 	return write_end(q, rc);
 }
 
-static int sqlite_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, void *ctx)
+static int sql_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct nd_history_rec rec;
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_EACH_HISTORY, &st)) != 0)
@@ -2110,53 +2101,55 @@ static int sqlite_each_history(struct nd_store *s, int64_t since, nd_history_cb 
 		rc = db_fail(q, rc, stmt_defs[ST_EACH_HISTORY].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		/* Rows are written only by nd_store_history_add; a visitor of
 		 * another length was put there by hand and is not ours. */
-		if (sqlite3_column_bytes(st, 0) != ND_STORE_VISITOR_LEN)
+		const void *visitor = col_blob_of(st, 0, ND_STORE_VISITOR_LEN);
+
+		if (!visitor)
 			continue;
-		memcpy(rec.visitor, sqlite3_column_blob(st, 0), ND_STORE_VISITOR_LEN);
-		rec.article_id = sqlite3_column_int64(st, 1);
-		rec.at = sqlite3_column_int64(st, 2);
+		memcpy(rec.visitor, visitor, ND_STORE_VISITOR_LEN);
+		rec.article_id = nd__sql_int(st, 1);
+		rec.at = nd__sql_int(st, 2);
 		if ((rc = cb(ctx, &rec)) != 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_HISTORY].what);
 out:
 	stmt_put(q, ST_EACH_HISTORY, st);
 	return rc;
 }
 
-static int sqlite_history_purge(struct nd_store *s, int64_t before, int64_t keep, int64_t *deleted)
+static int sql_history_purge(struct nd_store *s, int64_t before, int64_t keep, int64_t *deleted)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
 	*deleted = 0;
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	if ((rc = run_ints(q, ST_HISTORY_PURGE_AGE, &before, 1)) == 0) {
-		*deleted = sqlite3_changes(q->db);
+		*deleted = sql_changes(q);
 		if ((rc = run_ints(q, ST_HISTORY_PURGE_EXTRA, &keep, 1)) == 0)
-			*deleted += sqlite3_changes(q->db);
+			*deleted += sql_changes(q);
 	}
 	return write_end(q, rc);
 }
 
 /* --- accounts (0004) --- */
 
-static int read_user(sqlite3_stmt *st, nd_user_cb cb, void *ctx)
+static int read_user(struct nd__sql_stmt *st, nd_user_cb cb, void *ctx)
 {
 	struct nd_user_rec rec = {
-	    .id = sqlite3_column_int64(st, 0),
+	    .id = nd__sql_int(st, 0),
 	    .login = col_text(st, 1),
 	    .name = col_text(st, 2),
 	    .role = ND_ROLE_AUTHOR,
 	    .password = col_text(st, 4),
-	    .created_at = sqlite3_column_int64(st, 5),
-	    .last_login = sqlite3_column_int64(st, 6),
-	    .disabled = sqlite3_column_int64(st, 7) != 0,
+	    .created_at = nd__sql_int(st, 5),
+	    .last_login = nd__sql_int(st, 6),
+	    .disabled = nd__sql_int(st, 7) != 0,
 	};
 
 	/* The CHECK constraint keeps role one of the names. */
@@ -2164,20 +2157,11 @@ static int read_user(sqlite3_stmt *st, nd_user_cb cb, void *ctx)
 	return cb(ctx, &rec);
 }
 
-/* Whether rc is a UNIQUE or PRIMARY KEY violation. */
-static bool is_duplicate(struct sqlite_store *q, int rc)
+static int sql_user_add(struct nd_store *s, const char *login, const char *name, enum nd_role role,
+                        const char *password, int64_t *id)
 {
-	int ext = sqlite3_extended_errcode(q->db);
-
-	return (rc & 0xff) == SQLITE_CONSTRAINT &&
-	       (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY);
-}
-
-static int sqlite_user_add(struct nd_store *s, const char *login, const char *name,
-                           enum nd_role role, const char *password, int64_t *id)
-{
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2193,11 +2177,11 @@ static int sqlite_user_add(struct nd_store *s, const char *login, const char *na
 		rc = db_fail(q, rc, stmt_defs[ST_USER_ADD].what);
 		goto out;
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	rc = nd__sql_step(st);
+	if (rc == ND_SQL_ROW) {
 		rc = 0;
-		*id = sqlite3_last_insert_rowid(q->db);
-	} else if (is_duplicate(q, rc)) {
+		*id = nd__sql_int(st, 0);
+	} else if (rc == ND_EEXIST) {
 		rc = ND_EEXIST; /* the caller's to report: a user's mistake, not the store's */
 	} else {
 		rc = db_fail(q, rc, stmt_defs[ST_USER_ADD].what);
@@ -2207,12 +2191,11 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_user_get(struct nd_store *s, const char *login, int64_t id, nd_user_cb cb,
-                           void *ctx)
+static int sql_user_get(struct nd_store *s, const char *login, int64_t id, nd_user_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	enum stmt_id sid = login ? ST_USER_BY_LOGIN : ST_USER_BY_ID;
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, sid, &st)) != 0)
@@ -2225,10 +2208,10 @@ static int sqlite_user_get(struct nd_store *s, const char *login, int64_t id, nd
 		rc = db_fail(q, rc, stmt_defs[sid].what);
 		goto out;
 	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
+	step = nd__sql_step(st);
+	if (step == ND_SQL_ROW)
 		rc = read_user(st, cb, ctx);
-	else if (step == SQLITE_DONE)
+	else if (step == ND_SQL_DONE)
 		rc = ND_ENOTFOUND;
 	else
 		rc = db_fail(q, step, stmt_defs[sid].what);
@@ -2237,32 +2220,32 @@ out:
 	return rc;
 }
 
-static int sqlite_each_user(struct nd_store *s, nd_user_cb cb, void *ctx)
+static int sql_each_user(struct nd_store *s, nd_user_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_EACH_USER, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
 		if ((rc = read_user(st, cb, ctx)) != 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_USER].what);
 out:
 	stmt_put(q, ST_EACH_USER, st);
 	return rc;
 }
 
-static int sqlite_user_set(struct nd_store *s, int64_t id, const char *password, int role,
-                           int64_t last_login)
+static int sql_user_set(struct nd_store *s, int64_t id, const char *password, int role,
+                        int64_t last_login)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	enum stmt_id sid = password    ? ST_USER_SET_PASSWORD
 	                   : role >= 0 ? ST_USER_SET_ROLE
 	                               : ST_USER_SET_LAST_LOGIN;
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2277,17 +2260,17 @@ static int sqlite_user_set(struct nd_store *s, int64_t id, const char *password,
 	else
 		bind_int(st, 2, last_login, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[sid].what) : step_done(q, sid, st);
-	if (!rc && sqlite3_changes(q->db) == 0)
+	if (!rc && sql_changes(q) == 0)
 		rc = ND_ENOTFOUND;
 out:
 	stmt_put(q, sid, st);
 	return write_end(q, rc);
 }
 
-static int sqlite_user_remove(struct nd_store *s, const char *login)
+static int sql_user_remove(struct nd_store *s, const char *login)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2296,17 +2279,17 @@ static int sqlite_user_remove(struct nd_store *s, const char *login)
 		goto out;
 	bind_text(st, 1, login, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_USER_REMOVE].what) : step_done(q, ST_USER_REMOVE, st);
-	if (!rc && sqlite3_changes(q->db) == 0)
+	if (!rc && sql_changes(q) == 0)
 		rc = ND_ENOTFOUND;
 out:
 	stmt_put(q, ST_USER_REMOVE, st);
 	return write_end(q, rc);
 }
 
-static int sqlite_session_add(struct nd_store *s, const struct nd_session_rec *r)
+static int sql_session_add(struct nd_store *s, const struct nd_session_rec *r)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2323,10 +2306,10 @@ static int sqlite_session_add(struct nd_store *s, const struct nd_session_rec *r
 		rc = db_fail(q, rc, stmt_defs[ST_SESSION_ADD].what);
 		goto out;
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		rc = sqlite3_changes(q->db) ? 0 : ND_ENOTFOUND;
-	else if (is_duplicate(q, rc))
+	rc = nd__sql_step(st);
+	if (rc == ND_SQL_DONE)
+		rc = sql_changes(q) ? 0 : ND_ENOTFOUND;
+	else if (rc == ND_EEXIST)
 		rc = nd_error(ND_EEXIST, "store '%s': a session with this id exists", q->base.url);
 	else
 		rc = db_fail(q, rc, stmt_defs[ST_SESSION_ADD].what);
@@ -2335,10 +2318,11 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_session_get(struct nd_store *s, const uint8_t *id, struct nd_session_rec *out)
+static int sql_session_get(struct nd_store *s, const uint8_t *id, struct nd_session_rec *out)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
+	const void *csrf;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_SESSION_GET, &st)) != 0)
@@ -2348,15 +2332,15 @@ static int sqlite_session_get(struct nd_store *s, const uint8_t *id, struct nd_s
 		rc = db_fail(q, rc, stmt_defs[ST_SESSION_GET].what);
 		goto out;
 	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW && sqlite3_column_bytes(st, 4) == ND_STORE_CSRF_LEN) {
+	step = nd__sql_step(st);
+	if (step == ND_SQL_ROW && (csrf = col_blob_of(st, 4, ND_STORE_CSRF_LEN)) != NULL) {
 		memcpy(out->id, id, ND_STORE_SESSION_ID_LEN);
-		out->user_id = sqlite3_column_int64(st, 0);
-		out->created_at = sqlite3_column_int64(st, 1);
-		out->last_seen = sqlite3_column_int64(st, 2);
-		out->expires_at = sqlite3_column_int64(st, 3);
-		memcpy(out->csrf, sqlite3_column_blob(st, 4), ND_STORE_CSRF_LEN);
-	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+		out->user_id = nd__sql_int(st, 0);
+		out->created_at = nd__sql_int(st, 1);
+		out->last_seen = nd__sql_int(st, 2);
+		out->expires_at = nd__sql_int(st, 3);
+		memcpy(out->csrf, csrf, ND_STORE_CSRF_LEN);
+	} else if (step == ND_SQL_ROW || step == ND_SQL_DONE) {
 		rc = ND_ENOTFOUND; /* a row not written by us is no session */
 	} else {
 		rc = db_fail(q, step, stmt_defs[ST_SESSION_GET].what);
@@ -2367,10 +2351,10 @@ out:
 }
 
 /* Runs sid with the session id as ?1 and, when has_int, v as ?2, in a write. */
-static int session_write(struct sqlite_store *q, enum stmt_id sid, const uint8_t *id, int64_t v,
+static int session_write(struct sql_store *q, enum stmt_id sid, const uint8_t *id, int64_t v,
                          bool has_int, int64_t *changes)
 {
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2385,44 +2369,44 @@ static int session_write(struct sqlite_store *q, enum stmt_id sid, const uint8_t
 		bind_int(st, 2, v, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[sid].what) : step_done(q, sid, st);
 	if (!rc && changes)
-		*changes = sqlite3_changes(q->db);
+		*changes = sql_changes(q);
 out:
 	stmt_put(q, sid, st);
 	return write_end(q, rc);
 }
 
-static int sqlite_session_touch(struct nd_store *s, const uint8_t *id, int64_t last_seen)
+static int sql_session_touch(struct nd_store *s, const uint8_t *id, int64_t last_seen)
 {
 	return session_write(sq(s), ST_SESSION_TOUCH, id, last_seen, true, NULL);
 }
 
-static int sqlite_session_delete(struct nd_store *s, const uint8_t *id, int64_t user_id,
-                                 int64_t *deleted)
+static int sql_session_delete(struct nd_store *s, const uint8_t *id, int64_t user_id,
+                              int64_t *deleted)
 {
 	if (id)
 		return session_write(sq(s), ST_SESSION_DELETE, id, 0, false, deleted);
 	return session_write(sq(s), ST_SESSION_DELETE_USER, NULL, user_id, false, deleted);
 }
 
-static int sqlite_session_purge(struct nd_store *s, int64_t when, int64_t idle_before,
-                                int64_t *deleted)
+static int sql_session_purge(struct nd_store *s, int64_t when, int64_t idle_before,
+                             int64_t *deleted)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int64_t v[2] = {when, idle_before};
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	if ((rc = run_ints(q, ST_SESSION_PURGE, v, 2)) == 0)
-		*deleted = sqlite3_changes(q->db);
+		*deleted = sql_changes(q);
 	return write_end(q, rc);
 }
 
 /* Reads login's row into *out (zeros when none) and its last failure into *last. */
-static int login_read(struct sqlite_store *q, const char *login, struct nd_login_state *out,
+static int login_read(struct sql_store *q, const char *login, struct nd_login_state *out,
                       int64_t *last)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	out->failures = out->locked_until = *last = 0;
@@ -2434,12 +2418,12 @@ static int login_read(struct sqlite_store *q, const char *login, struct nd_login
 		rc = db_fail(q, rc, stmt_defs[ST_LOGIN_STATE].what);
 		goto out;
 	}
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		out->failures = sqlite3_column_int64(st, 0);
-		out->locked_until = sqlite3_column_int64(st, 1);
-		*last = sqlite3_column_int64(st, 2);
-	} else if (step != SQLITE_DONE) {
+	step = nd__sql_step(st);
+	if (step == ND_SQL_ROW) {
+		out->failures = nd__sql_int(st, 0);
+		out->locked_until = nd__sql_int(st, 1);
+		*last = nd__sql_int(st, 2);
+	} else if (step != ND_SQL_DONE) {
 		rc = db_fail(q, step, stmt_defs[ST_LOGIN_STATE].what);
 	}
 out:
@@ -2447,18 +2431,18 @@ out:
 	return rc;
 }
 
-static int sqlite_login_state(struct nd_store *s, const char *login, struct nd_login_state *out)
+static int sql_login_state(struct nd_store *s, const char *login, struct nd_login_state *out)
 {
 	int64_t last;
 
 	return login_read(sq(s), login, out, &last);
 }
 
-static int sqlite_login_failed(struct nd_store *s, const char *login, int64_t when,
-                               int max_failures, int64_t lock_seconds, struct nd_login_state *out)
+static int sql_login_failed(struct nd_store *s, const char *login, int64_t when, int max_failures,
+                            int64_t lock_seconds, struct nd_login_state *out)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	int64_t last;
 	int rc;
 
@@ -2486,23 +2470,23 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_login_purge(struct nd_store *s, int64_t when, int64_t *deleted)
+static int sql_login_purge(struct nd_store *s, int64_t when, int64_t *deleted)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int64_t v[2] = {when, when - ND_STORE_LOGIN_WINDOW};
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	if ((rc = run_ints(q, ST_LOGIN_PURGE, v, 2)) == 0)
-		*deleted = sqlite3_changes(q->db);
+		*deleted = sql_changes(q);
 	return write_end(q, rc);
 }
 
-static int sqlite_login_clear(struct nd_store *s, const char *login)
+static int sql_login_clear(struct nd_store *s, const char *login)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2516,11 +2500,11 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_token_add(struct nd_store *s, int64_t user_id, const char *name,
-                            const uint8_t *hash, int64_t at, int64_t *id)
+static int sql_token_add(struct nd_store *s, int64_t user_id, const char *name, const uint8_t *hash,
+                         int64_t at, int64_t *id)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st = NULL;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st = NULL;
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -2535,11 +2519,13 @@ static int sqlite_token_add(struct nd_store *s, int64_t user_id, const char *nam
 		rc = db_fail(q, rc, stmt_defs[ST_TOKEN_ADD].what);
 		goto out;
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		rc = sqlite3_changes(q->db) ? 0 : ND_ENOTFOUND;
-		*id = sqlite3_last_insert_rowid(q->db);
-	} else if (is_duplicate(q, rc)) {
+	rc = nd__sql_step(st);
+	if (rc == ND_SQL_ROW) {
+		rc = 0;
+		*id = nd__sql_int(st, 0);
+	} else if (rc == ND_SQL_DONE) {
+		rc = ND_ENOTFOUND; /* the user was removed meanwhile: no row */
+	} else if (rc == ND_EEXIST) {
 		rc = nd_error(ND_EEXIST, "store '%s': an API token with this hash exists",
 		              q->base.url);
 	} else {
@@ -2550,14 +2536,14 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_token_find(struct nd_store *s, const uint8_t *hash, int64_t user_id,
-                             nd_token_cb cb, void *ctx)
+static int sql_token_find(struct nd_store *s, const uint8_t *hash, int64_t user_id, nd_token_cb cb,
+                          void *ctx)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	enum stmt_id sid = hash ? ST_TOKEN_BY_HASH : user_id ? ST_TOKEN_BY_USER : ST_TOKEN_ALL;
 	struct nd_token_rec rec;
 	bool any = false;
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, sid, &st)) != 0)
@@ -2570,21 +2556,23 @@ static int sqlite_token_find(struct nd_store *s, const uint8_t *hash, int64_t us
 		rc = db_fail(q, rc, stmt_defs[sid].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 3) != ND_STORE_TOKEN_HASH_LEN)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		const void *stored = col_blob_of(st, 3, ND_STORE_TOKEN_HASH_LEN);
+
+		if (!stored)
 			continue; /* not written by us */
 		any = true;
-		rec.id = sqlite3_column_int64(st, 0);
-		rec.user_id = sqlite3_column_int64(st, 1);
+		rec.id = nd__sql_int(st, 0);
+		rec.user_id = nd__sql_int(st, 1);
 		rec.name = col_text(st, 2);
-		memcpy(rec.hash, sqlite3_column_blob(st, 3), ND_STORE_TOKEN_HASH_LEN);
-		rec.created_at = sqlite3_column_int64(st, 4);
-		rec.last_used = sqlite3_column_int64(st, 5);
-		rec.revoked_at = sqlite3_column_int64(st, 6);
+		memcpy(rec.hash, stored, ND_STORE_TOKEN_HASH_LEN);
+		rec.created_at = nd__sql_int(st, 4);
+		rec.last_used = nd__sql_int(st, 5);
+		rec.revoked_at = nd__sql_int(st, 6);
 		if ((rc = cb(ctx, &rec)) != 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[sid].what);
 	else if (hash && !any)
 		rc = ND_ENOTFOUND;
@@ -2593,16 +2581,16 @@ out:
 	return rc;
 }
 
-static int sqlite_token_set(struct nd_store *s, int64_t id, int64_t at, bool revoke)
+static int sql_token_set(struct nd_store *s, int64_t id, int64_t at, bool revoke)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int64_t v[2] = {id, at};
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	rc = run_ints(q, revoke ? ST_TOKEN_REVOKE : ST_TOKEN_USED, v, 2);
-	if (!rc && sqlite3_changes(q->db) == 0)
+	if (!rc && sql_changes(q) == 0)
 		rc = ND_ENOTFOUND;
 	return write_end(q, rc);
 }
@@ -2622,9 +2610,9 @@ static void names_clear(struct name_list *l)
 	l->n = 0;
 }
 
-static int load_revision_tags(struct sqlite_store *q, int64_t rev_id, struct name_list *l)
+static int load_revision_tags(struct sql_store *q, int64_t rev_id, struct name_list *l)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	names_clear(l);
@@ -2635,27 +2623,27 @@ static int load_revision_tags(struct sqlite_store *q, int64_t rev_id, struct nam
 		rc = db_fail(q, rc, stmt_defs[ST_REVISION_TAGS].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		if (l->n == l->alloc) {
 			l->alloc = l->alloc ? l->alloc * 2 : 8;
 			l->v = nd_xrealloc(l->v, l->alloc * sizeof(*l->v));
 		}
 		l->v[l->n++] = nd_xstrdup(col_text(st, 0));
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_REVISION_TAGS].what);
 out:
 	stmt_put(q, ST_REVISION_TAGS, st);
 	return rc;
 }
 
-static int revision_row(struct sqlite_store *q, sqlite3_stmt *st, struct name_list *tags,
+static int revision_row(struct sql_store *q, struct nd__sql_stmt *st, struct name_list *tags,
                         nd_revision_cb cb, void *ctx)
 {
 	struct nd_revision_rec r = {
-	    .id = sqlite3_column_int64(st, 0),
-	    .article_id = sqlite3_column_int64(st, 1),
-	    .n = sqlite3_column_int64(st, 2),
+	    .id = nd__sql_int(st, 0),
+	    .article_id = nd__sql_int(st, 1),
+	    .n = nd__sql_int(st, 2),
 	    .ext_id = col_text(st, 3),
 	    .slug = col_text(st, 4),
 	    .title = col_text(st, 5),
@@ -2666,11 +2654,11 @@ static int revision_row(struct sqlite_store *q, sqlite3_stmt *st, struct name_li
 	    .language = col_text(st, 10),
 	    .image = col_text(st, 11),
 	    .source_url = col_text(st, 12),
-	    .status = (enum nd_article_status)sqlite3_column_int(st, 13),
-	    .published_at = sqlite3_column_int64(st, 14),
-	    .updated_at = sqlite3_column_int64(st, 15),
-	    .user_id = sqlite3_column_int64(st, 16),
-	    .created_at = sqlite3_column_int64(st, 17),
+	    .status = (enum nd_article_status)(int)nd__sql_int(st, 13),
+	    .published_at = nd__sql_int(st, 14),
+	    .updated_at = nd__sql_int(st, 15),
+	    .user_id = nd__sql_int(st, 16),
+	    .created_at = nd__sql_int(st, 17),
 	};
 	int rc;
 
@@ -2681,13 +2669,13 @@ static int revision_row(struct sqlite_store *q, sqlite3_stmt *st, struct name_li
 	return cb(ctx, &r);
 }
 
-static int sqlite_each_revision(struct nd_store *s, const char *ext_id, int64_t n,
-                                nd_revision_cb cb, void *ctx)
+static int sql_each_revision(struct nd_store *s, const char *ext_id, int64_t n, nd_revision_cb cb,
+                             void *ctx)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	enum stmt_id id = n < 0 ? ST_REVISION_ALL : ST_REVISION_ONE;
 	struct name_list tags = {0};
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int64_t article_id = 0;
 	bool found = false;
 	int rc, step;
@@ -2712,12 +2700,12 @@ static int sqlite_each_revision(struct nd_store *s, const char *ext_id, int64_t 
 		goto out;
 	}
 	found = false;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		found = true;
 		if ((rc = revision_row(q, st, &tags, cb, ctx)) != 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[id].what);
 	else if (n >= 0 && !found)
 		rc = ND_ENOTFOUND;
@@ -2730,11 +2718,12 @@ out:
 
 /* --- webhook deliveries --- */
 
-static int sqlite_delivery_add(struct nd_store *s, const char *webhook, const char *event,
-                               const char *url, const char *article, int64_t at, int64_t *id)
+static int sql_delivery_add(struct nd_store *s, const char *webhook, const char *event,
+                            const char *url, const char *article, int64_t at, int64_t *id)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
+	int64_t row = 0;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_DELIVERY_ADD, &st)) != 0)
@@ -2745,18 +2734,18 @@ static int sqlite_delivery_add(struct nd_store *s, const char *webhook, const ch
 	bind_text(st, 4, article, &rc);
 	bind_int(st, 5, at, &rc);
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_DELIVERY_ADD].what)
-	        : step_done(q, ST_DELIVERY_ADD, st);
+	        : step_int(q, ST_DELIVERY_ADD, st, &row, NULL);
 	stmt_put(q, ST_DELIVERY_ADD, st);
 	if (!rc && id)
-		*id = sqlite3_last_insert_rowid(q->db);
+		*id = row;
 	return rc;
 }
 
-static int sqlite_delivery_update(struct nd_store *s, int64_t id, const char *status,
-                                  int64_t http_status, const char *last_error, int64_t at)
+static int sql_delivery_update(struct nd_store *s, int64_t id, const char *status,
+                               int64_t http_status, const char *last_error, int64_t at)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_DELIVERY_UPDATE, &st)) != 0)
@@ -2769,37 +2758,37 @@ static int sqlite_delivery_update(struct nd_store *s, int64_t id, const char *st
 	rc = rc ? db_fail(q, rc, stmt_defs[ST_DELIVERY_UPDATE].what)
 	        : step_done(q, ST_DELIVERY_UPDATE, st);
 	stmt_put(q, ST_DELIVERY_UPDATE, st);
-	if (!rc && sqlite3_changes(q->db) == 0)
+	if (!rc && sql_changes(q) == 0)
 		rc = ND_ENOTFOUND;
 	return rc;
 }
 
-static int sqlite_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
+static int sql_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_DELIVERY_ALL, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		struct nd_delivery_rec r = {
-		    .id = sqlite3_column_int64(st, 0),
+		    .id = nd__sql_int(st, 0),
 		    .webhook = col_text(st, 1),
 		    .event = col_text(st, 2),
 		    .url = col_text(st, 3),
 		    .article = col_text(st, 4),
 		    .status = col_text(st, 5),
 		    .last_error = col_text(st, 6),
-		    .attempts = sqlite3_column_int64(st, 7),
-		    .http_status = sqlite3_column_int64(st, 8),
-		    .created_at = sqlite3_column_int64(st, 9),
-		    .updated_at = sqlite3_column_int64(st, 10),
+		    .attempts = nd__sql_int(st, 7),
+		    .http_status = nd__sql_int(st, 8),
+		    .created_at = nd__sql_int(st, 9),
+		    .updated_at = nd__sql_int(st, 10),
 		};
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_DELIVERY_ALL].what);
 out:
 	stmt_put(q, ST_DELIVERY_ALL, st);
@@ -2812,10 +2801,10 @@ out:
  * Runs statement id with ?1..?nv = v, and adds each row's views (column 1)
  * to out[column 0 - base]; rows outside [base, base + len) are skipped.
  */
-static int series_add(struct sqlite_store *q, enum stmt_id id, const int64_t *v, int nv,
-                      int64_t base, size_t len, int64_t *out)
+static int series_add(struct sql_store *q, enum stmt_id id, const int64_t *v, int nv, int64_t base,
+                      size_t len, int64_t *out)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
@@ -2826,12 +2815,12 @@ static int series_add(struct sqlite_store *q, enum stmt_id id, const int64_t *v,
 		rc = db_fail(q, rc, stmt_defs[id].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t at = sqlite3_column_int64(st, 0) - base;
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		int64_t at = nd__sql_int(st, 0) - base;
 		if (at >= 0 && (uint64_t)at < len)
-			out[at] += sqlite3_column_int64(st, 1);
+			out[at] += nd__sql_int(st, 1);
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[id].what);
 out:
 	stmt_put(q, id, st);
@@ -2845,10 +2834,10 @@ out:
  * first row's columns 0 and 1 (when out1 is not NULL) as integers.
  * *found (may be NULL) tells whether there was a row.
  */
-static int query_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v, int n,
-                      int64_t *out0, int64_t *out1, bool *found)
+static int query_ints(struct sql_store *q, enum stmt_id id, const int64_t *v, int n, int64_t *out0,
+                      int64_t *out1, bool *found)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
@@ -2858,16 +2847,16 @@ static int query_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v,
 	if (rc) {
 		rc = db_fail(q, rc, stmt_defs[id].what);
 	} else {
-		rc = sqlite3_step(st);
+		rc = nd__sql_step(st);
 		if (found)
-			*found = rc == SQLITE_ROW;
-		if (rc == SQLITE_ROW) {
-			*out0 = sqlite3_column_int64(st, 0);
+			*found = rc == ND_SQL_ROW;
+		if (rc == ND_SQL_ROW) {
+			*out0 = nd__sql_int(st, 0);
 			if (out1)
-				*out1 = sqlite3_column_int64(st, 1);
+				*out1 = nd__sql_int(st, 1);
 			rc = 0;
 		} else {
-			rc = rc == SQLITE_DONE ? 0 : db_fail(q, rc, stmt_defs[id].what);
+			rc = rc == ND_SQL_DONE ? 0 : db_fail(q, rc, stmt_defs[id].what);
 		}
 	}
 	stmt_put(q, id, st);
@@ -2875,15 +2864,15 @@ static int query_ints(struct sqlite_store *q, enum stmt_id id, const int64_t *v,
 }
 
 /* Starts a read transaction unless the caller is in one; *own tells whether to end it. */
-static int series_begin(struct sqlite_store *q, bool *own)
+static int series_begin(struct sql_store *q, bool *own)
 {
 	*own = !q->base.in_txn;
 	return *own ? run(q, ST_BEGIN_READ) : 0;
 }
 
-static int series_end(struct sqlite_store *q, bool own, int rc)
+static int series_end(struct sql_store *q, bool own, int rc)
 {
-	if (own && !sqlite3_get_autocommit(q->db)) {
+	if (own && sql_in_txn(q)) {
 		int r = run(q, ST_COMMIT);
 		if (!rc)
 			rc = r;
@@ -2891,10 +2880,10 @@ static int series_end(struct sqlite_store *q, bool own, int rc)
 	return rc;
 }
 
-static int sqlite_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64_t from_hour,
-                              int64_t to_hour, int bucket_hours, int64_t *out)
+static int sql_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64_t from_hour,
+                           int64_t to_hour, int bucket_hours, int64_t *out)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int64_t base = from_hour / bucket_hours;
 	size_t len = (size_t)((to_hour - from_hour) / bucket_hours);
 	bool own;
@@ -2919,11 +2908,11 @@ static int sqlite_view_series(struct nd_store *s, const int64_t *ids, size_t n, 
 	return series_end(q, own, rc);
 }
 
-static int sqlite_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
-                                           nd_stats_cb cb, void *ctx)
+static int sql_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
+                                        nd_stats_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	bool own;
 	int rc, step;
 
@@ -2939,53 +2928,53 @@ static int sqlite_each_article_range_views(struct nd_store *s, int64_t from_hour
 		rc = db_fail(q, rc, stmt_defs[ST_RANGE_VIEWS].what);
 		goto out;
 	}
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = cb(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) != 0)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+		if ((rc = cb(ctx, nd__sql_int(st, 0), nd__sql_int(st, 1))) != 0)
 			goto out;
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_RANGE_VIEWS].what);
 out:
 	stmt_put(q, ST_RANGE_VIEWS, st);
 	return series_end(q, own, rc);
 }
 
-static int sqlite_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
+static int sql_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
-	sqlite3_stmt *st;
+	struct sql_store *q = sq(s);
+	struct nd__sql_stmt *st;
 	int rc, step;
 
 	if ((rc = stmt_get(q, ST_RETIRED_ALL, &st)) != 0)
 		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
 		struct nd_retired_rec r = {
 		    .path = col_text(st, 0),
-		    .article_id = sqlite3_column_int64(st, 1),
+		    .article_id = nd__sql_int(st, 1),
 		    .reason = col_text(st, 2),
-		    .at = sqlite3_column_int64(st, 3),
+		    .at = nd__sql_int(st, 3),
 		};
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
 	}
-	if (step != SQLITE_DONE)
+	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_RETIRED_ALL].what);
 out:
 	stmt_put(q, ST_RETIRED_ALL, st);
 	return rc;
 }
 
-static int sqlite_each_section_count(struct nd_store *s, nd_count_cb cb, void *ctx)
+static int sql_each_section_count(struct nd_store *s, nd_count_cb cb, void *ctx)
 {
 	return each_count(sq(s), ST_SECTION_COUNTS, cb, ctx);
 }
 
-static int sqlite_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx)
+static int sql_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx)
 {
 	return each_count(sq(s), ST_TAG_COUNTS, cb, ctx);
 }
 
 /* The parent of section id (0: top level); ND_ENOTFOUND when there is none. */
-static int section_parent(struct sqlite_store *q, int64_t id, int64_t *parent)
+static int section_parent(struct sql_store *q, int64_t id, int64_t *parent)
 {
 	bool found;
 	int rc = query_ints(q, ST_SECTION_GET, &id, 1, parent, NULL, &found);
@@ -2998,12 +2987,12 @@ static int section_parent(struct sqlite_store *q, int64_t id, int64_t *parent)
  * other than self (sections false), has the name or the slug; both are
  * what nd_store_article_put looks a name up by.
  */
-static int name_clash(struct sqlite_store *q, bool sections, int64_t parent, int64_t self,
+static int name_clash(struct sql_store *q, bool sections, int64_t parent, int64_t self,
                       const char *slug, const char *name, bool *clash)
 {
 	enum stmt_id id = sections ? ST_SECTION_CLASH : ST_TAG_CLASH;
 	int at = sections ? 3 : 2; /* the slug's parameter number */
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int64_t one;
 	int rc;
 
@@ -3020,12 +3009,12 @@ static int name_clash(struct sqlite_store *q, bool sections, int64_t parent, int
 }
 
 /* Sets the name of section or tag id (the statement rename) after the clash check. */
-static int rename_row(struct sqlite_store *q, bool sections, int64_t id, const char *name)
+static int rename_row(struct sql_store *q, bool sections, int64_t id, const char *name)
 {
 	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
 	enum stmt_id set = sections ? ST_SECTION_RENAME : ST_TAG_RENAME;
 	int64_t parent = 0, one;
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	bool found, clash;
 	int rc;
 
@@ -3059,9 +3048,9 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_section_add(struct nd_store *s, int64_t parent_id, const char *name, int64_t *id)
+static int sql_section_add(struct nd_store *s, int64_t parent_id, const char *name, int64_t *id)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct nd_buf trimmed = ND_BUF_INIT, slug = ND_BUF_INIT;
 	int64_t up = parent_id;
 	int depth = 1, rc;
@@ -3097,19 +3086,19 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_section_rename(struct nd_store *s, int64_t id, const char *name)
+static int sql_section_rename(struct nd_store *s, int64_t id, const char *name)
 {
 	return rename_row(sq(s), true, id, name);
 }
 
-static int sqlite_section_move(struct nd_store *s, int64_t id, int step, bool *moved)
+static int sql_section_move(struct nd_store *s, int64_t id, int step, bool *moved)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	struct id_list ids = {0};
-	sqlite3_stmt *st = NULL;
+	struct nd__sql_stmt *st = NULL;
 	int64_t parent;
 	size_t at = 0, other;
-	int rc, row = SQLITE_DONE;
+	int rc, row = ND_SQL_DONE;
 
 	if ((rc = write_begin(q)) != 0)
 		return rc;
@@ -3117,17 +3106,17 @@ static int sqlite_section_move(struct nd_store *s, int64_t id, int step, bool *m
 	    (rc = stmt_get(q, ST_SECTION_SIBLINGS, &st)))
 		goto out;
 	bind_id(st, 1, parent, &rc);
-	while (!rc && (row = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!rc && (row = nd__sql_step(st)) == ND_SQL_ROW) {
 		if (ids.n == ids.alloc) {
 			ids.alloc = ids.alloc ? ids.alloc * 2 : 16;
 			ids.v = nd_xrealloc(ids.v, ids.alloc * sizeof(*ids.v));
 		}
-		ids.v[ids.n] = sqlite3_column_int64(st, 0);
+		ids.v[ids.n] = nd__sql_int(st, 0);
 		if (ids.v[ids.n] == id)
 			at = ids.n;
 		ids.n++;
 	}
-	if (!rc && row != SQLITE_DONE)
+	if (!rc && row != ND_SQL_DONE)
 		rc = db_fail(q, row, stmt_defs[ST_SECTION_SIBLINGS].what);
 	stmt_put(q, ST_SECTION_SIBLINGS, st);
 	if (rc || (step < 0 && at == 0) || (step > 0 && at + 1 >= ids.n))
@@ -3145,10 +3134,9 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_section_delete(struct nd_store *s, int64_t id, int64_t *articles,
-                                 int64_t *children)
+static int sql_section_delete(struct nd_store *s, int64_t id, int64_t *articles, int64_t *children)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int64_t parent;
 	int rc;
 
@@ -3167,13 +3155,13 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_tag_rename(struct nd_store *s, int64_t id, const char *name)
+static int sql_tag_rename(struct nd_store *s, int64_t id, const char *name)
 {
 	return rename_row(sq(s), false, id, name);
 }
 
 /* ND_ENOTFOUND unless tag id exists. */
-static int tag_exists(struct sqlite_store *q, int64_t id)
+static int tag_exists(struct sql_store *q, int64_t id)
 {
 	int64_t one;
 	bool found;
@@ -3182,9 +3170,9 @@ static int tag_exists(struct sqlite_store *q, int64_t id)
 	return rc ? rc : found ? 0 : ND_ENOTFOUND;
 }
 
-static int sqlite_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *moved)
+static int sql_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *moved)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -3200,9 +3188,9 @@ out:
 	return write_end(q, rc);
 }
 
-static int sqlite_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
+static int sql_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	int rc;
 
 	if ((rc = write_begin(q)) != 0)
@@ -3223,22 +3211,21 @@ out:
 /* --- The admin's article list --- */
 
 /* Binds q's filters to ?1..?5 of st; pattern: the LIKE pattern or NULL. */
-static void bind_query(sqlite3_stmt *st, const struct nd_article_query *q, const char *pattern,
-                       int *rc)
+static void bind_query(struct nd__sql_stmt *st, const struct nd_article_query *q,
+                       const char *pattern, int *rc)
 {
 	bind_int(st, 1, q->status, rc);
 	bind_int(st, 2, q->section_id, rc);
 	bind_int(st, 3, q->author_id, rc);
 	bind_int(st, 4, q->owner_user_id, rc);
 	if (!*rc)
-		*rc = pattern ? sqlite3_bind_text(st, 5, pattern, -1, SQLITE_STATIC)
-		              : sqlite3_bind_null(st, 5);
+		bind_text_or_null(st, 5, pattern, rc);
 }
 
-static int query_count(struct sqlite_store *q, const struct nd_article_query *aq,
-                       const char *pattern, int64_t *total)
+static int query_count(struct sql_store *q, const struct nd_article_query *aq, const char *pattern,
+                       int64_t *total)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	bool found;
 	int rc;
 
@@ -3251,10 +3238,10 @@ static int query_count(struct sqlite_store *q, const struct nd_article_query *aq
 	return rc;
 }
 
-static int query_rows(struct sqlite_store *q, const struct nd_article_query *aq,
-                      const char *pattern, nd_article_cb cb, void *ctx)
+static int query_rows(struct sql_store *q, const struct nd_article_query *aq, const char *pattern,
+                      nd_article_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
+	struct nd__sql_stmt *st;
 	int rc;
 
 	if ((rc = stmt_get(q, ST_ARTICLE_QUERY, &st)) != 0)
@@ -3265,12 +3252,12 @@ static int query_rows(struct sqlite_store *q, const struct nd_article_query *aq,
 	return article_rows(q, ST_ARTICLE_QUERY, st, rc, cb, ctx);
 }
 
-static int sqlite_article_find(struct nd_store *s, const struct nd_article_query *aq,
-                               int64_t *total, nd_article_cb cb, void *ctx)
+static int sql_article_find(struct nd_store *s, const struct nd_article_query *aq, int64_t *total,
+                            nd_article_cb cb, void *ctx)
 {
-	struct sqlite_store *q = sq(s);
+	struct sql_store *q = sq(s);
 	/* Outside a transaction, the count and the rows read one snapshot. */
-	bool own = sqlite3_get_autocommit(q->db);
+	bool own = !sql_in_txn(q);
 	struct nd_buf pat = ND_BUF_INIT;
 	int64_t n = 0;
 	int rc, end;
@@ -3290,7 +3277,7 @@ static int sqlite_article_find(struct nd_store *s, const struct nd_article_query
 	rc = query_count(q, aq, aq->text ? pat.buf : NULL, &n);
 	if (!rc && aq->limit)
 		rc = query_rows(q, aq, aq->text ? pat.buf : NULL, cb, ctx);
-	if (own && (end = sqlite_read_end(s)) != 0 && !rc)
+	if (own && (end = sql_read_end(s)) != 0 && !rc)
 		rc = end;
 	if (!rc && total)
 		*total = n;
@@ -3299,70 +3286,80 @@ out:
 	return rc;
 }
 
+/*
+ * Every operation but open: the same for each driver. A backend over
+ * another driver is its own table, {.name = "...", .open = ...,
+ * SQL_STORE_OPS}, plus its line in store.c's backends[].
+ */
+/* clang-format off */
+#define SQL_STORE_OPS \
+	.close = sql_close, \
+	.schema_version = sql_schema_version, \
+	.begin = sql_begin, \
+	.commit = sql_commit, \
+	.rollback = sql_rollback, \
+	.read_begin = sql_read_begin, \
+	.read_end = sql_read_end, \
+	.article_put = sql_article_put, \
+	.article_delete = sql_article_delete, \
+	.article_count = sql_article_count, \
+	.each_section = sql_each_section, \
+	.each_author = sql_each_author, \
+	.each_tag = sql_each_tag, \
+	.each_article = sql_each_article, \
+	.article_get = sql_article_get, \
+	.generation = sql_generation, \
+	.counts_apply = sql_counts_apply, \
+	.each_article_views = sql_each_article_views, \
+	.each_reaction_count = sql_each_reaction_count, \
+	.each_view_hour = sql_each_view_hour, \
+	.reaction_has = sql_reaction_has, \
+	.views_compact = sql_views_compact, \
+	.secret = sql_secret, \
+	.meta_int_get = sql_meta_int_get, \
+	.meta_int_set = sql_meta_int_set, \
+	.counts_clear = sql_counts_clear, \
+	.history_add = sql_history_add, \
+	.each_history = sql_each_history, \
+	.history_purge = sql_history_purge, \
+	.user_add = sql_user_add, \
+	.user_get = sql_user_get, \
+	.each_user = sql_each_user, \
+	.user_set = sql_user_set, \
+	.user_remove = sql_user_remove, \
+	.session_add = sql_session_add, \
+	.session_get = sql_session_get, \
+	.session_touch = sql_session_touch, \
+	.session_delete = sql_session_delete, \
+	.session_purge = sql_session_purge, \
+	.login_state = sql_login_state, \
+	.login_failed = sql_login_failed, \
+	.login_clear = sql_login_clear, \
+	.login_purge = sql_login_purge, \
+	.token_add = sql_token_add, \
+	.token_find = sql_token_find, \
+	.token_set = sql_token_set, \
+	.each_revision = sql_each_revision, \
+	.delivery_add = sql_delivery_add, \
+	.delivery_update = sql_delivery_update, \
+	.each_delivery = sql_each_delivery, \
+	.view_series = sql_view_series, \
+	.each_article_range_views = sql_each_article_range_views, \
+	.each_retired = sql_each_retired, \
+	.each_section_count = sql_each_section_count, \
+	.each_tag_count = sql_each_tag_count, \
+	.section_add = sql_section_add, \
+	.section_rename = sql_section_rename, \
+	.section_move = sql_section_move, \
+	.section_delete = sql_section_delete, \
+	.tag_rename = sql_tag_rename, \
+	.tag_merge = sql_tag_merge, \
+	.tag_delete = sql_tag_delete, \
+	.article_find = sql_article_find
+/* clang-format on */
+
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
-    .open = sqlite_open,
-    .close = sqlite_close,
-    .schema_version = sqlite_schema_version,
-    .begin = sqlite_begin,
-    .commit = sqlite_commit,
-    .rollback = sqlite_rollback,
-    .read_begin = sqlite_read_begin,
-    .read_end = sqlite_read_end,
-    .article_put = sqlite_article_put,
-    .article_delete = sqlite_article_delete,
-    .article_count = sqlite_article_count,
-    .each_section = sqlite_each_section,
-    .each_author = sqlite_each_author,
-    .each_tag = sqlite_each_tag,
-    .each_article = sqlite_each_article,
-    .article_get = sqlite_article_get,
-    .generation = sqlite_generation,
-    .counts_apply = sqlite_counts_apply,
-    .each_article_views = sqlite_each_article_views,
-    .each_reaction_count = sqlite_each_reaction_count,
-    .each_view_hour = sqlite_each_view_hour,
-    .reaction_has = sqlite_reaction_has,
-    .views_compact = sqlite_views_compact,
-    .secret = sqlite_secret,
-    .meta_int_get = sqlite_meta_int_get,
-    .meta_int_set = sqlite_meta_int_set,
-    .counts_clear = sqlite_counts_clear,
-    .history_add = sqlite_history_add,
-    .each_history = sqlite_each_history,
-    .history_purge = sqlite_history_purge,
-    .user_add = sqlite_user_add,
-    .user_get = sqlite_user_get,
-    .each_user = sqlite_each_user,
-    .user_set = sqlite_user_set,
-    .user_remove = sqlite_user_remove,
-    .session_add = sqlite_session_add,
-    .session_get = sqlite_session_get,
-    .session_touch = sqlite_session_touch,
-    .session_delete = sqlite_session_delete,
-    .session_purge = sqlite_session_purge,
-    .login_state = sqlite_login_state,
-    .login_failed = sqlite_login_failed,
-    .login_clear = sqlite_login_clear,
-    .login_purge = sqlite_login_purge,
-    .token_add = sqlite_token_add,
-    .token_find = sqlite_token_find,
-    .token_set = sqlite_token_set,
-    .each_revision = sqlite_each_revision,
-    .delivery_add = sqlite_delivery_add,
-    .delivery_update = sqlite_delivery_update,
-    .each_delivery = sqlite_each_delivery,
-    .view_series = sqlite_view_series,
-    .each_article_range_views = sqlite_each_article_range_views,
-    .each_retired = sqlite_each_retired,
-    .each_section_count = sqlite_each_section_count,
-    .each_tag_count = sqlite_each_tag_count,
-    .section_add = sqlite_section_add,
-    .section_rename = sqlite_section_rename,
-    .section_move = sqlite_section_move,
-    .section_delete = sqlite_section_delete,
-    .tag_rename = sqlite_tag_rename,
-    .tag_merge = sqlite_tag_merge,
-    .tag_delete = sqlite_tag_delete,
-    .article_find = sqlite_article_find,
+    .open = sql_open_sqlite,
+    SQL_STORE_OPS,
 };
