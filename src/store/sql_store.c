@@ -2976,7 +2976,7 @@ static int sql_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx)
 /* The parent of section id (0: top level); ND_ENOTFOUND when there is none. */
 static int section_parent(struct sql_store *q, int64_t id, int64_t *parent)
 {
-	bool found;
+	bool found = false;
 	int rc = query_ints(q, ST_SECTION_GET, &id, 1, parent, NULL, &found);
 
 	return rc ? rc : found ? 0 : ND_ENOTFOUND;
