@@ -37,6 +37,7 @@ nd__sqlite_migrations:
 	migration "0005-revisions.sql"
 	migration "0006-webhooks.sql"
 	migration "0007-retired-urls.sql"
+	migration "0008-admin-indexes.sql"
 	.byte 0
 	.size nd__sqlite_migrations, . - nd__sqlite_migrations
 
@@ -50,6 +51,7 @@ nd__pg_migrations:
 	pg_migration "0005-revisions.sql"
 	pg_migration "0006-webhooks.sql"
 	pg_migration "0007-retired-urls.sql"
+	pg_migration "0008-admin-indexes.sql"
 	.byte 0
 	.size nd__pg_migrations, . - nd__pg_migrations
 

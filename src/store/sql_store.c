@@ -573,8 +573,12 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_TAG_COUNTS] = {"SELECT tag_id, count(*) FROM article_tags GROUP BY tag_id ORDER BY tag_id",
                        "count articles per tag"},
     /* The admin's article list (nd_store_article_find). */
-    [ST_ARTICLE_QUERY] = {"SELECT " ARTICLE_COLS " FROM articles " ARTICLE_QUERY_WHERE
-                          "ORDER BY updated_at DESC, id DESC LIMIT ?6 OFFSET ?7",
+    /* The page's ids first (by the articles_updated index, 0008), then
+     * their rows: sorting whole rows would carry every body through the
+     * sort. */
+    [ST_ARTICLE_QUERY] = {"SELECT " ARTICLE_COLS " FROM articles WHERE id IN (SELECT id FROM "
+                          "articles " ARTICLE_QUERY_WHERE "ORDER BY updated_at DESC, id DESC "
+                          "LIMIT ?6 OFFSET ?7) ORDER BY updated_at DESC, id DESC",
                           "search articles"},
     [ST_ARTICLE_QUERY_COUNT] = {"SELECT count(*) FROM articles " ARTICLE_QUERY_WHERE,
                                 "count articles found"},
