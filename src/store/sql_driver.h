@@ -146,6 +146,7 @@ struct nd__sql_driver {
 };
 
 extern const struct nd__sql_driver nd__sqlite_driver;
+extern const struct nd__sql_driver nd__pg_driver; /* driver_pg.c, over libpq */
 
 /* The connection behind a store of the SQL logic; NULL when s is another kind. */
 struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql_driver *drv);

@@ -4,7 +4,7 @@
  * counters; histories; accounts; tokens; webhooks; stats; taxonomy; the
  * admin's article query) written once against the driver interface of
  * sql_driver.h. A backend is this logic plus a driver (nd__sqlite_be:
- * driver_sqlite.c). Every statement is prepared once per handle (on first
+ * driver_sqlite.c; nd__pg_be: driver_pg.c). Every statement is prepared once per handle (on first
  * use) and every value bound.
  */
 #include <stdlib.h>
@@ -51,6 +51,58 @@
 	"AND (?3 = 0 OR author_id = ?3) AND (?4 = 0 OR owner_user_id = ?4) "                       \
 	"AND (?5 IS NULL OR title LIKE ?5 ESCAPE '\\' OR summary LIKE ?5 ESCAPE '\\' "             \
 	"OR body LIKE ?5 ESCAPE '\\') "
+
+/* The key of PostgreSQL's advisory lock for writers: "newsdesk" in ASCII. */
+#define ND_PG_WRITE_LOCK "7954895654309163883"
+
+/* PostgreSQL's: typed parameters where it cannot infer them, ILIKE for LIKE. */
+#define ARTICLE_QUERY_WHERE_PG                                                                     \
+	"WHERE (?1::bigint < 0 OR status = ?1) "                                                   \
+	"AND (?2::bigint = 0 OR section_id IN (WITH RECURSIVE sub(id) AS (SELECT ?2::bigint "      \
+	"UNION ALL SELECT s.id FROM sections s JOIN sub ON s.parent_id = sub.id) "                 \
+	"SELECT id FROM sub)) "                                                                    \
+	"AND (?3::bigint = 0 OR author_id = ?3) AND (?4::bigint = 0 OR owner_user_id = ?4) "       \
+	"AND (?5::text IS NULL OR title ILIKE ?5 ESCAPE '\\' OR summary ILIKE ?5 ESCAPE '\\' "    \
+	"OR body ILIKE ?5 ESCAPE '\\') "
+
+/* SQLite's NOCASE: ASCII case folded, whatever the database's locale. */
+#define NOCASE_PG(col, param) "lower(" col " COLLATE \"C\") = lower(" param "::text COLLATE \"C\")"
+
+/* printf('%010d.%019d', position, id): a section's place in the tree's sort key. */
+#define SECTION_KEY_PG(p) "lpad(" p "position::text, 10, '0') || '.' || lpad(" p "id::text, 19, '0')"
+
+/*
+ * Revisions (0005): the article ?1 as now stored, in the import's shape,
+ * unless the latest revision holds the same in everything but updated_at
+ * (and who and when). tags: the tag names as a JSON array; who_when: ?2
+ * and ?3, the user and the time.
+ */
+#define REVISION_ADD(tags, who_when)                                                               \
+	"WITH RECURSIVE paths (id, path) AS ("                                                     \
+	" SELECT id, name FROM sections WHERE parent_id IS NULL"                                   \
+	" UNION ALL"                                                                               \
+	" SELECT s.id, p.path || '/' || s.name FROM sections s JOIN paths p ON s.parent_id = "     \
+	"p.id),"                                                                                   \
+	" cur AS (SELECT a.id AS article_id, a.ext_id, a.slug, a.title, a.summary, a.body,"        \
+	"  (SELECT path FROM paths WHERE paths.id = a.section_id) AS section,"                     \
+	"  coalesce((SELECT name FROM authors WHERE authors.id = a.author_id), '') AS author,"     \
+	"  " tags " AS tags,"                                                                      \
+	"  a.language, a.image, a.source_url, a.status, a.published_at, a.updated_at"              \
+	"  FROM articles a WHERE a.id = ?1),"                                                      \
+	" last AS (SELECT * FROM revisions WHERE article_id = ?1 ORDER BY n DESC LIMIT 1)"         \
+	" INSERT INTO revisions (article_id, n, ext_id, slug, title, summary, body, section,"      \
+	"  author, tags, language, image, source_url, status, published_at, updated_at,"           \
+	"  user_id, created_at)"                                                                   \
+	" SELECT cur.article_id, coalesce((SELECT n FROM last), 0) + 1, cur.ext_id, cur.slug,"     \
+	"  cur.title, cur.summary, cur.body, cur.section, cur.author, cur.tags, cur.language,"     \
+	"  cur.image, cur.source_url, cur.status, cur.published_at, cur.updated_at, " who_when     \
+	" FROM cur WHERE NOT EXISTS (SELECT 1 FROM last WHERE last.ext_id = cur.ext_id"            \
+	"  AND last.slug = cur.slug AND last.title = cur.title"                                    \
+	"  AND last.summary = cur.summary AND last.body = cur.body"                                \
+	"  AND last.section = cur.section AND last.author = cur.author"                            \
+	"  AND last.tags = cur.tags AND last.language = cur.language"                              \
+	"  AND last.image = cur.image AND last.source_url = cur.source_url"                        \
+	"  AND last.status = cur.status AND last.published_at = cur.published_at)"
 
 #define TOKEN_COLS "id, user_id, name, hash, created_at, last_used, revoked_at"
 #define USER_COLS  "id, login, name, role, password, created_at, last_login, disabled"
@@ -183,6 +235,9 @@ enum stmt_id {
 	/* The admin's article list (nd_store_article_find). */
 	ST_ARTICLE_QUERY,
 	ST_ARTICLE_QUERY_COUNT,
+	/* PostgreSQL (issue 7): the writers' lock and the migrations' table. */
+	ST_WRITE_LOCK,
+	ST_MIGRATIONS_TABLE,
 	ST__COUNT
 };
 
@@ -197,10 +252,12 @@ enum stmt_id {
 static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     /* IMMEDIATE takes the write lock up front, so two writers never deadlock
      * upgrading from read to write; the second one waits (busy timeout). */
-    [ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction"},
+    [ST_BEGIN] = {"BEGIN IMMEDIATE", "begin a transaction",
+                  /* READ COMMITTED, plus the writers' lock (ST_WRITE_LOCK). */
+                  "BEGIN"},
     /* A deferred transaction that only reads sees one snapshot of the
      * database (WAL) and never blocks writers. */
-    [ST_BEGIN_READ] = {"BEGIN DEFERRED", "begin a read"},
+    [ST_BEGIN_READ] = {"BEGIN DEFERRED", "begin a read", "BEGIN ISOLATION LEVEL REPEATABLE READ"},
     [ST_COMMIT] = {"COMMIT", "commit"},
     [ST_ROLLBACK] = {"ROLLBACK", "roll back"},
     [ST_SAVEPOINT] = {"SAVEPOINT nd_write", "set a savepoint"},
@@ -215,10 +272,14 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_GENERATION_BUMP] = {"UPDATE meta SET value = value + 1 WHERE key = 'generation'",
                             "bump the generation"},
     [ST_SECTION_FIND] = {"SELECT id FROM sections WHERE parent_id IS ?1 AND slug = ?2",
-                         "look up a section"},
+                         "look up a section",
+                         "SELECT id FROM sections WHERE parent_id IS NOT DISTINCT FROM ?1::bigint "
+                         "AND slug = ?2"},
     [ST_SECTION_NEXT_POSITION] = {"SELECT coalesce(max(position), 0) + 1 FROM sections "
                                   "WHERE parent_id IS ?1",
-                                  "number a section"},
+                                  "number a section",
+                                  "SELECT coalesce(max(position), 0) + 1 FROM sections "
+                                  "WHERE parent_id IS NOT DISTINCT FROM ?1::bigint"},
     [ST_SECTION_ADD] = {"INSERT INTO sections (parent_id, slug, name, position) "
                         "VALUES (?1, ?2, ?3, ?4) RETURNING id",
                         "add a section"},
@@ -234,7 +295,12 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                                "WHERE section_id = ?1 AND slug = ?2 AND id IS NOT ?3 "
                                "UNION ALL SELECT 1 FROM sections "
                                "WHERE parent_id = ?1 AND slug = ?2 LIMIT 1",
-                               "check a slug"},
+                               "check a slug",
+                               "SELECT 1 FROM articles "
+                               "WHERE section_id = ?1 AND slug = ?2 "
+                               "AND id IS DISTINCT FROM ?3::bigint "
+                               "UNION ALL SELECT 1 FROM sections "
+                               "WHERE parent_id = ?1 AND slug = ?2 LIMIT 1"},
     /* A new section takes its path from an article already there. */
     [ST_ARTICLE_SLUG_YIELD] = {"UPDATE articles SET slug = slug || '-' || id "
                                "WHERE section_id = ?1 AND slug = ?2",
@@ -275,7 +341,16 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                          "  t.key || '/' || printf('%010d.%019d', s.position, s.id)"
                          " FROM sections s JOIN tree t ON s.parent_id = t.id)"
                          " SELECT id, parent_id, slug, name, position FROM tree ORDER BY key",
-                         "list sections"},
+                         "list sections",
+                         "WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("
+                         " SELECT id, parent_id, slug, name, position, " SECTION_KEY_PG("")
+                         " FROM sections WHERE parent_id IS NULL"
+                         " UNION ALL"
+                         " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
+                         "  t.key || '/' || " SECTION_KEY_PG("s.")
+                         " FROM sections s JOIN tree t ON s.parent_id = t.id)"
+                         " SELECT id, parent_id, slug, name, position FROM tree"
+                         " ORDER BY key COLLATE \"C\""},
     [ST_EACH_AUTHOR] = {"SELECT id, slug, name FROM authors ORDER BY slug", "list authors"},
     [ST_EACH_TAG] = {"SELECT id, slug, name FROM tags ORDER BY slug", "list tags"},
     [ST_EACH_ARTICLE] = {"SELECT " ARTICLE_COLS " FROM articles "
@@ -335,13 +410,21 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                        "fold hourly views into days"},
     [ST_VIEWS_FOLD_DELETE] = {"DELETE FROM view_hours WHERE hour < ?1",
                               "delete folded hourly views"},
-    [ST_META_GET] = {"SELECT value FROM meta WHERE key = ?1", "read a meta value"},
+    /* Column 0 the integer, column 1 the secret: one column in SQLite, read as
+     * each; PostgreSQL has value and secret (0001), a row one of them. */
+    [ST_META_GET] = {"SELECT value, value FROM meta WHERE key = ?1", "read a meta value",
+                     "SELECT value, secret FROM meta WHERE key = ?1"},
     [ST_META_SET] = {"INSERT INTO meta (key, value) VALUES (?1, ?2) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     "set a meta value"},
+                     "set a meta value",
+                     "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, secret = NULL"},
+    /* A secret (nd_store_secret), kept when there is one already. */
     [ST_META_ADD] = {"INSERT INTO meta (key, value) VALUES (?1, ?2) "
                      "ON CONFLICT (key) DO NOTHING",
-                     "add a meta value"},
+                     "add a meta value",
+                     "INSERT INTO meta (key, secret) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO NOTHING"},
     [ST_CLEAR_REACTION_COUNTS] = {"DELETE FROM reaction_counts", "clear reaction counts"},
     [ST_CLEAR_REACTIONS] = {"DELETE FROM reactions", "clear reactions"},
     [ST_CLEAR_VIEW_DAYS] = {"DELETE FROM view_days", "clear daily views"},
@@ -353,7 +436,11 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_HISTORY_ADD] = {"INSERT INTO reading_history (visitor, at, article_id) "
                         "SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?3) "
                         "ON CONFLICT DO NOTHING",
-                        "add a history row"},
+                        "add a history row",
+                        "INSERT INTO reading_history (visitor, at, article_id) "
+                        "SELECT ?1::bytea, ?2::bigint, ?3::bigint "
+                        "WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?3) "
+                        "ON CONFLICT DO NOTHING"},
     [ST_EACH_HISTORY] = {"SELECT visitor, article_id, at FROM reading_history "
                          "WHERE at >= ?1 ORDER BY at, visitor, article_id",
                          "list reading histories"},
@@ -382,7 +469,10 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_SESSION_ADD] = {"INSERT INTO sessions (id, user_id, created_at, last_seen, expires_at, "
                         "csrf) SELECT ?1, ?2, ?3, ?4, ?5, ?6 "
                         "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)",
-                        "add a session"},
+                        "add a session",
+                        "INSERT INTO sessions (id, user_id, created_at, last_seen, expires_at, "
+                        "csrf) SELECT ?1::bytea, ?2::bigint, ?3::bigint, ?4::bigint, ?5::bigint, "
+                        "?6::bytea WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2)"},
     [ST_SESSION_GET] = {"SELECT user_id, created_at, last_seen, expires_at, csrf "
                         "FROM sessions WHERE id = ?1",
                         "read a session"},
@@ -408,14 +498,19 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_TOKEN_ADD] = {"INSERT INTO api_tokens (user_id, name, hash, created_at) "
                       "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) "
                       "RETURNING id",
-                      "add an API token"},
+                      "add an API token",
+                      "INSERT INTO api_tokens (user_id, name, hash, created_at) "
+                      "SELECT ?1::bigint, ?2::text, ?3::bytea, ?4::bigint "
+                      "WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1) RETURNING id"},
     [ST_TOKEN_BY_HASH] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE hash = ?1",
                           "look up an API token"},
     [ST_TOKEN_BY_USER] = {"SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ?1 ORDER BY id",
                           "list a user's API tokens"},
     [ST_TOKEN_ALL] = {"SELECT " TOKEN_COLS " FROM api_tokens ORDER BY id", "list API tokens"},
     [ST_TOKEN_USED] = {"UPDATE api_tokens SET last_used = max(last_used, ?2) WHERE id = ?1",
-                       "note an API token's use"},
+                       "note an API token's use",
+                       "UPDATE api_tokens SET last_used = greatest(last_used, ?2::bigint) "
+                       "WHERE id = ?1"},
     [ST_TOKEN_REVOKE] = {"UPDATE api_tokens SET revoked_at = CASE WHEN revoked_at = 0 "
                          "THEN ?2 ELSE revoked_at END WHERE id = ?1",
                          "revoke an API token"},
@@ -424,35 +519,18 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
      * unless the latest revision holds the same in everything but
      * updated_at (and who and when).
      */
-    [ST_REVISION_ADD] =
-        {"WITH RECURSIVE paths (id, path) AS ("
-         " SELECT id, name FROM sections WHERE parent_id IS NULL"
-         " UNION ALL"
-         " SELECT s.id, p.path || '/' || s.name FROM sections s JOIN paths p ON s.parent_id = "
-         "p.id),"
-         " cur AS (SELECT a.id AS article_id, a.ext_id, a.slug, a.title, a.summary, a.body,"
-         "  (SELECT path FROM paths WHERE paths.id = a.section_id) AS section,"
-         "  coalesce((SELECT name FROM authors WHERE authors.id = a.author_id), '') AS author,"
-         "  (SELECT json_group_array(name) FROM"
-         "   (SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id"
-         "    WHERE x.article_id = a.id ORDER BY x.position)) AS tags,"
-         "  a.language, a.image, a.source_url, a.status, a.published_at, a.updated_at"
-         "  FROM articles a WHERE a.id = ?1),"
-         " last AS (SELECT * FROM revisions WHERE article_id = ?1 ORDER BY n DESC LIMIT 1)"
-         " INSERT INTO revisions (article_id, n, ext_id, slug, title, summary, body, section,"
-         "  author, tags, language, image, source_url, status, published_at, updated_at,"
-         "  user_id, created_at)"
-         " SELECT cur.article_id, coalesce((SELECT n FROM last), 0) + 1, cur.ext_id, cur.slug,"
-         "  cur.title, cur.summary, cur.body, cur.section, cur.author, cur.tags, cur.language,"
-         "  cur.image, cur.source_url, cur.status, cur.published_at, cur.updated_at, ?2, ?3"
-         " FROM cur WHERE NOT EXISTS (SELECT 1 FROM last WHERE last.ext_id = cur.ext_id"
-         "  AND last.slug = cur.slug AND last.title = cur.title"
-         "  AND last.summary = cur.summary AND last.body = cur.body"
-         "  AND last.section = cur.section AND last.author = cur.author"
-         "  AND last.tags = cur.tags AND last.language = cur.language"
-         "  AND last.image = cur.image AND last.source_url = cur.source_url"
-         "  AND last.status = cur.status AND last.published_at = cur.published_at)",
-         "keep a revision"},
+    [ST_REVISION_ADD] = {REVISION_ADD("(SELECT json_group_array(name) FROM"
+                                      "   (SELECT t.name FROM article_tags x JOIN tags t"
+                                      "    ON t.id = x.tag_id WHERE x.article_id = a.id"
+                                      "    ORDER BY x.position))",
+                                      "?2, ?3"),
+                         "keep a revision",
+                         /* SQLite's compact JSON, as 0005 writes it (schema/pg). */
+                         REVISION_ADD("(SELECT '[' || coalesce(string_agg(to_json(t.name)::text,"
+                                      " ',' ORDER BY x.position), '') || ']'"
+                                      "  FROM article_tags x JOIN tags t ON t.id = x.tag_id"
+                                      "  WHERE x.article_id = a.id)",
+                                      "?2::bigint, ?3::bigint")},
     [ST_REVISION_ARTICLE] = {"SELECT id FROM articles WHERE ext_id = ?1", "look up an article"},
     [ST_REVISION_ALL] = {"SELECT " REVISION_COLS " FROM revisions WHERE article_id = ?1 "
                          "ORDER BY n DESC",
@@ -462,7 +540,10 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                          "read a revision"},
     [ST_REVISION_TAGS] = {"SELECT value FROM revisions, json_each(revisions.tags) "
                           "WHERE revisions.id = ?1 ORDER BY json_each.key",
-                          "read the tags of a revision"},
+                          "read the tags of a revision",
+                          "SELECT t.value FROM revisions, "
+                          "json_array_elements_text(revisions.tags::json) WITH ORDINALITY "
+                          "AS t(value, n) WHERE revisions.id = ?1 ORDER BY t.n"},
     [ST_DELIVERY_ADD] = {"INSERT INTO webhook_deliveries (webhook, event, url, article, status, "
                          "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5) "
                          "RETURNING id",
@@ -537,17 +618,26 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
      * found by its new name when no slug matches (find_or_add). */
     [ST_SECTION_FIND_NAME] = {"SELECT id FROM sections WHERE parent_id IS ?1 "
                               "AND name = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
-                              "look up a section by name"},
+                              "look up a section by name",
+                              "SELECT id FROM sections WHERE parent_id IS NOT DISTINCT FROM "
+                              "?1::bigint AND " NOCASE_PG("name", "?2") " ORDER BY id LIMIT 1"},
     [ST_TAG_FIND_NAME] = {"SELECT id FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
-                          "look up a tag by name"},
+                          "look up a tag by name",
+                          "SELECT id FROM tags WHERE " NOCASE_PG("name", "?1") " ORDER BY id "
+                          "LIMIT 1"},
     [ST_SECTION_GET] = {"SELECT coalesce(parent_id, 0) FROM sections WHERE id = ?1",
                         "read a section"},
     [ST_SECTION_CLASH] = {"SELECT 1 FROM sections WHERE parent_id IS ?1 AND id IS NOT ?2 "
                           "AND (slug = ?3 OR name = ?4 COLLATE NOCASE)",
-                          "look for a section of the same name"},
+                          "look for a section of the same name",
+                          "SELECT 1 FROM sections WHERE parent_id IS NOT DISTINCT FROM ?1::bigint "
+                          "AND id IS DISTINCT FROM ?2::bigint "
+                          "AND (slug = ?3 OR " NOCASE_PG("name", "?4") ")"},
     [ST_SECTION_RENAME] = {"UPDATE sections SET name = ?2 WHERE id = ?1", "rename a section"},
     [ST_SECTION_SIBLINGS] = {"SELECT id FROM sections WHERE parent_id IS ?1 ORDER BY position, id",
-                             "list a section's siblings"},
+                             "list a section's siblings",
+                             "SELECT id FROM sections WHERE parent_id IS NOT DISTINCT FROM "
+                             "?1::bigint ORDER BY position, id"},
     [ST_SECTION_SET_POSITION] = {"UPDATE sections SET position = ?2 WHERE id = ?1",
                                  "reorder sections"},
     [ST_SECTION_USE] = {"SELECT (SELECT count(*) FROM articles WHERE section_id = ?1), "
@@ -560,12 +650,16 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_TAG_GET] = {"SELECT 1 FROM tags WHERE id = ?1", "read a tag"},
     [ST_TAG_CLASH] =
         {"SELECT 1 FROM tags WHERE id <> ?1 AND (slug = ?2 OR name = ?3 COLLATE NOCASE)",
-         "look for a tag of the same name"},
+         "look for a tag of the same name",
+         "SELECT 1 FROM tags WHERE id <> ?1 AND (slug = ?2 OR " NOCASE_PG("name", "?3") ")"},
     [ST_TAG_RENAME] = {"UPDATE tags SET name = ?2 WHERE id = ?1", "rename a tag"},
     [ST_TAG_MERGE] = {"INSERT INTO article_tags (article_id, tag_id, position) "
                       "SELECT article_id, ?2, position FROM article_tags WHERE tag_id = ?1 "
                       "ON CONFLICT DO NOTHING",
-                      "give a tag's articles another tag"},
+                      "give a tag's articles another tag",
+                      "INSERT INTO article_tags (article_id, tag_id, position) "
+                      "SELECT article_id, ?2::bigint, position FROM article_tags "
+                      "WHERE tag_id = ?1 ON CONFLICT DO NOTHING"},
     [ST_TAG_UNLINK] = {"DELETE FROM article_tags WHERE tag_id = ?1", "take a tag off its articles"},
     [ST_TAG_USE] = {"SELECT count(*) FROM article_tags WHERE tag_id = ?1",
                     "count a tag's articles"},
@@ -579,9 +673,31 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_ARTICLE_QUERY] = {"SELECT " ARTICLE_COLS " FROM articles WHERE id IN (SELECT id FROM "
                           "articles " ARTICLE_QUERY_WHERE "ORDER BY updated_at DESC, id DESC "
                           "LIMIT ?6 OFFSET ?7) ORDER BY updated_at DESC, id DESC",
-                          "search articles"},
+                          "search articles",
+                          "SELECT " ARTICLE_COLS " FROM articles WHERE id IN (SELECT id FROM "
+                          "articles " ARTICLE_QUERY_WHERE_PG "ORDER BY updated_at DESC, id DESC "
+                          "LIMIT ?6 OFFSET ?7) ORDER BY updated_at DESC, id DESC"},
     [ST_ARTICLE_QUERY_COUNT] = {"SELECT count(*) FROM articles " ARTICLE_QUERY_WHERE,
-                                "count articles found"},
+                                "count articles found",
+                                "SELECT count(*) FROM articles " ARTICLE_QUERY_WHERE_PG},
+    /*
+     * PostgreSQL (issue 7). Its writers take one lock after BEGIN, as
+     * SQLite's BEGIN IMMEDIATE does, so the store's read-modify-write
+     * transactions (login failures, find-or-add, positions, migrations)
+     * see each other whole. SQLite already holds its write lock.
+     */
+    [ST_WRITE_LOCK] = {"SELECT 1", "take the writers' lock",
+                       "SELECT pg_advisory_xact_lock(" ND_PG_WRITE_LOCK ")"},
+    /* The migrations' bookkeeping, not a migration: it must exist to read the
+     * version. Two PostgreSQL nodes starting together would race on it. */
+    [ST_MIGRATIONS_TABLE] = {"CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                             "applied_at INTEGER NOT NULL)",
+                             "create the migrations' table",
+                             "DO $$ BEGIN PERFORM pg_advisory_xact_lock(" ND_PG_WRITE_LOCK ");"
+                             " CREATE TABLE IF NOT EXISTS schema_migrations ("
+                             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                             "applied_at BIGINT NOT NULL); END $$"},
 };
 #pragma GCC diagnostic pop
 
@@ -800,13 +916,26 @@ static int lost_txn(struct sql_store *q)
 }
 
 /*
+ * Begins a write transaction: BEGIN, then the writers' lock (ST_WRITE_LOCK;
+ * a no-op in SQLite, whose BEGIN IMMEDIATE holds it).
+ */
+static int begin_write(struct sql_store *q)
+{
+	int rc = run(q, ST_BEGIN);
+
+	if (!rc && (rc = run(q, ST_WRITE_LOCK)) != 0 && sql_in_txn(q))
+		run(q, ST_ROLLBACK);
+	return rc;
+}
+
+/*
  * Starts a write: its own transaction, or a savepoint inside the caller's
  * explicit one, so that a failed write leaves nothing behind either way.
  */
 static int write_begin(struct sql_store *q)
 {
 	if (!q->base.in_txn)
-		return run(q, ST_BEGIN);
+		return begin_write(q);
 	/*
 	 * Some errors (SQLITE_FULL, IOERR, NOMEM) make SQLite roll back the whole
 	 * transaction. A SAVEPOINT now would quietly start a new one, and the
@@ -844,7 +973,7 @@ static int write_end(struct sql_store *q, int rc)
 
 static int sql_begin(struct nd_store *s)
 {
-	return run(sq(s), ST_BEGIN);
+	return begin_write(sq(s));
 }
 
 static int sql_commit(struct nd_store *s)
@@ -900,9 +1029,9 @@ static int apply_migration(struct sql_store *q, const struct nd__migration *m)
 	struct nd__sql_stmt *st = NULL;
 	int rc, cur;
 
-	if ((rc = run(q, ST_BEGIN)) != 0)
+	if ((rc = begin_write(q)) != 0)
 		return rc;
-	/* BEGIN IMMEDIATE holds the write lock: the version cannot move now. */
+	/* The writers' lock is held: the version cannot move now. */
 	if ((rc = read_version(q, &cur)) != 0 || cur >= m->version)
 		goto out;
 	if (q->drv->exec(q->conn, m->sql) != 0) {
@@ -932,12 +1061,7 @@ static int migrate(struct sql_store *q)
 	int rc, cur;
 
 	/* The bookkeeping table is not a migration: it must exist to read the version. */
-	if (q->drv->exec(q->conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	                          "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-	                          "applied_at INTEGER NOT NULL)") != 0)
-		return nd_error(ND_ESTORE, "cannot open store '%s': %s", q->base.url,
-		                q->drv->errmsg(q->conn));
-	if ((rc = read_version(q, &cur)) != 0)
+	if ((rc = run(q, ST_MIGRATIONS_TABLE)) != 0 || (rc = read_version(q, &cur)) != 0)
 		return rc;
 	if (cur > latest)
 		return nd_error(ND_ESTORE,
@@ -985,6 +1109,11 @@ out:
 static int sql_open_sqlite(const char *url, const char *location, struct nd_store **out)
 {
 	return sql_open(&nd__sqlite_driver, url, location, out);
+}
+
+static int sql_open_pg(const char *url, const char *location, struct nd_store **out)
+{
+	return sql_open(&nd__pg_driver, url, location, out);
 }
 
 struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql_driver *drv)
@@ -2003,7 +2132,7 @@ static int sql_secret(struct nd_store *s, const char *name, const uint8_t *fresh
 		goto out;
 	if ((rc = meta_read(q, name, &st, &found)) != 0)
 		goto out;
-	if (!found || nd__sql_type(st, 0) != ND_SQL_BLOB || !(v = col_blob_of(st, 0, len))) {
+	if (!found || nd__sql_type(st, 1) != ND_SQL_BLOB || !(v = col_blob_of(st, 1, len))) {
 		rc = nd_error(ND_EINVAL, "store '%s': meta '%s' is not a secret of %zu bytes",
 		              q->base.url, name, len);
 		goto out;
@@ -3365,5 +3494,11 @@ out:
 const struct nd_store_be nd__sqlite_be = {
     .name = "sqlite",
     .open = sql_open_sqlite,
+    SQL_STORE_OPS,
+};
+
+const struct nd_store_be nd__pg_be = {
+    .name = "postgresql",
+    .open = sql_open_pg,
     SQL_STORE_OPS,
 };

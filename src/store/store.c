@@ -55,8 +55,10 @@ static const struct {
 	const struct nd_store_be *be; /* NULL: known, but not built yet */
 } schemes[] = {
     {"sqlite:", "SQLite", true, &nd__sqlite_be},
-    {"postgres://", "PostgreSQL", false, NULL},
-    {"postgresql://", "PostgreSQL", false, NULL},
+    /* libpq takes these URIs as they are; "pg:" is a libpq "key=value" string. */
+    {"postgres://", "PostgreSQL", false, &nd__pg_be},
+    {"postgresql://", "PostgreSQL", false, &nd__pg_be},
+    {"pg:", "PostgreSQL", true, &nd__pg_be},
 };
 
 /* Whether url starts with "scheme://" (RFC 3986 scheme characters). */

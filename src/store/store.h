@@ -109,13 +109,16 @@ typedef int (*nd_article_cb)(void *ctx, const struct nd_article_rec *rec);
 
 /*
  * Opens the store named by url: "sqlite:PATH" or a plain PATH (SQLite;
- * "sqlite::memory:" for a private in-memory database). Creates the database
- * if missing, sets WAL mode, foreign keys and a 5 s busy timeout, and
- * applies pending schema migrations (store/schema/), each in its own
+ * "sqlite::memory:" for a private in-memory database), or PostgreSQL:
+ * "postgres://..." / "postgresql://..." (a libpq URI, given to libpq as
+ * is) or "pg:" and a libpq "key=value" connection string; PG* environment
+ * variables fill in what either leaves out. SQLite: creates the database
+ * if missing, sets WAL mode, foreign keys and a 5 s busy timeout.
+ * PostgreSQL: the database must exist. Then applies pending schema
+ * migrations (store/schema/, store/schema/pg/), each in its own
  * transaction. On success *out gets a handle the caller owns
  * (nd_store_close); on failure *out is NULL. Errors, logged quoting url:
  * ND_EINVAL for an empty URL, an empty path or an unknown "scheme://";
- * ND_EUNSUPP for "postgres://" and "postgresql://" (not built yet);
  * ND_ESTORE when the database cannot be opened or migrated, or when its
  * schema is newer than this binary knows (it is then left untouched).
  */

@@ -242,6 +242,7 @@ struct nd_store_be {
 };
 
 extern const struct nd_store_be nd__sqlite_be;
+extern const struct nd_store_be nd__pg_be; /* sql_store.c over driver_pg.c */
 
 /*
  * The SQLite connection behind s, or NULL when s is not a SQLite store.
@@ -255,6 +256,7 @@ struct sqlite3 *nd__sqlite_db(struct nd_store *s);
  * ("0001-initial.sql"), NUL, its SQL, NUL; after the last, one more NUL.
  */
 extern const char nd__sqlite_migrations[];
+extern const char nd__pg_migrations[]; /* schema/pg/: PostgreSQL's dialect */
 
 struct nd__migration {
 	int version;      /* from the first four digits of name */

@@ -32,7 +32,7 @@ static inline int setup(void **state)
 	if (!f || temp_db_make(&f->db, "admin"))
 		return -1;
 	nd_log_level = ND_LOG_ERROR + 1;
-	if (nd_store_open(f->db.path, &f->s) || nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR,
+	if (nd_store_open(f->db.url, &f->s) || nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR,
 	                                                       "correct horse", 13, NULL, &f->uid))
 		return -1;
 	*state = f;

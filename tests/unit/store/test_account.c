@@ -31,7 +31,7 @@ static int setup(void **state)
 		return -1;
 	}
 	nd_log_level = ND_LOG_ERROR + 1; /* the tests provoke errors on purpose */
-	if (nd_store_open(f->db.path, &f->s) != 0) {
+	if (nd_store_open(f->db.url, &f->s) != 0) {
 		temp_db_remove(&f->db);
 		free(f);
 		return -1;
@@ -388,7 +388,7 @@ static void test_lockout_persists(void **state)
 	assert_int_equal(nd_store_login_failed(f->s, "ann", 10, 1, 30, &st), 0);
 	assert_int_equal(st.locked_until, 40);
 	nd_store_close(f->s);
-	assert_int_equal(nd_store_open(f->db.path, &f->s), 0);
+	assert_int_equal(nd_store_open(f->db.url, &f->s), 0);
 	assert_int_equal(nd_store_login_state(f->s, "ann", &st), 0);
 	assert_int_equal(st.locked_until, 40);
 }

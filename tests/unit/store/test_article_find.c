@@ -46,7 +46,7 @@ static int setup(void **state)
 	if (!f || temp_db_make(&f->db, "find"))
 		return -1;
 	nd_log_level = ND_LOG_ERROR + 1;
-	if (nd_store_open(f->db.path, &f->s) ||
+	if (nd_store_open(f->db.url, &f->s) ||
 	    nd_store_user_add(f->s, "alice", NULL, ND_ROLE_AUTHOR, "x", &f->alice) ||
 	    nd_store_user_add(f->s, "bob", NULL, ND_ROLE_EDITOR, "x", &f->bob))
 		return -1;

@@ -27,7 +27,7 @@ static int setup(void **state)
 	if (!f || temp_db_make(&f->db, "retired"))
 		return -1;
 	nd_log_level = ND_LOG_ERROR + 1;
-	if (nd_store_open(f->db.path, &f->s))
+	if (nd_store_open(f->db.url, &f->s))
 		return -1;
 	*state = f;
 	return 0;

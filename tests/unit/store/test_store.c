@@ -1,6 +1,8 @@
 /*
- * Tests for src/store/store.c and the SQLite backend (src/store/sqlite.c).
- * Each test gets a fresh database in its own temporary directory.
+ * Tests for src/store/store.c and the SQL store (src/store/sql_store.c)
+ * over SQLite, and over PostgreSQL when ND_TEST_STORE=pg (CTest's
+ * store-pg/test_store). Each test gets a fresh database (helpers/temp_db.h);
+ * the tests of SQLite itself (files, PRAGMAs, raw SQLite) skip on PostgreSQL.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
+
+#include "helpers/temp_db.h"
 
 #include "core/err.h"
 #include "core/limits.h"
@@ -29,27 +34,40 @@
 #endif
 
 struct fixture {
-	char dir[64];
-	char path[128];
-	char url[160];
+	struct temp_db db;
+	const char *dir;  /* SQLite: the database's folder */
+	const char *path; /* SQLite: the database file */
+	char url[520];    /* "sqlite:PATH", or the PostgreSQL database's URL */
 	struct nd_store *s;
 };
+
+/* The current test's PostgreSQL URL, for sql_int and sql_text. */
+static const char *pg_url;
+
+/* A test of SQLite itself (files, PRAGMAs, raw SQLite statements). */
+#define SQLITE_ONLY()                                                                              \
+	do {                                                                                       \
+		if (temp_db_is_pg())                                                               \
+			skip();                                                                    \
+	} while (0)
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	if (!f)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (!f || temp_db_make(&f->db, "store")) {
 		free(f);
 		return -1;
 	}
-	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
-	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	f->dir = f->db.dir;
+	f->path = f->db.path;
+	if (temp_db_is_pg())
+		snprintf(f->url, sizeof(f->url), "%s", f->db.url);
+	else
+		snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	pg_url = f->db.url;
 	if (nd_store_open(f->url, &f->s) != 0) {
-		rmdir(f->dir);
+		temp_db_remove(&f->db);
 		free(f);
 		return -1;
 	}
@@ -60,15 +78,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
 	char p[192];
 
 	nd_store_close(f->s);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
+	snprintf(p, sizeof(p), "%s-journal", f->path);
+	if (f->path[0])
 		unlink(p);
-	}
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }
@@ -240,13 +256,33 @@ static int64_t generation(struct nd_store *s)
 	return g;
 }
 
-/* One integer from raw SQL on the store's own connection. */
+/* The first column of sql's first row, on a connection of its own (PostgreSQL). */
+static void pg_value(const char *sql, char *out, size_t size)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	PGresult *r;
+
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	snprintf(out, size, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* One integer from raw SQL on the store's own connection (PostgreSQL: committed data). */
 static int64_t sql_int(struct nd_store *s, const char *sql)
 {
 	sqlite3 *db = nd__sqlite_db(s);
 	sqlite3_stmt *st = NULL;
 	int64_t v;
 
+	if (temp_db_is_pg()) {
+		char buf[32];
+		pg_value(sql, buf, sizeof(buf));
+		return buf[0] == 't' ? 1 : buf[0] == 'f' ? 0 : strtoll(buf, NULL, 10);
+	}
 	assert_non_null(db);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -259,6 +295,11 @@ static void sql_text(struct nd_store *s, const char *sql, char *out, size_t size
 {
 	sqlite3 *db = nd__sqlite_db(s);
 	sqlite3_stmt *st = NULL;
+
+	if (temp_db_is_pg()) {
+		pg_value(sql, out, size);
+		return;
+	}
 
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -291,6 +332,7 @@ static void test_open_applies_migrations(void **state)
 	int version = -1;
 	char name[64];
 
+	SQLITE_ONLY();
 	assert_int_equal(nd_store_schema_version(f->s, &version), 0);
 	assert_true(version >= 1);
 	/* Every migration file in the tree is embedded, and all were applied. */
@@ -334,6 +376,7 @@ static void test_reopen_is_idempotent(void **state)
 	struct nd_article_in in = article("a1", "Hello");
 	int before = 0, after = 0;
 
+	SQLITE_ONLY();
 	put_ok(f->s, &in, true);
 	assert_int_equal(nd_store_schema_version(f->s, &before), 0);
 	nd_store_close(f->s);
@@ -358,6 +401,7 @@ static void test_newer_database_refused(void **state)
 	char sql[128];
 	int latest = nd__migration_latest(nd__sqlite_migrations);
 
+	SQLITE_ONLY();
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO schema_migrations VALUES (%d, '%04d-future.sql', 0)", latest + 1,
 	         latest + 1);
@@ -382,9 +426,12 @@ static void test_urls(void **state)
 {
 	struct nd_store *s = (struct nd_store *)0x1;
 
-	assert_int_equal(nd_store_open("postgres://localhost/news", &s), ND_EUNSUPP);
+	/* PostgreSQL URLs go to libpq: port 1 on loopback refuses the connection. */
+	assert_int_equal(nd_store_open("postgres://127.0.0.1:1/news?connect_timeout=2", &s),
+	                 ND_ESTORE);
 	assert_null(s);
-	assert_int_equal(nd_store_open("postgresql://localhost/news", &s), ND_EUNSUPP);
+	assert_int_equal(nd_store_open("postgresql://127.0.0.1:1/news", &s), ND_ESTORE);
+	assert_int_equal(nd_store_open("pg:host=127.0.0.1 port=1 dbname=news", &s), ND_ESTORE);
 	assert_int_equal(nd_store_open("mysql://localhost/news", &s), ND_EINVAL);
 	assert_int_equal(nd_store_open("", &s), ND_EINVAL);
 	assert_int_equal(nd_store_open("sqlite:", &s), ND_EINVAL);
@@ -404,6 +451,7 @@ static void test_not_a_database(void **state)
 	char path[192];
 	FILE *fp;
 
+	SQLITE_ONLY();
 	snprintf(path, sizeof(path), "%s/junk.db", f->dir);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
@@ -419,6 +467,7 @@ static void test_pragmas(void **state)
 	struct fixture *f = *state;
 	char mode[16];
 
+	SQLITE_ONLY();
 	assert_int_equal(sql_int(f->s, "PRAGMA foreign_keys"), 1);
 	sql_text(f->s, "PRAGMA journal_mode", mode, sizeof(mode));
 	assert_string_equal(mode, "wal");
@@ -1032,6 +1081,7 @@ static void test_transaction_lost_to_an_error(void **state)
 	struct fixture *f = *state;
 	struct nd_article_in a = article("a1", "One"), b = article("b1", "Two");
 
+	SQLITE_ONLY();
 	assert_int_equal(nd_store_begin(f->s), 0);
 	put_ok(f->s, &a, true);
 	/* What SQLite does on SQLITE_FULL or an I/O error: the whole transaction goes. */
@@ -1252,6 +1302,36 @@ static int react(struct nd_store *s, int64_t article_id, const char *type, uint8
 	return r.result;
 }
 
+/* dump's rows on PostgreSQL, on a connection of its own (committed data). */
+static void dump_pg(const char *sql, char *out, size_t size)
+{
+	PGconn *c = PQconnectdb(pg_url);
+	const char *hex = strstr(sql, "hex(visitor)");
+	char text[256];
+	PGresult *r;
+	size_t len = 0;
+
+	/* SQLite's hex() is upper-case encode(). */
+	if (hex)
+		snprintf(text, sizeof(text), "%.*supper(encode(visitor, 'hex'))%s",
+		         (int)(hex - sql), sql, hex + strlen("hex(visitor)"));
+	else
+		snprintf(text, sizeof(text), "%s", sql);
+	r = PQexec(c, text);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", text, PQerrorMessage(c));
+	for (int row = 0; row < PQntuples(r); row++)
+		for (int i = 0; i < PQnfields(r); i++) {
+			int n = snprintf(out + len, size - len, "%s%c",
+			                 PQgetisnull(r, row, i) ? "NULL" : PQgetvalue(r, row, i),
+			                 i + 1 < PQnfields(r) ? ':' : ',');
+			assert_true(n > 0 && (size_t)n < size - len);
+			len += (size_t)n;
+		}
+	PQclear(r);
+	PQfinish(c);
+}
+
 /* The rows of a query, as "a:b:c," text, for comparing whole tables. */
 static void dump(struct nd_store *s, const char *sql, char *out, size_t size)
 {
@@ -1260,6 +1340,10 @@ static void dump(struct nd_store *s, const char *sql, char *out, size_t size)
 	int step;
 
 	out[0] = '\0';
+	if (temp_db_is_pg()) {
+		dump_pg(sql, out, size);
+		return;
+	}
 	assert_int_equal(sqlite3_prepare_v2(nd__sqlite_db(s), sql, -1, &st, NULL), SQLITE_OK);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < sqlite3_column_count(st); i++) {
@@ -1348,6 +1432,7 @@ static void test_counter_tables_exist(void **state)
 {
 	struct fixture *f = *state;
 
+	SQLITE_ONLY();
 	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
 	                               "AND name IN ('article_stats', 'view_hours', 'view_days', "
 	                               "'reactions', 'reaction_counts')"),
@@ -1376,6 +1461,7 @@ static void test_counts_commute(void **state)
 	char one[4096], two[4096];
 	int64_t a1, a2, a3;
 
+	SQLITE_ONLY();
 	assert_int_equal(nd_store_open("sqlite::memory:", &other), 0);
 	a1 = new_article(f->s, "a1");
 	a2 = new_article(f->s, "a2");
@@ -1676,6 +1762,7 @@ static void test_counts_failed_batch_applies_nothing(void **state)
 	                             rop(a1, "verygood", 2, ND_REACT_ADD)};
 	char before[1024], after[1024];
 
+	SQLITE_ONLY();
 	react(f->s, a1, "sad", 1, ND_REACT_ADD);
 	dump_counters(f->s, before, sizeof(before));
 	/* The second hourly write fails, after the first one and its total went in. */
@@ -1731,6 +1818,7 @@ static void test_counts_busy(void **state)
 	const struct nd_view_delta v = vd(a1, 10, 2);
 	struct nd_reaction_op r = rop(a1, "verygood", 1, ND_REACT_ADD);
 
+	SQLITE_ONLY();
 	assert_int_equal(nd_store_open(f->url, &other), 0);
 	assert_int_equal(nd_store_begin(other), 0);
 	sqlite3_busy_timeout(nd__sqlite_db(f->s), 50);

@@ -33,7 +33,7 @@ static int setup(void **state)
 		return -1;
 	}
 	nd_log_level = ND_LOG_ERROR + 1; /* the tests provoke errors on purpose */
-	if (nd_store_open(f->db.path, &f->s)) {
+	if (nd_store_open(f->db.url, &f->s)) {
 		temp_db_remove(&f->db);
 		free(f);
 		return -1;
