@@ -273,8 +273,7 @@ static bool slot(struct pg_stmt *s, int i)
 {
 	if (i >= 1 && i <= s->nparams)
 		return true;
-	snprintf(s->c->err, sizeof(s->c->err), "parameter %d out of range (1..%d)", i,
-	         s->nparams);
+	snprintf(s->c->err, sizeof(s->c->err), "parameter %d out of range (1..%d)", i, s->nparams);
 	return false;
 }
 
@@ -451,8 +450,7 @@ static int pg_exec(struct nd__sql_conn *c, const char *sql)
 	ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	int rc = 0;
 
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
-	    status != PGRES_EMPTY_QUERY)
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
 		rc = fail(c, res);
 	PQclear(res);
 	return rc;

@@ -62,14 +62,15 @@
 	"UNION ALL SELECT s.id FROM sections s JOIN sub ON s.parent_id = sub.id) "                 \
 	"SELECT id FROM sub)) "                                                                    \
 	"AND (?3::bigint = 0 OR author_id = ?3) AND (?4::bigint = 0 OR owner_user_id = ?4) "       \
-	"AND (?5::text IS NULL OR title ILIKE ?5 ESCAPE '\\' OR summary ILIKE ?5 ESCAPE '\\' "    \
+	"AND (?5::text IS NULL OR title ILIKE ?5 ESCAPE '\\' OR summary ILIKE ?5 ESCAPE '\\' "     \
 	"OR body ILIKE ?5 ESCAPE '\\') "
 
 /* SQLite's NOCASE: ASCII case folded, whatever the database's locale. */
 #define NOCASE_PG(col, param) "lower(" col " COLLATE \"C\") = lower(" param "::text COLLATE \"C\")"
 
 /* printf('%010d.%019d', position, id): a section's place in the tree's sort key. */
-#define SECTION_KEY_PG(p) "lpad(" p "position::text, 10, '0') || '.' || lpad(" p "id::text, 19, '0')"
+#define SECTION_KEY_PG(p)                                                                          \
+	"lpad(" p "position::text, 10, '0') || '.' || lpad(" p "id::text, 19, '0')"
 
 /*
  * Revisions (0005): the article ?1 as now stored, in the import's shape,
@@ -343,14 +344,14 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                          " SELECT id, parent_id, slug, name, position FROM tree ORDER BY key",
                          "list sections",
                          "WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("
-                         " SELECT id, parent_id, slug, name, position, " SECTION_KEY_PG("")
-                         " FROM sections WHERE parent_id IS NULL"
-                         " UNION ALL"
-                         " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
-                         "  t.key || '/' || " SECTION_KEY_PG("s.")
-                         " FROM sections s JOIN tree t ON s.parent_id = t.id)"
-                         " SELECT id, parent_id, slug, name, position FROM tree"
-                         " ORDER BY key COLLATE \"C\""},
+                         " SELECT id, parent_id, slug, name, position, " SECTION_KEY_PG(
+                             "") " FROM sections WHERE parent_id IS NULL"
+                                 " UNION ALL"
+                                 " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
+                                 "  t.key || '/' || " SECTION_KEY_PG(
+                                     "s.") " FROM sections s JOIN tree t ON s.parent_id = t.id)"
+                                           " SELECT id, parent_id, slug, name, position FROM tree"
+                                           " ORDER BY key COLLATE \"C\""},
     [ST_EACH_AUTHOR] = {"SELECT id, slug, name FROM authors ORDER BY slug", "list authors"},
     [ST_EACH_TAG] = {"SELECT id, slug, name FROM tags ORDER BY slug", "list tags"},
     [ST_EACH_ARTICLE] = {"SELECT " ARTICLE_COLS " FROM articles "
@@ -624,7 +625,7 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
     [ST_TAG_FIND_NAME] = {"SELECT id FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                           "look up a tag by name",
                           "SELECT id FROM tags WHERE " NOCASE_PG("name", "?1") " ORDER BY id "
-                          "LIMIT 1"},
+                                                                               "LIMIT 1"},
     [ST_SECTION_GET] = {"SELECT coalesce(parent_id, 0) FROM sections WHERE id = ?1",
                         "read a section"},
     [ST_SECTION_CLASH] = {"SELECT 1 FROM sections WHERE parent_id IS ?1 AND id IS NOT ?2 "

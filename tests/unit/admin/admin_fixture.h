@@ -33,7 +33,7 @@ static inline int setup(void **state)
 		return -1;
 	nd_log_level = ND_LOG_ERROR + 1;
 	if (nd_store_open(f->db.url, &f->s) || nd_account_add(f->s, "Ann", "Ann A", ND_ROLE_EDITOR,
-	                                                       "correct horse", 13, NULL, &f->uid))
+	                                                      "correct horse", 13, NULL, &f->uid))
 		return -1;
 	*state = f;
 	return 0;

@@ -23,8 +23,8 @@
 
 struct temp_db {
 	char dir[64];
-	char path[128];   /* dir + "/news.db"; "" on PostgreSQL */
-	char url[512];    /* the store's URL: path, or the fresh database's */
+	char path[128];    /* dir + "/news.db"; "" on PostgreSQL */
+	char url[512];     /* the store's URL: path, or the fresh database's */
 	char pg_base[448]; /* the cluster's URL; "" with SQLite */
 	char pg_name[48];  /* the fresh database's name */
 };
@@ -55,6 +55,40 @@ static inline int temp_db_pg_run(const char *base, const char *sql)
 	return rc;
 }
 
+/*
+ * The first column of sql's first row on t's PostgreSQL database, as text
+ * into buf, on a connection of its own (so committed data only). Returns
+ * whether there was a non-NULL value; buf is "" when not, or when sql fails
+ * (printed).
+ */
+static inline bool temp_db_pg_text(const struct temp_db *t, const char *sql, char *buf, size_t size)
+{
+	PGconn *c = PQconnectdb(t->url);
+	PGresult *r = PQexec(c, sql);
+	bool found = false;
+
+	buf[0] = '\0';
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "temp_db: %s: %s", sql, PQerrorMessage(c));
+	else if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) {
+		snprintf(buf, size, "%s", PQgetvalue(r, 0, 0));
+		found = true;
+	}
+	PQclear(r);
+	PQfinish(c);
+	return found;
+}
+
+/* The same as an integer ("t"/"f" as 1/0); -1 when there is no value. */
+static inline long long temp_db_pg_int(const struct temp_db *t, const char *sql)
+{
+	char v[64];
+
+	if (!temp_db_pg_text(t, sql, v, sizeof(v)))
+		return -1;
+	return *v == 't' ? 1 : *v == 'f' ? 0 : strtoll(v, NULL, 10);
+}
+
 static inline int temp_db_make_pg(struct temp_db *t)
 {
 	static unsigned n;
@@ -63,7 +97,8 @@ static inline int temp_db_make_pg(struct temp_db *t)
 	FILE *fp = file ? fopen(file, "r") : NULL;
 
 	if (!fp) {
-		fprintf(stderr, "temp_db: ND_TEST_STORE=pg needs ND_TEST_PG_URL_FILE (fixture pg)\n");
+		fprintf(stderr,
+		        "temp_db: ND_TEST_STORE=pg needs ND_TEST_PG_URL_FILE (fixture pg)\n");
 		return -1;
 	}
 	if (!fgets(t->pg_base, sizeof(t->pg_base), fp))

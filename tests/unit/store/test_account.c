@@ -79,6 +79,8 @@ static int64_t count(struct fixture *f, const char *sql)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
+	if (temp_db_is_pg())
+		return temp_db_pg_int(&f->db, sql);
 	assert_int_equal(sqlite3_prepare_v2(nd__sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
@@ -296,9 +298,14 @@ static void test_remove_cascades(void **state)
 	assert_int_equal(nd_store_session_add(f->s, &b), 0);
 	snprintf(sql, sizeof(sql),
 	         "INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES "
-	         "(%lld, 'ci', x'01', 1), (%lld, 'ci', x'02', 1)",
-	         (long long)ann, (long long)bob);
-	assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
+	         "(%lld, 'ci', %s, 1), (%lld, 'ci', %s, 1)",
+	         (long long)ann, temp_db_is_pg() ? "'\\x01'::bytea" : "x'01'", (long long)bob,
+	         temp_db_is_pg() ? "'\\x02'::bytea" : "x'02'");
+	if (temp_db_is_pg())
+		assert_int_equal(temp_db_pg_run(f->db.url, sql), 0);
+	else
+		assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s), sql, NULL, NULL, NULL),
+		                 SQLITE_OK);
 	assert_int_equal(nd_store_user_remove(f->s, "ANN"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM users"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM sessions"), 1);

@@ -190,6 +190,8 @@ static int64_t count_rows(struct fixture *f, const char *sql)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
+	if (temp_db_is_pg())
+		return temp_db_pg_int(&f->db, sql);
 	assert_int_equal(sqlite3_prepare_v2(nd__sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);

@@ -1392,7 +1392,7 @@ static void assert_counters_consistent(struct nd_store *s)
 	                 0);
 	assert_int_equal(sql_int(s,
 	                         "SELECT count(*) FROM (SELECT article_id FROM view_hours "
-	                         "UNION SELECT article_id FROM view_days) "
+	                         "UNION SELECT article_id FROM view_days) AS counted "
 	                         "WHERE article_id NOT IN (SELECT article_id FROM article_stats)"),
 	                 0);
 	/* Every reaction count is its number of rows. */
@@ -2272,9 +2272,13 @@ static void test_history_add_and_each(void **state)
 	struct hist_walk w;
 	int64_t g = generation(f->s);
 
-	assert_int_equal(sql_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
-	                               "AND name = 'reading_history'"),
-	                 1);
+	assert_int_equal(
+	    sql_int(f->s, temp_db_is_pg()
+	                      ? "SELECT count(*) FROM pg_tables "
+	                        "WHERE tablename = 'reading_history'"
+	                      : "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+	                        "AND name = 'reading_history'"),
+	    1);
 	assert_string_equal(history(f->s, 0, &w), "");
 	assert_int_equal(nd_store_history_add(f->s, h, 5), 0);
 	/* Oldest first; one time: by visitor, then article. */

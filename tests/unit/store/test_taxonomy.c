@@ -58,6 +58,8 @@ static int64_t q1(struct fixture *f, const char *sql)
 	sqlite3_stmt *st;
 	int64_t v = -1;
 
+	if (temp_db_is_pg())
+		return temp_db_pg_int(&f->db, sql);
 	assert_int_equal(sqlite3_prepare_v2(nd__sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
@@ -71,6 +73,10 @@ static const char *qs(struct fixture *f, const char *sql, char *buf, size_t size
 	sqlite3_stmt *st;
 
 	buf[0] = '\0';
+	if (temp_db_is_pg()) {
+		temp_db_pg_text(&f->db, sql, buf, size);
+		return buf;
+	}
 	assert_int_equal(sqlite3_prepare_v2(nd__sqlite_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -256,8 +262,11 @@ static void test_section_move(void **state)
 	assert_string_equal(order(f, buf), "arts world sports ");
 	/* Positions are 1..n again. */
 	assert_string_equal(qs(f,
-	                       "SELECT group_concat(position, ',') FROM (SELECT position FROM "
-	                       "sections WHERE parent_id IS NULL ORDER BY position)",
+	                       temp_db_is_pg()
+	                           ? "SELECT string_agg(position::text, ',' ORDER BY position) "
+	                             "FROM sections WHERE parent_id IS NULL"
+	                           : "SELECT group_concat(position, ',') FROM (SELECT position "
+	                             "FROM sections WHERE parent_id IS NULL ORDER BY position)",
 	                       buf, sizeof(buf)),
 	                    "1,2,3");
 	/* The only child stays where it is. */
