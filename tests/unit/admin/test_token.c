@@ -85,9 +85,12 @@ static void test_disabled_user(void **state)
 	struct nd_token_user u;
 
 	assert_int_equal(nd_token_create(f->s, "ann", "t", 1, tok, NULL), 0);
-	assert_int_equal(
-	    sqlite3_exec(nd__sqlite_db(f->s), "UPDATE users SET disabled = 1", NULL, NULL, NULL),
-	    0);
+	if (temp_db_is_pg())
+		assert_int_equal(temp_db_pg_run(f->db.url, "UPDATE users SET disabled = 1"), 0);
+	else
+		assert_int_equal(sqlite3_exec(nd__sqlite_db(f->s), "UPDATE users SET disabled = 1",
+		                              NULL, NULL, NULL),
+		                 0);
 	assert_int_equal(nd_token_check(f->s, tok, 2, &u), ND_ENOTFOUND);
 }
 

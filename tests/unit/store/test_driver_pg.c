@@ -29,8 +29,9 @@ static const struct nd__sql_def defs[] = {
     {"UPDATE t SET n = ?1", "update rows", NULL},
     {"SELECT nonsense FROM nowhere", "fail", NULL},
     /* The pg text wins; a ?1 in a string literal is text, not a parameter. */
-    {"SELECT 'sqlite'", "pick the dialect", "SELECT '?1 ''?2''' || ?1::text, ?2::bigint > 0, "
-                                             "sum(x)::numeric FROM (VALUES (1), (2)) AS v(x)"},
+    {"SELECT 'sqlite'", "pick the dialect",
+     "SELECT '?1 ''?2''' || ?1::text, ?2::bigint > 0, "
+     "sum(x)::numeric FROM (VALUES (1), (2)) AS v(x)"},
 };
 enum { ADD, LIST, UPDATE, BAD, DIALECT };
 
@@ -326,9 +327,10 @@ static void test_needs_pg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_insert_returning),   T(test_columns),          T(test_dialect),
-	    T(test_same_id_twice),      T(test_changes_and_txn),  T(test_errors),
-	    T(test_store_statements),   cmocka_unit_test(test_concurrent_migrations),
+	    T(test_insert_returning), T(test_columns),
+	    T(test_dialect),          T(test_same_id_twice),
+	    T(test_changes_and_txn),  T(test_errors),
+	    T(test_store_statements), cmocka_unit_test(test_concurrent_migrations),
 	};
 	const struct CMUnitTest none[] = {cmocka_unit_test(test_needs_pg)};
 

@@ -15,15 +15,21 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "helpers/temp_db.h"
 #include "store/store.h"
 
 #define D10 (10 * 24) /* the first hour of day 10 */
+
+/* The current test's PostgreSQL database (ND_TEST_STORE=pg); SQLite: in memory. */
+static struct temp_db pg_db;
 
 static int setup(void **state)
 {
 	struct nd_store *s;
 
-	if (nd_store_open("sqlite::memory:", &s) != 0)
+	if (temp_db_is_pg() && temp_db_make(&pg_db, "stats"))
+		return -1;
+	if (nd_store_open(temp_db_is_pg() ? pg_db.url : "sqlite::memory:", &s) != 0)
 		return -1;
 	*state = s;
 	return 0;
@@ -32,6 +38,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	nd_store_close(*state);
+	if (temp_db_is_pg())
+		temp_db_remove(&pg_db);
 	return 0;
 }
 
