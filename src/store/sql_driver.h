@@ -4,7 +4,7 @@
  * articles, counters, histories, accounts, tokens, webhooks, stats,
  * taxonomy) runs its statements through this small table of functions, so
  * one implementation serves every SQL database; a driver (driver_sqlite.c,
- * later a libpq one) only connects, prepares, binds, steps and reads
+ * driver_pg.c over libpq) only connects, prepares, binds, steps and reads
  * columns. Only src/store/ and its tests include this file.
  *
  * The contract, for every driver:
@@ -50,8 +50,11 @@
  * - PRAGMAs (foreign_keys, journal_mode, synchronous) and the busy
  *   timeout: not statements; driver_sqlite.c only.
  * - ST_BEGIN "BEGIN IMMEDIATE", ST_BEGIN_READ "BEGIN DEFERRED": PostgreSQL
- *   says BEGIN [ISOLATION LEVEL ...]; its migrations also want an advisory
- *   lock (apply_migration relies on BEGIN IMMEDIATE's write lock).
+ *   says BEGIN (READ COMMITTED) and BEGIN ISOLATION LEVEL REPEATABLE READ.
+ *   BEGIN IMMEDIATE's single writer is ST_WRITE_LOCK, run after every
+ *   write BEGIN: an advisory transaction lock in PostgreSQL ("SELECT 1" in
+ *   SQLite). Migrations take it too, and ST_MIGRATIONS_TABLE creates the
+ *   bookkeeping table under it (a DO block).
  * - "x IS ?1" / "x IS NOT ?3", null-safe comparisons with a parameter
  *   (ST_SECTION_FIND, _NEXT_POSITION, _FIND_NAME, _CLASH, _SIBLINGS,
  *   ST_ARTICLE_SLUG_TAKEN): IS [NOT] DISTINCT FROM.
@@ -75,9 +78,11 @@
  *   ST_RANGE_VIEWS): read as text, it still parses as an integer.
  * - LIKE folds ASCII case in SQLite (ST_ARTICLE_QUERY, _COUNT): ILIKE.
  * - meta.value holds integers (generation, meta_int) and blobs (secrets)
- *   in one column (SQLite's dynamic typing, told apart by nd__sql_type):
- *   ST_GENERATION*, ST_META_*; PostgreSQL needs two typed columns or an
- *   encoding.
+ *   in one column (SQLite's dynamic typing, told apart by nd__sql_type);
+ *   PostgreSQL has value BIGINT and secret BYTEA. ST_META_GET reads the
+ *   integer as column 0 and the secret as column 1 (value twice in
+ *   SQLite); ST_META_ADD writes secrets, ST_META_SET integers (clearing
+ *   the secret in PostgreSQL).
  * - Ids come from INTEGER PRIMARY KEY (rowid) in SQLite: the PG schema
  *   uses identity columns; RETURNING id reads either.
  * - INSERT ... SELECT ... ON CONFLICT: SQLite needs a WHERE in the SELECT
