@@ -337,9 +337,10 @@ static int execute(struct pg_stmt *s)
 		PQclear(res);
 		return rc;
 	}
-	n = PQcmdTuples(res);
-	if (*n)
-		c->changes = strtoll(n, NULL, 10);
+	/* As SQLite's changes: counted by INSERT, UPDATE and DELETE only, not SELECT. */
+	n = PQcmdStatus(res);
+	if (!strncmp(n, "INSERT", 6) || !strncmp(n, "UPDATE", 6) || !strncmp(n, "DELETE", 6))
+		c->changes = strtoll(PQcmdTuples(res), NULL, 10);
 	s->res = res;
 	s->nrows = PQntuples(res);
 	s->row = -1;

@@ -224,6 +224,12 @@ static void test_changes_and_txn(void **state)
 	assert_int_equal(nd__sql_step(st), ND_SQL_DONE);
 	assert_int_equal(drv->changes(f->c), 2);
 	drv->finalize(st);
+	/* A SELECT leaves it alone. */
+	assert_int_equal(drv->prepare(f->c, LIST, &defs[LIST], false, &st), 0);
+	assert_int_equal(drv->bind_int(st, 1, 0), 0);
+	assert_int_equal(nd__sql_step(st), ND_SQL_ROW);
+	drv->finalize(st);
+	assert_int_equal(drv->changes(f->c), 2);
 	/* An error aborts the transaction; it stays open until rolled back. */
 	assert_int_equal(add(f->c, "a", NULL, 0, &id), ND_EEXIST);
 	assert_true(drv->in_txn(f->c));
