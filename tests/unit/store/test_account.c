@@ -5,6 +5,7 @@
 #include "helpers/cmocka.h"
 #include "helpers/temp_db.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,6 +476,50 @@ static void test_tokens(void **state)
 	assert_int_equal(k.ids[0], t3);
 }
 
+/* A node's handle failing logins for the same name as the others. */
+struct failer {
+	const char *url;
+	int rc;
+};
+
+static void *fail_logins(void *arg)
+{
+	struct failer *w = arg;
+	struct nd_store *s = NULL;
+	struct nd_login_state st;
+
+	w->rc = nd_store_open(w->url, &s);
+	for (int i = 0; i < 25 && !w->rc; i++)
+		w->rc = nd_store_login_failed(s, "mallory", 1000 + i, 1000, 60, &st);
+	nd_store_close(s);
+	return NULL;
+}
+
+/*
+ * Failures from several handles at once all count: each is a read and a
+ * write in one transaction (SQLite's single writer; PostgreSQL's writers'
+ * lock, docs/internals/postgres.md).
+ */
+static void test_concurrent_failures(void **state)
+{
+	struct fixture *f = *state;
+	struct failer w[4];
+	pthread_t t[4];
+	struct nd_login_state st;
+
+	for (int i = 0; i < 4; i++) {
+		w[i].url = f->db.url;
+		w[i].rc = -1;
+		assert_int_equal(pthread_create(&t[i], NULL, fail_logins, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].rc, 0);
+	}
+	assert_int_equal(nd_store_login_state(f->s, "mallory", &st), 0);
+	assert_int_equal(st.failures, 100);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -492,6 +537,7 @@ int main(void)
 	    T(test_lockout_window_and_purge),
 	    T(test_lockout_persists),
 	    T(test_tokens),
+	    T(test_concurrent_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
