@@ -24,7 +24,8 @@
 	}
 
 const struct nd_option nd_options[] = {
-    OPT_STR("db", "store", db, "newsdesk.db", "store: SQLite file path or sqlite:PATH"),
+    OPT_STR("db", "store", db, "newsdesk.db",
+            "store: SQLite path, sqlite:PATH, or postgres://... / pg:CONNINFO"),
     OPT_STR("listen", "server", listen, "127.0.0.1:8080", "address to serve on, HOST:PORT"),
     OPT_STR("theme", "site", theme, "", "theme folder (default: the built-in theme)"),
     OPT_STR("site_name", "site", site_name, "Newsdesk", "the site's name, shown in every page"),
