@@ -74,11 +74,62 @@ static bool has_scheme(const char *url)
 	return nd_starts_with(p, "://");
 }
 
+/* Appends n bytes of p to the string being built at *o. */
+static void put(char **o, const char *p, size_t n)
+{
+	memcpy(*o, p, n);
+	*o += n;
+}
+
+char *nd__store_url_shown(const char *url)
+{
+	/* "***" for a password of at least one byte: never longer than url + 3 per password. */
+	size_t n = strlen(url);
+	char *out = nd_xmalloc(n * 4 + 4), *o = out;
+	const char *p = url, *auth = strstr(url, "://");
+
+	if (auth) {
+		const char *host = auth + 3, *end = host + strcspn(host, "/?#"), *at = NULL;
+		const char *colon;
+
+		for (const char *q = host; q < end; q++)
+			if (*q == '@')
+				at = q;
+		colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+		if (colon) {
+			put(&o, url, (size_t)(colon + 1 - url));
+			put(&o, "***", 3);
+			p = at;
+		}
+	}
+	while (*p) {
+		if (!strncmp(p, "password=", 9)) {
+			put(&o, p, 9);
+			p += 9;
+			put(&o, "***", 3);
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p++)
+					if (*p == '\\' && p[1])
+						p++;
+				if (*p)
+					p++;
+			} else {
+				p += strcspn(p, " \t&#");
+			}
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
 int nd_store_open(const char *url, struct nd_store **out)
 {
 	const struct nd_store_be *be = &nd__sqlite_be;
 	const char *location = url;
 	struct nd_store *s = NULL;
+	char *shown;
 	int rc;
 
 	*out = NULL;
@@ -104,14 +155,17 @@ int nd_store_open(const char *url, struct nd_store **out)
 found:
 	if (!*location)
 		return nd_error(ND_EINVAL, "cannot open store '%s': no database path", url);
-	rc = be->open(url, location, &s);
-	if (rc)
-		return rc;
-	s->be = be;
-	s->in_txn = false;
-	nd_trace("store", "opened store '%s' (%s)", url, be->name);
-	*out = s;
-	return 0;
+	/* Messages quote the URL without its password (PostgreSQL). */
+	shown = nd__store_url_shown(url);
+	rc = be->open(shown, location, &s);
+	if (!rc) {
+		s->be = be;
+		s->in_txn = false;
+		nd_trace("store", "opened store '%s' (%s)", shown, be->name);
+		*out = s;
+	}
+	free(shown);
+	return rc;
 }
 
 void nd_store_close(struct nd_store *s)

@@ -444,6 +444,29 @@ static void test_urls(void **state)
 	nd_store_close(NULL);
 }
 
+/* Messages quote a PostgreSQL URL without its password. */
+static void test_url_shown(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"sqlite:/tmp/news.db", "sqlite:/tmp/news.db"},
+	    {"postgres://ann:s3cret@db:5432/news", "postgres://ann:***@db:5432/news"},
+	    {"postgresql://ann@db/news", "postgresql://ann@db/news"},
+	    {"postgresql://ann:p@ss@db/news", "postgresql://ann:***@db/news"},
+	    {"postgresql://db/news?user=ann&password=x&sslmode=require",
+	     "postgresql://db/news?user=ann&password=***&sslmode=require"},
+	    {"pg:host=db password=s3cret dbname=news", "pg:host=db password=*** dbname=news"},
+	    {"pg:password='a \\' b' dbname=news", "pg:password=*** dbname=news"},
+	    {"pg:dbname=news password=", "pg:dbname=news password=***"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *shown = nd__store_url_shown(cases[i][0]);
+		assert_string_equal(shown, cases[i][1]);
+		free(shown);
+	}
+}
+
 static void test_not_a_database(void **state)
 {
 	struct fixture *f = *state;
@@ -2426,6 +2449,7 @@ int main(void)
 	    T(test_reopen_is_idempotent),
 	    T(test_newer_database_refused),
 	    T(test_urls),
+	    cmocka_unit_test(test_url_shown),
 	    T(test_not_a_database),
 	    T(test_pragmas),
 	    T(test_put_creates_then_updates),
