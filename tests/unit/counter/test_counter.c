@@ -19,10 +19,12 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "counter/counter.h"
+#include "helpers/temp_db.h"
 #include "store/store.h"
 
 struct fixture {
-	char dir[64], path[128], url[160];
+	struct temp_db db; /* SQLite, or PostgreSQL under ND_TEST_STORE=pg */
+	char url[520];
 	int64_t a, b; /* two articles' row ids */
 	int64_t now;  /* the counter's clock */
 	/* What on_flush saw. */
@@ -75,11 +77,9 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct nd_store *s;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-counter-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || temp_db_make(&f->db, "counter"))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
-	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	snprintf(f->url, sizeof(f->url), "%s%s", temp_db_is_pg() ? "" : "sqlite:", f->db.url);
 	if (nd_store_open(f->url, &s))
 		return -1;
 	f->a = put(s, "a");
@@ -95,14 +95,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	const char *suffixes[] = {"", "-wal", "-shm"};
-	char p[192];
-
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	pthread_mutex_destroy(&f->lock);
 	free(f);
 	return 0;

@@ -14,12 +14,14 @@
 
 #include "core/log.h"
 #include "handler/reading.h"
+#include "helpers/temp_db.h"
 
 #define NOW 1800000000
 #define DAY 86400
 
 struct fixture {
-	char dir[64], path[128], url[160];
+	struct temp_db db; /* SQLite, or PostgreSQL under ND_TEST_STORE=pg */
+	char url[520];
 	struct nd_store *s;
 	int64_t a[5]; /* article ids, a[1] .. a[4] */
 };
@@ -34,11 +36,9 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-reading-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || temp_db_make(&f->db, "reading"))
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/news.db", f->dir);
-	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	snprintf(f->url, sizeof(f->url), "%s%s", temp_db_is_pg() ? "" : "sqlite:", f->db.url);
 	if (nd_store_open(f->url, &f->s))
 		return -1;
 	for (int i = 1; i <= 4; i++) {
@@ -57,15 +57,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	const char *suffixes[] = {"", "-wal", "-shm"};
-	char p[192];
-
 	nd_store_close(f->s);
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }
