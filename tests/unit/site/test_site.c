@@ -9,26 +9,26 @@
 #include "core/mem.h"
 #include "site/site.h"
 #include "site/snapshot.h"
+#include "helpers/temp_db.h"
 #include "store/store.h"
 
-static char db[128];
+/* The test's store: a SQLite file, or a PostgreSQL database (helpers/temp_db.h). */
+static struct temp_db tdb;
+static char db[512];
 
 static int setup(void **state)
 {
-	snprintf(db, sizeof(db), "/tmp/nd-site-test-%d.db", (int)getpid());
-	unlink(db);
+	(void)state;
+	if (temp_db_make(&tdb, "site"))
+		return -1;
+	snprintf(db, sizeof(db), "%s", tdb.url);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char p[160];
-
-	unlink(db);
-	snprintf(p, sizeof(p), "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db);
-	unlink(p);
+	(void)state;
+	temp_db_remove(&tdb);
 	return 0;
 }
 
