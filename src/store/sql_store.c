@@ -4,8 +4,8 @@
  * counters; histories; accounts; tokens; webhooks; stats; taxonomy; the
  * admin's article query) written once against the driver interface of
  * sql_driver.h. A backend is this logic plus a driver (nd__sqlite_be:
- * driver_sqlite.c; nd__pg_be: driver_pg.c). Every statement is prepared once per handle (on first
- * use) and every value bound.
+ * driver_sqlite.c; nd__pg_be: driver_pg.c). Every statement is prepared
+ * once per handle (on first use) and every value bound.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,8 +69,17 @@
 #define NOCASE_PG(col, param) "lower(" col " COLLATE \"C\") = lower(" param "::text COLLATE \"C\")"
 
 /* printf('%010d.%019d', position, id): a section's place in the tree's sort key. */
-#define SECTION_KEY_PG(p)                                                                          \
-	"lpad(" p "position::text, 10, '0') || '.' || lpad(" p "id::text, 19, '0')"
+#define SECTION_KEY_PG   "lpad(position::text, 10, '0') || '.' || lpad(id::text, 19, '0')"
+#define SECTION_KEY_PG_S "lpad(s.position::text, 10, '0') || '.' || lpad(s.id::text, 19, '0')"
+
+/* ST_EACH_SECTION's PostgreSQL text; the key sorts by bytes, as SQLite's does. */
+#define EACH_SECTION_PG                                                                            \
+	"WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("                      \
+	" SELECT id, parent_id, slug, name, position, " SECTION_KEY_PG                             \
+	" FROM sections WHERE parent_id IS NULL UNION ALL"                                         \
+	" SELECT s.id, s.parent_id, s.slug, s.name, s.position, t.key || '/' || " SECTION_KEY_PG_S \
+	" FROM sections s JOIN tree t ON s.parent_id = t.id)"                                      \
+	" SELECT id, parent_id, slug, name, position FROM tree ORDER BY key COLLATE \"C\""
 
 /*
  * Revisions (0005): the article ?1 as now stored, in the import's shape,
@@ -342,16 +351,7 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                          "  t.key || '/' || printf('%010d.%019d', s.position, s.id)"
                          " FROM sections s JOIN tree t ON s.parent_id = t.id)"
                          " SELECT id, parent_id, slug, name, position FROM tree ORDER BY key",
-                         "list sections",
-                         "WITH RECURSIVE tree (id, parent_id, slug, name, position, key) AS ("
-                         " SELECT id, parent_id, slug, name, position, " SECTION_KEY_PG(
-                             "") " FROM sections WHERE parent_id IS NULL"
-                                 " UNION ALL"
-                                 " SELECT s.id, s.parent_id, s.slug, s.name, s.position,"
-                                 "  t.key || '/' || " SECTION_KEY_PG(
-                                     "s.") " FROM sections s JOIN tree t ON s.parent_id = t.id)"
-                                           " SELECT id, parent_id, slug, name, position FROM tree"
-                                           " ORDER BY key COLLATE \"C\""},
+                         "list sections", EACH_SECTION_PG},
     [ST_EACH_AUTHOR] = {"SELECT id, slug, name FROM authors ORDER BY slug", "list authors"},
     [ST_EACH_TAG] = {"SELECT id, slug, name FROM tags ORDER BY slug", "list tags"},
     [ST_EACH_ARTICLE] = {"SELECT " ARTICLE_COLS " FROM articles "
