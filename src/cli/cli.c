@@ -7,6 +7,7 @@
 
 #include "cli/cli_int.h"
 #include "core/err.h"
+#include "store/store.h"
 
 static const struct nd_cli_cmd commands[] = {
     {"serve", "", "serve the site over HTTP", nd_cmd_serve},
@@ -195,4 +196,12 @@ void nd__cli_day(int64_t t, char out[32])
 		snprintf(out, 32, "never");
 	else
 		strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+void nd__cli_store_error(const char *cmd, const char *db)
+{
+	char *shown = nd_store_url_shown(db);
+
+	fprintf(stderr, "newsdesk %s: cannot open store '%s'\n", cmd, shown);
+	free(shown);
 }

@@ -58,3 +58,7 @@ int nd_cmd_fetch(int argc, char **argv);
 int nd_cmd_eval(int argc, char **argv);
 int nd_cmd_user(int argc, char **argv);
 int nd_cmd_token(int argc, char **argv);
+
+/* Prints "newsdesk CMD: cannot open store 'DB'" to stderr, a password in DB
+ * shown as "***" (nd_store_url_shown). */
+void nd__cli_store_error(const char *cmd, const char *db);

@@ -105,7 +105,7 @@ int nd_cmd_demo(int argc, char **argv)
 	sh.delta = sh.newest ? (int64_t)time(NULL) - 3600 - sh.newest : 0;
 	each_line(move_dates, &sh);
 	if (nd_store_open(cfg.db, &store)) {
-		fprintf(stderr, "newsdesk demo: cannot open store '%s'\n", cfg.db);
+		nd__cli_store_error("demo", cfg.db);
 		rc = 1;
 		goto out;
 	}

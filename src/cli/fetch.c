@@ -44,7 +44,7 @@ int nd_cmd_fetch(int argc, char **argv)
 	}
 	curl_ready = true;
 	if (nd_store_open(cfg.db, &store)) {
-		fprintf(stderr, "newsdesk fetch: cannot open store '%s'\n", cfg.db);
+		nd__cli_store_error("fetch", cfg.db);
 		rc = 2;
 		goto out;
 	}

@@ -43,7 +43,7 @@ int nd_cmd_import(int argc, char **argv)
 		goto out;
 	}
 	if (nd_store_open(cfg.db, &store)) {
-		fprintf(stderr, "newsdesk import: cannot open store '%s'\n", cfg.db);
+		nd__cli_store_error("import", cfg.db);
 		rc = 2;
 		goto out;
 	}

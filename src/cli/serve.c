@@ -58,7 +58,7 @@ int nd_cmd_serve(int argc, char **argv)
 
 	if (nd_snapshot_open(cfg.db, cfg.reload_interval_ms, (size_t)cfg.page_cache_mb << 20,
 	                     &snap)) {
-		fprintf(stderr, "newsdesk serve: cannot open store '%s'\n", cfg.db);
+		nd__cli_store_error("serve", cfg.db);
 		rc = 1;
 		goto out;
 	}

@@ -155,7 +155,7 @@ int nd_cmd_token(int argc, char **argv)
 	}
 	nd_log_level = cfg.log_level;
 	if (nd_store_open(cfg.db, &store)) {
-		fprintf(stderr, "newsdesk token: cannot open store '%s'\n", cfg.db);
+		nd__cli_store_error("token", cfg.db);
 		rc = 2;
 		goto out;
 	}

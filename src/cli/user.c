@@ -219,7 +219,7 @@ int nd_cmd_user(int argc, char **argv)
 	}
 	nd_log_level = cfg.log_level;
 	if (nd_store_open(cfg.db, &store)) {
-		fprintf(stderr, "newsdesk user: cannot open store '%s'\n", cfg.db);
+		nd__cli_store_error("user", cfg.db);
 		rc = 2;
 		goto out;
 	}

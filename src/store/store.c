@@ -81,7 +81,7 @@ static void put(char **o, const char *p, size_t n)
 	*o += n;
 }
 
-char *nd__store_url_shown(const char *url)
+char *nd_store_url_shown(const char *url)
 {
 	/* "***" for a password of at least one byte: never longer than url + 3 per password. */
 	size_t n = strlen(url);
@@ -156,7 +156,7 @@ found:
 	if (!*location)
 		return nd_error(ND_EINVAL, "cannot open store '%s': no database path", url);
 	/* Messages quote the URL without its password (PostgreSQL). */
-	shown = nd__store_url_shown(url);
+	shown = nd_store_url_shown(url);
 	rc = be->open(shown, location, &s);
 	if (!rc) {
 		s->be = be;

@@ -123,6 +123,12 @@ typedef int (*nd_article_cb)(void *ctx, const struct nd_article_rec *rec);
  * schema is newer than this binary knows (it is then left untouched).
  */
 int nd_store_open(const char *url, struct nd_store **out);
+/*
+ * url as messages may quote it (the store's own, the command line's): the password of a
+ * "scheme://user:password@host" URL and the value of every "password="
+ * (a libpq key or URI parameter) replaced by "***". The caller frees it.
+ */
+char *nd_store_url_shown(const char *url);
 /* Closes the handle (rolling back an open transaction); NULL is a no-op. */
 void nd_store_close(struct nd_store *s);
 

@@ -245,13 +245,6 @@ extern const struct nd_store_be nd__sqlite_be;
 extern const struct nd_store_be nd__pg_be; /* sql_store.c over driver_pg.c */
 
 /*
- * url as the store's messages quote it (store.c): the password of a
- * "scheme://user:password@host" URL and the value of every "password="
- * (a libpq key or URI parameter) replaced by "***". The caller frees it.
- */
-char *nd__store_url_shown(const char *url);
-
-/*
  * The SQLite connection behind s, or NULL when s is not a SQLite store.
  * Borrowed, valid until nd_store_close. For tests that inspect PRAGMAs and
  * raw tables; the rest of the program goes through store.h.

@@ -16,6 +16,14 @@ done
 out=$("$ND_BIN" import --help)
 check "import --help lists --strict" grep -q -- "--strict" <<<"$out"
 
+# A store that cannot be opened is named, its password never shown.
+for db in 'postgres://ann:s3cretpw@127.0.0.1:1/news' 'pg:host=127.0.0.1 port=1 password=s3cretpw'; do
+	"$ND_BIN" import --db "$db" /dev/null >"$TMP/out" 2>&1
+	check "an unreachable store fails the import ($db)" test $? -ne 0
+	check "the store is named, its password as ***" grep -q "cannot open store '.*\*\*\*" "$TMP/out"
+	check "the password is not shown anywhere" test "$(grep -c s3cretpw "$TMP/out")" = 0
+done
+
 "$ND_BIN" frobnicate >/dev/null 2>"$TMP/err"
 check "unknown command exits 2" test $? -eq 2
 check "unknown command is named" grep -q "unknown command 'frobnicate'" "$TMP/err"

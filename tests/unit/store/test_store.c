@@ -461,7 +461,7 @@ static void test_url_shown(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *shown = nd__store_url_shown(cases[i][0]);
+		char *shown = nd_store_url_shown(cases[i][0]);
 		assert_string_equal(shown, cases[i][1]);
 		free(shown);
 	}
