@@ -124,8 +124,10 @@ int nd_cmd_demo(int argc, char **argv)
 		rc = 1;
 	}
 	if (!rc)
-		printf("demo site ready in '%s'; serve it with: newsdesk serve --db %s\n", cfg.db,
-		       cfg.db);
+		printf("demo site ready in '%s'; serve it with: newsdesk serve --db %s\n"
+		       "the editors' admin is at /admin; make an account for it with: "
+		       "newsdesk user add NAME --role admin --db %s\n",
+		       cfg.db, cfg.db, cfg.db);
 out:
 	if (in)
 		fclose(in);
