@@ -93,13 +93,7 @@ static void local_time(int64_t t, char out[24])
 /* "29 Nov 2026 15:00" (UTC), for the list. */
 static const char *short_time(struct nd_http_request *req, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char out[32];
-
-	gmtime_r(&tt, &tm);
-	strftime(out, sizeof(out), "%d %b %Y %H:%M", &tm);
-	return nd_arena_strdup(req->arena, out);
+	return nd__admin_strftime(req, t, "%d %b %Y %H:%M");
 }
 
 /*

@@ -77,6 +77,9 @@ int64_t nd__admin_param_id(struct nd_http_request *req, const struct nd_route_ma
 /* A form field as an id (> 0), 0 when absent or not a number. */
 int64_t nd__admin_field_id(struct nd_http_request *req, const char *name);
 
+/* t (UTC) formatted by strftime's fmt, from req's arena; "" when it cannot be. */
+const char *nd__admin_strftime(struct nd_http_request *req, int64_t t, const char *fmt);
+
 /* t as "28 November 2026, 18:00 UTC" (req's arena); never when t is 0. */
 const char *nd__admin_time(struct nd_http_request *req, int64_t t, const char *never);
 

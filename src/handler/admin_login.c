@@ -107,13 +107,9 @@ ND_HANDLER(admin_login_form)
 /* The lockout message: the time the lock ends ("14:05:00 UTC") and the minutes until then. */
 static const char *locked_message(struct nd_http_request *req, int64_t until, int64_t now)
 {
-	time_t t = (time_t)until;
-	struct tm tm;
-	char at[32] = "";
+	const char *at = nd__admin_strftime(req, until, "%H:%M:%S UTC");
 	int64_t mins = (until - now + 59) / 60;
 
-	if (gmtime_r(&t, &tm))
-		strftime(at, sizeof(at), "%H:%M:%S UTC", &tm);
 	return nd_arena_printf(req->arena,
 	                       "Too many failed logins: logging in with this name is blocked until "
 	                       "%s (in %lld minute%s). Try again then.",

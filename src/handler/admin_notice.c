@@ -74,14 +74,22 @@ int64_t nd__admin_field_id(struct nd_http_request *req, const char *name)
 	return parse_id(nd__admin_field(req, name));
 }
 
-const char *nd__admin_time(struct nd_http_request *req, int64_t t, const char *never)
+const char *nd__admin_strftime(struct nd_http_request *req, int64_t t, const char *fmt)
 {
 	time_t tt = (time_t)t;
-	char human[64];
+	char out[64];
 	struct tm tm;
 
-	if (t <= 0 || !gmtime_r(&tt, &tm))
+	if (!gmtime_r(&tt, &tm) || !strftime(out, sizeof(out), fmt, &tm))
+		return "";
+	return nd_arena_strdup(req->arena, out);
+}
+
+const char *nd__admin_time(struct nd_http_request *req, int64_t t, const char *never)
+{
+	const char *human = t > 0 ? nd__admin_strftime(req, t, "%e %B %Y, %H:%M UTC") : "";
+
+	if (!*human)
 		return never;
-	strftime(human, sizeof(human), "%e %B %Y, %H:%M UTC", &tm);
-	return nd_arena_strdup(req->arena, human[0] == ' ' ? human + 1 : human);
+	return human[0] == ' ' ? human + 1 : human;
 }

@@ -228,13 +228,7 @@ static enum nd_article_status rev_status(json_t *rev)
 /* "2026-11-28 18:00:05 UTC" of t, from req's arena. */
 static const char *when(struct nd_http_request *req, int64_t t)
 {
-	char out[40];
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, sizeof(out), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	return nd_arena_strdup(req->arena, out);
+	return nd__admin_strftime(req, t, "%Y-%m-%d %H:%M:%S UTC");
 }
 
 /* Who saved: "Name (login)", the login, "import/CLI" for 0, or "user N". */
