@@ -13,6 +13,7 @@
 #include "core/limits.h"
 #include "site/page_cache.h"
 #include "site/site.h"
+#include "store/listen.h"
 #include "store/store.h"
 
 struct nd_snapshot {
@@ -22,6 +23,11 @@ struct nd_snapshot {
 	pthread_cond_t wake;
 	pthread_t watcher;
 	bool stopping;
+	/* PostgreSQL: a thread that hears other nodes' writes (store/listen.h)
+	 * and wakes the watcher at once; NULL: the watcher only polls. */
+	struct nd_store_listener *listener;
+	pthread_t hearer;
+	bool changed; /* under lock: heard since the watcher last looked */
 	int interval_ms;
 	size_t cache_bytes;
 	nd_snapshot_swap_fn on_swap; /* under lock */
@@ -98,7 +104,9 @@ static void *watch(void *arg)
 			ts.tv_sec = next;
 			ts.tv_nsec = 0;
 		}
-		pthread_cond_timedwait(&snap->wake, &snap->lock, &ts);
+		if (!snap->changed)
+			pthread_cond_timedwait(&snap->wake, &snap->lock, &ts);
+		snap->changed = false;
 		if (snap->stopping)
 			break;
 		if (rebuild(snap, false))
@@ -108,6 +116,41 @@ static void *watch(void *arg)
 	}
 	pthread_mutex_unlock(&snap->lock);
 	return NULL;
+}
+
+/* The listener's thread: each change heard wakes the watcher. */
+static void *hear(void *arg)
+{
+	struct nd_snapshot *snap = arg;
+	bool stopping = false;
+
+	while (!stopping) {
+		int ev = nd_store_listener_wait(snap->listener, snap->interval_ms);
+
+		pthread_mutex_lock(&snap->lock);
+		stopping = snap->stopping;
+		if (ev == ND_LISTEN_CHANGED && !stopping) {
+			snap->changed = true;
+			pthread_cond_signal(&snap->wake);
+		}
+		pthread_mutex_unlock(&snap->lock);
+	}
+	return NULL;
+}
+
+/*
+ * Listens for other writers when the store can say (PostgreSQL). Opened
+ * before the first build, so no change between the two goes unheard. A
+ * store that cannot is polled; one whose listener cannot connect now is
+ * polled too (the store itself works, or the build fails next).
+ */
+static void listen_open(struct nd_snapshot *snap, const char *db_url)
+{
+	int rc = nd_store_listener_open(db_url, &snap->listener);
+
+	if (rc && rc != ND_EUNSUPP)
+		nd_log(ND_LOG_WARN, "site snapshot: polling the store every %d ms instead",
+		       snap->interval_ms);
 }
 
 int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
@@ -123,6 +166,7 @@ int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
 	if ((rc = nd_store_open(db_url, &snap->store)))
 		goto out;
 	snap->cache_bytes = cache_bytes;
+	listen_open(snap, db_url);
 	if ((rc = nd_site_build(snap->store, NULL, &snap->current)))
 		goto out;
 	add_cache(snap, snap->current);
@@ -130,9 +174,15 @@ int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
 		rc = nd_error(ND_EIO, "cannot start the snapshot watcher thread");
 		goto out;
 	}
+	if (snap->listener && pthread_create(&snap->hearer, NULL, hear, snap)) {
+		nd_log(ND_LOG_WARN, "cannot start the change listener's thread; polling instead");
+		nd_store_listener_close(snap->listener);
+		snap->listener = NULL;
+	}
 	*out = snap;
 out:
 	if (rc) {
+		nd_store_listener_close(snap->listener);
 		nd_site_free(snap->current);
 		nd_store_close(snap->store);
 		pthread_cond_destroy(&snap->wake);
@@ -151,6 +201,11 @@ void nd_snapshot_close(struct nd_snapshot *snap)
 	pthread_cond_signal(&snap->wake);
 	pthread_mutex_unlock(&snap->lock);
 	pthread_join(snap->watcher, NULL);
+	if (snap->listener) {
+		nd_store_listener_interrupt(snap->listener);
+		pthread_join(snap->hearer, NULL);
+		nd_store_listener_close(snap->listener);
+	}
 	urcu_bp_synchronize_rcu();
 	nd_site_free(snap->current);
 	nd_store_close(snap->store);

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/sql_driver.h"
+#include "store/listen.h"
 #include "store/store_int.h"
 
 #define ARTICLE_COLS                                                                               \
@@ -279,8 +280,12 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                         "VALUES (?1, ?2, ?3)",
                         "record a migration"},
     [ST_GENERATION] = {"SELECT value FROM meta WHERE key = 'generation'", "read the generation"},
+    /* PostgreSQL: and tell every node (store/listen.h); NOTIFY is sent at COMMIT. */
     [ST_GENERATION_BUMP] = {"UPDATE meta SET value = value + 1 WHERE key = 'generation'",
-                            "bump the generation"},
+                            "bump the generation",
+                            "WITH g AS (UPDATE meta SET value = value + 1 "
+                            "WHERE key = 'generation' RETURNING value) "
+                            "SELECT pg_notify('" ND_STORE_CHANNEL "', value::text) FROM g"},
     [ST_SECTION_FIND] = {"SELECT id FROM sections WHERE parent_id IS ?1 AND slug = ?2",
                          "look up a section",
                          "SELECT id FROM sections WHERE parent_id IS NOT DISTINCT FROM ?1::bigint "

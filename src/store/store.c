@@ -61,6 +61,14 @@ static const struct {
     {"pg:", "PostgreSQL", true, &nd__pg_be},
 };
 
+const char *nd__store_pg_location(const char *url)
+{
+	for (size_t i = 0; url && i < ND_COUNT(schemes); i++)
+		if (schemes[i].be == &nd__pg_be && nd_starts_with(url, schemes[i].prefix))
+			return schemes[i].strip ? url + strlen(schemes[i].prefix) : url;
+	return NULL;
+}
+
 /* Whether url starts with "scheme://" (RFC 3986 scheme characters). */
 static bool has_scheme(const char *url)
 {

@@ -244,6 +244,10 @@ struct nd_store_be {
 extern const struct nd_store_be nd__sqlite_be;
 extern const struct nd_store_be nd__pg_be; /* sql_store.c over driver_pg.c */
 
+/* What libpq gets for a PostgreSQL store URL (the URI, or a "pg:" URL's
+ * key=value string), or NULL when url names another backend. */
+const char *nd__store_pg_location(const char *url);
+
 /*
  * The SQLite connection behind s, or NULL when s is not a SQLite store.
  * Borrowed, valid until nd_store_close. For tests that inspect PRAGMAs and

@@ -201,6 +201,38 @@ static void test_snapshot_follows_the_store(void **state)
 }
 
 /*
+ * Another node's publish reaches the snapshot without a poll (the watcher
+ * polls once a minute here): PostgreSQL's NOTIFY (store/listen.h) wakes
+ * it. SQLite has no notifications and is only polled.
+ */
+static void test_snapshot_hears_other_nodes(void **state)
+{
+	struct nd_store *s;
+	struct nd_snapshot *snap;
+	size_t count = 0;
+	(void)state;
+
+	if (!temp_db_is_pg())
+		skip();
+	assert_int_equal(nd_store_open(db, &s), 0);
+	put(s, "a", "A", "World", NULL, 1000, ND_STATUS_PUBLISHED);
+	assert_int_equal(nd_snapshot_open(db, 60000, 0, &snap), 0);
+	put(s, "b", "B", "World", NULL, 2000, ND_STATUS_PUBLISHED);
+	for (int i = 0; i < 100 && count != 2; i++) {
+		struct timespec ts = {0, 50 * 1000000L};
+
+		nd_snapshot_read_lock();
+		count = nd_snapshot_site(snap)->article_count;
+		nd_snapshot_read_unlock();
+		if (count != 2)
+			nanosleep(&ts, NULL);
+	}
+	assert_int_equal(count, 2);
+	nd_snapshot_close(snap);
+	nd_store_close(s);
+}
+
+/*
  * The store records the path the site routes: every page of one snapshot,
  * taken down or moved, is a retired path of the next, which leads a moved
  * article to its new page.
@@ -332,6 +364,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_retired_paths_are_the_site_routes, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot_swap_hook, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot_hears_other_nodes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
