@@ -25,12 +25,12 @@
 #define RETRY_MS 1000
 
 struct nd_store_listener {
-	PGconn *pg;        /* NULL while down */
-	char *location;    /* what libpq gets */
-	char *shown;       /* the URL for messages, password hidden */
-	int pipe[2];       /* interrupt: written by any thread, read by wait */
-	int64_t tried_at;  /* monotonic ms of the last connection attempt */
-	bool warned;       /* the outage is logged once */
+	PGconn *pg;       /* NULL while down */
+	char *location;   /* what libpq gets */
+	char *shown;      /* the URL for messages, password hidden */
+	int pipe[2];      /* interrupt: written by any thread, read by wait */
+	int64_t tried_at; /* monotonic ms of the last connection attempt */
+	bool warned;      /* the outage is logged once */
 };
 
 static int64_t now_ms(void)

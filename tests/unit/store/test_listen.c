@@ -118,9 +118,10 @@ static void test_reconnects_and_says_changed(void **state)
 	int rc = ND_LISTEN_QUIET;
 
 	/* The server ends the listener's connection (a restart looks the same). */
-	assert_int_equal(temp_db_pg_int(&f->db, "SELECT count(pg_terminate_backend(pid)) FROM "
-	                                        "pg_stat_activity WHERE application_name = "
-	                                        "'newsdesk-listen' AND datname = current_database()"),
+	assert_int_equal(temp_db_pg_int(&f->db,
+	                                "SELECT count(pg_terminate_backend(pid)) FROM "
+	                                "pg_stat_activity WHERE application_name = "
+	                                "'newsdesk-listen' AND datname = current_database()"),
 	                 1);
 	/* It notices, reconnects (within its 1 s pause) and reports a change. */
 	for (int i = 0; i < 40 && rc != ND_LISTEN_CHANGED; i++)
@@ -147,9 +148,12 @@ static void test_sqlite_has_none(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_hears_a_publish),   T(test_several_count_as_one),
-	    T(test_not_before_commit), T(test_interrupt),
-	    T(test_reconnects_and_says_changed), cmocka_unit_test(test_sqlite_has_none),
+	    T(test_hears_a_publish),
+	    T(test_several_count_as_one),
+	    T(test_not_before_commit),
+	    T(test_interrupt),
+	    T(test_reconnects_and_says_changed),
+	    cmocka_unit_test(test_sqlite_has_none),
 	};
 	const struct CMUnitTest sqlite[] = {cmocka_unit_test(test_sqlite_has_none)};
 
