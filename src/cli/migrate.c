@@ -103,7 +103,8 @@ static int migrate(const char *from, const char *to)
 		fprintf(stderr, "newsdesk migrate: the copy into '%s' does not match '%s'\n",
 		        to_shown, from_shown);
 	else
-		printf("migrated '%s' to '%s' in %.2f s\n", from_shown, to_shown, seconds_since(&t0));
+		printf("migrated '%s' to '%s' in %.2f s\n", from_shown, to_shown,
+		       seconds_since(&t0));
 	rc = rc ? 1 : 0;
 out:
 	nd_store_close(src);

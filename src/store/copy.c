@@ -242,18 +242,13 @@ static void describe(struct nd__sql_stmt *sel, const char *cols, struct nd_buf *
 
 	nd_buf_addf(out, "%.*s ", (int)strcspn(cols, ","), cols);
 	switch (nd__sql_type(sel, 0)) {
-	case ND_SQL_INT:
-		nd_buf_addf(out, "%" PRId64, nd__sql_int(sel, 0));
-		break;
-	case ND_SQL_TEXT:
-		nd_buf_addf(out, "'%.80s'", nd__sql_text(sel, 0));
-		break;
+	case ND_SQL_INT: nd_buf_addf(out, "%" PRId64, nd__sql_int(sel, 0)); break;
+	case ND_SQL_TEXT: nd_buf_addf(out, "'%.80s'", nd__sql_text(sel, 0)); break;
 	case ND_SQL_BLOB:
 		nd__sql_blob(sel, 0, &len);
 		nd_buf_addf(out, "(%zu bytes)", len);
 		break;
-	default:
-		nd_buf_adds(out, "NULL");
+	default: nd_buf_adds(out, "NULL");
 	}
 }
 
@@ -264,16 +259,13 @@ static int bind_col(struct nd__sql_stmt *sel, struct nd__sql_stmt *ins, int i)
 	size_t len;
 
 	switch (nd__sql_type(sel, i)) {
-	case ND_SQL_INT:
-		return ins->drv->bind_int(ins, i + 1, nd__sql_int(sel, i));
-	case ND_SQL_TEXT:
-		return ins->drv->bind_text(ins, i + 1, nd__sql_text(sel, i));
+	case ND_SQL_INT: return ins->drv->bind_int(ins, i + 1, nd__sql_int(sel, i));
+	case ND_SQL_TEXT: return ins->drv->bind_text(ins, i + 1, nd__sql_text(sel, i));
 	case ND_SQL_BLOB:
 		blob = nd__sql_blob(sel, i, &len);
 		/* SQLite gives NULL for an empty blob, and binding NULL would store NULL. */
 		return ins->drv->bind_blob(ins, i + 1, blob ? blob : "", len);
-	case ND_SQL_NULL:
-		return ins->drv->bind_null(ins, i + 1);
+	case ND_SQL_NULL: return ins->drv->bind_null(ins, i + 1);
 	default:
 		/* No column of the schema holds a real number. */
 		return ND_EINVAL;
@@ -389,7 +381,8 @@ static int move_sequences(struct copy *c)
 			continue;
 		nd_buf_reset(&sql);
 		/* max(id) is NULL on an empty table, and setval(…, NULL) does nothing. */
-		nd_buf_addf(&sql, "SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s",
+		nd_buf_addf(&sql,
+		            "SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s",
 		            tables[t].name, tables[t].name);
 		rc = query_int(&c->dst, t, STMT_SETVAL, sql.buf, &ignored);
 	}
