@@ -14,6 +14,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -25,6 +26,8 @@
 
 /* Rows per SELECT from PostgreSQL, whose driver holds a whole result in memory. */
 #define PG_BATCH 10000
+/* Parameters of one INSERT of many rows: SQLite's oldest limit (999), far below PostgreSQL's. */
+#define MAX_PARAMS 999
 /* Rows between two calls of the progress callback. */
 #define PROGRESS_EVERY 10000
 
@@ -110,7 +113,15 @@ static const char *const not_copied[] = {
 };
 
 /* The statements made per table: id ND__SQL_ADHOC_ID + table * STMT__COUNT + kind. */
-enum stmt_kind { STMT_SELECT, STMT_INSERT, STMT_COUNT, STMT_FRESH, STMT_SETVAL, STMT__COUNT };
+enum stmt_kind {
+	STMT_SELECT,
+	STMT_INSERT,
+	STMT_INSERT_MANY,
+	STMT_COUNT,
+	STMT_FRESH,
+	STMT_SETVAL,
+	STMT__COUNT
+};
 
 /* One end of the copy: the store and the driver and connection behind it. */
 struct side {
@@ -235,137 +246,256 @@ static int check_fresh(struct copy *c)
 	return rc;
 }
 
-/* Appends what row's column 0 holds ("id 17"), for a message. */
-static void describe(struct nd__sql_stmt *sel, const char *cols, struct nd_buf *out)
+/*
+ * Rows on their way to the destination. A source row's values are valid
+ * only until its next step, so a chunk keeps copies: a cell per value, the
+ * bytes of texts and blobs in data. A full chunk goes in one INSERT of
+ * many rows (one round trip to PostgreSQL instead of one per row); the
+ * rest of a table, and a chunk whose INSERT failed (to name the row that
+ * did), go row by row. A table with its own INSERT (meta) goes row by row.
+ */
+struct cell {
+	enum nd__sql_type type;
+	int64_t i;       /* ND_SQL_INT */
+	size_t off, len; /* ND_SQL_TEXT (NUL-terminated in data), ND_SQL_BLOB */
+};
+
+struct chunk {
+	size_t t; /* tables[t] */
+	int ncols, rows, cap;
+	int64_t first;      /* the table's row number of the first row kept, from 1 */
+	struct cell *cells; /* cap rows of ncols */
+	struct nd_buf data;
+	struct nd__sql_stmt *one, *many; /* INSERT of one row, of cap rows (NULL: cap is 1) */
+};
+
+/* Appends what row r's first column holds ("id 17"), for a message. */
+static void describe(const struct chunk *k, int r, struct nd_buf *out)
 {
-	size_t len;
+	const struct cell *x = &k->cells[r * k->ncols];
+	const char *cols = tables[k->t].cols;
 
 	nd_buf_addf(out, "%.*s ", (int)strcspn(cols, ","), cols);
-	switch (nd__sql_type(sel, 0)) {
-	case ND_SQL_INT: nd_buf_addf(out, "%" PRId64, nd__sql_int(sel, 0)); break;
-	case ND_SQL_TEXT: nd_buf_addf(out, "'%.80s'", nd__sql_text(sel, 0)); break;
-	case ND_SQL_BLOB:
-		nd__sql_blob(sel, 0, &len);
-		nd_buf_addf(out, "(%zu bytes)", len);
-		break;
+	switch (x->type) {
+	case ND_SQL_INT: nd_buf_addf(out, "%" PRId64, x->i); break;
+	case ND_SQL_TEXT: nd_buf_addf(out, "'%.80s'", k->data.buf + x->off); break;
+	case ND_SQL_BLOB: nd_buf_addf(out, "(%zu bytes)", x->len); break;
 	default: nd_buf_adds(out, "NULL");
 	}
 }
 
-/* Binds column i of the source's row to parameter i + 1 of ins, with its type. */
-static int bind_col(struct nd__sql_stmt *sel, struct nd__sql_stmt *ins, int i)
-{
-	const void *blob;
-	size_t len;
-
-	switch (nd__sql_type(sel, i)) {
-	case ND_SQL_INT: return ins->drv->bind_int(ins, i + 1, nd__sql_int(sel, i));
-	case ND_SQL_TEXT: return ins->drv->bind_text(ins, i + 1, nd__sql_text(sel, i));
-	case ND_SQL_BLOB:
-		blob = nd__sql_blob(sel, i, &len);
-		/* SQLite gives NULL for an empty blob, and binding NULL would store NULL. */
-		return ins->drv->bind_blob(ins, i + 1, blob ? blob : "", len);
-	case ND_SQL_NULL: return ins->drv->bind_null(ins, i + 1);
-	default:
-		/* No column of the schema holds a real number. */
-		return ND_EINVAL;
-	}
-}
-
-/* Inserts the source's current row (the row-th of table t) into the destination. */
-static int copy_row(struct copy *c, size_t t, struct nd__sql_stmt *sel, struct nd__sql_stmt *ins,
-                    int ncols, int64_t row)
+/* The error for row r of k, with the destination's message or why. */
+static int row_fail(const struct copy *c, const struct chunk *k, int r, const char *why)
 {
 	struct nd_buf where = ND_BUF_INIT;
-	int rc = 0;
+	int rc;
 
-	for (int i = 0; i < ncols && !rc; i++)
-		rc = bind_col(sel, ins, i);
-	if (!rc && (rc = c->dst.drv->step(ins)) == ND_SQL_DONE)
-		rc = 0;
-	c->dst.drv->reset(ins);
-	if (!rc)
-		return 0;
-	describe(sel, tables[t].cols, &where);
+	describe(k, r, &where);
 	rc = nd_error(ND_ESTORE, "store '%s': cannot copy %s row %" PRId64 " (%s): %s",
-	              c->dst.s->url, tables[t].name, row, where.buf,
-	              rc == ND_EINVAL ? "a value of an unknown type"
-	                              : c->dst.drv->errmsg(c->dst.conn));
+	              c->dst.s->url, tables[k->t].name, k->first + r, where.buf,
+	              why ? why : c->dst.drv->errmsg(c->dst.conn));
 	nd_buf_release(&where);
 	return rc;
 }
 
-/* The SELECT (one batch: ?1 rows from ?2 on) and INSERT texts of table t. */
-static void texts(const struct copy *c, size_t t, struct nd_buf *sel, struct nd_buf *ins,
-                  int *ncols)
+/* Keeps the source's current row in k; ND_EINVAL for a real number (no column has one). */
+static int chunk_add(struct chunk *k, struct nd__sql_stmt *sel)
+{
+	struct cell *row = &k->cells[k->rows * k->ncols];
+	const char *text;
+	const void *blob;
+
+	for (int i = 0; i < k->ncols; i++) {
+		struct cell *x = &row[i];
+
+		x->type = nd__sql_type(sel, i);
+		x->off = k->data.len;
+		x->len = 0;
+		switch (x->type) {
+		case ND_SQL_INT: x->i = nd__sql_int(sel, i); break;
+		case ND_SQL_TEXT:
+			text = nd__sql_text(sel, i);
+			x->len = strlen(text);
+			nd_buf_add(&k->data, text, x->len + 1);
+			break;
+		case ND_SQL_BLOB:
+			/* An empty one binds data's bytes, not NULL (which SQLite would store). */
+			if ((blob = nd__sql_blob(sel, i, &x->len)) != NULL)
+				nd_buf_add(&k->data, blob, x->len);
+			break;
+		case ND_SQL_NULL: break;
+		default: k->rows++; return ND_EINVAL;
+		}
+	}
+	k->rows++;
+	return nd_buf_err(&k->data);
+}
+
+/* Binds the n rows of k from row `from` to ins, then runs it. */
+static int insert(const struct chunk *k, struct nd__sql_stmt *ins, int from, int n)
+{
+	int rc = 0;
+
+	for (int r = 0; r < n; r++) {
+		const struct cell *row = &k->cells[(from + r) * k->ncols];
+
+		for (int i = 0; i < k->ncols && !rc; i++) {
+			const struct cell *x = &row[i];
+			const char *p = k->data.buf + x->off;
+			int at = r * k->ncols + i + 1;
+
+			switch (x->type) {
+			case ND_SQL_INT: rc = ins->drv->bind_int(ins, at, x->i); break;
+			case ND_SQL_TEXT: rc = ins->drv->bind_text(ins, at, p); break;
+			case ND_SQL_BLOB: rc = ins->drv->bind_blob(ins, at, p, x->len); break;
+			default: rc = ins->drv->bind_null(ins, at);
+			}
+		}
+	}
+	if (!rc && (rc = ins->drv->step(ins)) == ND_SQL_DONE)
+		rc = 0;
+	ins->drv->reset(ins);
+	return rc;
+}
+
+/* One INSERT for a full chunk, under a savepoint so that a failure can be retried row by row. */
+static bool insert_many(struct copy *c, struct chunk *k)
+{
+	const struct side *d = &c->dst;
+
+	if (d->drv->exec(d->conn, "SAVEPOINT nd_copy"))
+		return false;
+	if (!insert(k, k->many, 0, k->rows) && !d->drv->exec(d->conn, "RELEASE nd_copy"))
+		return true;
+	d->drv->exec(d->conn, "ROLLBACK TO nd_copy");
+	return false;
+}
+
+/* Writes the rows kept in k to the destination and empties k. */
+static int chunk_flush(struct copy *c, struct chunk *k)
+{
+	if (!(k->many && k->rows == k->cap && insert_many(c, k)))
+		for (int r = 0; r < k->rows; r++)
+			if (insert(k, k->one, r, 1))
+				return row_fail(c, k, r, NULL);
+	k->first += k->rows;
+	k->rows = 0;
+	nd_buf_reset(&k->data);
+	return 0;
+}
+
+/* The SELECT (one batch: ?1 rows from ?2 on) of table t. */
+static void select_text(const struct copy *c, size_t t, struct nd_buf *sel)
 {
 	const struct copy_table *ct = &tables[t];
 	const char *s = c->src.pg ? ct->select_pg : ct->select;
-	const char *i = c->dst.pg ? ct->insert_pg : ct->insert;
 
-	*ncols = 1;
-	for (const char *p = ct->cols; *p; p++)
-		*ncols += *p == ',';
 	if (s)
 		nd_buf_adds(sel, s);
 	else
 		nd_buf_addf(sel, "SELECT %s FROM %s ORDER BY %s", ct->cols, ct->name, ct->key);
 	nd_buf_adds(sel, " LIMIT ?1 OFFSET ?2");
-	if (i) {
-		nd_buf_adds(ins, i);
-		return;
-	}
-	nd_buf_addf(ins, "INSERT INTO %s (%s) VALUES (", ct->name, ct->cols);
-	for (int k = 1; k <= *ncols; k++)
-		nd_buf_addf(ins, "%s?%d", k > 1 ? ", " : "", k);
-	nd_buf_addch(ins, ')');
 }
 
-/* Copies one batch from offset: *got rows. */
-static int copy_batch(struct copy *c, size_t t, struct nd__sql_stmt *sel, struct nd__sql_stmt *ins,
-                      int ncols, int64_t limit, int64_t *done, int64_t *got)
+/* The INSERT of rows rows of table t (its own when it has one). */
+static void insert_text(const struct copy *c, size_t t, int ncols, int rows, struct nd_buf *ins)
 {
+	const struct copy_table *ct = &tables[t];
+	const char *own = c->dst.pg ? ct->insert_pg : ct->insert;
+
+	if (own) {
+		nd_buf_adds(ins, own);
+		return;
+	}
+	nd_buf_addf(ins, "INSERT INTO %s (%s) VALUES ", ct->name, ct->cols);
+	for (int r = 0; r < rows; r++) {
+		nd_buf_adds(ins, r ? ", (" : "(");
+		for (int i = 1; i <= ncols; i++)
+			nd_buf_addf(ins, "%s?%d", i > 1 ? ", " : "", r * ncols + i);
+		nd_buf_addch(ins, ')');
+	}
+}
+
+/* Copies one batch from offset *done: *got rows. */
+static int copy_batch(struct copy *c, struct chunk *k, struct nd__sql_stmt *sel, int64_t limit,
+                      int64_t *done, int64_t *got)
+{
+	const char *name = tables[k->t].name;
 	int rc;
 
 	*got = 0;
 	if (sel->drv->bind_int(sel, 1, limit) || sel->drv->bind_int(sel, 2, *done))
-		return side_fail(&c->src, "read", tables[t].name);
+		return side_fail(&c->src, "read", name);
 	while ((rc = sel->drv->step(sel)) == ND_SQL_ROW) {
 		++*got;
-		if ((rc = copy_row(c, t, sel, ins, ncols, ++*done)) != 0) {
+		++*done;
+		if ((rc = chunk_add(k, sel)) != 0)
+			rc = row_fail(c, k, k->rows - 1, "a value of a type the schema has not");
+		else if (k->rows == k->cap)
+			rc = chunk_flush(c, k);
+		if (rc) {
 			sel->drv->reset(sel);
 			return rc;
 		}
 		if (c->cb && *done % PROGRESS_EVERY == 0)
-			c->cb(c->ctx, tables[t].name, *done, c->report->tables[t].source);
+			c->cb(c->ctx, name, *done, c->report->tables[k->t].source);
 	}
-	rc = rc == ND_SQL_DONE ? 0 : side_fail(&c->src, "read", tables[t].name);
+	rc = rc == ND_SQL_DONE ? 0 : side_fail(&c->src, "read", name);
 	sel->drv->reset(sel);
+	return rc;
+}
+
+/* Prepares the statements of table t's copy; fills k but its buffers. */
+static int copy_prepare(struct copy *c, size_t t, struct chunk *k, struct nd__sql_stmt **sel)
+{
+	struct nd_buf sql = ND_BUF_INIT;
+	int rc;
+
+	k->t = t;
+	k->ncols = 1;
+	for (const char *p = tables[t].cols; *p; p++)
+		k->ncols += *p == ',';
+	k->cap = tables[t].insert ? 1 : MAX_PARAMS / k->ncols;
+	k->first = 1;
+	select_text(c, t, &sql);
+	if ((rc = prepare(&c->src, t, STMT_SELECT, sql.buf, sel)) != 0)
+		goto out;
+	nd_buf_reset(&sql);
+	insert_text(c, t, k->ncols, 1, &sql);
+	if ((rc = prepare(&c->dst, t, STMT_INSERT, sql.buf, &k->one)) != 0 || k->cap == 1)
+		goto out;
+	nd_buf_reset(&sql);
+	insert_text(c, t, k->ncols, k->cap, &sql);
+	rc = prepare(&c->dst, t, STMT_INSERT_MANY, sql.buf, &k->many);
+out:
+	nd_buf_release(&sql);
 	return rc;
 }
 
 static int copy_table(struct copy *c, size_t t)
 {
-	struct nd_buf sel_sql = ND_BUF_INIT, ins_sql = ND_BUF_INIT;
-	struct nd__sql_stmt *sel = NULL, *ins = NULL;
+	struct chunk k = {.data = ND_BUF_INIT};
+	struct nd__sql_stmt *sel = NULL;
 	/* SQLite reads row by row: one batch without a limit (-1). */
 	int64_t limit = c->src.pg ? PG_BATCH : -1, done = 0, got;
-	int ncols, rc;
+	int rc;
 
-	texts(c, t, &sel_sql, &ins_sql, &ncols);
-	if ((rc = prepare(&c->src, t, STMT_SELECT, sel_sql.buf, &sel)) != 0 ||
-	    (rc = prepare(&c->dst, t, STMT_INSERT, ins_sql.buf, &ins)) != 0)
+	if ((rc = copy_prepare(c, t, &k, &sel)) != 0)
 		goto out;
+	k.cells = nd_xcalloc((size_t)(k.cap * k.ncols), sizeof(*k.cells));
 	do
-		rc = copy_batch(c, t, sel, ins, ncols, limit, &done, &got);
+		rc = copy_batch(c, &k, sel, limit, &done, &got);
 	while (!rc && limit > 0 && got == limit);
+	if (!rc)
+		rc = chunk_flush(c, &k);
 	if (!rc && c->cb)
 		c->cb(c->ctx, tables[t].name, done, c->report->tables[t].source);
 out:
 	c->src.drv->finalize(sel);
-	c->dst.drv->finalize(ins);
-	nd_buf_release(&sel_sql);
-	nd_buf_release(&ins_sql);
+	c->dst.drv->finalize(k.one);
+	c->dst.drv->finalize(k.many);
+	free(k.cells);
+	nd_buf_release(&k.data);
 	return rc;
 }
 
