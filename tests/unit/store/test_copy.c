@@ -71,23 +71,16 @@ static void add_value(struct nd_buf *b, struct nd__sql_stmt *st, int i)
 	size_t len;
 
 	switch (nd__sql_type(st, i)) {
-	case ND_SQL_INT:
-		nd_buf_addf(b, "i%lld", (long long)nd__sql_int(st, i));
-		break;
-	case ND_SQL_TEXT:
-		nd_buf_addf(b, "t'%s'", nd__sql_text(st, i));
-		break;
+	case ND_SQL_INT: nd_buf_addf(b, "i%lld", (long long)nd__sql_int(st, i)); break;
+	case ND_SQL_TEXT: nd_buf_addf(b, "t'%s'", nd__sql_text(st, i)); break;
 	case ND_SQL_BLOB:
 		p = nd__sql_blob(st, i, &len);
 		nd_buf_adds(b, "x");
 		for (size_t k = 0; k < len; k++)
 			nd_buf_addf(b, "%02x", p[k]);
 		break;
-	case ND_SQL_NULL:
-		nd_buf_adds(b, "NULL");
-		break;
-	default:
-		fail_msg("a real number in a query's column %d", i);
+	case ND_SQL_NULL: nd_buf_adds(b, "NULL"); break;
+	default: fail_msg("a real number in a query's column %d", i);
 	}
 }
 
@@ -199,17 +192,18 @@ static int64_t article_id(struct nd_store *s, const char *ext_id)
 
 static void fill_accounts(struct nd_store *s, int64_t *editor)
 {
-	struct nd_session_rec sess = {.created_at = 1700000000, .last_seen = 1700000100,
-	                              .expires_at = 1800000000};
+	struct nd_session_rec sess = {
+	    .created_at = 1700000000, .last_seen = 1700000100, .expires_at = 1800000000};
 	uint8_t hash[ND_STORE_TOKEN_HASH_LEN];
 	int64_t admin, tok;
 
-	assert_int_equal(nd_store_user_add(s, "ann", "Ann Admin", ND_ROLE_ADMIN, "$argon2id$x", &admin),
-	                 0);
-	assert_int_equal(nd_store_user_add(s, "ed", "Ed Itor", ND_ROLE_EDITOR, "$argon2id$y", editor),
-	                 0);
+	assert_int_equal(
+	    nd_store_user_add(s, "ann", "Ann Admin", ND_ROLE_ADMIN, "$argon2id$x", &admin), 0);
+	assert_int_equal(
+	    nd_store_user_add(s, "ed", "Ed Itor", ND_ROLE_EDITOR, "$argon2id$y", editor), 0);
 	/* A removed user leaves a gap in the ids, which the copy keeps. */
-	assert_int_equal(nd_store_user_add(s, "gone", NULL, ND_ROLE_AUTHOR, "$argon2id$z", NULL), 0);
+	assert_int_equal(nd_store_user_add(s, "gone", NULL, ND_ROLE_AUTHOR, "$argon2id$z", NULL),
+	                 0);
 	assert_int_equal(nd_store_user_remove(s, "gone"), 0);
 	assert_int_equal(nd_store_user_set_last_login(s, admin, 1700000050), 0);
 	memset(sess.id, 0xa1, sizeof(sess.id));
@@ -285,7 +279,8 @@ static void check_report(const struct nd_store_copy_report *r)
 	assert_int_equal(r->n, n);
 	for (size_t i = 0; i < r->n; i++) {
 		if (!r->tables[i].source)
-			fail_msg("the fill left table %s empty: it tests nothing", r->tables[i].table);
+			fail_msg("the fill left table %s empty: it tests nothing",
+			         r->tables[i].table);
 		assert_int_equal(r->tables[i].dest, r->tables[i].source);
 		assert_string_equal(r->tables[i].table, nd__copy_table_at(i));
 	}
@@ -313,7 +308,8 @@ static void check_new_ids(struct nd_store *dst, int64_t max_article)
 
 	article(dst, "new", "World/Europe/Germany", "New Author", ND_STATUS_PUBLISHED, 0);
 	assert_true(article_id(dst, "new") > max_article);
-	assert_int_equal(nd_store_user_add(dst, "new", NULL, ND_ROLE_AUTHOR, "$argon2id$n", &user), 0);
+	assert_int_equal(nd_store_user_add(dst, "new", NULL, ND_ROLE_AUTHOR, "$argon2id$n", &user),
+	                 0);
 	assert_true(user > 2); /* 3 was removed: SQLite gives it again, a sequence would not */
 	assert_int_equal(nd_store_section_add(dst, 0, "Fresh", &section), 0);
 }
@@ -438,8 +434,8 @@ static void test_every_table_listed(void **state)
 		snprintf(expect, sizeof(expect), "t'%s'\n",
 		         !pg && !strcmp(table, "meta") ? "key, value" : cols);
 		if (strcmp(cols_found, expect))
-			fail_msg("table %s has the columns %s but copy.c copies %s", table, cols_found,
-			         cols);
+			fail_msg("table %s has the columns %s but copy.c copies %s", table,
+			         cols_found, cols);
 		free(cols_found);
 	}
 	free(names);
@@ -530,7 +526,8 @@ static void test_refuses_non_empty(void **state)
 	p.src = open_store(&a);
 	p.dst = open_store(&b);
 	fill(p.src);
-	assert_int_equal(nd_store_user_add(p.dst, "zed", NULL, ND_ROLE_ADMIN, "$argon2id$q", NULL), 0);
+	assert_int_equal(nd_store_user_add(p.dst, "zed", NULL, ND_ROLE_ADMIN, "$argon2id$q", NULL),
+	                 0);
 	log = stderr_of(run_copy, &p, &rc);
 	assert_int_equal(rc, ND_EEXIST);
 	assert_false(p.report.committed);
@@ -574,25 +571,40 @@ static void test_failure_leaves_nothing(void **state)
 	p.src = open_store(&a);
 	p.dst = open_store(&b);
 	fill(p.src);
-	assert_int_equal(sqlite3_exec(nd__sqlite_db(p.dst),
-	                              "CREATE TEMP TRIGGER no BEFORE INSERT ON main.reactions"
-	                              " WHEN NEW.type = 'verygood' BEGIN SELECT RAISE(ABORT, 'boom');"
-	                              " END",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
-	log = stderr_of(run_copy, &p, &rc);
-	assert_int_equal(rc, ND_ESTORE);
-	assert_false(p.report.committed);
-	assert_non_null(strstr(log, "cannot copy reactions row 2 (article_id "));
-	assert_non_null(strstr(log, "boom"));
-	free(log);
-	for (size_t i = 0; nd__copy_table_at(i); i++)
-		if (strcmp(nd__copy_table_at(i), "meta"))
-			assert_int_equal(count(p.dst, nd__copy_table_at(i)), 0);
-	assert_int_equal(count(p.dst, "meta"), 1);
+	for (int i = 0; i < 700; i++) {
+		/* After the fill's two rows (visitors 'c' and 'd'): rows 3 to 702. */
+		struct nd_history_rec h = {.article_id = article_id(p.src, "a"),
+		                           .at = 1800000000 + i};
 
-	assert_int_equal(sqlite3_exec(nd__sqlite_db(p.dst), "DROP TRIGGER temp.no", NULL, NULL, NULL),
-	                 SQLITE_OK);
+		memset(h.visitor, 'z', sizeof(h.visitor));
+		assert_int_equal(nd_store_history_add(p.src, &h, 1), 0);
+	}
+	for (int step = 0; step < 2; step++) {
+		assert_int_equal(sqlite3_exec(nd__sqlite_db(p.dst),
+		                              step
+		                                  ? "CREATE TEMP TRIGGER no BEFORE INSERT ON "
+		                                    "main.reactions WHEN NEW.type = 'verygood' "
+		                                    "BEGIN SELECT RAISE(ABORT, 'boom'); END"
+		                                  : "CREATE TEMP TRIGGER no BEFORE INSERT ON "
+		                                    "main.reading_history WHEN NEW.at = 1800000500 "
+		                                    "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+		                              NULL, NULL, NULL),
+		                 SQLITE_OK);
+		log = stderr_of(run_copy, &p, &rc);
+		assert_int_equal(rc, ND_ESTORE);
+		assert_false(p.report.committed);
+		assert_non_null(strstr(log, step ? "cannot copy reactions row 2 (article_id "
+		                                 : "cannot copy reading_history row 503 (visitor "
+		                                   "(17 bytes)): boom"));
+		free(log);
+		for (size_t i = 0; nd__copy_table_at(i); i++)
+			if (strcmp(nd__copy_table_at(i), "meta"))
+				assert_int_equal(count(p.dst, nd__copy_table_at(i)), 0);
+		assert_int_equal(count(p.dst, "meta"), 1);
+		assert_int_equal(
+		    sqlite3_exec(nd__sqlite_db(p.dst), "DROP TRIGGER temp.no", NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
 	assert_int_equal(nd_store_copy(p.src, p.dst, NULL, NULL, &p.report), 0);
 	check_report(&p.report);
 	check_same(p.src, p.dst);
