@@ -24,8 +24,12 @@
 #include "store/store.h"
 #include "store/store_int.h"
 
-/* Rows per SELECT from PostgreSQL, whose driver holds a whole result in memory. */
-#define PG_BATCH 10000
+/*
+ * PostgreSQL's driver holds a whole result in memory: the source is read
+ * through a cursor, this many rows per FETCH.
+ */
+#define PG_BATCH  10000
+#define PG_CURSOR "nd_copy"
 /* Parameters of one INSERT of many rows: SQLite's oldest limit (999), far below PostgreSQL's. */
 #define MAX_PARAMS 999
 /* Rows between two calls of the progress callback. */
@@ -267,6 +271,7 @@ struct chunk {
 	struct cell *cells; /* cap rows of ncols */
 	struct nd_buf data;
 	struct nd__sql_stmt *one, *many; /* INSERT of one row, of cap rows (NULL: cap is 1) */
+	bool cursor;                     /* the source's PostgreSQL cursor is open */
 };
 
 /* Appends what row r's first column holds ("id 17"), for a message. */
@@ -384,7 +389,7 @@ static int chunk_flush(struct copy *c, struct chunk *k)
 	return 0;
 }
 
-/* The SELECT (one batch: ?1 rows from ?2 on) of table t. */
+/* The SELECT of table t, by its key. */
 static void select_text(const struct copy *c, size_t t, struct nd_buf *sel)
 {
 	const struct copy_table *ct = &tables[t];
@@ -394,7 +399,6 @@ static void select_text(const struct copy *c, size_t t, struct nd_buf *sel)
 		nd_buf_adds(sel, s);
 	else
 		nd_buf_addf(sel, "SELECT %s FROM %s ORDER BY %s", ct->cols, ct->name, ct->key);
-	nd_buf_adds(sel, " LIMIT ?1 OFFSET ?2");
 }
 
 /* The INSERT of rows rows of table t (its own when it has one). */
@@ -416,16 +420,14 @@ static void insert_text(const struct copy *c, size_t t, int ncols, int rows, str
 	}
 }
 
-/* Copies one batch from offset *done: *got rows. */
-static int copy_batch(struct copy *c, struct chunk *k, struct nd__sql_stmt *sel, int64_t limit,
-                      int64_t *done, int64_t *got)
+/* Copies the rows sel gives (all, or one FETCH): *got rows, *done in all. */
+static int copy_batch(struct copy *c, struct chunk *k, struct nd__sql_stmt *sel, int64_t *done,
+                      int64_t *got)
 {
 	const char *name = tables[k->t].name;
 	int rc;
 
 	*got = 0;
-	if (sel->drv->bind_int(sel, 1, limit) || sel->drv->bind_int(sel, 2, *done))
-		return side_fail(&c->src, "read", name);
 	while ((rc = sel->drv->step(sel)) == ND_SQL_ROW) {
 		++*got;
 		++*done;
@@ -457,7 +459,20 @@ static int copy_prepare(struct copy *c, size_t t, struct chunk *k, struct nd__sq
 		k->ncols += *p == ',';
 	k->cap = tables[t].insert ? 1 : MAX_PARAMS / k->ncols;
 	k->first = 1;
-	select_text(c, t, &sql);
+	if (c->src.pg) {
+		/* In the read transaction's snapshot; copy_table closes it. */
+		nd_buf_adds(&sql, "DECLARE " PG_CURSOR " NO SCROLL CURSOR FOR ");
+		select_text(c, t, &sql);
+		if (c->src.drv->exec(c->src.conn, sql.buf)) {
+			rc = side_fail(&c->src, "read", tables[t].name);
+			goto out;
+		}
+		k->cursor = true;
+		nd_buf_reset(&sql);
+		nd_buf_addf(&sql, "FETCH FORWARD %d FROM " PG_CURSOR, PG_BATCH);
+	} else {
+		select_text(c, t, &sql);
+	}
 	if ((rc = prepare(&c->src, t, STMT_SELECT, sql.buf, sel)) != 0)
 		goto out;
 	nd_buf_reset(&sql);
@@ -476,22 +491,24 @@ static int copy_table(struct copy *c, size_t t)
 {
 	struct chunk k = {.data = ND_BUF_INIT};
 	struct nd__sql_stmt *sel = NULL;
-	/* SQLite reads row by row: one batch without a limit (-1). */
-	int64_t limit = c->src.pg ? PG_BATCH : -1, done = 0, got;
+	int64_t done = 0, got;
 	int rc;
 
 	if ((rc = copy_prepare(c, t, &k, &sel)) != 0)
 		goto out;
 	k.cells = nd_xcalloc((size_t)(k.cap * k.ncols), sizeof(*k.cells));
+	/* SQLite steps through the rows as they are read: one batch. */
 	do
-		rc = copy_batch(c, &k, sel, limit, &done, &got);
-	while (!rc && limit > 0 && got == limit);
+		rc = copy_batch(c, &k, sel, &done, &got);
+	while (!rc && c->src.pg && got == PG_BATCH);
 	if (!rc)
 		rc = chunk_flush(c, &k);
 	if (!rc && c->cb)
 		c->cb(c->ctx, tables[t].name, done, c->report->tables[t].source);
 out:
 	c->src.drv->finalize(sel);
+	if (k.cursor)
+		c->src.drv->exec(c->src.conn, "CLOSE " PG_CURSOR);
 	c->dst.drv->finalize(k.one);
 	c->dst.drv->finalize(k.many);
 	free(k.cells);

@@ -120,7 +120,8 @@ static char *rows(struct nd_store *s, int id, const char *sql, int ncols, const 
 	if (rc != ND_SQL_DONE)
 		fail_msg("%s: %s", sql, drv->errmsg(conn));
 	drv->finalize(st);
-	qsort(lines, n, sizeof(*lines), cmp_lines);
+	if (n) /* qsort wants an array, even of nothing */
+		qsort(lines, n, sizeof(*lines), cmp_lines);
 	for (size_t i = 0; i < n; i++) {
 		nd_buf_adds(&out, lines[i]);
 		nd_buf_addch(&out, '\n');
