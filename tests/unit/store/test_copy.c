@@ -670,6 +670,54 @@ static void test_parents_first_and_progress(void **state)
 	temp_db_remove(&b);
 }
 
+struct writer {
+	struct nd_store *other; /* a second handle on the source */
+	bool wrote;
+};
+
+/* Writes to the source while the copy is under way (after the sections). */
+static void write_meanwhile(void *ctx, const char *table, int64_t done, int64_t total)
+{
+	struct writer *w = ctx;
+
+	if (!w->wrote && !strcmp(table, "sections") && done == total) {
+		article(w->other, "late", "Late", "Late Author", ND_STATUS_PUBLISHED, 0);
+		w->wrote = true;
+	}
+}
+
+/* The source is read in one snapshot: what is written meanwhile is not copied. */
+static void test_source_snapshot(void **state)
+{
+	struct temp_db a, b;
+	struct nd_store *src, *dst;
+	struct nd_store_copy_report report;
+	struct writer w = {0};
+	int64_t n;
+
+	(void)state;
+	nd_log_level = ND_LOG_ERROR;
+	assert_int_equal(temp_db_make(&a, "copy"), 0);
+	assert_int_equal(temp_db_make_sqlite(&b, "copy"), 0);
+	src = open_store(&a);
+	dst = open_store(&b);
+	w.other = open_store(&a);
+	fill(src);
+	assert_int_equal(nd_store_copy(src, dst, write_meanwhile, &w, &report), 0);
+	assert_true(w.wrote);
+	check_report(&report);
+	assert_int_equal(nd_store_article_count(src, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(nd_store_article_count(dst, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(count(dst, "sections"), count(src, "sections") - 1);
+	nd_store_close(w.other);
+	nd_store_close(src);
+	nd_store_close(dst);
+	temp_db_remove(&a);
+	temp_db_remove(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +729,7 @@ int main(void)
 	    cmocka_unit_test(test_refuses_non_empty),
 	    cmocka_unit_test(test_failure_leaves_nothing),
 	    cmocka_unit_test(test_parents_first_and_progress),
+	    cmocka_unit_test(test_source_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
