@@ -7,9 +7,9 @@
  * children so that foreign keys hold row by row) or left out on purpose
  * (not_copied[]); store/test_copy fails when a migration adds a table or a
  * column that neither list knows. Each table is one SELECT of its columns
- * on the source and one INSERT per row on the destination, every value
- * bound with the type it was read with, so ids and blobs arrive as they
- * were. The statements are made here, outside stmt_defs, and go straight
+ * on the source (a cursor on PostgreSQL) and INSERTs of many rows on the
+ * destination (struct chunk), every value bound with the type it was read
+ * with, so ids and blobs arrive as they were. The statements are made here, outside stmt_defs, and go straight
  * to the driver (sql_driver.h) with ids from ND__SQL_ADHOC_ID on.
  */
 #include <inttypes.h>
