@@ -92,7 +92,7 @@ static int migrate(const char *from, const char *to)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = nd_store_copy(src, dst, progress, NULL, &report);
-	if (report.n)
+	if (report.committed)
 		print_report(&report);
 	if (rc == ND_EEXIST)
 		fprintf(stderr, "newsdesk migrate: '%s' already holds a site; nothing was copied\n",

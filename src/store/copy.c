@@ -9,8 +9,9 @@
  * column that neither list knows. Each table is one SELECT of its columns
  * on the source (a cursor on PostgreSQL) and INSERTs of many rows on the
  * destination (struct chunk), every value bound with the type it was read
- * with, so ids and blobs arrive as they were. The statements are made here, outside stmt_defs, and go straight
- * to the driver (sql_driver.h) with ids from ND__SQL_ADHOC_ID on.
+ * with, so ids and blobs arrive as they were. The statements are made
+ * here, outside stmt_defs, and go straight to the driver (sql_driver.h)
+ * with ids from ND__SQL_ADHOC_ID on.
  */
 #include <inttypes.h>
 #include <stdio.h>
