@@ -20,6 +20,8 @@ static const struct nd_cli_cmd commands[] = {
      "manage the accounts of the admin (password on standard input)", nd_cmd_user},
     {"token", "add LOGIN --name NAME | list [LOGIN] | revoke ID",
      "manage the write API's tokens (shown once when made)", nd_cmd_token},
+    {"migrate", "--from URL --to URL",
+     "copy a whole site into a fresh store (SQLite and PostgreSQL, either way)", nd_cmd_migrate},
 };
 
 static const struct nd_cli_cmd *find(const char *name)

@@ -58,6 +58,7 @@ int nd_cmd_fetch(int argc, char **argv);
 int nd_cmd_eval(int argc, char **argv);
 int nd_cmd_user(int argc, char **argv);
 int nd_cmd_token(int argc, char **argv);
+int nd_cmd_migrate(int argc, char **argv);
 
 /* Prints "newsdesk CMD: cannot open store 'DB'" to stderr, a password in DB
  * shown as "***" (nd_store_url_shown). */

@@ -153,6 +153,13 @@ struct nd__sql_driver {
 extern const struct nd__sql_driver nd__sqlite_driver;
 extern const struct nd__sql_driver nd__pg_driver; /* driver_pg.c, over libpq */
 
+/*
+ * Statement ids from here on are free for statements made outside
+ * sql_store.c's stmt_defs (copy.c): a driver caches per id on the server,
+ * so each such text needs an id of its own.
+ */
+#define ND__SQL_ADHOC_ID 1000
+
 /* The connection behind a store of the SQL logic; NULL when s is another kind. */
 struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql_driver *drv);
 

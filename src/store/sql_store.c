@@ -707,6 +707,8 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
 };
 #pragma GCC diagnostic pop
 
+_Static_assert(ST__COUNT <= ND__SQL_ADHOC_ID, "statement ids would meet copy.c's");
+
 struct sql_store {
 	struct nd_store base; /* first, so the two pointers convert both ways */
 	const struct nd__sql_driver *drv;

@@ -808,3 +808,48 @@ struct nd_article_query {
  */
 int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, int64_t *total,
                           nd_article_cb cb, void *ctx);
+
+/*
+ * --- Copying a whole site between stores (issue 7: newsdesk migrate) ---
+ *
+ * nd_store_copy copies every table of the site (articles, revisions,
+ * taxonomy, accounts, sessions, tokens, counters, histories, webhook
+ * deliveries, retired paths, and meta with its secrets and generation)
+ * from src into dst, two SQL stores of any kind (SQLite, PostgreSQL; the
+ * same kind too). Row ids are kept; on PostgreSQL each identity sequence is
+ * then moved past the largest id copied. The migrations' bookkeeping is
+ * not copied: each store migrated itself when it was opened.
+ *
+ * - dst must hold no site data (a freshly created store: no row in any
+ *   copied table but the generation in meta). Otherwise ND_EEXIST, logged
+ *   with each table that has rows, and nothing is written.
+ * - src is read in one snapshot (nd_store_read_begin), so a site that is
+ *   running copies consistently; dst is written in one transaction, all or
+ *   nothing: on an error nothing is left in dst, and the logged message
+ *   names the table and the row that failed.
+ * - After the commit, every table's rows are counted again in dst: report
+ *   gets each table's count in src and in dst (report->tables[0..n), in
+ *   copy order); any difference is ND_ESTORE (logged), the copy being
+ *   committed.
+ * - cb (may be NULL) is called every 10,000 rows of a table and once at
+ *   the end of each table, with the rows done and the table's total.
+ * Neither store may be inside a transaction (ND_EINVAL), nor be the same
+ * handle; ND_EUNSUPP for a store that is not SQL.
+ */
+#define ND_STORE_COPY_MAX_TABLES 32
+
+struct nd_store_copy_count {
+	const char *table; /* static */
+	int64_t source, dest;
+};
+
+struct nd_store_copy_report {
+	struct nd_store_copy_count tables[ND_STORE_COPY_MAX_TABLES];
+	size_t n;
+	bool committed; /* the copy is in dst (then only the counts can have failed) */
+};
+
+typedef void (*nd_store_copy_cb)(void *ctx, const char *table, int64_t done, int64_t total);
+
+int nd_store_copy(struct nd_store *src, struct nd_store *dst, nd_store_copy_cb cb, void *ctx,
+                  struct nd_store_copy_report *report);

@@ -334,3 +334,14 @@ int nd__article_base_slug(const struct nd_article_in *in, struct nd_buf *out);
  * point boundary so the result stays within ND_MAX_SLUG bytes.
  */
 void nd__slug_suffixed(const char *base, unsigned n, struct nd_buf *out);
+
+/*
+ * nd_store_copy's tables (copy.c), for the test that every table of the
+ * schema is either copied or left out on purpose: 1 when table is copied
+ * (*cols, may be NULL, gets its columns as "a, b, c"; meta's are "key,
+ * value, secret", PostgreSQL's), 0 when it is left out, -1 when copy.c does
+ * not know it. nd__copy_table_at gives the i-th copied table, NULL past
+ * the last.
+ */
+int nd__copy_table(const char *table, const char **cols);
+const char *nd__copy_table_at(size_t i);

@@ -121,18 +121,24 @@ static inline int temp_db_make_pg(struct temp_db *t)
 	return 0;
 }
 
-/* Makes /tmp/nd-<what>-XXXXXX, or a PostgreSQL database; 0, or -1 when it cannot. */
-static inline int temp_db_make(struct temp_db *t, const char *what)
+/* Makes a SQLite store in /tmp/nd-<what>-XXXXXX whatever the environment
+ * says (a copy between the two kinds); 0, or -1 when it cannot. */
+static inline int temp_db_make_sqlite(struct temp_db *t, const char *what)
 {
 	memset(t, 0, sizeof(*t));
-	if (temp_db_is_pg())
-		return temp_db_make_pg(t);
 	snprintf(t->dir, sizeof(t->dir), "/tmp/nd-%s-XXXXXX", what);
 	if (!mkdtemp(t->dir))
 		return -1;
 	snprintf(t->path, sizeof(t->path), "%s/news.db", t->dir);
 	snprintf(t->url, sizeof(t->url), "%s", t->path);
 	return 0;
+}
+
+/* Makes /tmp/nd-<what>-XXXXXX, or a PostgreSQL database; 0, or -1 when it cannot. */
+static inline int temp_db_make(struct temp_db *t, const char *what)
+{
+	memset(t, 0, sizeof(*t));
+	return temp_db_is_pg() ? temp_db_make_pg(t) : temp_db_make_sqlite(t, what);
 }
 
 static inline void temp_db_remove(const struct temp_db *t)
