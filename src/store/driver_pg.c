@@ -11,6 +11,7 @@
  * until the store revives it (reconnect, statements prepared again).
  * docs/internals/postgres.md, docs/internals/pg-pool.md.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,15 +211,17 @@ static void pool_init(void)
 
 /*
  * Whether an idle connection can serve again: open, no transaction, and
- * nothing waiting on its socket but what PQconsumeInput can take (a
- * server that ended the session has left an error and EOF there, which
- * marks it bad). The socket is non-blocking inside libpq: no wait.
+ * nothing waiting on its socket. An idle session is sent nothing unasked
+ * but by a server that ended it (an error, then EOF: a restart,
+ * pg_terminate_backend) or, rarely, a parameter change; either way the
+ * connection is dropped rather than read.
  */
 static bool healthy(struct nd__sql_conn *c)
 {
+	struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+
 	return !c->lost && PQstatus(c->pg) == CONNECTION_OK &&
-	       PQtransactionStatus(c->pg) == PQTRANS_IDLE && PQconsumeInput(c->pg) &&
-	       PQstatus(c->pg) == CONNECTION_OK && PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+	       PQtransactionStatus(c->pg) == PQTRANS_IDLE && p.fd >= 0 && poll(&p, 1, 0) == 0;
 }
 
 /* A healthy idle connection to location from the pool, or NULL. */
