@@ -344,8 +344,7 @@ static void test_walk_not_replayed(void **state)
 	in.ext_id = "a2";
 	assert_int_equal(nd_store_article_put(s, &in, NULL), 0);
 	assert_int_equal(
-	    nd_store_each_article(s, ND_STATUS_PUBLISHED, INT64_MAX, break_on_first, &w),
-	    ND_EBUSY);
+	    nd_store_each_article(s, ND_STATUS_PUBLISHED, INT64_MAX, break_on_first, &w), ND_EBUSY);
 	assert_int_equal(w.calls, 1);
 	assert_int_equal(nd_store_article_count(s, &n), 0);
 	assert_int_equal(n, 2);
@@ -363,14 +362,10 @@ static void test_needs_pg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_pool_reuses),
-	    T(test_pool_skips_open_transaction),
-	    T(test_pool_skips_broken),
-	    T(test_schema_checked_once),
-	    T(test_reconnects),
-	    T(test_lost_in_callers_transaction),
-	    T(test_retries_when_busy),
-	    T(test_no_retry_in_callers_transaction),
+	    T(test_pool_reuses),       T(test_pool_skips_open_transaction),
+	    T(test_pool_skips_broken), T(test_schema_checked_once),
+	    T(test_reconnects),        T(test_lost_in_callers_transaction),
+	    T(test_retries_when_busy), T(test_no_retry_in_callers_transaction),
 	    T(test_walk_not_replayed),
 	};
 	const struct CMUnitTest none[] = {cmocka_unit_test(test_needs_pg)};
