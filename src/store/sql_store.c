@@ -722,19 +722,26 @@ static int64_t now(void)
 
 /*
  * Logs the database's message for a failed rc (an nd_err from the driver)
- * and returns ND_EBUSY when the database said retry, ND__ELOST when the
- * connection broke, else ND_ESTORE.
+ * and returns ND__EAGAIN when the database said retry (ND_EBUSY), ND__ELOST
+ * when the connection broke, else ND_ESTORE. What store.c retries
+ * (PostgreSQL) is a warning until it gives up.
  */
 static int db_fail(struct sql_store *q, int rc, const char *what)
 {
-	/* A lost connection is store.c's to retry: a warning, not yet an error. */
-	if (rc == ND__ELOST) {
+	bool retried = q->drv->revive != NULL;
+
+	if (rc == ND__ELOST || (rc == ND_EBUSY && retried)) {
 		nd_log(ND_LOG_WARN, "store '%s': cannot %s: %s", q->base.url, what,
 		       q->drv->errmsg(q->conn));
-		return rc;
+		return rc == ND_EBUSY ? ND__EAGAIN : rc;
 	}
-	return nd_error(rc == ND_EBUSY ? ND_EBUSY : ND_ESTORE, "store '%s': cannot %s: %s",
-	                q->base.url, what, q->drv->errmsg(q->conn));
+	if (rc == ND_EBUSY) {
+		nd_error(ND_EBUSY, "store '%s': cannot %s: %s", q->base.url, what,
+		         q->drv->errmsg(q->conn));
+		return ND__EAGAIN;
+	}
+	return nd_error(ND_ESTORE, "store '%s': cannot %s: %s", q->base.url, what,
+	                q->drv->errmsg(q->conn));
 }
 
 static bool sql_in_txn(struct sql_store *q)

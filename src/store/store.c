@@ -129,7 +129,7 @@ char *nd_store_url_shown(const char *url)
  * --- retries (PostgreSQL; a backend with revive) ---
  *
  * An op is tried again, up to ND_STORE_TRIES times in all, when it failed
- * with ND_EBUSY (a serialization failure, deadlock or lock timeout) or
+ * with ND__EAGAIN (a serialization failure, deadlock or lock timeout) or
  * ND__ELOST (the connection broke, the server rolled back what was open)
  * and running it again cannot do anything twice:
  * - the op owns its transaction or is a single statement: not inside the
@@ -139,7 +139,8 @@ char *nd_store_url_shown(const char *url)
  *   callback (the outer op owns the connection's state);
  * - it handed no row to a callback yet (a walk delivers each row once).
  * A lost COMMIT (or autocommit write) is ND_ESTORE from the driver: its
- * outcome is unknown, so it is never retried.
+ * outcome is unknown, so it is never retried. ND_EBUSY itself is the
+ * store's answer "in use" (a section with articles), never retried.
  */
 #define ND_STORE_TRIES 5
 
@@ -178,37 +179,48 @@ void nd__retry_start(struct nd_store *s, struct nd__retry *r)
 
 static bool retryable(struct nd_store *s, const struct nd__retry *r, int rc)
 {
-	return (rc == ND_EBUSY || rc == ND__ELOST) && s->be->revive && r->outer && !s->in_txn &&
+	return (rc == ND__EAGAIN || rc == ND__ELOST) && s->be->revive && r->outer && !s->in_txn &&
 	       s->delivered == r->delivered && r->tries < ND_STORE_TRIES;
 }
 
 /*
- * After a try that gave *rc: whether to try again (having waited and
- * reconnected). When not, ends the op, and a lost connection becomes
- * ND_EBUSY: nothing of the op (or of the caller's transaction) was kept,
- * and trying the whole of it again later is the remedy.
+ * The public code of rc: the internal ones become ND_EBUSY (the database
+ * stayed busy: the backend has logged why) and ND_ESTORE (the connection
+ * is lost: nothing of the op, or of the caller's transaction, was kept).
  */
+static int outward(struct nd_store *s, int rc, int tries)
+{
+	if (rc == ND__EAGAIN && tries > 1)
+		return nd_error(ND_EBUSY, "store '%s': the database stayed busy (%d tries)", s->url,
+		                tries);
+	if (rc == ND__EAGAIN)
+		return ND_EBUSY;
+	if (rc != ND__ELOST)
+		return rc;
+	if (s->in_txn)
+		return nd_error(ND_ESTORE,
+		                "store '%s': the connection to the database was lost; the "
+		                "transaction was rolled back, nothing since its begin is stored",
+		                s->url);
+	return nd_error(ND_ESTORE,
+	                "store '%s': the connection to the database is lost (%d tries); nothing "
+	                "was stored",
+	                s->url, tries);
+}
+
+/* After a try that gave *rc: whether to try again (having waited and reconnected). */
 bool nd__retry_again(struct nd_store *s, struct nd__retry *r, int *rc)
 {
 	if (retryable(s, r, *rc)) {
 		nd_log(ND_LOG_INFO, "store '%s': %s; trying again (%d of %d)", s->url,
-		       *rc == ND_EBUSY ? "busy" : "connection lost", r->tries + 1, ND_STORE_TRIES);
+		       *rc == ND__EAGAIN ? "busy" : "connection lost", r->tries + 1,
+		       ND_STORE_TRIES);
 		backoff(r->tries++);
 		revive(s, r);
 		return true;
 	}
 	s->depth--;
-	if (*rc == ND__ELOST)
-		*rc = r->outer && !s->in_txn
-		          ? nd_error(ND_EBUSY,
-		                     "store '%s': the connection to the database is lost (%d "
-		                     "tries); nothing was stored, try again later",
-		                     s->url, r->tries)
-		          : nd_error(ND_EBUSY,
-		                     "store '%s': the connection to the database was lost; the "
-		                     "transaction was rolled back, nothing since its begin is "
-		                     "stored",
-		                     s->url);
+	*rc = outward(s, *rc, r->tries);
 	return false;
 }
 
@@ -246,9 +258,11 @@ found:
 	/* Messages quote the URL without its password (PostgreSQL). */
 	shown = nd_store_url_shown(url);
 	rc = be->open(shown, location, &s);
-	/* Lost while migrating a fresh connection: nothing half-applied, try again later. */
+	/* Lost while migrating a fresh connection: nothing is half-applied. */
 	if (rc == ND__ELOST)
-		rc = nd_error(ND_EBUSY, "cannot open store '%s': the connection was lost", shown);
+		rc = nd_error(ND_ESTORE, "cannot open store '%s': the connection was lost", shown);
+	if (rc == ND__EAGAIN)
+		rc = ND_EBUSY;
 	if (!rc) {
 		s->be = be;
 		s->in_txn = false;
@@ -300,7 +314,7 @@ int nd_store_commit(struct nd_store *s)
 		return nd_error(ND_EINVAL, "store '%s': commit without a transaction", s->url);
 	/* A failed commit rolls back: either way the transaction is over. */
 	s->in_txn = false;
-	return s->be->commit(s);
+	return outward(s, s->be->commit(s), 1);
 }
 
 int nd_store_rollback(struct nd_store *s)
@@ -309,7 +323,7 @@ int nd_store_rollback(struct nd_store *s)
 	if (!s->in_txn)
 		return nd_error(ND_EINVAL, "store '%s': rollback without a transaction", s->url);
 	s->in_txn = false;
-	return s->be->rollback(s);
+	return outward(s, s->be->rollback(s), 1);
 }
 
 int nd_store_read_begin(struct nd_store *s)
@@ -331,7 +345,7 @@ int nd_store_read_end(struct nd_store *s)
 	if (!s->in_txn)
 		return nd_error(ND_EINVAL, "store '%s': read end without a read", s->url);
 	s->in_txn = false;
-	return s->be->read_end(s);
+	return outward(s, s->be->read_end(s), 1);
 }
 
 static bool is_blank_char(char c)

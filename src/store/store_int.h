@@ -39,9 +39,16 @@ struct nd_store {
  * Inside the store only, never returned by store.h's functions: the
  * connection to the database broke (a server restart, a terminated
  * session) and the server rolled back whatever transaction was open.
- * store.c revives the connection and retries the op, or returns ND_EBUSY.
+ * store.c revives the connection and retries the op, or returns ND_ESTORE.
  */
 #define ND__ELOST (-100)
+/*
+ * Inside the store only, likewise: the database said try again (SQLite
+ * BUSY/LOCKED; PostgreSQL serialization failure, deadlock, lock timeout).
+ * store.c retries (PostgreSQL) or returns ND_EBUSY; ND_EBUSY inside the
+ * store is its own "in use" (a section with articles), never retried.
+ */
+#define ND__EAGAIN (-101)
 
 /*
  * Runs call, a backend op on s, and again while it fails in a way a retry
@@ -281,7 +288,7 @@ struct nd_store_be {
 	 * Optional (NULL: SQLite; store.c then never retries). Reconnects s's
 	 * lost connection, if it is lost, before an op's first try and each
 	 * retry; ND__ELOST while the database cannot be reached. Setting it
-	 * also lets store.c retry ND_EBUSY and ND__ELOST (see store.c's again).
+	 * also lets store.c retry ND__EAGAIN and ND__ELOST (see store.c).
 	 */
 	nd_store_txn_fn *revive;
 };
