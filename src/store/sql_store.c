@@ -1987,6 +1987,9 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 	bool live;
 	int rc;
 
+	/* From zero on every try: store.c may run a batch again after a rollback. */
+	for (size_t i = 0; i < nr; i++)
+		r[i].result = 0;
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	for (size_t i = 0; i < nv && !rc; i++) {
