@@ -112,7 +112,7 @@ int nd_store_user_add(struct nd_store *s, const char *login, const char *name, e
 	if (!nd_role_name(role))
 		return nd_error(ND_EINVAL, "store '%s': unknown role %d for '%s'", s->url,
 		                (int)role, key);
-	rc = s->be->user_add(s, key, name, role, password, &got);
+	ND__RETRIED(s, rc, s->be->user_add(s, key, name, role, password, &got));
 	if (!rc && id)
 		*id = got;
 	return rc;
@@ -125,19 +125,26 @@ int nd_store_user_get(struct nd_store *s, const char *login, nd_user_cb cb, void
 
 	if ((rc = check_login(s, login, key)) != 0)
 		return rc;
-	return s->be->user_get(s, key, 0, cb, ctx);
+	ND__RETRIED(s, rc, s->be->user_get(s, key, 0, cb, ctx));
+	return rc;
 }
 
 int nd_store_user_get_id(struct nd_store *s, int64_t id, nd_user_cb cb, void *ctx)
 {
+	int rc;
+
 	if (id <= 0)
 		return nd_error(ND_EINVAL, "store '%s': user id %lld", s->url, (long long)id);
-	return s->be->user_get(s, NULL, id, cb, ctx);
+	ND__RETRIED(s, rc, s->be->user_get(s, NULL, id, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_user(struct nd_store *s, nd_user_cb cb, void *ctx)
 {
-	return s->be->each_user(s, cb, ctx);
+	int rc;
+
+	ND__RETRIED(s, rc, s->be->each_user(s, cb, ctx));
+	return rc;
 }
 
 static int check_id(const struct nd_store *s, int64_t id)
@@ -151,7 +158,8 @@ int nd_store_user_set_password(struct nd_store *s, int64_t id, const char *passw
 
 	if ((rc = check_id(s, id)) != 0 || (rc = check_hash(s, password)) != 0)
 		return rc;
-	return s->be->user_set(s, id, password, -1, 0);
+	ND__RETRIED(s, rc, s->be->user_set(s, id, password, -1, 0));
+	return rc;
 }
 
 int nd_store_user_set_role(struct nd_store *s, int64_t id, enum nd_role role)
@@ -162,7 +170,8 @@ int nd_store_user_set_role(struct nd_store *s, int64_t id, enum nd_role role)
 		return rc;
 	if (!nd_role_name(role))
 		return nd_error(ND_EINVAL, "store '%s': unknown role %d", s->url, (int)role);
-	return s->be->user_set(s, id, NULL, (int)role, 0);
+	ND__RETRIED(s, rc, s->be->user_set(s, id, NULL, (int)role, 0));
+	return rc;
 }
 
 int nd_store_user_set_last_login(struct nd_store *s, int64_t id, int64_t at)
@@ -173,7 +182,8 @@ int nd_store_user_set_last_login(struct nd_store *s, int64_t id, int64_t at)
 		return rc;
 	if (at < 0)
 		return nd_error(ND_EINVAL, "store '%s': login time %lld", s->url, (long long)at);
-	return s->be->user_set(s, id, NULL, -1, at);
+	ND__RETRIED(s, rc, s->be->user_set(s, id, NULL, -1, at));
+	return rc;
 }
 
 int nd_store_user_remove(struct nd_store *s, const char *login)
@@ -183,16 +193,20 @@ int nd_store_user_remove(struct nd_store *s, const char *login)
 
 	if ((rc = check_login(s, login, key)) != 0)
 		return rc;
-	return s->be->user_remove(s, key);
+	ND__RETRIED(s, rc, s->be->user_remove(s, key));
+	return rc;
 }
 
 int nd_store_session_add(struct nd_store *s, const struct nd_session_rec *rec)
 {
+	int rc;
+
 	if (!rec || rec->user_id <= 0 || rec->created_at < 0 || rec->last_seen < 0 ||
 	    rec->expires_at < 0)
 		return nd_error(ND_EINVAL, "store '%s': a session needs a user and times >= 0",
 		                s->url);
-	return s->be->session_add(s, rec);
+	ND__RETRIED(s, rc, s->be->session_add(s, rec));
+	return rc;
 }
 
 int nd_store_session_get(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_ID_LEN],
@@ -201,7 +215,8 @@ int nd_store_session_get(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_I
 	struct nd_session_rec got;
 	int rc;
 
-	if ((rc = s->be->session_get(s, id, &got)) == 0)
+	ND__RETRIED(s, rc, s->be->session_get(s, id, &got));
+	if (rc == 0)
 		*out = got;
 	return rc;
 }
@@ -209,14 +224,20 @@ int nd_store_session_get(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_I
 int nd_store_session_touch(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_ID_LEN],
                            int64_t last_seen)
 {
-	return s->be->session_touch(s, id, last_seen);
+	int rc;
+
+	ND__RETRIED(s, rc, s->be->session_touch(s, id, last_seen));
+	return rc;
 }
 
 int nd_store_session_delete(struct nd_store *s, const uint8_t id[ND_STORE_SESSION_ID_LEN])
 {
+	int rc;
+
 	int64_t n;
 
-	return s->be->session_delete(s, id, 0, &n);
+	ND__RETRIED(s, rc, s->be->session_delete(s, id, 0, &n));
+	return rc;
 }
 
 int nd_store_session_delete_user(struct nd_store *s, int64_t user_id, int64_t *deleted)
@@ -226,7 +247,7 @@ int nd_store_session_delete_user(struct nd_store *s, int64_t user_id, int64_t *d
 
 	if ((rc = check_id(s, user_id)) != 0)
 		return rc;
-	rc = s->be->session_delete(s, NULL, user_id, &n);
+	ND__RETRIED(s, rc, s->be->session_delete(s, NULL, user_id, &n));
 	if (deleted)
 		*deleted = rc ? 0 : n;
 	return rc;
@@ -235,8 +256,9 @@ int nd_store_session_delete_user(struct nd_store *s, int64_t user_id, int64_t *d
 int nd_store_session_purge(struct nd_store *s, int64_t now, int64_t idle_before, int64_t *deleted)
 {
 	int64_t n = 0;
-	int rc = s->be->session_purge(s, now, idle_before, &n);
+	int rc;
 
+	ND__RETRIED(s, rc, s->be->session_purge(s, now, idle_before, &n));
 	if (deleted)
 		*deleted = rc ? 0 : n;
 	return rc;
@@ -250,7 +272,8 @@ int nd_store_login_state(struct nd_store *s, const char *login, struct nd_login_
 
 	if ((rc = check_key(s, login, key)) != 0)
 		return rc;
-	if ((rc = s->be->login_state(s, key, &st)) == 0)
+	ND__RETRIED(s, rc, s->be->login_state(s, key, &st));
+	if (rc == 0)
 		*out = st;
 	return rc;
 }
@@ -267,7 +290,8 @@ int nd_store_login_failed(struct nd_store *s, const char *login, int64_t now, in
 	if (max_failures < 1 || lock_seconds < 0)
 		return nd_error(ND_EINVAL, "store '%s': lockout after %d failures for %lld s",
 		                s->url, max_failures, (long long)lock_seconds);
-	if ((rc = s->be->login_failed(s, key, now, max_failures, lock_seconds, &st)) == 0 && out)
+	ND__RETRIED(s, rc, s->be->login_failed(s, key, now, max_failures, lock_seconds, &st));
+	if (rc == 0 && out)
 		*out = st;
 	return rc;
 }
@@ -279,14 +303,16 @@ int nd_store_login_clear(struct nd_store *s, const char *login)
 
 	if ((rc = check_key(s, login, key)) != 0)
 		return rc;
-	return s->be->login_clear(s, key);
+	ND__RETRIED(s, rc, s->be->login_clear(s, key));
+	return rc;
 }
 
 int nd_store_login_purge(struct nd_store *s, int64_t now, int64_t *deleted)
 {
 	int64_t n = 0;
-	int rc = s->be->login_purge(s, now, &n);
+	int rc;
 
+	ND__RETRIED(s, rc, s->be->login_purge(s, now, &n));
 	if (deleted)
 		*deleted = rc ? 0 : n;
 	return rc;
@@ -306,7 +332,7 @@ int nd_store_token_add(struct nd_store *s, int64_t user_id, const char *name,
 		                "store '%s': a token needs a name (UTF-8, at most %d bytes) "
 		                "and a time >= 0",
 		                s->url, ND_MAX_NAME);
-	rc = s->be->token_add(s, user_id, name, hash, at, &got);
+	ND__RETRIED(s, rc, s->be->token_add(s, user_id, name, hash, at, &got));
 	if (!rc && id)
 		*id = got;
 	return rc;
@@ -315,22 +341,31 @@ int nd_store_token_add(struct nd_store *s, int64_t user_id, const char *name,
 int nd_store_token_find(struct nd_store *s, const uint8_t hash[ND_STORE_TOKEN_HASH_LEN],
                         nd_token_cb cb, void *ctx)
 {
-	return s->be->token_find(s, hash, 0, cb, ctx);
+	int rc;
+
+	ND__RETRIED(s, rc, s->be->token_find(s, hash, 0, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_token(struct nd_store *s, int64_t user_id, nd_token_cb cb, void *ctx)
 {
+	int rc;
+
 	if (user_id < 0)
 		return nd_error(ND_EINVAL, "store '%s': user id %lld", s->url, (long long)user_id);
-	return s->be->token_find(s, NULL, user_id, cb, ctx);
+	ND__RETRIED(s, rc, s->be->token_find(s, NULL, user_id, cb, ctx));
+	return rc;
 }
 
 static int token_set(struct nd_store *s, int64_t id, int64_t at, bool revoke)
 {
+	int rc;
+
 	if (id <= 0 || at <= 0)
 		return nd_error(ND_EINVAL, "store '%s': token %lld at %lld", s->url, (long long)id,
 		                (long long)at);
-	return s->be->token_set(s, id, at, revoke);
+	ND__RETRIED(s, rc, s->be->token_set(s, id, at, revoke));
+	return rc;
 }
 
 int nd_store_token_used(struct nd_store *s, int64_t id, int64_t at)

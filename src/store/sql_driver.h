@@ -9,7 +9,11 @@
  *
  * The contract, for every driver:
  * - A connection (struct nd__sql_conn, the driver's own) belongs to one
- *   thread. Its statements are prepared by statement id from the table the
+ *   thread at a time: from open to close, only the store handle that
+ *   opened it uses it. A driver may keep closed connections for a later
+ *   open of the same location, on any thread (driver_pg.c's pool: idle,
+ *   healthy connections with their prepared statements); SQLite's close
+ *   closes. Its statements are prepared by statement id from the table the
  *   store passes (struct nd__sql_def); a driver may cache per id on the
  *   server (SQLite's PERSISTENT, PostgreSQL's named prepared statements).
  *   The store may hold two statements of one id at once (a walk's callback
@@ -25,8 +29,14 @@
  *   functions until the next step or reset), ND_SQL_DONE (no more rows; the
  *   statement's changes are made), or an error: ND_EBUSY when the database
  *   says retry (SQLite BUSY/LOCKED, PostgreSQL serialization failure or
- *   deadlock), ND_EEXIST for a UNIQUE or PRIMARY KEY violation, ND_ESTORE
- *   for anything else. A driver that executes the whole statement at once
+ *   deadlock), ND_EEXIST for a UNIQUE or PRIMARY KEY violation, ND__ELOST
+ *   when the connection broke (the server rolled back any open
+ *   transaction), ND_ESTORE for anything else, including a connection lost
+ *   while COMMIT or a write outside a transaction ran (its outcome is
+ *   unknown). After ND__ELOST every call on conn fails with ND__ELOST, and
+ *   in_txn is false, until revive: a driver never reconnects by itself, so
+ *   the rest of a transaction cannot run on a new session as autocommit.
+ *   A driver that executes the whole statement at once
  *   (libpq's PQexecPrepared) does so at the first step and then walks its
  *   result rows. Errors are not logged by the driver: the store logs them
  *   with errmsg's text (which stays valid until the next call on conn).
@@ -148,6 +158,21 @@ struct nd__sql_driver {
 	int (*exec)(struct nd__sql_conn *c, const char *sql);
 	const char *(*errmsg)(struct nd__sql_conn *c);
 	bool (*in_txn)(struct nd__sql_conn *c);
+	/*
+	 * Optional (NULL: the connection cannot be lost, SQLite). Reconnects
+	 * a connection that gave ND__ELOST, its statements prepared again on
+	 * their next use; 0 at once when it is healthy. ND__ELOST (errmsg)
+	 * while the database cannot be reached.
+	 */
+	int (*revive)(struct nd__sql_conn *c);
+	/*
+	 * Optional: whether this process has already migrated the database
+	 * behind c (schema_known), and recording that it has (schema_done),
+	 * so that later opens skip the migrations' check. NULL: check on
+	 * every open.
+	 */
+	bool (*schema_known)(struct nd__sql_conn *c);
+	void (*schema_done)(struct nd__sql_conn *c);
 };
 
 extern const struct nd__sql_driver nd__sqlite_driver;

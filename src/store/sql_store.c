@@ -729,12 +729,26 @@ static int64_t now(void)
 
 /*
  * Logs the database's message for a failed rc (an nd_err from the driver)
- * and returns ND_EBUSY when the database said retry, else ND_ESTORE.
+ * and returns ND__EAGAIN when the database said retry (ND_EBUSY), ND__ELOST
+ * when the connection broke, else ND_ESTORE. What store.c retries
+ * (PostgreSQL) is a warning until it gives up.
  */
 static int db_fail(struct sql_store *q, int rc, const char *what)
 {
-	return nd_error(rc == ND_EBUSY ? ND_EBUSY : ND_ESTORE, "store '%s': cannot %s: %s",
-	                q->base.url, what, q->drv->errmsg(q->conn));
+	bool retried = q->drv->revive != NULL;
+
+	if (rc == ND__ELOST || (rc == ND_EBUSY && retried)) {
+		nd_log(ND_LOG_WARN, "store '%s': cannot %s: %s", q->base.url, what,
+		       q->drv->errmsg(q->conn));
+		return rc == ND_EBUSY ? ND__EAGAIN : rc;
+	}
+	if (rc == ND_EBUSY) {
+		nd_error(ND_EBUSY, "store '%s': cannot %s: %s", q->base.url, what,
+		         q->drv->errmsg(q->conn));
+		return ND__EAGAIN;
+	}
+	return nd_error(ND_ESTORE, "store '%s': cannot %s: %s", q->base.url, what,
+	                q->drv->errmsg(q->conn));
 }
 
 static bool sql_in_txn(struct sql_store *q)
@@ -1105,8 +1119,15 @@ static int sql_open(const struct nd__sql_driver *drv, const char *url, const cha
 	*out = NULL;
 	q->base.url = nd_xstrdup(url);
 	q->drv = drv;
-	if ((rc = drv->open(url, location, &q->conn)) != 0 || (rc = migrate(q)) != 0)
+	if ((rc = drv->open(url, location, &q->conn)) != 0)
 		goto out;
+	/* A pooling driver knows when this process has migrated the database already. */
+	if (!(drv->schema_known && drv->schema_known(q->conn))) {
+		if ((rc = migrate(q)) != 0)
+			goto out;
+		if (drv->schema_done)
+			drv->schema_done(q->conn);
+	}
 	*out = &q->base;
 out:
 	if (rc)
@@ -1122,6 +1143,18 @@ static int sql_open_sqlite(const char *url, const char *location, struct nd_stor
 static int sql_open_pg(const char *url, const char *location, struct nd_store **out)
 {
 	return sql_open(&nd__pg_driver, url, location, out);
+}
+
+/* Reconnects a lost connection (the driver's revive), with a warning when it cannot. */
+static int sql_revive(struct nd_store *s)
+{
+	struct sql_store *q = sq(s);
+	int rc;
+
+	if (!q->drv->revive || (rc = q->drv->revive(q->conn)) == 0)
+		return 0;
+	nd_log(ND_LOG_WARN, "store '%s': cannot reconnect: %s", s->url, q->drv->errmsg(q->conn));
+	return rc;
 }
 
 struct nd__sql_conn *nd__sql_store_conn(struct nd_store *s, const struct nd__sql_driver *drv)
@@ -1646,6 +1679,7 @@ static int sql_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
 		    .name = col_text(st, 3),
 		    .position = (int)nd__sql_int(st, 4),
 		};
+		q->base.delivered++; /* before: a retry must not deliver it twice */
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
 	}
@@ -1671,9 +1705,11 @@ static int each_named(struct sql_store *q, enum stmt_id id, nd_author_cb author_
 
 		if (author_cb) {
 			struct nd_author_rec r = {row_id, slug, name};
+			q->base.delivered++;
 			rc = author_cb(ctx, &r);
 		} else {
 			struct nd_tag_rec r = {row_id, slug, name};
+			q->base.delivered++;
 			rc = tag_cb(ctx, &r);
 		}
 		if (rc)
@@ -1760,6 +1796,7 @@ static int article_row(struct sql_store *q, struct nd__sql_stmt *st, struct id_l
 
 	r.tag_ids = ids->n ? ids->v : no_tags; /* never NULL, so callers may memcpy */
 	r.tag_count = ids->n;
+	q->base.delivered++;
 	return cb(ctx, &r);
 }
 
@@ -1957,6 +1994,9 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 	bool live;
 	int rc;
 
+	/* From zero on every try: store.c may run a batch again after a rollback. */
+	for (size_t i = 0; i < nr; i++)
+		r[i].result = 0;
 	if ((rc = write_begin(q)) != 0)
 		return rc;
 	for (size_t i = 0; i < nv && !rc; i++) {
@@ -2001,9 +2041,11 @@ static int each_count(struct sql_store *q, enum stmt_id id, nd_count_cb cb, void
 
 	if ((rc = stmt_get(q, id, &st)) != 0)
 		return rc;
-	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		q->base.delivered++;
 		if ((rc = cb(ctx, nd__sql_int(st, 0), nd__sql_int(st, 1))) != 0)
 			goto out;
+	}
 	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[id].what);
 out:
@@ -2025,9 +2067,11 @@ static int sql_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ct
 
 	if ((rc = stmt_get(q, ST_EACH_REACTION_COUNT, &st)) != 0)
 		return rc;
-	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		q->base.delivered++;
 		if ((rc = cb(ctx, nd__sql_int(st, 0), col_text(st, 1), nd__sql_int(st, 2))) != 0)
 			goto out;
+	}
 	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_REACTION_COUNT].what);
 out:
@@ -2048,9 +2092,11 @@ static int sql_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb
 		rc = db_fail(q, rc, stmt_defs[ST_EACH_VIEW_HOUR].what);
 		goto out;
 	}
-	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		q->base.delivered++;
 		if ((rc = cb(ctx, nd__sql_int(st, 0), nd__sql_int(st, 1), nd__sql_int(st, 2))) != 0)
 			goto out;
+	}
 	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_VIEW_HOUR].what);
 out:
@@ -2252,6 +2298,7 @@ static int sql_each_history(struct nd_store *s, int64_t since, nd_history_cb cb,
 		memcpy(rec.visitor, visitor, ND_STORE_VISITOR_LEN);
 		rec.article_id = nd__sql_int(st, 1);
 		rec.at = nd__sql_int(st, 2);
+		q->base.delivered++;
 		if ((rc = cb(ctx, &rec)) != 0)
 			goto out;
 	}
@@ -2280,7 +2327,7 @@ static int sql_history_purge(struct nd_store *s, int64_t before, int64_t keep, i
 
 /* --- accounts (0004) --- */
 
-static int read_user(struct nd__sql_stmt *st, nd_user_cb cb, void *ctx)
+static int read_user(struct sql_store *q, struct nd__sql_stmt *st, nd_user_cb cb, void *ctx)
 {
 	struct nd_user_rec rec = {
 	    .id = nd__sql_int(st, 0),
@@ -2295,6 +2342,7 @@ static int read_user(struct nd__sql_stmt *st, nd_user_cb cb, void *ctx)
 
 	/* The CHECK constraint keeps role one of the names. */
 	nd_role_parse(col_text(st, 3), &rec.role);
+	q->base.delivered++;
 	return cb(ctx, &rec);
 }
 
@@ -2351,7 +2399,7 @@ static int sql_user_get(struct nd_store *s, const char *login, int64_t id, nd_us
 	}
 	step = nd__sql_step(st);
 	if (step == ND_SQL_ROW)
-		rc = read_user(st, cb, ctx);
+		rc = read_user(q, st, cb, ctx);
 	else if (step == ND_SQL_DONE)
 		rc = ND_ENOTFOUND;
 	else
@@ -2370,7 +2418,7 @@ static int sql_each_user(struct nd_store *s, nd_user_cb cb, void *ctx)
 	if ((rc = stmt_get(q, ST_EACH_USER, &st)) != 0)
 		return rc;
 	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
-		if ((rc = read_user(st, cb, ctx)) != 0)
+		if ((rc = read_user(q, st, cb, ctx)) != 0)
 			goto out;
 	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_EACH_USER].what);
@@ -2710,6 +2758,7 @@ static int sql_token_find(struct nd_store *s, const uint8_t *hash, int64_t user_
 		rec.created_at = nd__sql_int(st, 4);
 		rec.last_used = nd__sql_int(st, 5);
 		rec.revoked_at = nd__sql_int(st, 6);
+		q->base.delivered++;
 		if ((rc = cb(ctx, &rec)) != 0)
 			goto out;
 	}
@@ -2807,6 +2856,7 @@ static int revision_row(struct sql_store *q, struct nd__sql_stmt *st, struct nam
 		return rc;
 	r.tags = (const char *const *)tags->v;
 	r.tag_count = tags->n;
+	q->base.delivered++;
 	return cb(ctx, &r);
 }
 
@@ -2926,6 +2976,7 @@ static int sql_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
 		    .created_at = nd__sql_int(st, 9),
 		    .updated_at = nd__sql_int(st, 10),
 		};
+		q->base.delivered++;
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
 	}
@@ -3069,9 +3120,11 @@ static int sql_each_article_range_views(struct nd_store *s, int64_t from_hour, i
 		rc = db_fail(q, rc, stmt_defs[ST_RANGE_VIEWS].what);
 		goto out;
 	}
-	while ((step = nd__sql_step(st)) == ND_SQL_ROW)
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		q->base.delivered++;
 		if ((rc = cb(ctx, nd__sql_int(st, 0), nd__sql_int(st, 1))) != 0)
 			goto out;
+	}
 	if (step != ND_SQL_DONE)
 		rc = db_fail(q, step, stmt_defs[ST_RANGE_VIEWS].what);
 out:
@@ -3094,6 +3147,7 @@ static int sql_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
 		    .reason = col_text(st, 2),
 		    .at = nd__sql_int(st, 3),
 		};
+		q->base.delivered++;
 		if ((rc = cb(ctx, &r)) != 0)
 			goto out;
 	}
@@ -3509,4 +3563,5 @@ const struct nd_store_be nd__pg_be = {
     .name = "postgresql",
     .open = sql_open_pg,
     SQL_STORE_OPS,
+    .revive = sql_revive,
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "core/limits.h"
@@ -132,6 +133,105 @@ char *nd_store_url_shown(const char *url)
 	return out;
 }
 
+/*
+ * --- retries (PostgreSQL; a backend with revive) ---
+ *
+ * An op is tried again, up to ND_STORE_TRIES times in all, when it failed
+ * with ND__EAGAIN (a serialization failure, deadlock or lock timeout) or
+ * ND__ELOST (the connection broke, the server rolled back what was open)
+ * and running it again cannot do anything twice:
+ * - the op owns its transaction or is a single statement: not inside the
+ *   caller's nd_store_begin / nd_store_read_begin (the store cannot replay
+ *   the caller's earlier statements: the error reaches the caller);
+ * - it is the outermost op on the handle, not one called from a walk's
+ *   callback (the outer op owns the connection's state);
+ * - it handed no row to a callback yet (a walk delivers each row once).
+ * A lost COMMIT (or autocommit write) is ND_ESTORE from the driver: its
+ * outcome is unknown, so it is never retried. ND_EBUSY itself is the
+ * store's answer "in use" (a section with articles), never retried.
+ */
+#define ND_STORE_TRIES 5
+
+/* Sleeps before retry n (1, 2, ...): 10, 20, 40, 80 ms, each jittered by up to +-50%. */
+static void backoff(int n)
+{
+	long ms = 10L << (n - 1);
+	unsigned r = 0;
+	struct timespec ts;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		r = (unsigned)n * 2654435761u;
+	ms = ms / 2 + (long)(r % (unsigned)ms);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+}
+
+/* Reconnects s when its connection is lost and no transaction of the caller's is open. */
+static int revive(struct nd_store *s, struct nd__retry *r)
+{
+	if (!s->be->revive || !r->outer || s->in_txn)
+		return 0;
+	return s->be->revive(s);
+}
+
+void nd__retry_start(struct nd_store *s, struct nd__retry *r)
+{
+	r->tries = 1;
+	r->delivered = s->delivered;
+	r->outer = s->depth++ == 0;
+	/* A failed revive is no error yet: the op fails fast with ND__ELOST and retries. */
+	revive(s, r);
+}
+
+static bool retryable(struct nd_store *s, const struct nd__retry *r, int rc)
+{
+	return (rc == ND__EAGAIN || rc == ND__ELOST) && s->be->revive && r->outer && !s->in_txn &&
+	       s->delivered == r->delivered && r->tries < ND_STORE_TRIES;
+}
+
+/*
+ * The public code of rc: the internal ones become ND_EBUSY (the database
+ * stayed busy: the backend has logged why) and ND_ESTORE (the connection
+ * is lost: nothing of the op, or of the caller's transaction, was kept).
+ */
+static int outward(struct nd_store *s, int rc, int tries)
+{
+	if (rc == ND__EAGAIN && tries > 1)
+		return nd_error(ND_EBUSY, "store '%s': the database stayed busy (%d tries)", s->url,
+		                tries);
+	if (rc == ND__EAGAIN)
+		return ND_EBUSY;
+	if (rc != ND__ELOST)
+		return rc;
+	if (s->in_txn)
+		return nd_error(ND_ESTORE,
+		                "store '%s': the connection to the database was lost; the "
+		                "transaction was rolled back, nothing since its begin is stored",
+		                s->url);
+	return nd_error(ND_ESTORE,
+	                "store '%s': the connection to the database is lost (%d tries); nothing "
+	                "was stored",
+	                s->url, tries);
+}
+
+/* After a try that gave *rc: whether to try again (having waited and reconnected). */
+bool nd__retry_again(struct nd_store *s, struct nd__retry *r, int *rc)
+{
+	if (retryable(s, r, *rc)) {
+		nd_log(ND_LOG_INFO, "store '%s': %s; trying again (%d of %d)", s->url,
+		       *rc == ND__EAGAIN ? "busy" : "connection lost", r->tries + 1,
+		       ND_STORE_TRIES);
+		backoff(r->tries++);
+		revive(s, r);
+		return true;
+	}
+	s->depth--;
+	*rc = outward(s, *rc, r->tries);
+	return false;
+}
+
 int nd_store_open(const char *url, struct nd_store **out)
 {
 	const struct nd_store_be *be = &nd__sqlite_be;
@@ -166,6 +266,11 @@ found:
 	/* Messages quote the URL without its password (PostgreSQL). */
 	shown = nd_store_url_shown(url);
 	rc = be->open(shown, location, &s);
+	/* Lost while migrating a fresh connection: nothing is half-applied. */
+	if (rc == ND__ELOST)
+		rc = nd_error(ND_ESTORE, "cannot open store '%s': the connection was lost", shown);
+	if (rc == ND__EAGAIN)
+		rc = ND_EBUSY;
 	if (!rc) {
 		s->be = be;
 		s->in_txn = false;
@@ -190,8 +295,11 @@ void nd_store_close(struct nd_store *s)
 
 int nd_store_schema_version(struct nd_store *s, int *out)
 {
+	int rc;
+
 	ND_ASSERT(s && out);
-	return s->be->schema_version(s, out);
+	ND__RETRIED(s, rc, s->be->schema_version(s, out));
+	return rc;
 }
 
 int nd_store_begin(struct nd_store *s)
@@ -201,7 +309,7 @@ int nd_store_begin(struct nd_store *s)
 	ND_ASSERT(s);
 	if (s->in_txn)
 		return nd_error(ND_EINVAL, "store '%s': a transaction is already open", s->url);
-	rc = s->be->begin(s);
+	ND__RETRIED(s, rc, s->be->begin(s));
 	if (!rc)
 		s->in_txn = true;
 	return rc;
@@ -214,7 +322,7 @@ int nd_store_commit(struct nd_store *s)
 		return nd_error(ND_EINVAL, "store '%s': commit without a transaction", s->url);
 	/* A failed commit rolls back: either way the transaction is over. */
 	s->in_txn = false;
-	return s->be->commit(s);
+	return outward(s, s->be->commit(s), 1);
 }
 
 int nd_store_rollback(struct nd_store *s)
@@ -223,7 +331,7 @@ int nd_store_rollback(struct nd_store *s)
 	if (!s->in_txn)
 		return nd_error(ND_EINVAL, "store '%s': rollback without a transaction", s->url);
 	s->in_txn = false;
-	return s->be->rollback(s);
+	return outward(s, s->be->rollback(s), 1);
 }
 
 int nd_store_read_begin(struct nd_store *s)
@@ -233,7 +341,7 @@ int nd_store_read_begin(struct nd_store *s)
 	ND_ASSERT(s);
 	if (s->in_txn)
 		return nd_error(ND_EINVAL, "store '%s': a transaction is already open", s->url);
-	rc = s->be->read_begin(s);
+	ND__RETRIED(s, rc, s->be->read_begin(s));
 	if (!rc)
 		s->in_txn = true;
 	return rc;
@@ -245,7 +353,7 @@ int nd_store_read_end(struct nd_store *s)
 	if (!s->in_txn)
 		return nd_error(ND_EINVAL, "store '%s': read end without a read", s->url);
 	s->in_txn = false;
-	return s->be->read_end(s);
+	return outward(s, s->be->read_end(s), 1);
 }
 
 static bool is_blank_char(char c)
@@ -354,7 +462,7 @@ int nd_store_article_put(struct nd_store *s, const struct nd_article_in *in, boo
 	ND_ASSERT(s && in);
 	if ((rc = check_article(in)) != 0)
 		return rc;
-	rc = s->be->article_put(s, in, &made);
+	ND__RETRIED(s, rc, s->be->article_put(s, in, &made));
 	if (!rc && created)
 		*created = made;
 	return rc;
@@ -362,57 +470,81 @@ int nd_store_article_put(struct nd_store *s, const struct nd_article_in *in, boo
 
 int nd_store_article_delete(struct nd_store *s, const char *ext_id)
 {
+	int rc;
+
 	ND_ASSERT(s);
 	if (nd__blank(ext_id))
 		return nd_error(ND_EINVAL, "store '%s': delete without an ext_id", s->url);
-	return s->be->article_delete(s, ext_id);
+	ND__RETRIED(s, rc, s->be->article_delete(s, ext_id));
+	return rc;
 }
 
 int nd_store_article_count(struct nd_store *s, int64_t *out)
 {
+	int rc;
+
 	ND_ASSERT(s && out);
-	return s->be->article_count(s, out);
+	ND__RETRIED(s, rc, s->be->article_count(s, out));
+	return rc;
 }
 
 int nd_store_each_section(struct nd_store *s, nd_section_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_section(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_section(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_author(struct nd_store *s, nd_author_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_author(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_author(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_tag(struct nd_store *s, nd_tag_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_tag(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_tag(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_article(struct nd_store *s, enum nd_article_status status, int64_t before,
                           nd_article_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
 	if (!nd_status_name(status))
 		return nd_error(ND_EINVAL, "store '%s': unknown status %d", s->url, (int)status);
-	return s->be->each_article(s, status, before, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_article(s, status, before, cb, ctx));
+	return rc;
 }
 
 int nd_store_article_get(struct nd_store *s, const char *ext_id, nd_article_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
 	if (!ext_id)
 		return ND_ENOTFOUND;
-	return s->be->article_get(s, ext_id, cb, ctx);
+	ND__RETRIED(s, rc, s->be->article_get(s, ext_id, cb, ctx));
+	return rc;
 }
 
 int nd_store_generation(struct nd_store *s, int64_t *out)
 {
+	int rc;
+
 	ND_ASSERT(s && out);
-	return s->be->generation(s, out);
+	ND__RETRIED(s, rc, s->be->generation(s, out));
+	return rc;
 }
 
 /* --- counters --- */
@@ -477,7 +609,7 @@ int nd_store_counts_apply(struct nd_store *s, const struct nd_view_delta *v, siz
 		r[i].result = 0;
 	if (!nv && !nr)
 		return 0;
-	rc = s->be->counts_apply(s, v, nv, r, nr);
+	ND__RETRIED(s, rc, s->be->counts_apply(s, v, nv, r, nr));
 	/* Nothing of a failed batch was stored, so no op did anything. */
 	for (size_t i = 0; rc && i < nr; i++)
 		r[i].result = 0;
@@ -486,20 +618,29 @@ int nd_store_counts_apply(struct nd_store *s, const struct nd_view_delta *v, siz
 
 int nd_store_each_article_views(struct nd_store *s, nd_stats_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_article_views(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_article_views(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_reaction_count(struct nd_store *s, nd_rcount_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_reaction_count(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_reaction_count(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_view_hour(struct nd_store *s, int64_t from_hour, nd_vhour_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_view_hour(s, from_hour, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_view_hour(s, from_hour, cb, ctx));
+	return rc;
 }
 
 int nd_store_reaction_has(struct nd_store *s, int64_t article_id, const char *type,
@@ -512,7 +653,7 @@ int nd_store_reaction_has(struct nd_store *s, int64_t article_id, const char *ty
 	if (!valid_type(type))
 		return nd_error(ND_EINVAL, "store '%s': bad reaction type '%.40s'", s->url,
 		                type ? type : "(null)");
-	rc = s->be->reaction_has(s, article_id, type, visitor, &has);
+	ND__RETRIED(s, rc, s->be->reaction_has(s, article_id, type, visitor, &has));
 	if (!rc)
 		*out = has;
 	return rc;
@@ -520,17 +661,22 @@ int nd_store_reaction_has(struct nd_store *s, int64_t article_id, const char *ty
 
 int nd_store_views_compact(struct nd_store *s, int64_t before_hour)
 {
+	int rc;
+
 	ND_ASSERT(s);
 	if (before_hour < 0 || before_hour % 24)
 		return nd_error(ND_EINVAL,
 		                "store '%s': compaction cutoff hour %lld is not a day boundary",
 		                s->url, (long long)before_hour);
-	return s->be->views_compact(s, before_hour);
+	ND__RETRIED(s, rc, s->be->views_compact(s, before_hour));
+	return rc;
 }
 
 int nd_store_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64_t from_hour,
                          int64_t to_hour, int bucket_hours, int64_t *out)
 {
+	int rc;
+
 	size_t buckets;
 
 	ND_ASSERT(s && out);
@@ -548,17 +694,21 @@ int nd_store_view_series(struct nd_store *s, const int64_t *ids, size_t n, int64
 			                s->url, (long long)ids[i]);
 	buckets = (size_t)((to_hour - from_hour) / bucket_hours);
 	memset(out, 0, buckets * sizeof(*out));
-	return s->be->view_series(s, ids, n, from_hour, to_hour, bucket_hours, out);
+	ND__RETRIED(s, rc, s->be->view_series(s, ids, n, from_hour, to_hour, bucket_hours, out));
+	return rc;
 }
 
 int nd_store_each_article_range_views(struct nd_store *s, int64_t from_hour, int64_t to_hour,
                                       nd_stats_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
 	if (from_hour < 0 || to_hour <= from_hour || from_hour % 24 || to_hour % 24)
 		return nd_error(ND_EINVAL, "store '%s': bad view range: hours %lld to %lld", s->url,
 		                (long long)from_hour, (long long)to_hour);
-	return s->be->each_article_range_views(s, from_hour, to_hour, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_article_range_views(s, from_hour, to_hour, cb, ctx));
+	return rc;
 }
 
 /* The meta key the store itself keeps up to date (nd_store_generation). */
@@ -610,7 +760,8 @@ int nd_store_secret(struct nd_store *s, const char *name, uint8_t *out, size_t l
 	 * backend can then settle the race in a single transaction. */
 	if ((rc = random_fill(fresh, len)) != 0)
 		goto out;
-	if ((rc = s->be->secret(s, name, fresh, got, len)) != 0)
+	ND__RETRIED(s, rc, s->be->secret(s, name, fresh, got, len));
+	if (rc != 0)
 		goto out;
 	memcpy(out, got, len);
 out:
@@ -627,7 +778,7 @@ int nd_store_meta_int_get(struct nd_store *s, const char *key, int64_t *out)
 	ND_ASSERT(s && out);
 	if ((rc = check_meta_key(s, "meta value", key, false)) != 0)
 		return rc;
-	rc = s->be->meta_int_get(s, key, &v);
+	ND__RETRIED(s, rc, s->be->meta_int_get(s, key, &v));
 	if (!rc)
 		*out = v;
 	return rc;
@@ -640,17 +791,23 @@ int nd_store_meta_int_set(struct nd_store *s, const char *key, int64_t value)
 	ND_ASSERT(s);
 	if ((rc = check_meta_key(s, "meta value", key, true)) != 0)
 		return rc;
-	return s->be->meta_int_set(s, key, value);
+	ND__RETRIED(s, rc, s->be->meta_int_set(s, key, value));
+	return rc;
 }
 
 int nd_store_counts_clear(struct nd_store *s)
 {
+	int rc;
+
 	ND_ASSERT(s);
-	return s->be->counts_clear(s);
+	ND__RETRIED(s, rc, s->be->counts_clear(s));
+	return rc;
 }
 
 int nd_store_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
 {
+	int rc;
+
 	ND_ASSERT(s);
 	if (n && !h)
 		return nd_error(ND_EINVAL, "store '%s': %zu history rows without an array", s->url,
@@ -660,13 +817,19 @@ int nd_store_history_add(struct nd_store *s, const struct nd_history_rec *h, siz
 			return nd_error(ND_EINVAL,
 			                "store '%s': history row %zu has article %lld at %lld",
 			                s->url, i, (long long)h[i].article_id, (long long)h[i].at);
-	return n ? s->be->history_add(s, h, n) : 0;
+	if (!n)
+		return 0;
+	ND__RETRIED(s, rc, s->be->history_add(s, h, n));
+	return rc;
 }
 
 int nd_store_each_history(struct nd_store *s, int64_t since, nd_history_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_history(s, since, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_history(s, since, cb, ctx));
+	return rc;
 }
 
 int nd_store_history_purge(struct nd_store *s, int64_t before, size_t keep, int64_t *deleted)
@@ -678,7 +841,7 @@ int nd_store_history_purge(struct nd_store *s, int64_t before, size_t keep, int6
 	if (keep < 1 || keep > INT64_MAX)
 		return nd_error(ND_EINVAL, "store '%s': a history purge must keep at least one row",
 		                s->url);
-	rc = s->be->history_purge(s, before, (int64_t)keep, &n);
+	ND__RETRIED(s, rc, s->be->history_purge(s, before, (int64_t)keep, &n));
 	if (deleted)
 		*deleted = rc ? 0 : n;
 	return rc;
@@ -868,20 +1031,26 @@ int nd__migration_latest(const char *blob)
 
 int nd_store_each_revision(struct nd_store *s, const char *ext_id, nd_revision_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
 	if (nd__blank(ext_id))
 		return nd_error(ND_EINVAL, "store '%s': revisions without an ext_id", s->url);
-	return s->be->each_revision(s, ext_id, -1, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_revision(s, ext_id, -1, cb, ctx));
+	return rc;
 }
 
 int nd_store_revision_get(struct nd_store *s, const char *ext_id, int64_t n, nd_revision_cb cb,
                           void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
 	if (nd__blank(ext_id) || n < 0)
 		return nd_error(ND_EINVAL, "store '%s': bad revision %lld of '%s'", s->url,
 		                (long long)n, ext_id ? ext_id : "");
-	return s->be->each_revision(s, ext_id, n, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_revision(s, ext_id, n, cb, ctx));
+	return rc;
 }
 
 /* A revision copied out of its callback, as an article to put. */
@@ -943,34 +1112,46 @@ int nd_store_revision_restore(struct nd_store *s, const char *ext_id, int64_t n,
 int nd_store_delivery_add(struct nd_store *s, const char *webhook, const char *event,
                           const char *url, const char *article, int64_t at, int64_t *id)
 {
+	int rc;
+
 	ND_ASSERT(s);
 	if (nd__blank(webhook) || nd__blank(event) || nd__blank(url) || !article || at < 0)
 		return nd_error(ND_EINVAL, "store '%s': bad webhook delivery", s->url);
-	return s->be->delivery_add(s, webhook, event, url, article, at, id);
+	ND__RETRIED(s, rc, s->be->delivery_add(s, webhook, event, url, article, at, id));
+	return rc;
 }
 
 int nd_store_delivery_update(struct nd_store *s, int64_t id, const char *status,
                              int64_t http_status, const char *last_error, int64_t at)
 {
+	int rc;
+
 	ND_ASSERT(s);
 	if (id <= 0 || !status || !last_error || at < 0 ||
 	    (strcmp(status, "pending") && strcmp(status, "delivered") && strcmp(status, "failed")))
 		return nd_error(ND_EINVAL, "store '%s': bad webhook delivery update", s->url);
-	return s->be->delivery_update(s, id, status, http_status, last_error, at);
+	ND__RETRIED(s, rc, s->be->delivery_update(s, id, status, http_status, last_error, at));
+	return rc;
 }
 
 int nd_store_each_delivery(struct nd_store *s, nd_delivery_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_delivery(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_delivery(s, cb, ctx));
+	return rc;
 }
 
 /* --- retired public paths --- */
 
 int nd_store_each_retired(struct nd_store *s, nd_retired_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_retired(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_retired(s, cb, ctx));
+	return rc;
 }
 
 /* --- sections and tags in the admin --- */
@@ -1018,14 +1199,20 @@ static int check_id(const struct nd_store *s, const char *what, int64_t id)
 
 int nd_store_each_section_count(struct nd_store *s, nd_count_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_section_count(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_section_count(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_each_tag_count(struct nd_store *s, nd_count_cb cb, void *ctx)
 {
+	int rc;
+
 	ND_ASSERT(s && cb);
-	return s->be->each_tag_count(s, cb, ctx);
+	ND__RETRIED(s, rc, s->be->each_tag_count(s, cb, ctx));
+	return rc;
 }
 
 int nd_store_section_add(struct nd_store *s, int64_t parent_id, const char *name, int64_t *id)
@@ -1036,8 +1223,10 @@ int nd_store_section_add(struct nd_store *s, int64_t parent_id, const char *name
 	ND_ASSERT(s);
 	if (parent_id < 0)
 		return check_id(s, "section", parent_id);
-	if ((rc = check_name(s, "section", name)) != 0 ||
-	    (rc = s->be->section_add(s, parent_id, name, &made)) != 0)
+	if ((rc = check_name(s, "section", name)) != 0)
+		return rc;
+	ND__RETRIED(s, rc, s->be->section_add(s, parent_id, name, &made));
+	if (rc != 0)
 		return rc;
 	if (id)
 		*id = made;
@@ -1051,7 +1240,8 @@ int nd_store_section_rename(struct nd_store *s, int64_t id, const char *name)
 	ND_ASSERT(s);
 	if ((rc = check_id(s, "section", id)) != 0 || (rc = check_name(s, "section", name)) != 0)
 		return rc;
-	return s->be->section_rename(s, id, name);
+	ND__RETRIED(s, rc, s->be->section_rename(s, id, name));
+	return rc;
 }
 
 int nd_store_section_move(struct nd_store *s, int64_t id, int step, bool *moved)
@@ -1067,7 +1257,7 @@ int nd_store_section_move(struct nd_store *s, int64_t id, int step, bool *moved)
 	if (step != -1 && step != 1)
 		return nd_error(ND_EINVAL, "store '%s': a section moves by -1 or +1, not %d",
 		                s->url, step);
-	rc = s->be->section_move(s, id, step, &m);
+	ND__RETRIED(s, rc, s->be->section_move(s, id, step, &m));
 	if (!rc && moved)
 		*moved = m;
 	return rc;
@@ -1081,7 +1271,8 @@ int nd_store_section_delete(struct nd_store *s, int64_t id, int64_t *articles, i
 	*articles = *children = 0;
 	if ((rc = check_id(s, "section", id)) != 0)
 		return rc;
-	return s->be->section_delete(s, id, articles, children);
+	ND__RETRIED(s, rc, s->be->section_delete(s, id, articles, children));
+	return rc;
 }
 
 int nd_store_tag_rename(struct nd_store *s, int64_t id, const char *name)
@@ -1091,7 +1282,8 @@ int nd_store_tag_rename(struct nd_store *s, int64_t id, const char *name)
 	ND_ASSERT(s);
 	if ((rc = check_id(s, "tag", id)) != 0 || (rc = check_name(s, "tag", name)) != 0)
 		return rc;
-	return s->be->tag_rename(s, id, name);
+	ND__RETRIED(s, rc, s->be->tag_rename(s, id, name));
+	return rc;
 }
 
 int nd_store_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *moved)
@@ -1105,7 +1297,8 @@ int nd_store_tag_merge(struct nd_store *s, int64_t from, int64_t into, int64_t *
 	if (from == into)
 		return nd_error(ND_EINVAL, "store '%s': cannot merge tag %lld into itself", s->url,
 		                (long long)from);
-	if ((rc = s->be->tag_merge(s, from, into, &n)) != 0)
+	ND__RETRIED(s, rc, s->be->tag_merge(s, from, into, &n));
+	if (rc != 0)
 		return rc;
 	if (moved)
 		*moved = n;
@@ -1120,7 +1313,8 @@ int nd_store_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
 	*articles = 0;
 	if ((rc = check_id(s, "tag", id)) != 0)
 		return rc;
-	return s->be->tag_delete(s, id, articles);
+	ND__RETRIED(s, rc, s->be->tag_delete(s, id, articles));
+	return rc;
 }
 
 /* --- The admin's article list --- */
@@ -1128,6 +1322,8 @@ int nd_store_tag_delete(struct nd_store *s, int64_t id, int64_t *articles)
 int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, int64_t *total,
                           nd_article_cb cb, void *ctx)
 {
+	int rc;
+
 	struct nd_article_query c;
 	size_t bad;
 
@@ -1146,5 +1342,6 @@ int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, 
 		                s->url, ND_MAX_QUERY);
 	if (total)
 		*total = 0;
-	return s->be->article_find(s, &c, total, cb, ctx);
+	ND__RETRIED(s, rc, s->be->article_find(s, &c, total, cb, ctx));
+	return rc;
 }

@@ -13,6 +13,16 @@
  * Every function returns 0 or a negative enum nd_err: ND_ESTORE when the
  * database fails and ND_EBUSY when another writer held it locked for longer
  * than the busy timeout (5 s), both with the database's message logged.
+ *
+ * PostgreSQL (docs/internals/pg-pool.md): opening is cheap (a process-wide
+ * pool of idle connections per URL; the schema is checked on the first open
+ * only), and an op that owns its transaction, or is a single statement, is
+ * tried again, up to 5 times in all with a short backoff, when the database
+ * says retry (serialization failure, deadlock, lock timeout) or the
+ * connection broke (a restart: it reconnects). What fails anyway is
+ * ND_EBUSY or ND_ESTORE as above. A walk whose callback already had a row
+ * is not run again; a COMMIT whose connection dropped is ND_ESTORE, its
+ * outcome unknown.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -143,6 +153,10 @@ int nd_store_schema_version(struct nd_store *s, int *out);
  * ND_EINVAL. A failed commit rolls back; either way the transaction is over.
  * begin takes the write lock at once (readers go on; a second writer waits
  * up to the busy timeout, then gets ND_EBUSY).
+ * The store cannot replay the caller's transaction, so nothing inside one is
+ * retried: ND_EBUSY (or ND_ESTORE for a connection lost, the transaction
+ * rolled back by the server) reaches the caller, who rolls back and may run
+ * the whole transaction again. begin and read_begin themselves are retried.
  */
 int nd_store_begin(struct nd_store *s);
 int nd_store_commit(struct nd_store *s);

@@ -25,7 +25,52 @@ struct nd_store {
 	const struct nd_store_be *be;
 	char *url;   /* as given to nd_store_open, for messages; owned */
 	bool in_txn; /* between nd_store_begin and commit/rollback */
+	/*
+	 * For store.c's retries: ops running on this handle (a walk's callback
+	 * may come back in; only the outermost op retries), and the rows
+	 * handed to callers' callbacks so far (the backend counts each before
+	 * calling: a walk that delivered one is not run again).
+	 */
+	int depth;
+	unsigned delivered;
 };
+
+/*
+ * Inside the store only, never returned by store.h's functions: the
+ * connection to the database broke (a server restart, a terminated
+ * session) and the server rolled back whatever transaction was open.
+ * store.c revives the connection and retries the op, or returns ND_ESTORE.
+ */
+#define ND__ELOST (-100)
+/*
+ * Inside the store only, likewise: the database said try again (SQLite
+ * BUSY/LOCKED; PostgreSQL serialization failure, deadlock, lock timeout).
+ * store.c retries (PostgreSQL) or returns ND_EBUSY; ND_EBUSY inside the
+ * store is its own "in use" (a section with articles), never retried.
+ */
+#define ND__EAGAIN (-101)
+
+/*
+ * Runs call, a backend op on s, and again while it fails in a way a retry
+ * may fix, its result in rc (an int lvalue): see nd__retry_again in
+ * store.c for the rules. Every op of store.h goes through it but commit,
+ * rollback, read_end and open.
+ */
+struct nd__retry {
+	int tries;
+	unsigned delivered;
+	bool outer;
+};
+void nd__retry_start(struct nd_store *s, struct nd__retry *r);
+bool nd__retry_again(struct nd_store *s, struct nd__retry *r, int *rc);
+#define ND__RETRIED(s, rc, call)                                                                   \
+	do {                                                                                       \
+		struct nd__retry r_;                                                               \
+		nd__retry_start((s), &r_);                                                         \
+		do                                                                                 \
+			(rc) = (call);                                                             \
+		while (nd__retry_again((s), &r_, &(rc)));                                          \
+	} while (0)
 
 /*
  * The backend operations. store.c has already checked that pointers are not
@@ -239,6 +284,13 @@ struct nd_store_be {
 	/* The admin's article list; store.c has checked q, and q->text is
 	 * NULL or not blank. */
 	nd_store_article_find_fn *article_find;
+	/*
+	 * Optional (NULL: SQLite; store.c then never retries). Reconnects s's
+	 * lost connection, if it is lost, before an op's first try and each
+	 * retry; ND__ELOST while the database cannot be reached. Setting it
+	 * also lets store.c retry ND__EAGAIN and ND__ELOST (see store.c).
+	 */
+	nd_store_txn_fn *revive;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
