@@ -57,8 +57,10 @@ struct nd__sql_conn {
 struct pg_stmt {
 	struct nd__sql_stmt base; /* first, so the two pointers convert both ways */
 	struct nd__sql_conn *c;
-	int id;                        /* prepared again after a reconnect */
-	const struct nd__sql_def *def; /* the store's, static */
+	int id; /* prepared again after a reconnect */
+	/* Its text (the pg dialect's when there is one), owned: a reconnect
+	 * prepares it again, and a caller's def need not outlive prepare. */
+	char *sql;
 	char name[16];
 	int nparams;
 	const char **vals; /* borrowed text or blobs, or ints[i]; NULL: SQL NULL */
@@ -421,10 +423,10 @@ static void mark_ready(struct nd__sql_conn *c, int id)
 }
 
 /* Prepares "s<id>" on the server unless it is there (ready[]); *nparams from the text. */
-static int server_prepare(struct nd__sql_conn *c, int id, const struct nd__sql_def *def,
-                          const char *name, int *nparams)
+static int server_prepare(struct nd__sql_conn *c, int id, const char *sql, const char *name,
+                          int *nparams)
 {
-	char *text = rewrite(def->pg ? def->pg : def->sql, nparams);
+	char *text = rewrite(sql, nparams);
 	int rc = 0;
 
 	if (!is_ready(c, id)) {
@@ -452,14 +454,15 @@ static int pg_prepare(struct nd__sql_conn *c, int id, const struct nd__sql_def *
 		return rc;
 	s = nd_xcalloc(1, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "s%d", id);
-	if ((rc = server_prepare(c, id, def, s->name, &nparams)) != 0) {
+	s->sql = nd_xstrdup(def->pg ? def->pg : def->sql);
+	if ((rc = server_prepare(c, id, s->sql, s->name, &nparams)) != 0) {
+		free(s->sql);
 		free(s);
 		return rc;
 	}
 	s->base.drv = &nd__pg_driver;
 	s->c = c;
 	s->id = id;
-	s->def = def;
 	s->nparams = nparams;
 	if (nparams) {
 		s->vals = nd_xcalloc((size_t)nparams, sizeof(*s->vals));
@@ -510,6 +513,7 @@ static void pg_finalize(struct nd__sql_stmt *st)
 	free(s->lens);
 	free(s->fmts);
 	free(s->ints);
+	free(s->sql);
 	free(s);
 }
 
@@ -598,7 +602,7 @@ static int unknown_outcome(struct pg_stmt *s, int rc, bool idle)
 	struct nd__sql_conn *c = s->c;
 	size_t n = sizeof(why) - 1;
 
-	if (rc != ND__ELOST || !may_commit(s->def->pg ? s->def->pg : s->def->sql, idle))
+	if (rc != ND__ELOST || !may_commit(s->sql, idle))
 		return rc;
 	/* why, then as much of the server's message as fits. */
 	memmove(c->err + n, c->err, sizeof(c->err) - n);
@@ -619,7 +623,8 @@ static int execute(struct pg_stmt *s)
 
 	/* After a reconnect the server has forgotten the statement: prepare it again. */
 	if ((rc = usable(c)) != 0 ||
-	    (rc = server_prepare(c, s->id, s->def, s->name, &nparams)) != 0)
+	    (!is_ready(c, s->id) &&
+	     (rc = server_prepare(c, s->id, s->sql, s->name, &nparams)) != 0))
 		return rc;
 	idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 	res = PQexecPrepared(c->pg, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
