@@ -5,7 +5,6 @@
 # and copies of one story from two feeds folded (Related, and the lists).
 . "$(dirname "$0")/lib/common.sh"
 
-DB=$TMP/site.db
 FEEDS=$TMP/feeds
 mkdir -p "$FEEDS"
 cp "$FIXTURES"/wire/* "$FEEDS/"
@@ -34,7 +33,7 @@ section = World/Europe
 INI
 
 api() { curl -s --max-time 10 "$BASE$1"; }
-count() { sqlite3 "$DB" "select count(*) from articles where ext_id like 'wire-%'"; }
+count() { db_query "select count(*) from articles where ext_id like 'wire-%'"; }
 
 # --- First fetch: everything new.
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
@@ -56,11 +55,11 @@ check "no duplicates" test "$(count)" -eq 5
 
 # --- Lost state: full download, items unchanged, still no duplicates.
 rm -f "$DB.feeds.json"
-gen_before=$(sqlite3 "$DB" "select value from meta where key='generation'")
+gen_before=$(db_query "select value from meta where key='generation'")
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "without state: unchanged" grep -q "feed 'world': 3 items: 0 new, 0 updated, 3 unchanged" "$TMP/err"
 check "unchanged items do not touch the site" \
-	test "$(sqlite3 "$DB" "select value from meta where key='generation'")" = "$gen_before"
+	test "$(db_query "select value from meta where key='generation'")" = "$gen_before"
 check "still no duplicates" test "$(count)" -eq 5
 
 # --- An updated item updates its article.
@@ -69,15 +68,15 @@ sed -i 's|Markets steady before central bank decision|Markets rise after central
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "updated item" grep -q "feed 'world': 3 items: 0 new, 1 updated, 2 unchanged" "$TMP/err"
 check "still 5 articles" test "$(count)" -eq 5
-check "new title stored" test "$(sqlite3 "$DB" "select count(*) from articles where title='Markets rise after central bank holds rates'")" -eq 1
+check "new title stored" test "$(db_query "select count(*) from articles where title='Markets rise after central bank holds rates'")" -eq 1
 
 # --- What the site shows.
 start_server || exit 1
 api "/api/articles?limit=50" >"$TMP/list.json"
 # Lists fold copies of one story into its first copy: 5 articles, 4 stories.
 check "API lists the 4 stories of the 5 articles" test "$(jq '.total' "$TMP/list.json")" -eq 4
-flood=$(sqlite3 "$DB" "select ext_id from articles where title='Flood barriers hold as river peaks in Rotterdam'")
-copy=$(sqlite3 "$DB" "select ext_id from articles where title='Rotterdam flood barrier holds as river peaks'")
+flood=$(db_query "select ext_id from articles where title='Flood barriers hold as river peaks in Rotterdam'")
+copy=$(db_query "select ext_id from articles where title='Rotterdam flood barrier holds as river peaks'")
 check "one of the two copies is listed" \
 	test "$(jq --arg a "$flood" --arg b "$copy" '[.items[] | select(.id == $a or .id == $b)] | length' "$TMP/list.json")" -eq 1
 cafe=$(jq -r '.items[] | select(.title|startswith("Caf")) | .id' "$TMP/list.json")
@@ -146,7 +145,7 @@ check "redirect to ftp refused" grep -q "feed 'ftp' .* failed:" "$TMP/err"
 check "refused connection reported" grep -q "feed 'refused' .* failed:" "$TMP/err"
 check "good feed still imported" grep -q "feed 'world': 3 items: 0 new, 1 updated" "$TMP/err"
 check "summary line" grep -q "fetched 3 feeds (1 not modified), 8 failed" "$TMP/err"
-check "HTTP charset used" test "$(sqlite3 "$DB" "select title from articles where title like 'Caf%cr%'")" = "Café crème"
+check "HTTP charset used" test "$(db_query "select title from articles where title like 'Caf%cr%'")" = "Café crème"
 check "nothing lost" test "$(count)" -eq 6
 
 # --- The newsroom's edit wins: an item an editor changed (here through the
@@ -155,7 +154,7 @@ check "nothing lost" test "$(count)" -eq 6
 export ND_TEST_FAST_HASH=1
 echo 'correct horse battery staple' | "$ND_BIN" user add ed --role editor --db "$DB" >/dev/null 2>&1
 TOKEN=$("$ND_BIN" token add ed --name wire-test --db "$DB" 2>/dev/null)
-markets=$(sqlite3 "$DB" "select ext_id from articles where title='Markets rise after central bank holds rates'")
+markets=$(db_query "select ext_id from articles where title='Markets rise after central bank holds rates'")
 start_server || exit 1
 code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer $TOKEN" \
 	-H 'Content-Type: application/json' -d '{"title": "Markets rise as the bank holds (edited)"}' \
@@ -169,9 +168,9 @@ check "the changed item is kept, not updated" \
 	grep -q "feed 'world': 3 items: 0 new, 0 updated, 2 unchanged, 0 skipped, 1 kept" "$TMP/err"
 check "the log names the kept article" grep -q "article '$markets' keeps the newsroom's edit" "$TMP/err"
 check "the editor's title stands" \
-	test "$(sqlite3 "$DB" "select title from articles where ext_id='$markets'")" = "Markets rise as the bank holds (edited)"
+	test "$(db_query "select title from articles where ext_id='$markets'")" = "Markets rise as the bank holds (edited)"
 check "the source's new title was not stored" \
-	test "$(sqlite3 "$DB" "select count(*) from articles where title like 'Markets rally%'")" -eq 0
+	test "$(db_query "select count(*) from articles where title like 'Markets rally%'")" -eq 0
 stop_server
 
 # --- Usage and config errors: exit 2.
@@ -188,5 +187,5 @@ check "file:// url: exit 2" test $? -eq 2
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" extra 2>"$TMP/err"
 check "extra argument: exit 2" test $? -eq 2
 
-check "database is intact" test "$(sqlite3 "$DB" 'pragma integrity_check')" = ok
+check "database is intact" db_intact
 finish

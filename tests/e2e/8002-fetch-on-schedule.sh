@@ -4,7 +4,6 @@
 # slow feed.
 . "$(dirname "$0")/lib/common.sh"
 
-DB=$TMP/site.db
 FEEDS=$TMP/feeds
 mkdir -p "$FEEDS"
 cp "$FIXTURES"/wire/world.xml "$FIXTURES"/wire/europe.atom "$FEEDS/"
@@ -47,7 +46,7 @@ sed -i 's|Markets steady before central bank decision|Markets climb on schedule|
 updated() { curl -s --max-time 5 "$BASE/api/articles?limit=50" | grep -q "Markets climb on schedule"; }
 check "an updated item reaches the site on the next run" wait_for 15 updated
 check "no duplicates" test "$(total)" = 4
-check "5 articles in the store" test "$(sqlite3 "$TMP/site.db" 'select count(*) from articles')" = 5
+check "5 articles in the store" test "$(db_query 'select count(*) from articles')" = 5
 
 # A slow feed in progress does not hold up shutdown.
 printf '\n[feed slow]\nurl = %s/slow/world.xml\n' "$F" >>"$TMP/site.ini"
