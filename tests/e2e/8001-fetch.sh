@@ -15,8 +15,20 @@ for _ in $(seq 1 100); do [ -s "$TMP/feedport" ] && break; sleep 0.05; done
 FP=$(cat "$TMP/feedport")
 F=http://127.0.0.1:$FP
 
+# The feeds' ETags: by default in DB.feeds.json, next to a SQLite store. A
+# PostgreSQL store is no file: there the configuration names the state file
+# (the default, none, is checked at the end).
+if [ "$ND_TEST_STORE" = pg ]; then
+	STATE=$TMP/feeds.json
+	STATE_INI="fetch_state = $STATE"
+else
+	STATE=$DB.feeds.json
+	STATE_INI=
+fi
+
 cat >"$TMP/good.ini" <<INI
 [wire]
+$STATE_INI
 fetch_timeout = 2
 fetch_connect_timeout = 2
 fetch_max_kb = 256
@@ -41,7 +53,7 @@ check "fetch exits 0" test $? -eq 0
 check "world: 3 new" grep -q "feed 'world': 3 items: 3 new, 0 updated" "$TMP/err"
 check "europe (through a redirect): 2 new" grep -q "feed 'europe': 2 items: 2 new" "$TMP/err"
 check "5 articles stored" test "$(count)" -eq 5
-check "state file written" jq -e '.world.etag and .world.last_modified' "$DB.feeds.json" >/dev/null
+check "state file written" jq -e '.world.etag and .world.last_modified' "$STATE" >/dev/null
 check "User-Agent names newsdesk" grep -q "ua=newsdesk/" "$TMP/feedlog"
 
 # --- Again: 304 for both, nothing duplicated.
@@ -54,7 +66,7 @@ check "server saw If-None-Match and answered 304" grep -q '^GET /world.xml 304 i
 check "no duplicates" test "$(count)" -eq 5
 
 # --- Lost state: full download, items unchanged, still no duplicates.
-rm -f "$DB.feeds.json"
+rm -f "$STATE"
 gen_before=$(db_query "select value from meta where key='generation'")
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "without state: unchanged" grep -q "feed 'world': 3 items: 0 new, 0 updated, 3 unchanged" "$TMP/err"
@@ -162,7 +174,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer
 check "an editor changes the wire article's title (PATCH: $code)" test "$code" = 200
 sed -i 's|Markets rise after central bank holds rates|Markets rally after central bank holds rates|' \
 	"$FEEDS/world.xml"
-rm -f "$DB.feeds.json"
+rm -f "$STATE"
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "the changed item is kept, not updated" \
 	grep -q "feed 'world': 3 items: 0 new, 0 updated, 2 unchanged, 0 skipped, 1 kept" "$TMP/err"
@@ -187,5 +199,13 @@ check "file:// url: exit 2" test $? -eq 2
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" extra 2>"$TMP/err"
 check "extra argument: exit 2" test $? -eq 2
 
+if [ "$ND_TEST_STORE" = pg ]; then
+	grep -v fetch_state "$TMP/good.ini" >"$TMP/nostate.ini"
+	"$ND_BIN" fetch --db "$DB" --config "$TMP/nostate.ini" 2>"$TMP/err"
+	check "no state file: fetch exits 0" test $? -eq 0
+	check "no state file by default on PostgreSQL, and it says so" \
+		grep -q "the store is not a file, so no feed state file" "$TMP/err"
+	check "so nothing is 304" test "$(grep -c 'not modified (304)' "$TMP/err")" = 0
+fi
 check "database is intact" db_intact
 finish

@@ -13,8 +13,12 @@ trap 'kill $FEED_PID 2>/dev/null; cleanup' EXIT
 for _ in $(seq 1 100); do [ -s "$TMP/feedport" ] && break; sleep 0.05; done
 F=http://127.0.0.1:$(cat "$TMP/feedport")
 
+# A PostgreSQL store is no file to keep the feeds' ETags next to (8001).
+STATE_INI=
+[ "$ND_TEST_STORE" = pg ] && STATE_INI="fetch_state = $TMP/feeds.json"
 cat >"$TMP/site.ini" <<INI
 [wire]
+$STATE_INI
 fetch_interval = 1
 fetch_timeout = 30
 
