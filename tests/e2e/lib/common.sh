@@ -74,6 +74,34 @@ drop_dbs() {
 	rm -f "$TMP/pg-dbs"
 }
 
+# demo_site: makes $DB the demo site (newsdesk demo); its exit status.
+# On PostgreSQL the demo's simulated readers are some 150 000 one-row
+# statements, 30 s and more of round trips on a busy machine, for each of
+# the seven scripts that start from it: there the first script of the hour
+# builds it with newsdesk demo into nd_e2e_demo_<hour> (under a lock next
+# to the cluster's URL file), and each copies that (CREATE DATABASE …
+# TEMPLATE, a file copy). The demo's counts are by the hour, so a copy made
+# within the hour is what newsdesk demo would make.
+demo_site() {
+	if [ "$ND_TEST_STORE" != pg ]; then
+		"$ND_BIN" demo --db "$DB" >/dev/null 2>&1
+		return
+	fi
+	local tpl name=${DB##*/} base=${PG_CLUSTER_URL%/*}
+	tpl=nd_e2e_demo_$(($(date -u +%s) / 3600))
+	(
+		flock 9 || exit 1
+		if [ -z "$(psql_on "$PG_CLUSTER_URL" -At -c "SELECT 1 FROM pg_database WHERE datname = '$tpl'")" ]; then
+			psql_on "$PG_CLUSTER_URL" -c "DROP DATABASE IF EXISTS ${tpl}_new WITH (FORCE)" \
+				-c "CREATE DATABASE ${tpl}_new" || exit 1
+			"$ND_BIN" demo --db "$base/${tpl}_new" >/dev/null 2>&1 || exit 1
+			psql_on "$PG_CLUSTER_URL" -c "ALTER DATABASE ${tpl}_new RENAME TO $tpl" || exit 1
+		fi
+		psql_on "$PG_CLUSTER_URL" -c "DROP DATABASE $name WITH (FORCE)" \
+			-c "CREATE DATABASE $name TEMPLATE $tpl"
+	) 9>"$(dirname "$ND_TEST_PG_URL_FILE")/demo.lock"
+}
+
 # db_query SQL [STORE]: the rows of SQL on $DB (or STORE), one a line,
 # columns joined by '|', NULL as "": sqlite3 -batch's format, and psql's
 # with -At. Write SQL both accept: no booleans in the output (psql prints
