@@ -59,8 +59,9 @@ void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cf
 	/* A PostgreSQL store ("pg:…", "postgres://…") is no file to put the
 	 * state next to: DB.feeds.json would be a relative path made of the URL. */
 	if (!strncmp(db, "pg:", 3) || strstr(db, "://")) {
-		nd_log(ND_LOG_INFO, "wire: the store is not a file, so no feed state file by "
-		                    "default: set [wire] fetch_state to keep ETags between fetches");
+		nd_log(ND_LOG_INFO,
+		       "wire: the store is not a file, so no feed state file by "
+		       "default: set [wire] fetch_state to keep ETags between fetches");
 		return;
 	}
 	{
