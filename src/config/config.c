@@ -87,8 +87,8 @@ const struct nd_option nd_options[] = {
     OPT_INT("fetch_max_kb", "wire", fetch_max_kb, "5120", 1, 1048576,
             "largest feed accepted, KiB; a bigger transfer is stopped"),
     OPT_STR("fetch_state", "wire", fetch_state, "",
-            "file keeping each feed's ETag and Last-Modified (default: the db path + "
-            "'.feeds.json')"),
+            "file keeping each feed's ETag and Last-Modified (default: the SQLite db path + "
+            "'.feeds.json'; none for PostgreSQL)"),
     {"log_level", "server", ND_OPT_LOG_LEVEL, offsetof(struct nd_config, log_level), "info", 0, 0,
      "debug, info, warn or error"},
     {NULL, NULL, 0, 0, NULL, 0, 0, NULL},

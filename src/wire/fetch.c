@@ -56,6 +56,14 @@ void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cf
 		db += 7;
 	if (!*db || !strcmp(db, ":memory:"))
 		return;
+	/* A PostgreSQL store ("pg:…", "postgres://…") is no file to put the
+	 * state next to: DB.feeds.json would be a relative path made of the URL. */
+	if (!strncmp(db, "pg:", 3) || strstr(db, "://")) {
+		nd_log(ND_LOG_INFO,
+		       "wire: the store is not a file, so no feed state file by "
+		       "default: set [wire] fetch_state to keep ETags between fetches");
+		return;
+	}
 	{
 		struct nd_buf b = ND_BUF_INIT;
 		nd_buf_addf(&b, "%s.feeds.json", db);

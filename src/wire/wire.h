@@ -57,8 +57,9 @@ struct nd_wire_opts {
 };
 
 /* Fills o from cfg (borrowed: o points into cfg). state_path is set to
- * cfg->fetch_state, or *state_buf = DB.feeds.json (caller frees), or NULL
- * for an in-memory database. */
+ * cfg->fetch_state, or *state_buf = DB.feeds.json (caller frees) for a
+ * SQLite file, or NULL for an in-memory database or a PostgreSQL store
+ * (logged: every fetch then downloads every feed). */
 void nd_wire_opts_from_config(struct nd_wire_opts *o, const struct nd_config *cfg,
                               char **state_buf);
 

@@ -31,15 +31,15 @@ check "unknown command is named" grep -q "unknown command 'frobnicate'" "$TMP/er
 "$ND_BIN" >/dev/null 2>&1
 check "no command exits 2" test $? -eq 2
 
-"$ND_BIN" serve --page-size 0 --db "$TMP/x.db" 2>"$TMP/err"
+"$ND_BIN" serve --page-size 0 --db "$DB" 2>"$TMP/err"
 check "bad option value exits 2" test $? -eq 2
 check "bad option value is explained" grep -q "bad value '0' for option 'page_size'" "$TMP/err"
 
-"$ND_BIN" serve --no-such-option 1 --db "$TMP/x.db" 2>"$TMP/err"
+"$ND_BIN" serve --no-such-option 1 --db "$DB" 2>"$TMP/err"
 check "unknown option exits 2" test $? -eq 2
 check "unknown option is named" grep -q "unknown option 'no-such-option'" "$TMP/err"
 
-"$ND_BIN" serve --db "$TMP/x.db" --listen nonsense 2>"$TMP/err"
+"$ND_BIN" serve --db "$DB" --listen nonsense 2>"$TMP/err"
 check "bad listen address fails" test $? -ne 0
 check "bad listen address is named" grep -q "bad listen address 'nonsense'" "$TMP/err"
 

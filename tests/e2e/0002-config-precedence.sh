@@ -4,7 +4,7 @@
 
 cat >"$TMP/site.ini" <<INI
 [store]
-db = $TMP/site.db
+db = $DB
 [site]
 site_name = From File
 site_description = Described in the file

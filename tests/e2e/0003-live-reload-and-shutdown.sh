@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 printf '%s\n' '{"id":"first","title":"First story","body":"One."}' >"$TMP/1.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/1.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/1.jsonl" 2>/dev/null
 start_server || exit 1
 fetch /api/articles/second
 expect_status 404 "not imported yet"
@@ -14,7 +14,7 @@ in3=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
 	printf '%s\n' '{"id":"second","title":"Second story","body":"Two."}'
 	printf '{"id":"later","title":"Scheduled story","body":"Three.","status":"scheduled","published_at":"%s"}\n' "$in3"
 } >"$TMP/2.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/2.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/2.jsonl" 2>/dev/null
 seen=0
 for _ in $(seq 1 50); do
 	fetch /api/articles/second

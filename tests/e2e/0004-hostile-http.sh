@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 printf '%s\n' '{"id":"a","title":"A story","body":"Text."}' >"$TMP/a.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" 2>/dev/null
 start_server || exit 1
 
 long=$(head -c 20000 /dev/zero | tr '\0' a)

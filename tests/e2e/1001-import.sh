@@ -3,7 +3,6 @@
 # unreadable input, and what the site then shows.
 . "$(dirname "$0")/lib/common.sh"
 
-DB=$TMP/site.db
 good=$FIXTURES/import/good.jsonl
 bad=$FIXTURES/import/malformed.jsonl
 
@@ -42,11 +41,11 @@ python3 -c 'import json; print(json.dumps({"id":"long","title":"T","body":"b","s
 check "an over-long summary is rejected" grep -q "long.jsonl:1: field 'summary' is 3000 bytes" "$TMP/err"
 
 # --strict: all or nothing.
-count_before=$(sqlite3 "$DB" 'select count(*) from articles')
+count_before=$(db_query 'select count(*) from articles')
 "$ND_BIN" import --db "$DB" --strict "$bad" 2>"$TMP/err"
 check "strict import of a bad file exits 1" test $? -eq 1
 check "strict stops at the first bad line" grep -q "malformed.jsonl:2:" "$TMP/err"
-check "strict stores nothing" test "$(sqlite3 "$DB" 'select count(*) from articles')" -eq "$count_before"
+check "strict stores nothing" test "$(db_query 'select count(*) from articles')" -eq "$count_before"
 
 # Standard input.
 printf '%s\n' '{"id":"piped","title":"Piped in","body":"From stdin."}' |
@@ -64,7 +63,7 @@ check "a directory exits 2" test $? -eq 2
 "$ND_BIN" import --db "$DB" 2>"$TMP/err"
 check "no file is a usage error" test $? -eq 2
 
-check "database is intact" test "$(sqlite3 "$DB" 'pragma integrity_check')" = ok
+check "database is intact" db_intact
 
 # What the site shows of it.
 start_server || exit 1

@@ -3,11 +3,11 @@
 # 50 ms: the server must stay up and end up showing everything.
 . "$(dirname "$0")/lib/common.sh"
 
-printf '%s\n' '{"id":"seed","title":"Seed","body":"x"}' | "$ND_BIN" import --db "$TMP/site.db" - 2>/dev/null
+printf '%s\n' '{"id":"seed","title":"Seed","body":"x"}' | "$ND_BIN" import --db "$DB" - 2>/dev/null
 start_server --reload-interval-ms 50 || exit 1
 for i in $(seq 1 200); do
 	printf '{"id":"r%d","title":"Story %d","body":"x","section":"Section %d"}\n' "$i" "$i" "$i" |
-		"$ND_BIN" import --db "$TMP/site.db" - 2>/dev/null || fail "import $i"
+		"$ND_BIN" import --db "$DB" - 2>/dev/null || fail "import $i"
 done
 check "server survived the imports" kill -0 "$SERVER_PID"
 seen=0

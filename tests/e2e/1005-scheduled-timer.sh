@@ -11,7 +11,7 @@ at=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
 	printf '{"id":"quake-1","title":"Earthquake shakes the coast","section":"World","published_at":"%s","body":"A strong earthquake shook the coast on Monday, damaging harbour walls and old houses."}\n' "$now"
 	printf '{"id":"quake-2","title":"Aftershocks follow the coast earthquake","section":"World","status":"scheduled","published_at":"%s","body":"Aftershocks of the strong earthquake shook the coast again, damaging more harbour walls."}\n' "$at"
 } >"$TMP/a.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" >/dev/null 2>&1
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" >/dev/null 2>&1
 check "imported" test $? -eq 0
 # No polling to speak of: only the timer can bring the article in.
 start_server --reload-interval-ms 600000 || exit 1

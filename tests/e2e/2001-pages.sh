@@ -11,7 +11,7 @@
 	printf '%s\n' '{"id":"evil","title":"<script>alert(1)</script> Breaking","summary":"Sum <b>mary</b>","body":"Text <script>alert(2)</script> and <b onclick=\"x()\">bold</b>.\n\n<iframe src=\"http://evil\"></iframe>\n\n[link](javascript:alert(3))","section":"Politics","author":"Mallory","tags":["Security"],"published_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-02T12:30:00Z"}'
 	printf '%s\n' '{"id":"cafe","title":"Café crème à Paris","body":"*Un* café.","section":"Culture","published_at":"2026-11-03T09:00:00Z","source_url":"https://example.org/cafe"}'
 } >"$TMP/site.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/site.jsonl" 2>"$TMP/import.log"
+"$ND_BIN" import --db "$DB" "$TMP/site.jsonl" 2>"$TMP/import.log"
 check "fixture imports" test $? -eq 0
 
 start_server || exit 1

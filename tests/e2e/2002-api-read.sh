@@ -7,7 +7,7 @@ cat >"$TMP/a.jsonl" <<'JSONL'
 {"id":"wire 2/x","title":"Second","body":"Body two.","section":"Business","published_at":"2026-11-21T09:15:00Z"}
 {"id":"draft-1","title":"Not yet","body":"Draft.","status":"draft"}
 JSONL
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" 2>/dev/null
 check "fixture imports" test $? -eq 0
 start_server --site-url https://news.example.com || exit 1
 

@@ -7,7 +7,7 @@
 
 ROUTES=$(dirname "$0")/../../src/route/routes.def
 
-"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
+demo_site
 check "demo site created" test $? -eq 0
 start_server || exit 1
 

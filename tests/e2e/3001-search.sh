@@ -4,7 +4,7 @@
 # hostile queries.
 . "$(dirname "$0")/lib/common.sh"
 
-"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
+demo_site
 start_server || exit 1
 j() { jq -r "$1" "$TMP/body"; }
 

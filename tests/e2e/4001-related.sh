@@ -4,7 +4,7 @@
 # article page shows the block.
 . "$(dirname "$0")/lib/common.sh"
 
-"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
+demo_site
 check "demo site created" test $? -eq 0
 start_server || exit 1
 

@@ -10,7 +10,7 @@ cat >"$TMP/a.jsonl" <<'JSONL'
 {"id":"v-1","title":"Counted story","body":"Body.","section":"World","published_at":"2026-11-20T09:15:00Z"}
 {"id":"v-2","title":"Other story","body":"Body two.","section":"World","published_at":"2026-11-21T09:15:00Z"}
 JSONL
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" 2>/dev/null
 check "fixture imports" test $? -eq 0
 start_server --counter-flush-ms 200 || exit 1
 PAGE=/world/counted-story

@@ -9,7 +9,7 @@ UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrom
 cat >"$TMP/a.jsonl" <<'JSONL'
 {"id":"r-1","title":"Reacted story","body":"Body.","section":"World","published_at":"2026-11-20T09:15:00Z"}
 JSONL
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" 2>/dev/null
 check "fixture imports" test $? -eq 0
 start_server --reactions 'verygood:veryGood!,sad:Sad' || exit 1
 API=/api/articles/r-1/reactions
@@ -95,6 +95,6 @@ want=$(j .reactions.verygood)
 stop_server KILL
 start_server --reactions 'verygood:veryGood!,sad:Sad' || exit 1
 check "an acknowledged reaction survives kill -9" test "$(count verygood)" = "$want"
-check "the database is intact" test "$(sqlite3 "$TMP/site.db" 'PRAGMA integrity_check')" = ok
+check "the database is intact" db_intact
 
 finish

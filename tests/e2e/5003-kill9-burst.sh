@@ -10,7 +10,7 @@ cat >"$TMP/a.jsonl" <<'JSONL'
 {"id":"k-1","title":"Burst story","body":"Body.","section":"World","published_at":"2026-11-20T09:15:00Z"}
 {"id":"k-2","title":"Quiet story","body":"Body two.","section":"World","published_at":"2026-11-21T09:15:00Z"}
 JSONL
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" 2>/dev/null
 check "fixture imports" test $? -eq 0
 start_server --counter-flush-ms $FLUSH_MS || exit 1
 views() { curl -s -A "$UA" "$BASE/api/articles/$1" | jq -r .views; }
@@ -45,7 +45,7 @@ check "the burst was served ($answered pages, $counted_before_kill counted 1.2 s
 	test "$answered" -gt 50
 
 check "the database is intact after kill -9" \
-	test "$(sqlite3 "$TMP/site.db" 'PRAGMA integrity_check')" = ok
+	db_intact
 start_server --counter-flush-ms $FLUSH_MS || exit 1
 after=$(views k-1)
 # Everything counted at least one flush interval (and the 1.2 s) before the

@@ -10,7 +10,7 @@ cat >"$TMP/a.jsonl" <<'JSONL'
 {"id":"b","title":"Beta story","body":"Body.","section":"World","published_at":"2026-11-21T09:15:00Z"}
 {"id":"c","title":"Gamma story","body":"Body.","section":"Sport","published_at":"2026-11-22T09:15:00Z"}
 JSONL
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/a.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/a.jsonl" 2>/dev/null
 check "fixture imports" test $? -eq 0
 start_server --counter-flush-ms 100 || exit 1
 j() { jq -r "$1" "$TMP/body"; }

@@ -12,7 +12,7 @@
 	printf '%s\n' '{"id":"w","title":"World story","body":"World body.","section":"World","image":"/img/w.jpg","published_at":"2026-10-05T08:00:00Z"}'
 	printf '%s\n' '{"id":"evil","title":"<script>alert(1)</script> & \"Breaking\" \u0001\u001f","summary":"Sum <b>mary</b>","body":"Text <b>bold</b> ]]> x","section":"Politics","author":"Mallory","tags":["Security"],"published_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-02T12:30:00Z"}'
 } >"$TMP/site.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/site.jsonl" 2>"$TMP/import.log"
+"$ND_BIN" import --db "$DB" "$TMP/site.jsonl" 2>"$TMP/import.log"
 check "fixture imports" test $? -eq 0
 start_server || exit 1
 
@@ -118,7 +118,7 @@ old_etag=$(header ETag)
 
 # A changed store: a new item, a new ETag.
 printf '%s\n' '{"id":"new","title":"Newest story","body":"New.","section":"World","published_at":"2026-11-05T08:00:00Z"}' >"$TMP/2.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/2.jsonl" 2>/dev/null
+"$ND_BIN" import --db "$DB" "$TMP/2.jsonl" 2>/dev/null
 seen=0
 for _ in $(seq 1 50); do
 	fetch /feed.xml -H "If-None-Match: $old_etag"

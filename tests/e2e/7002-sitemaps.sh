@@ -12,7 +12,7 @@ old=$(date -u -d '-3 days' +%Y-%m-%dT%H:%M:%SZ)
 	printf '{"id":"old","title":"Old news","body":"Then.","section":"Politics","published_at":"%s","updated_at":"%s"}\n' "$old" "$old"
 	printf '%s\n' '{"id":"older","title":"Older news","body":"Long ago.","section":"Culture","published_at":"2026-01-01T10:00:00Z","updated_at":"2026-01-02T10:00:00Z"}'
 } >"$TMP/site.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/site.jsonl" 2>"$TMP/import.log"
+"$ND_BIN" import --db "$DB" "$TMP/site.jsonl" 2>"$TMP/import.log"
 check "fixture imports" test $? -eq 0
 start_server || exit 1
 

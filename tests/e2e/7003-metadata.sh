@@ -8,7 +8,7 @@
 	printf '%s\n' '{"id":"evil","title":"Bad </script><script>alert(1)</script> & <!-- co","summary":"Sum </script> mary","body":"Body.","section":"World/Europe","author":"Ada Lovelace","tags":["Summit","EU"],"image":"https://img.example/a.jpg","language":"fr","published_at":"2026-11-01T10:00:00Z","updated_at":"2026-11-02T12:30:00Z"}'
 	printf '%s\n' '{"id":"plain","title":"Plain story","body":"Plain.","section":"Culture","published_at":"2026-11-03T10:00:00Z"}'
 } >"$TMP/site.jsonl"
-"$ND_BIN" import --db "$TMP/site.db" "$TMP/site.jsonl" 2>"$TMP/import.log"
+"$ND_BIN" import --db "$DB" "$TMP/site.jsonl" 2>"$TMP/import.log"
 check "fixture imports" test $? -eq 0
 start_server || exit 1
 

@@ -5,7 +5,6 @@
 # and copies of one story from two feeds folded (Related, and the lists).
 . "$(dirname "$0")/lib/common.sh"
 
-DB=$TMP/site.db
 FEEDS=$TMP/feeds
 mkdir -p "$FEEDS"
 cp "$FIXTURES"/wire/* "$FEEDS/"
@@ -16,8 +15,20 @@ for _ in $(seq 1 100); do [ -s "$TMP/feedport" ] && break; sleep 0.05; done
 FP=$(cat "$TMP/feedport")
 F=http://127.0.0.1:$FP
 
+# The feeds' ETags: by default in DB.feeds.json, next to a SQLite store. A
+# PostgreSQL store is no file: there the configuration names the state file
+# (the default, none, is checked at the end).
+if [ "$ND_TEST_STORE" = pg ]; then
+	STATE=$TMP/feeds.json
+	STATE_INI="fetch_state = $STATE"
+else
+	STATE=$DB.feeds.json
+	STATE_INI=
+fi
+
 cat >"$TMP/good.ini" <<INI
 [wire]
+$STATE_INI
 fetch_timeout = 2
 fetch_connect_timeout = 2
 fetch_max_kb = 256
@@ -34,7 +45,7 @@ section = World/Europe
 INI
 
 api() { curl -s --max-time 10 "$BASE$1"; }
-count() { sqlite3 "$DB" "select count(*) from articles where ext_id like 'wire-%'"; }
+count() { db_query "select count(*) from articles where ext_id like 'wire-%'"; }
 
 # --- First fetch: everything new.
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
@@ -42,7 +53,7 @@ check "fetch exits 0" test $? -eq 0
 check "world: 3 new" grep -q "feed 'world': 3 items: 3 new, 0 updated" "$TMP/err"
 check "europe (through a redirect): 2 new" grep -q "feed 'europe': 2 items: 2 new" "$TMP/err"
 check "5 articles stored" test "$(count)" -eq 5
-check "state file written" jq -e '.world.etag and .world.last_modified' "$DB.feeds.json" >/dev/null
+check "state file written" jq -e '.world.etag and .world.last_modified' "$STATE" >/dev/null
 check "User-Agent names newsdesk" grep -q "ua=newsdesk/" "$TMP/feedlog"
 
 # --- Again: 304 for both, nothing duplicated.
@@ -55,12 +66,12 @@ check "server saw If-None-Match and answered 304" grep -q '^GET /world.xml 304 i
 check "no duplicates" test "$(count)" -eq 5
 
 # --- Lost state: full download, items unchanged, still no duplicates.
-rm -f "$DB.feeds.json"
-gen_before=$(sqlite3 "$DB" "select value from meta where key='generation'")
+rm -f "$STATE"
+gen_before=$(db_query "select value from meta where key='generation'")
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "without state: unchanged" grep -q "feed 'world': 3 items: 0 new, 0 updated, 3 unchanged" "$TMP/err"
 check "unchanged items do not touch the site" \
-	test "$(sqlite3 "$DB" "select value from meta where key='generation'")" = "$gen_before"
+	test "$(db_query "select value from meta where key='generation'")" = "$gen_before"
 check "still no duplicates" test "$(count)" -eq 5
 
 # --- An updated item updates its article.
@@ -69,15 +80,15 @@ sed -i 's|Markets steady before central bank decision|Markets rise after central
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "updated item" grep -q "feed 'world': 3 items: 0 new, 1 updated, 2 unchanged" "$TMP/err"
 check "still 5 articles" test "$(count)" -eq 5
-check "new title stored" test "$(sqlite3 "$DB" "select count(*) from articles where title='Markets rise after central bank holds rates'")" -eq 1
+check "new title stored" test "$(db_query "select count(*) from articles where title='Markets rise after central bank holds rates'")" -eq 1
 
 # --- What the site shows.
 start_server || exit 1
 api "/api/articles?limit=50" >"$TMP/list.json"
 # Lists fold copies of one story into its first copy: 5 articles, 4 stories.
 check "API lists the 4 stories of the 5 articles" test "$(jq '.total' "$TMP/list.json")" -eq 4
-flood=$(sqlite3 "$DB" "select ext_id from articles where title='Flood barriers hold as river peaks in Rotterdam'")
-copy=$(sqlite3 "$DB" "select ext_id from articles where title='Rotterdam flood barrier holds as river peaks'")
+flood=$(db_query "select ext_id from articles where title='Flood barriers hold as river peaks in Rotterdam'")
+copy=$(db_query "select ext_id from articles where title='Rotterdam flood barrier holds as river peaks'")
 check "one of the two copies is listed" \
 	test "$(jq --arg a "$flood" --arg b "$copy" '[.items[] | select(.id == $a or .id == $b)] | length' "$TMP/list.json")" -eq 1
 cafe=$(jq -r '.items[] | select(.title|startswith("Caf")) | .id' "$TMP/list.json")
@@ -146,7 +157,7 @@ check "redirect to ftp refused" grep -q "feed 'ftp' .* failed:" "$TMP/err"
 check "refused connection reported" grep -q "feed 'refused' .* failed:" "$TMP/err"
 check "good feed still imported" grep -q "feed 'world': 3 items: 0 new, 1 updated" "$TMP/err"
 check "summary line" grep -q "fetched 3 feeds (1 not modified), 8 failed" "$TMP/err"
-check "HTTP charset used" test "$(sqlite3 "$DB" "select title from articles where title like 'Caf%cr%'")" = "Café crème"
+check "HTTP charset used" test "$(db_query "select title from articles where title like 'Caf%cr%'")" = "Café crème"
 check "nothing lost" test "$(count)" -eq 6
 
 # --- The newsroom's edit wins: an item an editor changed (here through the
@@ -155,7 +166,7 @@ check "nothing lost" test "$(count)" -eq 6
 export ND_TEST_FAST_HASH=1
 echo 'correct horse battery staple' | "$ND_BIN" user add ed --role editor --db "$DB" >/dev/null 2>&1
 TOKEN=$("$ND_BIN" token add ed --name wire-test --db "$DB" 2>/dev/null)
-markets=$(sqlite3 "$DB" "select ext_id from articles where title='Markets rise after central bank holds rates'")
+markets=$(db_query "select ext_id from articles where title='Markets rise after central bank holds rates'")
 start_server || exit 1
 code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer $TOKEN" \
 	-H 'Content-Type: application/json' -d '{"title": "Markets rise as the bank holds (edited)"}' \
@@ -163,15 +174,15 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X PATCH -H "Authorization: Bearer
 check "an editor changes the wire article's title (PATCH: $code)" test "$code" = 200
 sed -i 's|Markets rise after central bank holds rates|Markets rally after central bank holds rates|' \
 	"$FEEDS/world.xml"
-rm -f "$DB.feeds.json"
+rm -f "$STATE"
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" 2>"$TMP/err"
 check "the changed item is kept, not updated" \
 	grep -q "feed 'world': 3 items: 0 new, 0 updated, 2 unchanged, 0 skipped, 1 kept" "$TMP/err"
 check "the log names the kept article" grep -q "article '$markets' keeps the newsroom's edit" "$TMP/err"
 check "the editor's title stands" \
-	test "$(sqlite3 "$DB" "select title from articles where ext_id='$markets'")" = "Markets rise as the bank holds (edited)"
+	test "$(db_query "select title from articles where ext_id='$markets'")" = "Markets rise as the bank holds (edited)"
 check "the source's new title was not stored" \
-	test "$(sqlite3 "$DB" "select count(*) from articles where title like 'Markets rally%'")" -eq 0
+	test "$(db_query "select count(*) from articles where title like 'Markets rally%'")" -eq 0
 stop_server
 
 # --- Usage and config errors: exit 2.
@@ -188,5 +199,13 @@ check "file:// url: exit 2" test $? -eq 2
 "$ND_BIN" fetch --db "$DB" --config "$TMP/good.ini" extra 2>"$TMP/err"
 check "extra argument: exit 2" test $? -eq 2
 
-check "database is intact" test "$(sqlite3 "$DB" 'pragma integrity_check')" = ok
+if [ "$ND_TEST_STORE" = pg ]; then
+	grep -v fetch_state "$TMP/good.ini" >"$TMP/nostate.ini"
+	"$ND_BIN" fetch --db "$DB" --config "$TMP/nostate.ini" 2>"$TMP/err"
+	check "no state file: fetch exits 0" test $? -eq 0
+	check "no state file by default on PostgreSQL, and it says so" \
+		grep -q "the store is not a file, so no feed state file" "$TMP/err"
+	check "so nothing is 304" test "$(grep -c 'not modified (304)' "$TMP/err")" = 0
+fi
+check "database is intact" db_intact
 finish

@@ -4,7 +4,6 @@
 # slow feed.
 . "$(dirname "$0")/lib/common.sh"
 
-DB=$TMP/site.db
 FEEDS=$TMP/feeds
 mkdir -p "$FEEDS"
 cp "$FIXTURES"/wire/world.xml "$FIXTURES"/wire/europe.atom "$FEEDS/"
@@ -14,8 +13,12 @@ trap 'kill $FEED_PID 2>/dev/null; cleanup' EXIT
 for _ in $(seq 1 100); do [ -s "$TMP/feedport" ] && break; sleep 0.05; done
 F=http://127.0.0.1:$(cat "$TMP/feedport")
 
+# A PostgreSQL store is no file to keep the feeds' ETags next to (8001).
+STATE_INI=
+[ "$ND_TEST_STORE" = pg ] && STATE_INI="fetch_state = $TMP/feeds.json"
 cat >"$TMP/site.ini" <<INI
 [wire]
+$STATE_INI
 fetch_interval = 1
 fetch_timeout = 30
 
@@ -47,7 +50,7 @@ sed -i 's|Markets steady before central bank decision|Markets climb on schedule|
 updated() { curl -s --max-time 5 "$BASE/api/articles?limit=50" | grep -q "Markets climb on schedule"; }
 check "an updated item reaches the site on the next run" wait_for 15 updated
 check "no duplicates" test "$(total)" = 4
-check "5 articles in the store" test "$(sqlite3 "$TMP/site.db" 'select count(*) from articles')" = 5
+check "5 articles in the store" test "$(db_query 'select count(*) from articles')" = 5
 
 # A slow feed in progress does not hold up shutdown.
 printf '\n[feed slow]\nurl = %s/slow/world.xml\n' "$F" >>"$TMP/site.ini"

@@ -9,7 +9,6 @@
 
 # Low argon2id limits: the suite runs under ASan too (src/admin/password.h).
 export ND_TEST_FAST_HASH=1
-DB=$TMP/site.db
 PW='correct horse battery staple'
 user() { "$ND_BIN" user "$@" --db "$DB" 2>"$TMP/user.err"; }
 
@@ -33,7 +32,7 @@ check "user list shows alice, her name and role" grep -qE "^alice +Alice Adams +
 check "user list shows bob" grep -qE "^bob +- +author" "$TMP/list"
 check "no password hash in the list" test "$(grep -c argon2 "$TMP/list")" = 0
 check "the stored password is an argon2id hash" \
-	test "$(sqlite3 "$DB" "SELECT substr(password, 1, 10) FROM users WHERE login = 'alice'")" = '$argon2id$'
+	test "$(db_query "SELECT substr(password, 1, 10) FROM users WHERE login = 'alice'")" = '$argon2id$'
 
 start_server --login-limit-ip 0 --login-limit-login 0 --login-lockout-seconds 10 || exit 1
 
@@ -120,7 +119,7 @@ expect_header Cache-Control '^no-store$' "/admin is not stored"
 expect_header X-Frame-Options '^DENY$' "nor framed"
 check "no visitor cookie in the admin" test "$(grep -c nd_v "$TMP/headers")" = 0
 check "the store has the hash of the token, not the token" \
-	test "$(sqlite3 "$DB" "SELECT count(*) FROM sessions WHERE id = CAST('$(awk '$6 == "nd_s" {print $7}' "$TMP/ja")' AS BLOB)")" = 0
+	test "$(db_query "SELECT count(*) FROM sessions WHERE id = $(db_blob "$(awk '$6 == "nd_s" {print $7}' "$TMP/ja")")")" = 0
 fetch /admin/login -b "$TMP/ja"
 expect_status 303 "the login page, logged in"
 # The next page is kept, but only within the admin.
@@ -153,7 +152,7 @@ expect_status 303 "another session of the user has ended"
 fetch /admin -b "$TMP/jn"
 expect_status 303 "and another"
 check "no session of alice is left" \
-	test "$(sqlite3 "$DB" "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'alice'")" = 0
+	test "$(db_query "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'alice'")" = 0
 
 # --- a new password ends every session of the account ---
 login "$TMP/jbob" bob "$PW"
@@ -176,7 +175,7 @@ user remove bob >/dev/null
 check "user remove" test $? -eq 0
 fetch /admin -b "$TMP/jbob"
 expect_status 303 "bob's session has ended"
-check "no session of bob is left" test "$(sqlite3 "$DB" "SELECT count(*) FROM sessions")" = 0
+check "no session of bob is left" test "$(db_query "SELECT count(*) FROM sessions")" = 0
 user remove bob >/dev/null
 check "removing an unknown user fails with 1" test $? -eq 1
 

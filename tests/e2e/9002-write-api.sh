@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib/common.sh"
 
 export ND_TEST_FAST_HASH=1
-DB=$TMP/site.db
 PW='correct horse battery staple'
 nd() { "$ND_BIN" "$@" --db "$DB" 2>"$TMP/cli.err"; }
 

@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib/common.sh"
 
 export ND_TEST_FAST_HASH=1
-DB=$TMP/site.db
 echo 'correct horse battery staple' | "$ND_BIN" user add ed --role editor --db "$DB" >/dev/null 2>&1
 ED=$("$ND_BIN" token add ed --name hooks --db "$DB" 2>/dev/null)
 
@@ -54,7 +53,7 @@ check "the 500 is tried again (after 1 s)" wait_for 2
 check "the same delivery, same body" cmp -s "$HOOKS/1.json" "$HOOKS/2.json"
 check "the same delivery id" test "$(hdr X-Newsdesk-Delivery 1)" = "$(hdr X-Newsdesk-Delivery 2)"
 sleep 0.3
-check "logged as delivered after 2 attempts" test "$(sqlite3 "$DB" "SELECT webhook || '|' || event || '|' || status || '|' || attempts || '|' || http_status FROM webhook_deliveries")" = "test|publish|delivered|2|200"
+check "logged as delivered after 2 attempts" test "$(db_query "SELECT webhook || '|' || event || '|' || status || '|' || attempts || '|' || http_status FROM webhook_deliveries")" = "test|publish|delivered|2|200"
 
 api PATCH /api/articles/h-1 -d '{"body":"Changed."}'
 expect_status 200 "update (not wanted by this webhook)"
@@ -65,6 +64,6 @@ expect_status 204 "delete of a published article"
 check "unpublish sent" wait_for 3
 check "it is the unpublish" test "$(jq -r .event "$HOOKS/3.json")" = unpublish
 check "nothing for the update or the draft" test ! -e "$HOOKS/4.json"
-check "two deliveries logged" test "$(sqlite3 "$DB" "SELECT count(*) FROM webhook_deliveries")" = 2
+check "two deliveries logged" test "$(db_query "SELECT count(*) FROM webhook_deliveries")" = 2
 
 finish

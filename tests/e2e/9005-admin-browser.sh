@@ -6,7 +6,6 @@
 . "$(dirname "$0")/lib/common.sh"
 
 export ND_TEST_FAST_HASH=1
-DB=$TMP/site.db
 PW='correct horse battery staple'
 echo "$PW" | "$ND_BIN" user add ed --role editor --name "Ed Editor" --db "$DB" >/dev/null 2>&1
 check "an editor" test $? -eq 0

@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/hooks.sh"
 
-DB=$TMP/site.db
 start_receiver
 cat >"$TMP/site.ini" <<EOF2
 [webhook test]
@@ -36,7 +35,7 @@ past=$(date -u -d '-60 seconds' +%Y-%m-%dT%H:%M:%SZ)
 at=$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)
 import '{"id":"old-1","title":"Went live before","body":"B","status":"scheduled","published_at":"'"$past"'"}'
 import '{"id":"sched-1","title":"Goes live soon","body":"B","status":"scheduled","published_at":"'"$at"'"}'
-check "imported" test "$(sqlite3 "$DB" 'SELECT count(*) FROM articles')" = 2
+check "imported" test "$(db_query 'SELECT count(*) FROM articles')" = 2
 start_server --config "$TMP/site.ini" || exit 1
 # A second server on the same database, as another node would be.
 "$ND_BIN" serve --config "$TMP/site.ini" --db "$DB" --listen 127.0.0.1:0 --reload-interval-ms 100 \
@@ -67,7 +66,7 @@ check "one publish in all, for two servers, rebuilds and a restart (got: $(event
 check "nothing for what went live before webhooks were used" test "$(events | grep -c old-1)" = 0
 check "nothing for the CLI's imports" test "$(events | grep -c more-)" = 0
 check "one delivery logged" \
-	test "$(sqlite3 "$DB" "SELECT count(*) || '|' || min(event) FROM webhook_deliveries WHERE article = 'sched-1'")" = "1|publish"
+	test "$(db_query "SELECT count(*) || '|' || min(event) FROM webhook_deliveries WHERE article = 'sched-1'")" = "1|publish"
 kill $NODE2
 wait $NODE2
 check "the second server stopped cleanly" test $? -eq 0
@@ -94,7 +93,7 @@ stop_server
 n0=$(events | wc -l)
 
 # --- the wire fetch of serve ---
-DB=$TMP/wire.db
+DB=$(new_db wire) || exit 1
 FEEDS=$TMP/feeds
 mkdir -p "$FEEDS"
 cp "$FIXTURES"/wire/world.xml "$FEEDS/"

@@ -10,7 +10,6 @@
 
 export ND_TEST_FAST_HASH=1
 export LC_ALL=C
-DB=$TMP/site.db
 PW='correct horse battery staple'
 UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
@@ -49,12 +48,12 @@ curl -s -o /dev/null "$BASE$P1"
 curl -s -A "$UA" -b "$TMP/va1" -H "Origin: $BASE" -d type=verygood -o /dev/null "$BASE/api/articles/st-1/reactions"
 
 # The counter flushes every 200 ms: wait until the store has the 8 views.
-stored() { sqlite3 "$DB" "SELECT coalesce(sum(views), 0) FROM view_hours"; }
+stored() { db_query "SELECT coalesce(sum(views), 0) FROM view_hours"; }
 for _ in $(seq 1 100); do [ "$(stored)" = 8 ] && break; sleep 0.1; done
 check "8 views are stored (got $(stored))" test "$(stored)" = 8
 
 # The hours the views went to (normally one; two when an hour ended meanwhile).
-HOURS=$(sqlite3 "$DB" "SELECT hour || ' ' || sum(views) FROM view_hours GROUP BY hour")
+HOURS=$(db_query "SELECT hour || ' ' || sum(views) FROM view_hours GROUP BY hour")
 # hour_title HOUR N: the <title> of the bar of that hour.
 hour_title() {
 	local from to
@@ -122,8 +121,8 @@ expect_body_re '<a href="/admin/stats/article/st-1">Europe story</a><br><span cl
 expect_body '<a href="/admin/stats/article/st%2F3%20%3Cx%3E">Sport &amp; &lt;b&gt;story&lt;/b&gt;</a>' \
 	"an odd id is URL-escaped and a title HTML-escaped"
 expect_no_body '<b>story</b>' "no raw title"
-WORLD=$(sqlite3 "$DB" "SELECT id FROM sections WHERE slug = 'world' AND parent_id IS NULL")
-EUROPE=$(sqlite3 "$DB" "SELECT id FROM sections WHERE slug = 'europe'")
+WORLD=$(db_query "SELECT id FROM sections WHERE slug = 'world' AND parent_id IS NULL")
+EUROPE=$(db_query "SELECT id FROM sections WHERE slug = 'europe'")
 expect_body_re "<a href=\"/admin/stats/section/$WORLD\">World</a></td><td class=\"num\">[0-9]+</td><td class=\"num\">7</td>" \
 	"World counts its subsection's views too"
 expect_body_re "<a href=\"/admin/stats/section/$EUROPE\">World/Europe</a></td><td class=\"num\">[0-9]+</td><td class=\"num\">5</td>" \
@@ -179,9 +178,9 @@ expect_status 404 "an unknown article"
 expect_body "There is no article with the id &#39;no-such-article&#39;." "named"
 
 # --- compacted days: view_days and view_hours add up per day ---
-ID1=$(sqlite3 "$DB" "SELECT id FROM articles WHERE ext_id = 'st-1'")
+ID1=$(db_query "SELECT id FROM articles WHERE ext_id = 'st-1'")
 DAY=$(($(date -u +%s) / 86400 - 3))
-sqlite3 "$DB" "INSERT INTO view_days (article_id, day, views) VALUES ($ID1, $DAY, 12345);
+db_query "INSERT INTO view_days (article_id, day, views) VALUES ($ID1, $DAY, 12345);
 	UPDATE article_stats SET views = views + 12345 WHERE article_id = $ID1"
 check "an old day stored in view_days" test $? -eq 0
 fetch /admin/stats/article/st-1 -b "$TMP/jar"

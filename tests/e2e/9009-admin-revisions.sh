@@ -9,7 +9,6 @@
 . "$(dirname "$0")/lib/common.sh"
 
 export ND_TEST_FAST_HASH=1
-DB=$TMP/site.db
 PW='correct horse battery staple'
 nd() { "$ND_BIN" "$@" --db "$DB" 2>"$TMP/cli.err"; }
 
@@ -134,7 +133,7 @@ fetch "/admin/articles/$ID/revisions/9/restore" -b "$TMP/ed" --data-urlencode "c
 expect_status 404 "a restore of no revision"
 fetch "/admin/articles/$ID/revisions/1/restore" -b "$TMP/au" --data-urlencode "csrf=$C"
 expect_status 403 "an author restoring another's article (with the editor's token)"
-check "nothing restored so far" test "$(sqlite3 "$DB" "SELECT count(*) FROM revisions")" = 5
+check "nothing restored so far" test "$(db_query "SELECT count(*) FROM revisions")" = 5
 # The restore's updated_at is a later second than revision 1's, so the
 # page below has a time to tell apart (a fast machine does it all in one).
 sleep 1

@@ -15,10 +15,14 @@ class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
         n[0] += 1
-        with open(os.path.join(out, '%d.json' % n[0]), 'wb') as f:
-            f.write(body)
+        # The headers first, then the body under a temporary name renamed
+        # into place: a test waiting for N.json (hooks.sh) finds both whole.
         with open(os.path.join(out, '%d.hdr' % n[0]), 'w') as f:
             f.write(str(self.headers))
+        tmp = os.path.join(out, '%d.json.tmp' % n[0])
+        with open(tmp, 'wb') as f:
+            f.write(body)
+        os.rename(tmp, os.path.join(out, '%d.json' % n[0]))
         self.send_response(500 if fail_first and n[0] == 1 else 200)
         self.end_headers()
 

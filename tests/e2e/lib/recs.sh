@@ -8,12 +8,12 @@ UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrom
 # demo_server: creates the demo site and serves it; counts and reading
 # histories are written every 200 ms.
 demo_server() {
-	"$ND_BIN" demo --db "$TMP/site.db" >/dev/null 2>&1
+	demo_site
 	check "demo site created" test $? -eq 0
 	# --no-histories: without the demo's simulated readers, so that every
 	# co-visitation pair comes from the test's own readers.
 	if [ "${1:-}" = --no-histories ]; then
-		sqlite3 "$TMP/site.db" "DELETE FROM reading_history"
+		db_query "DELETE FROM reading_history"
 		check "simulated histories removed" test $? -eq 0
 	fi
 	start_server --counter-flush-ms 200

@@ -10,20 +10,8 @@
 #include "core/err.h"
 #include "core/mem.h"
 #include "handler/handler_int.h"
+#include "helpers/temp_db.h"
 #include "webhook/webhook.h"
-
-static char db[128];
-
-static void remove_db(void)
-{
-	char p[160];
-
-	unlink(db);
-	snprintf(p, sizeof(p), "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db);
-	unlink(p);
-}
 
 static void put(struct nd_store *s, const char *id, int64_t at)
 {
@@ -43,14 +31,15 @@ static void test_golive_once(void **state)
 	struct nd_config cfg;
 	struct nd_app app;
 	struct nd_store *s;
+	struct temp_db db;
 	int64_t until;
 
 	(void)state;
-	snprintf(db, sizeof(db), "/tmp/nd-golive-test-%d.db", (int)getpid());
-	remove_db();
+	/* A SQLite file, or a database on the test cluster (ND_TEST_STORE=pg). */
+	assert_int_equal(temp_db_make(&db, "golive"), 0);
 	nd_config_init(&cfg);
 	free(cfg.db);
-	cfg.db = nd_xstrdup(db);
+	cfg.db = nd_xstrdup(db.url);
 	/* Nobody listens on port 1: the deliveries fail, which is not tested here. */
 	h->name = nd_xstrdup("t");
 	h->url = nd_xstrdup("http://127.0.0.1:1/");
@@ -59,7 +48,7 @@ static void test_golive_once(void **state)
 	cfg.webhooks = h;
 	memset(&app, 0, sizeof(app));
 	app.cfg = &cfg;
-	assert_int_equal(nd_store_open(db, &s), 0);
+	assert_int_equal(nd_store_open(db.url, &s), 0);
 	put(s, "before", t - 10);
 	put(s, "a", t + 100);
 	put(s, "b", t + 100);
@@ -93,7 +82,7 @@ static void test_golive_once(void **state)
 	nd_webhooks_stop(app.webhooks);
 	nd_store_close(s);
 	nd_config_release(&cfg);
-	remove_db();
+	temp_db_remove(&db);
 }
 
 int main(void)

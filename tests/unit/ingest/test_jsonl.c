@@ -22,6 +22,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "ingest/jsonl.h"
+#include "helpers/temp_db.h"
 #include "store/store.h"
 
 #define DATA_DIR ND_SOURCE_DIR "/tests/data/import"
@@ -476,8 +477,7 @@ static void test_open(void **state)
 /* ---- the import loop, against SQLite ------------------------------------ */
 
 struct fx {
-	char dir[64];
-	char db[128];
+	struct temp_db db;
 	struct nd_store *s;
 	/* What the last import printed on its err stream. */
 	char *out;
@@ -489,11 +489,10 @@ static int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/nd-test-jsonl-XXXXXX");
-	if (!f || !mkdtemp(f->dir))
+	/* A SQLite file, or a database on the test cluster (ND_TEST_STORE=pg). */
+	if (!f || temp_db_make(&f->db, "test-jsonl"))
 		return -1;
-	snprintf(f->db, sizeof(f->db), "%s/news.db", f->dir);
-	if (nd_store_open(f->db, &f->s))
+	if (nd_store_open(f->db.url, &f->s))
 		return -1;
 	*state = f;
 	return 0;
@@ -502,15 +501,9 @@ static int fx_setup(void **state)
 static int fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-	char path[160];
 
 	nd_store_close(f->s);
-	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
-		unlink(path);
-	}
-	rmdir(f->dir);
+	temp_db_remove(&f->db);
 	free(f->out);
 	free(f);
 	return 0;
@@ -975,17 +968,41 @@ static void test_over_long_line(void **state)
 	}
 }
 
-/* Runs sql on the database behind the store, through a second connection. */
-static void exec_sql(struct fx *f, const char *sql)
+/* Runs sql (SQLite's) or pg_sql (PostgreSQL's) on the database behind the
+ * store, through a second connection. */
+static void exec_sql(struct fx *f, const char *sql, const char *pg_sql)
 {
 	sqlite3 *db;
 	char *msg = NULL;
 
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	if (temp_db_is_pg()) {
+		assert_int_equal(temp_db_pg_run(f->db.url, pg_sql), 0);
+		return;
+	}
+	assert_int_equal(sqlite3_open(f->db.path, &db), SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", sql, msg);
 	sqlite3_close(db);
+}
+
+/* Makes the database refuse to insert the articles whose ext_id is LIKE
+ * pattern, as a failing disk or a constraint the import cannot see would. */
+static void refuse_articles(struct fx *f, const char *pattern)
+{
+	char sql[256], pg_sql[512];
+
+	snprintf(sql, sizeof(sql),
+	         "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.ext_id LIKE '%s' "
+	         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;",
+	         pattern);
+	snprintf(pg_sql, sizeof(pg_sql),
+	         "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+	         "IF NEW.ext_id LIKE '%s' THEN RAISE EXCEPTION 'injected failure'; END IF; "
+	         "RETURN NEW; END $$; CREATE TRIGGER refuse BEFORE INSERT ON articles "
+	         "FOR EACH ROW EXECUTE FUNCTION refuse();",
+	         pattern);
+	exec_sql(f, sql, pg_sql);
 }
 
 static void test_store_failure_replays_batch(void **state)
@@ -995,8 +1012,7 @@ static void test_store_failure_replays_batch(void **state)
 	struct nd_buf data = ND_BUF_INIT;
 
 	/* The database refuses one article that passes validation. */
-	exec_sql(f, "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.ext_id = 'r-5' "
-	            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+	refuse_articles(f, "r-5");
 	for (int i = 1; i <= 10; i++)
 		nd_buf_addf(&data,
 		            "{\"id\":\"r-%d\",\"title\":\"R %d\",\"body\":\"B\","
@@ -1016,7 +1032,8 @@ static void test_store_failure_replays_batch(void **state)
 	assert_article(f, "r-10", "R 10|S10|t10|published|");
 
 	/* Strict: the same failure rolls everything back. */
-	exec_sql(f, "DELETE FROM article_tags; DELETE FROM articles;");
+	exec_sql(f, "DELETE FROM article_tags; DELETE FROM articles;",
+	         "DELETE FROM article_tags; DELETE FROM articles;");
 	nd_import_opts_init(&o);
 	o.strict = true;
 	nd_log_level = ND_LOG_NONE;
@@ -1033,8 +1050,7 @@ static void test_store_keeps_failing(void **state)
 	struct nd_buf data = ND_BUF_INIT;
 	int rc;
 
-	exec_sql(f, "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN NEW.ext_id LIKE 'x%' "
-	            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+	refuse_articles(f, "x%");
 	nd_buf_adds(&data, "{\"id\":\"ok-1\",\"title\":\"T\",\"body\":\"B\"}\n");
 	for (int i = 0; i < 150; i++)
 		nd_buf_addf(&data, "{\"id\":\"x%d\",\"title\":\"T\",\"body\":\"B\"}\n", i);
