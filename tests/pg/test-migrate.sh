@@ -23,13 +23,13 @@ for d in "$PGDB" "$PGDB2"; do
 	psql_run "$cluster_url" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" \
 		-c "CREATE DATABASE $d" || exit 1
 done
-drop_dbs() {
+migrate_cleanup() {
 	for d in "$PGDB" "$PGDB2"; do
 		psql_run "$cluster_url" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"
 	done
 	cleanup
 }
-trap drop_dbs EXIT
+trap migrate_cleanup EXIT
 
 export ND_TEST_FAST_HASH=1
 UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
