@@ -248,6 +248,13 @@ enum stmt_id {
 	/* PostgreSQL (issue 7): the writers' lock and the migrations' table. */
 	ST_WRITE_LOCK,
 	ST_MIGRATIONS_TABLE,
+	/* The node log (0009): what the other nodes counted. */
+	ST_NODELOG_VIEWS,
+	ST_NODELOG_REACTION,
+	ST_NODELOG_READ,
+	ST_NODELOG_MARK,
+	ST_NODELOG_SINCE,
+	ST_NODELOG_PRUNE,
 	ST__COUNT
 };
 
@@ -699,6 +706,30 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                              " CREATE TABLE IF NOT EXISTS schema_migrations ("
                              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                              "applied_at BIGINT NOT NULL); END $$"},
+    /*
+     * The node log (0009). Written only inside write_begin's transaction,
+     * which holds the writers' lock (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+     * ST_WRITE_LOCK) from before the first id is taken to COMMIT, so ids
+     * become visible in order. SINCE also returns the newest row, whoever
+     * wrote it, so the reader's mark passes its own rows.
+     */
+    [ST_NODELOG_VIEWS] = {"INSERT INTO node_log (node, logged_at, article_id, hour, views) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+                          "log views for the other nodes"},
+    [ST_NODELOG_REACTION] = {"INSERT INTO node_log (node, logged_at, article_id, type, reaction, "
+                             "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                             "log a reaction for the other nodes"},
+    [ST_NODELOG_READ] = {"INSERT INTO node_log (node, logged_at, article_id, visitor, at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)",
+                         "log a read for the other nodes"},
+    [ST_NODELOG_MARK] = {"SELECT coalesce(max(id), 0) FROM node_log", "read the node log's end"},
+    [ST_NODELOG_SINCE] = {"SELECT id, node, article_id, hour, views, type, reaction, visitor, at "
+                          "FROM node_log WHERE id > ?1 "
+                          "AND (node <> ?2 OR id = (SELECT max(id) FROM node_log)) ORDER BY id",
+                          "read the node log"},
+    [ST_NODELOG_PRUNE] = {"DELETE FROM node_log WHERE logged_at < ?1 "
+                          "AND id < (SELECT max(id) FROM node_log)",
+                          "prune the node log"},
 };
 #pragma GCC diagnostic pop
 
@@ -1861,11 +1892,35 @@ static int view_add(struct sql_store *q, const struct nd_view_delta *d)
 {
 	const int64_t hour[] = {d->article_id, d->hour, d->views};
 	const int64_t total[] = {d->article_id, d->views};
+	const int64_t logged[] = {q->base.log_node, now(), d->article_id, d->hour, d->views};
 	int rc;
 
-	if ((rc = run_ints(q, ST_VIEW_HOUR_ADD, hour, 3)) != 0)
+	if ((rc = run_ints(q, ST_VIEW_HOUR_ADD, hour, 3)) != 0 ||
+	    (rc = run_ints(q, ST_ARTICLE_VIEWS_ADD, total, 2)) != 0)
 		return rc;
-	return run_ints(q, ST_ARTICLE_VIEWS_ADD, total, 2);
+	return q->base.log_node ? run_ints(q, ST_NODELOG_VIEWS, logged, 5) : 0;
+}
+
+/* The node log's row for a reaction op that changed a count (0009). */
+static int reaction_log(struct sql_store *q, const struct nd_reaction_op *op)
+{
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if (!q->base.log_node || (op->result != 1 && op->result != -1))
+		return 0;
+	if ((rc = stmt_get(q, ST_NODELOG_REACTION, &st)) != 0)
+		return rc;
+	bind_int(st, 1, q->base.log_node, &rc);
+	bind_int(st, 2, now(), &rc);
+	bind_int(st, 3, op->article_id, &rc);
+	bind_text(st, 4, op->type, &rc);
+	bind_int(st, 5, op->result, &rc);
+	bind_int(st, 6, op->at ? op->at : now(), &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_NODELOG_REACTION].what)
+	        : step_done(q, ST_NODELOG_REACTION, st);
+	stmt_put(q, ST_NODELOG_REACTION, st);
+	return rc;
 }
 
 /*
@@ -1975,7 +2030,8 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 			gone_ops++;
 			continue;
 		}
-		rc = reaction_apply(q, &r[i]);
+		if ((rc = reaction_apply(q, &r[i])) == 0)
+			rc = reaction_log(q, &r[i]);
 	}
 	rc = write_end(q, rc);
 	if (!rc && (gone_views || gone_ops))
@@ -2199,6 +2255,25 @@ static int sql_counts_clear(struct nd_store *s)
 	return write_end(q, rc);
 }
 
+/* The node log's row for a new history row (0009). */
+static int history_log(struct sql_store *q, const struct nd_history_rec *h)
+{
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_NODELOG_READ, &st)) != 0)
+		return rc;
+	bind_int(st, 1, q->base.log_node, &rc);
+	bind_int(st, 2, now(), &rc);
+	bind_int(st, 3, h->article_id, &rc);
+	bind_blob(st, 4, h->visitor, ND_STORE_VISITOR_LEN, &rc);
+	bind_int(st, 5, h->at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_NODELOG_READ].what)
+	        : step_done(q, ST_NODELOG_READ, st);
+	stmt_put(q, ST_NODELOG_READ, st);
+	return rc;
+}
+
 static int sql_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
 {
 	struct sql_store *q = sq(s);
@@ -2217,6 +2292,9 @@ static int sql_history_add(struct nd_store *s, const struct nd_history_rec *h, s
 		rc = rc ? db_fail(q, rc, stmt_defs[ST_HISTORY_ADD].what)
 		        : step_done(q, ST_HISTORY_ADD, st);
 		stmt_put(q, ST_HISTORY_ADD, st);
+		/* Only a new row is news for the other nodes. */
+		if (!rc && q->base.log_node && sql_changes(q) == 1)
+			rc = history_log(q, &h[i]);
 	}
 	return write_end(q, rc);
 }
@@ -2269,6 +2347,82 @@ static int sql_history_purge(struct nd_store *s, int64_t before, int64_t keep, i
 			*deleted += sql_changes(q);
 	}
 	return write_end(q, rc);
+}
+
+/* --- the node log (0009) --- */
+
+static int sql_nodelog_mark(struct nd_store *s, int64_t *mark)
+{
+	return query_int(sq(s), ST_NODELOG_MARK, mark);
+}
+
+/* A node log row into rec (the kind from which optional column is set);
+ * false for a row this build cannot read. */
+static bool nodelog_row(struct nd__sql_stmt *st, struct nd_nodelog_rec *rec)
+{
+	const void *visitor = col_blob_of(st, 7, ND_STORE_VISITOR_LEN);
+	int64_t views = nd__sql_int(st, 4);
+
+	memset(rec, 0, sizeof(*rec));
+	rec->id = nd__sql_int(st, 0);
+	rec->node = nd__sql_int(st, 1);
+	rec->article_id = nd__sql_int(st, 2);
+	rec->hour = nd__sql_int(st, 3);
+	rec->type = col_text(st, 5);
+	rec->reaction = (int)nd__sql_int(st, 6);
+	rec->at = nd__sql_int(st, 8);
+	if (visitor) {
+		rec->kind = ND_NODELOG_READ;
+		memcpy(rec->visitor, visitor, ND_STORE_VISITOR_LEN);
+		return true;
+	}
+	if (rec->type[0]) {
+		rec->kind = ND_NODELOG_REACTION;
+		return rec->reaction == 1 || rec->reaction == -1;
+	}
+	rec->kind = ND_NODELOG_VIEWS;
+	rec->views = views > 0 && views <= UINT32_MAX ? (uint32_t)views : 0;
+	return true;
+}
+
+static int sql_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd_nodelog_cb cb,
+                             void *ctx)
+{
+	struct sql_store *q = sq(s);
+	struct nd_nodelog_rec rec;
+	struct nd__sql_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_NODELOG_SINCE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, after, &rc);
+	bind_int(st, 2, node, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_NODELOG_SINCE].what);
+		goto out;
+	}
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		if (!nodelog_row(st, &rec))
+			rec.kind = ND_NODELOG_VIEWS, rec.views = 0; /* still moves the mark */
+		if ((rc = cb(ctx, &rec)) != 0)
+			goto out;
+	}
+	if (step != ND_SQL_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_NODELOG_SINCE].what);
+out:
+	stmt_put(q, ST_NODELOG_SINCE, st);
+	return rc;
+}
+
+static int sql_nodelog_prune(struct nd_store *s, int64_t max_age, int64_t *deleted)
+{
+	struct sql_store *q = sq(s);
+	int64_t before = now() - max_age;
+	int rc;
+
+	if ((rc = run_ints(q, ST_NODELOG_PRUNE, &before, 1)) == 0)
+		*deleted = sql_changes(q);
+	return rc;
 }
 
 /* --- accounts (0004) --- */
@@ -3489,7 +3643,10 @@ out:
 	.tag_rename = sql_tag_rename, \
 	.tag_merge = sql_tag_merge, \
 	.tag_delete = sql_tag_delete, \
-	.article_find = sql_article_find
+	.article_find = sql_article_find, \
+	.nodelog_mark = sql_nodelog_mark, \
+	.nodelog_since = sql_nodelog_since, \
+	.nodelog_prune = sql_nodelog_prune
 /* clang-format on */
 
 const struct nd_store_be nd__sqlite_be = {

@@ -23,8 +23,9 @@ struct nd_store_be;
 /* What every handle starts with; the backend's own state follows. */
 struct nd_store {
 	const struct nd_store_be *be;
-	char *url;   /* as given to nd_store_open, for messages; owned */
-	bool in_txn; /* between nd_store_begin and commit/rollback */
+	char *url;        /* as given to nd_store_open, for messages; owned */
+	bool in_txn;      /* between nd_store_begin and commit/rollback */
+	int64_t log_node; /* nd_store_nodelog_as: > 0, the writes log their rows */
 };
 
 /*
@@ -120,6 +121,11 @@ typedef int nd_store_tag_merge_fn(struct nd_store *s, int64_t from, int64_t into
 typedef int nd_store_tag_delete_fn(struct nd_store *s, int64_t id, int64_t *articles);
 typedef int nd_store_article_find_fn(struct nd_store *s, const struct nd_article_query *q,
                                      int64_t *total, nd_article_cb cb, void *ctx);
+
+typedef int nd_store_nodelog_mark_fn(struct nd_store *s, int64_t *mark);
+typedef int nd_store_nodelog_since_fn(struct nd_store *s, int64_t after, int64_t node,
+                                      nd_nodelog_cb cb, void *ctx);
+typedef int nd_store_nodelog_prune_fn(struct nd_store *s, int64_t max_age, int64_t *deleted);
 
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
@@ -239,6 +245,10 @@ struct nd_store_be {
 	/* The admin's article list; store.c has checked q, and q->text is
 	 * NULL or not blank. */
 	nd_store_article_find_fn *article_find;
+	/* The node log (0009); store.c has checked the arguments. */
+	nd_store_nodelog_mark_fn *nodelog_mark;
+	nd_store_nodelog_since_fn *nodelog_since;
+	nd_store_nodelog_prune_fn *nodelog_prune;
 };
 
 extern const struct nd_store_be nd__sqlite_be;
