@@ -276,15 +276,24 @@ static int absorb_row(void *ctx, const struct nd_nodelog_rec *r)
 	int type;
 
 	c->log_mark = r->id;
-	if (r->node == c->o.node || r->article_id <= 0 || r->article_id >= ND_SHARD_MAX_ID)
+	if (r->node == c->o.node)
+		return 0;
+	if (r->kind == ND_NODELOG_VIEWS) {
+		for (size_t i = 0; i < r->nviews; i++) {
+			const struct nd_view_delta *d = &r->views[i];
+
+			if (d->article_id <= 0 || d->article_id >= ND_SHARD_MAX_ID || !d->views ||
+			    d->hour < 0)
+				continue;
+			totals_add(&c->views, (uint32_t)d->article_id, d->views);
+			deltas_push(a->ds, d->article_id, d->hour, d->views, NULL, 0);
+		}
+		return 0;
+	}
+	if (r->article_id <= 0 || r->article_id >= ND_SHARD_MAX_ID)
 		return 0;
 	switch (r->kind) {
-	case ND_NODELOG_VIEWS:
-		if (!r->views || r->hour < 0)
-			break;
-		totals_add(&c->views, id, r->views);
-		deltas_push(a->ds, r->article_id, r->hour, r->views, NULL, 0);
-		break;
+	case ND_NODELOG_VIEWS: break;
 	case ND_NODELOG_REACTION:
 		/* A type this node does not show is not counted, as at open. */
 		if ((type = nd_counter_type(c, r->type, strlen(r->type))) >= 0)

@@ -713,8 +713,7 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
      * become visible in order. SINCE also returns the newest row, whoever
      * wrote it, so the reader's mark passes its own rows.
      */
-    [ST_NODELOG_VIEWS] = {"INSERT INTO node_log (node, logged_at, article_id, hour, views) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_NODELOG_VIEWS] = {"INSERT INTO node_log (node, logged_at, deltas) VALUES (?1, ?2, ?3)",
                           "log views for the other nodes"},
     [ST_NODELOG_REACTION] = {"INSERT INTO node_log (node, logged_at, article_id, type, reaction, "
                              "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -723,12 +722,16 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                          "VALUES (?1, ?2, ?3, ?4, ?5)",
                          "log a read for the other nodes"},
     [ST_NODELOG_MARK] = {"SELECT coalesce(max(id), 0) FROM node_log", "read the node log's end"},
-    [ST_NODELOG_SINCE] = {"SELECT id, node, article_id, hour, views, type, reaction, visitor, at "
+    [ST_NODELOG_SINCE] = {"SELECT id, node, article_id, deltas, type, reaction, visitor, at "
                           "FROM node_log WHERE id > ?1 "
                           "AND (node <> ?2 OR id = (SELECT max(id) FROM node_log)) ORDER BY id",
                           "read the node log"},
-    [ST_NODELOG_PRUNE] = {"DELETE FROM node_log WHERE logged_at < ?1 "
-                          "AND id < (SELECT max(id) FROM node_log)",
+    /* logged_at grows with id (one writer at a time): every row before the
+     * first young one goes, walking the primary key (no index on
+     * logged_at); with none young, all but the newest. */
+    [ST_NODELOG_PRUNE] = {"DELETE FROM node_log WHERE id < coalesce("
+                          "(SELECT id FROM node_log WHERE logged_at >= ?1 ORDER BY id LIMIT 1), "
+                          "(SELECT max(id) FROM node_log))",
                           "prune the node log"},
 };
 #pragma GCC diagnostic pop
@@ -1892,13 +1895,56 @@ static int view_add(struct sql_store *q, const struct nd_view_delta *d)
 {
 	const int64_t hour[] = {d->article_id, d->hour, d->views};
 	const int64_t total[] = {d->article_id, d->views};
-	const int64_t logged[] = {q->base.log_node, now(), d->article_id, d->hour, d->views};
 	int rc;
 
-	if ((rc = run_ints(q, ST_VIEW_HOUR_ADD, hour, 3)) != 0 ||
-	    (rc = run_ints(q, ST_ARTICLE_VIEWS_ADD, total, 2)) != 0)
+	if ((rc = run_ints(q, ST_VIEW_HOUR_ADD, hour, 3)) != 0)
 		return rc;
-	return q->base.log_node ? run_ints(q, ST_NODELOG_VIEWS, logged, 5) : 0;
+	return run_ints(q, ST_ARTICLE_VIEWS_ADD, total, 2);
+}
+
+/* The node log packs a flush's view deltas in one row (0009): article id
+ * and hour as int64, views as uint32, little-endian. */
+#define NODELOG_DELTA 20
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void delta_pack(uint8_t *p, const struct nd_view_delta *d)
+{
+	put_le(p, (uint64_t)d->article_id, 8);
+	put_le(p + 8, (uint64_t)d->hour, 8);
+	put_le(p + 16, d->views, 4);
+}
+
+/* The node log's row for the view deltas a flush stored (packed[0..n)). */
+static int views_log(struct sql_store *q, const uint8_t *packed, size_t n)
+{
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if (!n)
+		return 0;
+	if ((rc = stmt_get(q, ST_NODELOG_VIEWS, &st)) != 0)
+		return rc;
+	bind_int(st, 1, q->base.log_node, &rc);
+	bind_int(st, 2, now(), &rc);
+	bind_blob(st, 3, packed, n * NODELOG_DELTA, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_NODELOG_VIEWS].what)
+	        : step_done(q, ST_NODELOG_VIEWS, st);
+	stmt_put(q, ST_NODELOG_VIEWS, st);
+	return rc;
 }
 
 /* The node log's row for a reaction op that changed a count (0009). */
@@ -2001,12 +2047,16 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 {
 	struct sql_store *q = sq(s);
 	struct live_memo memo = {0};
-	size_t gone_views = 0, gone_ops = 0;
+	size_t gone_views = 0, gone_ops = 0, logged = 0;
+	/* The stored deltas, for the node log. */
+	uint8_t *packed = q->base.log_node && nv ? nd_xmalloc(nv * NODELOG_DELTA) : NULL;
 	bool live;
 	int rc;
 
-	if ((rc = write_begin(q)) != 0)
+	if ((rc = write_begin(q)) != 0) {
+		free(packed);
 		return rc;
+	}
 	for (size_t i = 0; i < nv && !rc; i++) {
 		if (!v[i].views)
 			continue;
@@ -2018,8 +2068,12 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 			gone_views++;
 			continue;
 		}
-		rc = view_add(q, &v[i]);
+		if ((rc = view_add(q, &v[i])) == 0 && packed)
+			delta_pack(packed + NODELOG_DELTA * logged++, &v[i]);
 	}
+	if (!rc && packed)
+		rc = views_log(q, packed, logged);
+	free(packed);
 	for (size_t i = 0; i < nr && !rc; i++) {
 		if ((rc = article_live(q, &memo, r[i].article_id, &live)) != 0)
 			break;
@@ -2356,33 +2410,50 @@ static int sql_nodelog_mark(struct nd_store *s, int64_t *mark)
 	return query_int(sq(s), ST_NODELOG_MARK, mark);
 }
 
-/* A node log row into rec (the kind from which optional column is set);
- * false for a row this build cannot read. */
-static bool nodelog_row(struct nd__sql_stmt *st, struct nd_nodelog_rec *rec)
+/* The packed deltas of a views row into *buf (grown as needed); how many. */
+static size_t deltas_unpack(const uint8_t *p, size_t len, struct nd_view_delta **buf, size_t *cap)
 {
-	const void *visitor = col_blob_of(st, 7, ND_STORE_VISITOR_LEN);
-	int64_t views = nd__sql_int(st, 4);
+	size_t n = len / NODELOG_DELTA;
+
+	if (n > *cap) {
+		*cap = n;
+		*buf = nd_xrealloc(*buf, n * sizeof(**buf));
+	}
+	for (size_t i = 0; i < n; i++, p += NODELOG_DELTA)
+		(*buf)[i] = (struct nd_view_delta){(int64_t)get_le(p, 8), (int64_t)get_le(p + 8, 8),
+		                                   (uint32_t)get_le(p + 16, 4)};
+	return n;
+}
+
+/* A node log row into rec, its kind told by which optional column is set;
+ * deltas decode into *buf. False for a row this build cannot read. */
+static bool nodelog_row(struct nd__sql_stmt *st, struct nd_nodelog_rec *rec,
+                        struct nd_view_delta **buf, size_t *cap)
+{
+	const void *visitor = col_blob_of(st, 6, ND_STORE_VISITOR_LEN);
+	size_t len = 0;
+	const uint8_t *deltas = nd__sql_blob(st, 3, &len);
 
 	memset(rec, 0, sizeof(*rec));
 	rec->id = nd__sql_int(st, 0);
 	rec->node = nd__sql_int(st, 1);
 	rec->article_id = nd__sql_int(st, 2);
-	rec->hour = nd__sql_int(st, 3);
-	rec->type = col_text(st, 5);
-	rec->reaction = (int)nd__sql_int(st, 6);
-	rec->at = nd__sql_int(st, 8);
+	rec->type = col_text(st, 4);
+	rec->reaction = (int)nd__sql_int(st, 5);
+	rec->at = nd__sql_int(st, 7);
+	if (deltas && len) {
+		rec->kind = ND_NODELOG_VIEWS;
+		rec->nviews = deltas_unpack(deltas, len, buf, cap);
+		rec->views = *buf;
+		return len % NODELOG_DELTA == 0;
+	}
 	if (visitor) {
 		rec->kind = ND_NODELOG_READ;
 		memcpy(rec->visitor, visitor, ND_STORE_VISITOR_LEN);
 		return true;
 	}
-	if (rec->type[0]) {
-		rec->kind = ND_NODELOG_REACTION;
-		return rec->reaction == 1 || rec->reaction == -1;
-	}
-	rec->kind = ND_NODELOG_VIEWS;
-	rec->views = views > 0 && views <= UINT32_MAX ? (uint32_t)views : 0;
-	return true;
+	rec->kind = ND_NODELOG_REACTION;
+	return rec->type[0] && (rec->reaction == 1 || rec->reaction == -1);
 }
 
 static int sql_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd_nodelog_cb cb,
@@ -2390,6 +2461,8 @@ static int sql_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd
 {
 	struct sql_store *q = sq(s);
 	struct nd_nodelog_rec rec;
+	struct nd_view_delta *buf = NULL;
+	size_t cap = 0;
 	struct nd__sql_stmt *st;
 	int rc, step;
 
@@ -2402,8 +2475,11 @@ static int sql_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd
 		goto out;
 	}
 	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
-		if (!nodelog_row(st, &rec))
-			rec.kind = ND_NODELOG_VIEWS, rec.views = 0; /* still moves the mark */
+		/* One this build cannot read still moves the mark, as no views. */
+		if (!nodelog_row(st, &rec, &buf, &cap)) {
+			rec.kind = ND_NODELOG_VIEWS;
+			rec.nviews = 0;
+		}
 		if ((rc = cb(ctx, &rec)) != 0)
 			goto out;
 	}
@@ -2411,6 +2487,7 @@ static int sql_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd
 		rc = db_fail(q, step, stmt_defs[ST_NODELOG_SINCE].what);
 out:
 	stmt_put(q, ST_NODELOG_SINCE, st);
+	free(buf);
 	return rc;
 }
 

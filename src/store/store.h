@@ -818,20 +818,20 @@ int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, 
  * tells every node what the others wrote, about once a second
  * (docs/internals/node-sync.md).
  *
- * A handle given a node (nd_store_nodelog_as) adds one log row per change
- * that nd_store_counts_apply and nd_store_history_add store, in the same
- * transaction: a view delta, a reaction that was added or taken back, a
- * history row that was new. Other handles log nothing (the demo, the tests,
- * a single command). Log writers hold the store's write lock from their
- * first row to their commit, so rows become visible in id order and a
- * reader that remembers the highest id it has seen never misses one.
+ * A handle given a node (nd_store_nodelog_as) adds log rows for what
+ * nd_store_counts_apply and nd_store_history_add store, in the same
+ * transaction: one row for all the view deltas of a call, one per reaction
+ * that was added or taken back, one per history row that was new. Other handles log nothing (the
+ * demo, the tests, a single command). Log writers hold the store's write lock from their first row
+ * to their commit, so rows become visible in id order and a reader that remembers the highest id it
+ * has seen never misses one.
  */
 
 /* What a node log row records. */
 enum nd_nodelog_kind {
-	ND_NODELOG_VIEWS,    /* hour, views */
-	ND_NODELOG_REACTION, /* type, reaction, at */
-	ND_NODELOG_READ,     /* visitor, at */
+	ND_NODELOG_VIEWS,    /* views, nviews: the view deltas of one flush */
+	ND_NODELOG_REACTION, /* article_id, type, reaction, at */
+	ND_NODELOG_READ,     /* article_id, visitor, at */
 };
 
 /* One node log row; borrowed by the callback for its call. */
@@ -839,9 +839,9 @@ struct nd_nodelog_rec {
 	int64_t id;   /* > 0; increases with every row written */
 	int64_t node; /* the node that wrote it */
 	enum nd_nodelog_kind kind;
-	int64_t article_id;
-	int64_t hour;                          /* views: unix seconds / 3600 */
-	uint32_t views;                        /* views: how many */
+	const struct nd_view_delta *views; /* views: the deltas stored */
+	size_t nviews;
+	int64_t article_id;                    /* reaction, read */
 	const char *type;                      /* reaction: the slug */
 	int reaction;                          /* reaction: +1 added, -1 taken back */
 	uint8_t visitor[ND_STORE_VISITOR_LEN]; /* read: who */
@@ -867,15 +867,16 @@ int nd_store_nodelog_mark(struct nd_store *s, int64_t *mark);
  * node than node, and with the newest row whatever its node (so a caller
  * that moves its mark to each id it sees passes its own rows too). One
  * statement: one snapshot. A non-zero return from cb stops the walk and is
- * returned. A row this build cannot read comes as views of 0 (it still
- * moves the mark).
+ * returned. A row this build cannot read comes as views with nviews 0 (it
+ * still moves the mark).
  */
 int nd_store_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd_nodelog_cb cb,
                            void *ctx);
 
 /*
  * Deletes the rows logged more than max_age seconds ago (by the wall
- * clock; max_age >= 0, else ND_EINVAL), except the newest row: ids are
- * never handed out twice. *deleted (may be NULL) gets how many went.
+ * clock; max_age >= 0, else ND_EINVAL), and any row before them, except
+ * the newest row: ids are never handed out twice. *deleted (may be NULL)
+ * gets how many went.
  */
 int nd_store_nodelog_prune(struct nd_store *s, int64_t max_age, int64_t *deleted);

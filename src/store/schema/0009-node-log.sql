@@ -17,24 +17,28 @@
 -- again (a rowid is max(rowid) + 1).
 --
 -- node: the random id a node draws at start. logged_at: unix seconds when
--- the row was written (the prune goes by it). article_id: articles.id, not
--- a foreign key (a log of what happened; a deleted article's rows are
--- skipped by the readers). One row is one of:
---   views     hour (unix seconds / 3600) and views > 0; type and visitor NULL
---   reaction  type (the reaction slug) and reaction (+1 added, -1 taken
---             back), at (when); visitor NULL
---   read      visitor (17 bytes, as reading_history) and at (when read)
+-- the row was written (the prune goes by it; no index: logged_at grows with
+-- id, so the prune walks the primary key from the oldest row to the first
+-- young one, and a flush pays for no second b-tree). One row is one of:
+--   views     deltas: every view delta of one flush, packed (20 bytes each,
+--             little-endian: article id int64, hour int64 = unix seconds /
+--             3600, views uint32), one row per flush rather than one per
+--             article so that a node alone pays little for the log;
+--             article_id 0, type and visitor NULL
+--   reaction  article_id, type (the reaction slug) and reaction (+1 added,
+--             -1 taken back), at (when); deltas and visitor NULL
+--   read      article_id, visitor (17 bytes, as reading_history) and at
+--             (when read); deltas and type NULL
+-- article_id is articles.id but not a foreign key: a log of what happened
+-- (a deleted article's rows are skipped by the readers).
 CREATE TABLE node_log (
 	id INTEGER PRIMARY KEY,
 	node INTEGER NOT NULL,
 	logged_at INTEGER NOT NULL,
-	article_id INTEGER NOT NULL,
-	hour INTEGER NOT NULL DEFAULT 0,
-	views INTEGER NOT NULL DEFAULT 0,
+	article_id INTEGER NOT NULL DEFAULT 0,
+	deltas BLOB,
 	type TEXT,
 	reaction INTEGER NOT NULL DEFAULT 0,
 	visitor BLOB,
 	at INTEGER NOT NULL DEFAULT 0
 );
--- The prune goes by time.
-CREATE INDEX node_log_logged_at ON node_log (logged_at);

@@ -59,6 +59,7 @@ struct seen {
 	size_t n;
 	struct nd_nodelog_rec r[16];
 	char types[16][16];
+	struct nd_view_delta views[16][4];
 };
 
 static int collect(void *ctx, const struct nd_nodelog_rec *rec)
@@ -69,6 +70,9 @@ static int collect(void *ctx, const struct nd_nodelog_rec *rec)
 		w->r[w->n] = *rec;
 		snprintf(w->types[w->n], sizeof(w->types[0]), "%s", rec->type);
 		w->r[w->n].type = w->types[w->n];
+		assert_true(rec->nviews <= 4);
+		memcpy(w->views[w->n], rec->views, rec->nviews * sizeof(*rec->views));
+		w->r[w->n].views = NULL; /* views[n]: the copy survives the walk */
 	}
 	w->n++;
 	return 0;
@@ -106,7 +110,8 @@ static void test_no_node_no_log(void **state)
 static void test_rows_of_each_kind(void **state)
 {
 	struct fixture *f = *state;
-	struct nd_view_delta v[2] = {{f->a, 400000, 3}, {999999, 400000, 5}}; /* 2nd: no article */
+	/* One row for the flush's deltas; the 2nd's article does not exist. */
+	struct nd_view_delta v[3] = {{f->a, 400000, 3}, {999999, 400000, 5}, {f->a, 400001, 70000}};
 	struct nd_reaction_op r[3] = {
 	    {.article_id = f->a, .type = "verygood", .visitor = {'c', 1}, .at = 1700000001},
 	    {.article_id = f->a, .type = "verygood", .visitor = {'c', 1}}, /* again: no change */
@@ -119,7 +124,7 @@ static void test_rows_of_each_kind(void **state)
 	struct seen w;
 
 	assert_int_equal(nd_store_nodelog_as(f->s, 7), 0);
-	assert_int_equal(nd_store_counts_apply(f->s, v, 2, r, 3), 0);
+	assert_int_equal(nd_store_counts_apply(f->s, v, 3, r, 3), 0);
 	assert_int_equal(nd_store_history_add(f->s, &h, 1), 0);
 	assert_int_equal(nd_store_history_add(f->s, &h, 1), 0); /* not new: not logged */
 
@@ -127,12 +132,17 @@ static void test_rows_of_each_kind(void **state)
 	assert_int_equal(w.n, 4);
 	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(w.r[i].node, 7);
-		assert_int_equal(w.r[i].article_id, f->a);
+		assert_int_equal(w.r[i].article_id, i ? f->a : 0);
 		assert_true(i == 0 || w.r[i].id > w.r[i - 1].id);
 	}
 	assert_int_equal(w.r[0].kind, ND_NODELOG_VIEWS);
-	assert_int_equal(w.r[0].hour, 400000);
-	assert_int_equal(w.r[0].views, 3);
+	assert_int_equal(w.r[0].nviews, 2);
+	assert_int_equal(w.views[0][0].article_id, f->a);
+	assert_int_equal(w.views[0][0].hour, 400000);
+	assert_int_equal(w.views[0][0].views, 3);
+	assert_int_equal(w.views[0][1].hour, 400001);
+	assert_int_equal(w.views[0][1].views, 70000);
+	assert_int_equal(w.r[1].nviews, 0);
 	assert_int_equal(w.r[1].kind, ND_NODELOG_REACTION);
 	assert_string_equal(w.r[1].type, "verygood");
 	assert_int_equal(w.r[1].reaction, 1);
@@ -200,7 +210,8 @@ static void test_prune_keeps_the_newest(void **state)
 	/* The next id is still above every mark handed out. */
 	assert_true(mark(f) > last);
 	assert_int_equal(since(f, last, 8).n, 1);
-	assert_int_equal(since(f, last, 8).r[0].views, 4);
+	assert_int_equal(since(f, last, 8).r[0].nviews, 1);
+	assert_int_equal(since(f, last, 8).views[0][0].views, 4);
 	assert_int_equal(nd_store_nodelog_prune(f->s, -1, NULL), ND_EINVAL);
 	assert_int_equal(nd_store_nodelog_as(f->s, -1), ND_EINVAL);
 }
@@ -250,7 +261,8 @@ static int add_views(void *ctx, const struct nd_nodelog_rec *rec)
 	struct poller *p = ctx;
 
 	p->mark = rec->id;
-	p->views += rec->views;
+	for (size_t i = 0; i < rec->nviews; i++)
+		p->views += rec->views[i].views;
 	return 0;
 }
 
