@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -318,10 +319,11 @@ static int node_load(void *ctx, struct nd_store *s)
 	return 0;
 }
 
-static struct nd_counter *open_node(struct fixture *f, struct node_seen *w, int64_t node)
+static struct nd_counter *open_node_every(struct fixture *f, struct node_seen *w, int64_t node,
+                                          int flush_ms)
 {
 	struct nd_counter_options o = {.db_url = f->url,
-	                               .flush_ms = 60000, /* only explicit flushes */
+	                               .flush_ms = flush_ms,
 	                               .types = {"verygood", "sad"},
 	                               .type_count = 2,
 	                               .on_flush = node_flushed,
@@ -342,6 +344,12 @@ static struct nd_counter *open_node(struct fixture *f, struct node_seen *w, int6
 	assert_int_equal(nd_counter_open(&o, &c), 0);
 	assert_int_equal(w->loads, 1);
 	return c;
+}
+
+/* A node that flushes only when told. */
+static struct nd_counter *open_node(struct fixture *f, struct node_seen *w, int64_t node)
+{
+	return open_node_every(f, w, node, 60000);
 }
 
 static void close_node(struct nd_counter *c, struct node_seen *w)
@@ -532,6 +540,35 @@ static void test_nodes_reads(void **state)
 	close_node(nb, &wb);
 }
 
+/* Between its flushes a node looks at the others' rows four times per
+ * interval: B, flushing every 4 s, sees A's flush within about 1 s. */
+static void test_nodes_poll(void **state)
+{
+	struct fixture *f = *state;
+	struct node_seen wa, wb;
+	struct nd_counter *na = open_node(f, &wa, 0), *nb = open_node_every(f, &wb, 0, 4000);
+	struct timespec t0, t;
+	double waited = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 3; i++)
+		nd_counter_view(na, (uint32_t)f->a, f->now);
+	assert_int_equal(nd_counter_flush(na), 0);
+	while (views2(nb, f->a) < 3 && waited < 3.5) {
+		usleep(20000);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		waited = (double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9;
+	}
+	/* Generous (noisy machines), but under B's 4 s flush interval. */
+	assert_int_equal(views2(nb, f->a), 3);
+	assert_true(waited < 3.5);
+	pthread_mutex_lock(&wb.lock);
+	assert_int_equal(wb.views, 3); /* the Ranking heard of them too */
+	pthread_mutex_unlock(&wb.lock);
+	close_node(na, &wa);
+	close_node(nb, &wb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +581,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nodes_reactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nodes_restart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nodes_reads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nodes_poll, setup, teardown),
 	};
 
 	nd_log_level = ND_LOG_NONE;
