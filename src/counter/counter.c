@@ -4,12 +4,23 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "core/err.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "counter/shard.h"
+
+/* Node log rows are kept this long (seconds), then pruned: a node that
+ * cannot read the log for longer misses the other nodes' changes until it
+ * restarts. */
+#define LOG_AGE         3600
+#define LOG_PRUNE_EVERY 60 /* seconds between prunes */
+/* The flusher reads the other nodes' rows POLLS times per flush interval
+ * (once with its flush), so they show within about one interval of their
+ * commit rather than two. An idle read is one indexed SELECT. */
+#define POLLS 4
 
 /* A reaction waiting for the flusher; lives on the waiter's stack. */
 struct pending {
@@ -39,8 +50,12 @@ struct nd_counter {
 	struct totals views;                            /* stored views at open */
 	struct totals reactions[ND_REACTION_TYPES_MAX]; /* live reaction counts */
 
-	bool rescan;           /* flusher: the last flush failed, look at every chunk */
-	int64_t compacted_day; /* flusher: the day hours were last folded into days */
+	bool rescan;                  /* flusher: the last flush failed, look at every chunk */
+	int64_t compacted_day;        /* flusher: the day hours were last folded into days */
+	int64_t log_mark;             /* flusher: the last node log id read */
+	int64_t log_pruned;           /* flusher: when the node log was last pruned */
+	struct nd_history_rec *reads; /* flusher: the other nodes' reads of one flush */
+	size_t nreads, reads_cap;
 
 	pthread_mutex_t lock; /* below */
 	pthread_cond_t wake, done;
@@ -80,6 +95,14 @@ static uint64_t totals_get(const struct totals *t, uint32_t id)
 	                             memory_order_acquire);
 	return chunk ? atomic_load_explicit(&chunk[id & (ND_SHARD_CHUNK - 1)], memory_order_relaxed)
 	             : 0;
+}
+
+/* Adds n (which may be negative) to article id's total, never below 0. */
+static void totals_add(struct totals *t, uint32_t id, int64_t n)
+{
+	uint64_t v = totals_get(t, id);
+
+	totals_set(t, id, n < 0 && (uint64_t)-n > v ? 0 : v + (uint64_t)n);
 }
 
 static void totals_free(struct totals *t)
@@ -240,6 +263,85 @@ static void collect(struct nd_counter *c, int64_t hour, struct deltas *ds)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* The other nodes (docs/internals/node-sync.md) */
+
+struct absorb {
+	struct nd_counter *c;
+	struct deltas *ds;
+};
+
+/* One node log row: another node's views, reaction or read joins ours. */
+static int absorb_row(void *ctx, const struct nd_nodelog_rec *r)
+{
+	struct absorb *a = ctx;
+	struct nd_counter *c = a->c;
+	uint32_t id = (uint32_t)r->article_id;
+	int type;
+
+	c->log_mark = r->id;
+	if (r->node == c->o.node)
+		return 0;
+	if (r->kind == ND_NODELOG_VIEWS) {
+		for (size_t i = 0; i < r->nviews; i++) {
+			const struct nd_view_delta *d = &r->views[i];
+
+			if (d->article_id <= 0 || d->article_id >= ND_SHARD_MAX_ID || !d->views ||
+			    d->hour < 0)
+				continue;
+			totals_add(&c->views, (uint32_t)d->article_id, d->views);
+			deltas_push(a->ds, d->article_id, d->hour, d->views, NULL, 0);
+		}
+		return 0;
+	}
+	if (r->article_id <= 0 || r->article_id >= ND_SHARD_MAX_ID)
+		return 0;
+	switch (r->kind) {
+	case ND_NODELOG_VIEWS: break;
+	case ND_NODELOG_REACTION:
+		/* A type this node does not show is not counted, as at open. */
+		if ((type = nd_counter_type(c, r->type, strlen(r->type))) >= 0)
+			totals_add(&c->reactions[type], id, r->reaction);
+		break;
+	case ND_NODELOG_READ:
+		if (c->nreads == c->reads_cap) {
+			c->reads_cap = c->reads_cap ? 2 * c->reads_cap : 64;
+			c->reads = nd_xrealloc(c->reads, c->reads_cap * sizeof(*c->reads));
+		}
+		c->reads[c->nreads].article_id = r->article_id;
+		c->reads[c->nreads].at = r->at;
+		memcpy(c->reads[c->nreads++].visitor, r->visitor, ND_STORE_VISITOR_LEN);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * What the other nodes logged since the last look: their views into the
+ * totals and ds (for on_flush), their reactions into the counts, their
+ * reads to on_read. The mark moves with each row, so a walk cut short by
+ * an error resumes after the last row it applied. Once a minute, rows older
+ * than LOG_AGE go.
+ */
+static void absorb(struct nd_counter *c, struct deltas *ds, int64_t now, bool report)
+{
+	struct absorb a = {c, ds};
+	int rc = nd_store_nodelog_since(c->store, c->log_mark, c->o.node, absorb_row, &a);
+
+	if (rc && report)
+		nd_log(ND_LOG_ERROR, "counter: reading the other nodes' counts failed: %s",
+		       nd_strerror(rc));
+	if (c->nreads && c->o.on_read)
+		c->o.on_read(c->o.on_read_ctx, c->reads, c->nreads);
+	c->nreads = 0;
+	if (now - c->log_pruned >= LOG_PRUNE_EVERY) {
+		c->log_pruned = now;
+		if ((rc = nd_store_nodelog_prune(c->store, LOG_AGE, NULL)) != 0)
+			nd_log(ND_LOG_WARN, "counter: pruning the node log failed: %s",
+			       nd_strerror(rc));
+	}
+}
+
 /*
  * One flush: the views since the last one and the queued reactions, in one
  * transaction. On success the marks move and the reactions' counts change;
@@ -276,6 +378,7 @@ static int flush_locked(struct nd_counter *c)
 		c->rescan = false;
 		for (size_t i = 0; i < ds.n; i++)
 			*ds.mark[i] = ds.to[i];
+		absorb(c, &ds, now, true);
 		if (c->o.on_flush)
 			c->o.on_flush(c->o.on_flush_ctx, ds.d, ds.n, now);
 	}
@@ -313,29 +416,98 @@ static int flush_locked(struct nd_counter *c)
 	return rc;
 }
 
+/*
+ * The stored totals, the node log's end and the caller's on_load, in one
+ * snapshot: the log rows after the mark are exactly the changes the totals
+ * lack.
+ */
+static int load(struct nd_counter *c)
+{
+	int rc = nd_store_read_begin(c->store), end;
+
+	if (rc)
+		return rc;
+	if ((rc = nd_store_nodelog_mark(c->store, &c->log_mark)) == 0 &&
+	    (rc = nd_store_each_article_views(c->store, load_view, c)) == 0 &&
+	    (rc = nd_store_each_reaction_count(c->store, load_reaction, c)) == 0 && c->o.on_load)
+		rc = c->o.on_load(c->o.on_load_ctx, c->store);
+	end = nd_store_read_end(c->store);
+	return rc ? rc : end;
+}
+
+/* A random node id > 0 (the clock's when the system has no random bytes). */
+static int64_t random_node(void)
+{
+	uint64_t v = 0;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+		v = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)clock();
+	v &= (uint64_t)INT64_MAX;
+	return v ? (int64_t)v : 1;
+}
+
+int64_t nd_counter_node(const struct nd_counter *c)
+{
+	return c->o.node;
+}
+
+/* base + ms. */
+static struct timespec after_ms(struct timespec base, int ms)
+{
+	base.tv_sec += ms / 1000;
+	base.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (base.tv_nsec >= 1000000000L) {
+		base.tv_sec++;
+		base.tv_nsec -= 1000000000L;
+	}
+	return base;
+}
+
+/*
+ * A look at the other nodes' rows between flushes (docs/internals/
+ * node-sync.md). Called with c->lock held; drops it around the store work.
+ * on_flush hears only of what it found, so a node alone sees no extra
+ * calls. A failure is left for the next flush to report.
+ */
+static void poll_locked(struct nd_counter *c)
+{
+	struct deltas ds = {0};
+	int64_t now = c->o.now(c->o.now_ctx);
+
+	pthread_mutex_unlock(&c->lock);
+	absorb(c, &ds, now, false);
+	if (ds.n && c->o.on_flush)
+		c->o.on_flush(c->o.on_flush_ctx, ds.d, ds.n, now);
+	free(ds.d);
+	free(ds.mark);
+	free(ds.to);
+	pthread_mutex_lock(&c->lock);
+}
+
 static void *flusher(void *arg)
 {
 	struct nd_counter *c = arg;
 
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
-		struct timespec until;
+		struct timespec start, until;
 		uint64_t asked;
 		bool stop;
 
 		/* Wait first: a flush is due flush_ms after the last one (or
 		 * after the start), at once when asked, when a reaction waits
-		 * or at stop. */
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += c->o.flush_ms / 1000;
-		until.tv_nsec += (long)(c->o.flush_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
+		 * or at stop. Meanwhile, POLLS - 1 looks at the other nodes'
+		 * rows. */
+		clock_gettime(CLOCK_REALTIME, &start);
+		for (int k = 1;; k++) {
+			until = after_ms(start, (int)((int64_t)c->o.flush_ms * k / POLLS));
+			while (!c->queue && c->flush_asked == c->flush_done && !c->stop &&
+			       pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT)
+				;
+			if (k >= POLLS || c->queue || c->flush_asked != c->flush_done || c->stop)
+				break;
+			poll_locked(c);
 		}
-		while (!c->queue && c->flush_asked == c->flush_done && !c->stop &&
-		       pthread_cond_timedwait(&c->wake, &c->lock, &until) != ETIMEDOUT)
-			;
 		asked = c->flush_asked;
 		stop = c->stop;
 		c->last_rc = flush_locked(c);
@@ -406,12 +578,13 @@ int nd_counter_open(const struct nd_counter_options *o, struct nd_counter **out)
 		c->o.flush_ms = 1000;
 	if (!c->o.now)
 		c->o.now = clock_now;
+	if (c->o.node <= 0)
+		c->o.node = random_node();
 	ND_ASSERT(c->o.type_count <= ND_REACTION_TYPES_MAX);
-	if ((rc = nd_store_open(o->db_url, &c->store)))
+	if ((rc = nd_store_open(o->db_url, &c->store)) ||
+	    (rc = nd_store_nodelog_as(c->store, c->o.node)) || (rc = load(c)))
 		goto fail;
-	if ((rc = nd_store_each_article_views(c->store, load_view, c)) ||
-	    (rc = nd_store_each_reaction_count(c->store, load_reaction, c)))
-		goto fail;
+	c->log_pruned = c->o.now(c->o.now_ctx) - LOG_PRUNE_EVERY;
 	pthread_mutex_init(&c->shards_lock, NULL);
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
@@ -453,5 +626,6 @@ void nd_counter_close(struct nd_counter *c)
 	totals_free(&c->views);
 	for (size_t i = 0; i < ND_REACTION_TYPES_MAX; i++)
 		totals_free(&c->reactions[i]);
+	free(c->reads);
 	free(c);
 }

@@ -18,6 +18,15 @@
  *
  * Deciding whether a request is a view (bots, repeats, prefetch) is the
  * caller's job (counter/bots.h, counter/visitor.h, counter/dedupe.h).
+ *
+ * Several nodes on one database (issue 7; docs/internals/node-sync.md):
+ * each counter is a node with a random id. Its flushes log what they store
+ * (the store's node log); after each flush it reads what the other nodes
+ * logged since its last look and adds it to its live counts, to what it
+ * hands on_flush, and (reads) to on_read. So every node's counts include
+ * every node's views and reactions about one flush interval later. At open
+ * the stored totals and the log's end are read in one snapshot: nothing is
+ * counted twice or missed.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,9 +44,20 @@
 struct nd_counter;
 
 /* Called on the flusher thread after each committed flush with its view
- * deltas (article, hour, views); ctx is the caller's. */
+ * deltas (article, hour, views), the other nodes' included; ctx is the
+ * caller's. */
 typedef void (*nd_counter_flushed_fn)(void *ctx, const struct nd_view_delta *d, size_t n,
                                       int64_t now);
+
+/* Called on the flusher thread, before on_flush, with the reading-history
+ * rows the other nodes stored since the last call, oldest first. */
+typedef void (*nd_counter_read_fn)(void *ctx, const struct nd_history_rec *r, size_t n);
+
+/* Called once by nd_counter_open inside the snapshot it reads the totals
+ * and the node log's end in, with its store handle (reads only): what the
+ * caller loads there is consistent with what the log will bring next. A
+ * non-zero return fails the open and is returned. */
+typedef int (*nd_counter_load_fn)(void *ctx, struct nd_store *s);
 
 struct nd_counter_options {
 	const char *db_url;                       /* the flusher opens its own handle */
@@ -49,6 +69,14 @@ struct nd_counter_options {
 	/* The clock, unix seconds (NULL: time()); tests move it by hand. */
 	int64_t (*now)(void *ctx);
 	void *now_ctx;
+	/* Several nodes: this node's id in the node log (> 0; 0: a random
+	 * one), what to load with the totals, and where the other nodes'
+	 * reads go (NULL: none). */
+	int64_t node;
+	nd_counter_load_fn on_load;
+	void *on_load_ctx;
+	nd_counter_read_fn on_read;
+	void *on_read_ctx;
 };
 
 /*
@@ -57,6 +85,9 @@ struct nd_counter_options {
  */
 int nd_counter_open(const struct nd_counter_options *o, struct nd_counter **out);
 
+/* This node's id in the node log. */
+int64_t nd_counter_node(const struct nd_counter *c);
+
 /* Flushes what is left, stops the flusher and frees c (NULL: nothing). */
 void nd_counter_close(struct nd_counter *c);
 
@@ -64,7 +95,8 @@ void nd_counter_close(struct nd_counter *c);
  * thread; wait-free after the thread's first call. */
 void nd_counter_view(struct nd_counter *c, uint32_t article, int64_t now);
 
-/* The live view count of article: stored + counted since start. */
+/* The live view count of article: stored at start + counted here since +
+ * the other nodes' since, as far as the last flush read them. */
 uint64_t nd_counter_views(const struct nd_counter *c, uint32_t article);
 
 /* The index of reaction type slug (len bytes) in the options, or -1. */

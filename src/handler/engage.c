@@ -116,8 +116,38 @@ static int load_hour(void *ctx, int64_t article, int64_t hour, int64_t views)
 	return 0;
 }
 
-/* On the flusher thread after each flush: the Ranking, the minute's
- * sweeps. */
+/*
+ * Inside the counter's start snapshot (its totals and the node log's end):
+ * the Ranking's stored hours of the last 7 days, the popularity they give,
+ * and the reading histories. Read in the same snapshot as the log's end,
+ * they lack exactly what the log brings next (docs/internals/node-sync.md).
+ */
+static int load(void *ctx, struct nd_store *s)
+{
+	struct nd_engage *e = ctx;
+	struct loader *l = nd_xcalloc(1, sizeof(*l));
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	l->rank = e->rank;
+	l->reading = e->reading;
+	l->now = now;
+	rc = nd_store_each_view_hour(s, nd_rank_first_hour(now, ND_RANK_7D), load_hour, l);
+	if (!rc && l->n)
+		rank_add(e->rank, l->d, l->n, now);
+	free(l);
+	return rc ? rc : nd_reading_load(e->reading, s, now);
+}
+
+/* On the flusher thread: what readers on the other nodes read. */
+static void remote_reads(void *ctx, const struct nd_history_rec *r, size_t n)
+{
+	nd_reading_remote(((struct nd_engage *)ctx)->reading, r, n);
+}
+
+/* On the flusher thread after each flush (its deltas include the other
+ * nodes'): the Ranking, the popularity, the histories' store queue, the
+ * minute's sweeps. */
 static void flushed(void *ctx, const struct nd_view_delta *d, size_t n, int64_t now)
 {
 	struct nd_engage *e = ctx;
@@ -189,26 +219,17 @@ int nd_engage_open(const struct nd_config *cfg, struct nd_engage **out)
 	    (rc = nd_store_secret(s, "visitor_cookie_key", cookie_key, sizeof(cookie_key))) ||
 	    (rc = nd_store_secret(s, "visitor_salt_key", salt_key, sizeof(salt_key))))
 		goto fail;
-	{
-		/* The Ranking starts from the stored hours of the last 7 days. */
-		struct loader *l = nd_xcalloc(1, sizeof(*l));
-		int64_t now = (int64_t)time(NULL);
-
-		e->rank = nd_rank_new(NULL, now);
-		if ((rc = nd_reading_open(s, cfg->db, cfg->history_days, now, &e->reading))) {
-			free(l);
-			goto fail;
-		}
-		l->rank = e->rank;
-		l->reading = e->reading;
-		l->now = now;
-		rc = nd_store_each_view_hour(s, nd_rank_first_hour(now, ND_RANK_7D), load_hour, l);
-		if (!rc && l->n)
-			rank_add(e->rank, l->d, l->n, now);
-		free(l);
-		if (rc)
-			goto fail;
-	}
+	/* The Ranking and the histories are loaded with the counter's totals
+	 * (load, below); the histories' purge runs with the first flush. */
+	e->rank = nd_rank_new(NULL, (int64_t)time(NULL));
+	if ((rc = nd_reading_open(NULL, cfg->db, cfg->history_days, (int64_t)time(NULL),
+	                          &e->reading)))
+		goto fail;
+	/* This node's id in the node log: its counter and its histories write
+	 * under it, and skip its rows when reading the others'. */
+	randombytes_buf(&o.node, sizeof(o.node));
+	o.node = (int64_t)((uint64_t)o.node & (uint64_t)INT64_MAX) | 1;
+	nd_reading_log_as(e->reading, o.node);
 	nd_store_close(s);
 	s = NULL;
 	pthread_mutex_init(&e->catalogue_lock, NULL);
@@ -232,6 +253,10 @@ int nd_engage_open(const struct nd_config *cfg, struct nd_engage **out)
 	o.type_count = ntypes;
 	o.on_flush = flushed;
 	o.on_flush_ctx = e;
+	o.on_load = load;
+	o.on_load_ctx = e;
+	o.on_read = remote_reads;
+	o.on_read_ctx = e;
 	if ((rc = nd_counter_open(&o, &e->counter)))
 		goto fail;
 	e->values = (struct nd_hole_values){views_of, reaction_of, ntypes, e->types, e, NULL, NULL};

@@ -25,6 +25,7 @@ struct nd_reading {
 	struct nd_recs_model *model;
 	char *db_url;
 	struct nd_store *store; /* the flusher's handle, opened on first use */
+	int64_t node;           /* its node log id (nd_reading_log_as); 0: none */
 	int64_t max_age;        /* seconds */
 	int64_t last_purge;
 	pthread_mutex_t lock; /* the queue */
@@ -56,23 +57,21 @@ int nd_reading_open(struct nd_store *s, const char *db_url, int history_days, in
                     struct nd_reading **out)
 {
 	struct nd_reading *rd = nd_xcalloc(1, sizeof(*rd));
-	struct replay *r = nd_xcalloc(1, sizeof(*r));
 	int64_t purged = 0;
-	int rc;
+	int rc = 0;
 
 	*out = NULL;
 	rd->hist = nd_histories_new(ND_HISTORY_MAX);
 	rd->model = nd_recs_model_new(NULL, now);
 	rd->db_url = nd_xstrdup(db_url);
 	rd->max_age = (int64_t)history_days * 86400;
-	rd->last_purge = now;
+	/* Without s the purge runs with the first flush. */
+	rd->last_purge = s ? now : now - PURGE_EVERY;
 	pthread_mutex_init(&rd->lock, NULL);
 	pthread_mutex_init(&rd->first_lock, NULL);
 	rd->first = nd_xcalloc(FIRST_SLOTS, sizeof(*rd->first));
-	r->rd = rd;
-	if ((rc = nd_store_history_purge(s, now - rd->max_age, ND_HISTORY_MAX, &purged)) == 0)
-		rc = nd_store_each_history(s, now - rd->max_age, replay_row, r);
-	free(r);
+	if (s && (rc = nd_store_history_purge(s, now - rd->max_age, ND_HISTORY_MAX, &purged)) == 0)
+		rc = nd_reading_load(rd, s, now);
 	if (rc) {
 		nd_reading_close(rd);
 		return rc;
@@ -84,11 +83,51 @@ int nd_reading_open(struct nd_store *s, const char *db_url, int history_days, in
 	return 0;
 }
 
+int nd_reading_load(struct nd_reading *rd, struct nd_store *s, int64_t now)
+{
+	struct replay *r = nd_xcalloc(1, sizeof(*r));
+	int rc;
+
+	r->rd = rd;
+	rc = nd_store_each_history(s, now - rd->max_age, replay_row, r);
+	free(r);
+	return rc;
+}
+
+void nd_reading_log_as(struct nd_reading *rd, int64_t node)
+{
+	rd->node = node;
+}
+
+void nd_reading_remote(struct nd_reading *rd, const struct nd_history_rec *r, size_t n)
+{
+	struct replay *rp = nd_xcalloc(1, sizeof(*rp));
+
+	rp->rd = rd;
+	for (size_t i = 0; i < n; i++)
+		replay_row(rp, &r[i]);
+	free(rp);
+}
+
+/* The flusher's handle, opened on first use; 0 or the store's error. */
+static int flusher_store(struct nd_reading *rd)
+{
+	int rc;
+
+	if (rd->store)
+		return 0;
+	if ((rc = nd_store_open(rd->db_url, &rd->store)) != 0) {
+		rd->store = NULL;
+		return rc;
+	}
+	return nd_store_nodelog_as(rd->store, rd->node);
+}
+
 void nd_reading_close(struct nd_reading *rd)
 {
 	if (!rd)
 		return;
-	if (rd->queued && (rd->store || nd_store_open(rd->db_url, &rd->store) == 0) &&
+	if (rd->queued && flusher_store(rd) == 0 &&
 	    nd_store_history_add(rd->store, rd->queue, rd->queued) != 0)
 		nd_log(ND_LOG_WARN, "reading histories: %zu rows not saved", rd->queued);
 	nd_store_close(rd->store);
@@ -210,10 +249,8 @@ void nd_reading_flush(struct nd_reading *rd, int64_t now)
 	if (dropped)
 		nd_log(ND_LOG_WARN, "reading histories: the store fell behind; %zu rows not saved",
 		       dropped);
-	if (!rd->store && (rc = nd_store_open(rd->db_url, &rd->store)) != 0) {
+	if ((rc = flusher_store(rd)) != 0)
 		nd_log(ND_LOG_WARN, "reading histories: %s", nd_strerror(rc));
-		rd->store = NULL;
-	}
 	if (n && (!rd->store || nd_store_history_add(rd->store, batch, n) != 0)) {
 		/* Put the batch back in front of what came meanwhile: the next
 		 * flush tries again (also when the store could not be opened). */

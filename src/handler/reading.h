@@ -25,10 +25,24 @@ struct nd_reading;
 /*
  * Loads the histories of the last history_days from s (replaying them into
  * the co-visitation model) and purges the older rows. db_url: the store
- * the flusher writes to (its own handle). Errors: those of the store.
+ * the flusher writes to (its own handle). s may be NULL: nothing is loaded
+ * (the caller calls nd_reading_load) and the purge runs with the first
+ * flush. Errors: those of the store.
  */
 int nd_reading_open(struct nd_store *s, const char *db_url, int history_days, int64_t now,
                     struct nd_reading **out);
+
+/* Replays s's histories of the last history_days into rd, as
+ * nd_reading_open does (reads only: fits in nd_store_read_begin). */
+int nd_reading_load(struct nd_reading *rd, struct nd_store *s, int64_t now);
+
+/* Several nodes: the store rows rd writes from now on are logged as
+ * node's (nd_store_nodelog_as), for the other nodes. */
+void nd_reading_log_as(struct nd_reading *rd, int64_t node);
+
+/* Another node's reads r[0..n), oldest first: the histories and the model
+ * take them as this node's own, and they are not stored again. */
+void nd_reading_remote(struct nd_reading *rd, const struct nd_history_rec *r, size_t n);
 
 /* Writes what is queued and frees rd (NULL: nothing). After the last flush. */
 void nd_reading_close(struct nd_reading *rd);

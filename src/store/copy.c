@@ -115,6 +115,7 @@ _Static_assert(ND_COUNT(tables) <= ND_STORE_COPY_MAX_TABLES, "raise ND_STORE_COP
 /* The tables of the schema that are not site data, and why. */
 static const char *const not_copied[] = {
     "schema_migrations", /* the destination's own: it migrated itself on open */
+    "node_log",          /* what running nodes wrote lately: a log, not data (0009, node-sync.md) */
 };
 
 /* The statements made per table: id ND__SQL_ADHOC_ID + table * STMT__COUNT + kind. */

@@ -38,6 +38,7 @@ nd__sqlite_migrations:
 	migration "0006-webhooks.sql"
 	migration "0007-retired-urls.sql"
 	migration "0008-admin-indexes.sql"
+	migration "0009-node-log.sql"
 	.byte 0
 	.size nd__sqlite_migrations, . - nd__sqlite_migrations
 
@@ -52,6 +53,7 @@ nd__pg_migrations:
 	pg_migration "0006-webhooks.sql"
 	pg_migration "0007-retired-urls.sql"
 	pg_migration "0008-admin-indexes.sql"
+	pg_migration "0009-node-log.sql"
 	.byte 0
 	.size nd__pg_migrations, . - nd__pg_migrations
 

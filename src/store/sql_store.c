@@ -249,6 +249,13 @@ enum stmt_id {
 	/* PostgreSQL (issue 7): the writers' lock and the migrations' table. */
 	ST_WRITE_LOCK,
 	ST_MIGRATIONS_TABLE,
+	/* The node log (0009): what the other nodes counted. */
+	ST_NODELOG_VIEWS,
+	ST_NODELOG_REACTION,
+	ST_NODELOG_READ,
+	ST_NODELOG_MARK,
+	ST_NODELOG_SINCE,
+	ST_NODELOG_PRUNE,
 	ST__COUNT
 };
 
@@ -704,6 +711,33 @@ static const struct nd__sql_def stmt_defs[ST__COUNT] = {
                              " CREATE TABLE IF NOT EXISTS schema_migrations ("
                              "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                              "applied_at BIGINT NOT NULL); END $$"},
+    /*
+     * The node log (0009). Written only inside write_begin's transaction,
+     * which holds the writers' lock (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+     * ST_WRITE_LOCK) from before the first id is taken to COMMIT, so ids
+     * become visible in order. SINCE also returns the newest row, whoever
+     * wrote it, so the reader's mark passes its own rows.
+     */
+    [ST_NODELOG_VIEWS] = {"INSERT INTO node_log (node, logged_at, deltas) VALUES (?1, ?2, ?3)",
+                          "log views for the other nodes"},
+    [ST_NODELOG_REACTION] = {"INSERT INTO node_log (node, logged_at, article_id, type, reaction, "
+                             "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                             "log a reaction for the other nodes"},
+    [ST_NODELOG_READ] = {"INSERT INTO node_log (node, logged_at, article_id, visitor, at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5)",
+                         "log a read for the other nodes"},
+    [ST_NODELOG_MARK] = {"SELECT coalesce(max(id), 0) FROM node_log", "read the node log's end"},
+    [ST_NODELOG_SINCE] = {"SELECT id, node, article_id, deltas, type, reaction, visitor, at "
+                          "FROM node_log WHERE id > ?1 "
+                          "AND (node <> ?2 OR id = (SELECT max(id) FROM node_log)) ORDER BY id",
+                          "read the node log"},
+    /* logged_at grows with id (one writer at a time): every row before the
+     * first young one goes, walking the primary key (no index on
+     * logged_at); with none young, all but the newest. */
+    [ST_NODELOG_PRUNE] = {"DELETE FROM node_log WHERE id < coalesce("
+                          "(SELECT id FROM node_log WHERE logged_at >= ?1 ORDER BY id LIMIT 1), "
+                          "(SELECT max(id) FROM node_log))",
+                          "prune the node log"},
 };
 #pragma GCC diagnostic pop
 
@@ -1912,6 +1946,73 @@ static int view_add(struct sql_store *q, const struct nd_view_delta *d)
 	return run_ints(q, ST_ARTICLE_VIEWS_ADD, total, 2);
 }
 
+/* The node log packs a flush's view deltas in one row (0009): article id
+ * and hour as int64, views as uint32, little-endian. */
+#define NODELOG_DELTA 20
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = bytes - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void delta_pack(uint8_t *p, const struct nd_view_delta *d)
+{
+	put_le(p, (uint64_t)d->article_id, 8);
+	put_le(p + 8, (uint64_t)d->hour, 8);
+	put_le(p + 16, d->views, 4);
+}
+
+/* The node log's row for the view deltas a flush stored (packed[0..n)). */
+static int views_log(struct sql_store *q, const uint8_t *packed, size_t n)
+{
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if (!n)
+		return 0;
+	if ((rc = stmt_get(q, ST_NODELOG_VIEWS, &st)) != 0)
+		return rc;
+	bind_int(st, 1, q->base.log_node, &rc);
+	bind_int(st, 2, now(), &rc);
+	bind_blob(st, 3, packed, n * NODELOG_DELTA, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_NODELOG_VIEWS].what)
+	        : step_done(q, ST_NODELOG_VIEWS, st);
+	stmt_put(q, ST_NODELOG_VIEWS, st);
+	return rc;
+}
+
+/* The node log's row for a reaction op that changed a count (0009). */
+static int reaction_log(struct sql_store *q, const struct nd_reaction_op *op)
+{
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if (!q->base.log_node || (op->result != 1 && op->result != -1))
+		return 0;
+	if ((rc = stmt_get(q, ST_NODELOG_REACTION, &st)) != 0)
+		return rc;
+	bind_int(st, 1, q->base.log_node, &rc);
+	bind_int(st, 2, now(), &rc);
+	bind_int(st, 3, op->article_id, &rc);
+	bind_text(st, 4, op->type, &rc);
+	bind_int(st, 5, op->result, &rc);
+	bind_int(st, 6, op->at ? op->at : now(), &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_NODELOG_REACTION].what)
+	        : step_done(q, ST_NODELOG_REACTION, st);
+	stmt_put(q, ST_NODELOG_REACTION, st);
+	return rc;
+}
+
 /*
  * Runs a reaction statement keyed by (article, type[, visitor][, at]) and
  * tells how many rows it changed.
@@ -1990,15 +2091,19 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 {
 	struct sql_store *q = sq(s);
 	struct live_memo memo = {0};
-	size_t gone_views = 0, gone_ops = 0;
+	size_t gone_views = 0, gone_ops = 0, logged = 0;
+	/* The stored deltas, for the node log. */
+	uint8_t *packed = q->base.log_node && nv ? nd_xmalloc(nv * NODELOG_DELTA) : NULL;
 	bool live;
 	int rc;
 
 	/* From zero on every try: store.c may run a batch again after a rollback. */
 	for (size_t i = 0; i < nr; i++)
 		r[i].result = 0;
-	if ((rc = write_begin(q)) != 0)
+	if ((rc = write_begin(q)) != 0) {
+		free(packed);
 		return rc;
+	}
 	for (size_t i = 0; i < nv && !rc; i++) {
 		if (!v[i].views)
 			continue;
@@ -2010,8 +2115,12 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 			gone_views++;
 			continue;
 		}
-		rc = view_add(q, &v[i]);
+		if ((rc = view_add(q, &v[i])) == 0 && packed)
+			delta_pack(packed + NODELOG_DELTA * logged++, &v[i]);
 	}
+	if (!rc && packed)
+		rc = views_log(q, packed, logged);
+	free(packed);
 	for (size_t i = 0; i < nr && !rc; i++) {
 		if ((rc = article_live(q, &memo, r[i].article_id, &live)) != 0)
 			break;
@@ -2022,7 +2131,8 @@ static int sql_counts_apply(struct nd_store *s, const struct nd_view_delta *v, s
 			gone_ops++;
 			continue;
 		}
-		rc = reaction_apply(q, &r[i]);
+		if ((rc = reaction_apply(q, &r[i])) == 0)
+			rc = reaction_log(q, &r[i]);
 	}
 	rc = write_end(q, rc);
 	if (!rc && (gone_views || gone_ops))
@@ -2252,6 +2362,25 @@ static int sql_counts_clear(struct nd_store *s)
 	return write_end(q, rc);
 }
 
+/* The node log's row for a new history row (0009). */
+static int history_log(struct sql_store *q, const struct nd_history_rec *h)
+{
+	struct nd__sql_stmt *st;
+	int rc;
+
+	if ((rc = stmt_get(q, ST_NODELOG_READ, &st)) != 0)
+		return rc;
+	bind_int(st, 1, q->base.log_node, &rc);
+	bind_int(st, 2, now(), &rc);
+	bind_int(st, 3, h->article_id, &rc);
+	bind_blob(st, 4, h->visitor, ND_STORE_VISITOR_LEN, &rc);
+	bind_int(st, 5, h->at, &rc);
+	rc = rc ? db_fail(q, rc, stmt_defs[ST_NODELOG_READ].what)
+	        : step_done(q, ST_NODELOG_READ, st);
+	stmt_put(q, ST_NODELOG_READ, st);
+	return rc;
+}
+
 static int sql_history_add(struct nd_store *s, const struct nd_history_rec *h, size_t n)
 {
 	struct sql_store *q = sq(s);
@@ -2270,6 +2399,9 @@ static int sql_history_add(struct nd_store *s, const struct nd_history_rec *h, s
 		rc = rc ? db_fail(q, rc, stmt_defs[ST_HISTORY_ADD].what)
 		        : step_done(q, ST_HISTORY_ADD, st);
 		stmt_put(q, ST_HISTORY_ADD, st);
+		/* Only a new row is news for the other nodes. */
+		if (!rc && q->base.log_node && sql_changes(q) == 1)
+			rc = history_log(q, &h[i]);
 	}
 	return write_end(q, rc);
 }
@@ -2323,6 +2455,106 @@ static int sql_history_purge(struct nd_store *s, int64_t before, int64_t keep, i
 			*deleted += sql_changes(q);
 	}
 	return write_end(q, rc);
+}
+
+/* --- the node log (0009) --- */
+
+static int sql_nodelog_mark(struct nd_store *s, int64_t *mark)
+{
+	return query_int(sq(s), ST_NODELOG_MARK, mark);
+}
+
+/* The packed deltas of a views row into *buf (grown as needed); how many. */
+static size_t deltas_unpack(const uint8_t *p, size_t len, struct nd_view_delta **buf, size_t *cap)
+{
+	size_t n = len / NODELOG_DELTA;
+
+	if (n > *cap) {
+		*cap = n;
+		*buf = nd_xrealloc(*buf, n * sizeof(**buf));
+	}
+	for (size_t i = 0; i < n; i++, p += NODELOG_DELTA)
+		(*buf)[i] = (struct nd_view_delta){(int64_t)get_le(p, 8), (int64_t)get_le(p + 8, 8),
+		                                   (uint32_t)get_le(p + 16, 4)};
+	return n;
+}
+
+/* A node log row into rec, its kind told by which optional column is set;
+ * deltas decode into *buf. False for a row this build cannot read. */
+static bool nodelog_row(struct nd__sql_stmt *st, struct nd_nodelog_rec *rec,
+                        struct nd_view_delta **buf, size_t *cap)
+{
+	const void *visitor = col_blob_of(st, 6, ND_STORE_VISITOR_LEN);
+	size_t len = 0;
+	const uint8_t *deltas = nd__sql_blob(st, 3, &len);
+
+	memset(rec, 0, sizeof(*rec));
+	rec->id = nd__sql_int(st, 0);
+	rec->node = nd__sql_int(st, 1);
+	rec->article_id = nd__sql_int(st, 2);
+	rec->type = col_text(st, 4);
+	rec->reaction = (int)nd__sql_int(st, 5);
+	rec->at = nd__sql_int(st, 7);
+	if (deltas && len) {
+		rec->kind = ND_NODELOG_VIEWS;
+		rec->nviews = deltas_unpack(deltas, len, buf, cap);
+		rec->views = *buf;
+		return len % NODELOG_DELTA == 0;
+	}
+	if (visitor) {
+		rec->kind = ND_NODELOG_READ;
+		memcpy(rec->visitor, visitor, ND_STORE_VISITOR_LEN);
+		return true;
+	}
+	rec->kind = ND_NODELOG_REACTION;
+	return rec->type[0] && (rec->reaction == 1 || rec->reaction == -1);
+}
+
+static int sql_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd_nodelog_cb cb,
+                             void *ctx)
+{
+	struct sql_store *q = sq(s);
+	struct nd_nodelog_rec rec;
+	struct nd_view_delta *buf = NULL;
+	size_t cap = 0;
+	struct nd__sql_stmt *st;
+	int rc, step;
+
+	if ((rc = stmt_get(q, ST_NODELOG_SINCE, &st)) != 0)
+		return rc;
+	bind_int(st, 1, after, &rc);
+	bind_int(st, 2, node, &rc);
+	if (rc) {
+		rc = db_fail(q, rc, stmt_defs[ST_NODELOG_SINCE].what);
+		goto out;
+	}
+	while ((step = nd__sql_step(st)) == ND_SQL_ROW) {
+		/* One this build cannot read still moves the mark, as no views. */
+		if (!nodelog_row(st, &rec, &buf, &cap)) {
+			rec.kind = ND_NODELOG_VIEWS;
+			rec.nviews = 0;
+		}
+		q->base.delivered++; /* before: a retry must not deliver it twice */
+		if ((rc = cb(ctx, &rec)) != 0)
+			goto out;
+	}
+	if (step != ND_SQL_DONE)
+		rc = db_fail(q, step, stmt_defs[ST_NODELOG_SINCE].what);
+out:
+	stmt_put(q, ST_NODELOG_SINCE, st);
+	free(buf);
+	return rc;
+}
+
+static int sql_nodelog_prune(struct nd_store *s, int64_t max_age, int64_t *deleted)
+{
+	struct sql_store *q = sq(s);
+	int64_t before = now() - max_age;
+	int rc;
+
+	if ((rc = run_ints(q, ST_NODELOG_PRUNE, &before, 1)) == 0)
+		*deleted = sql_changes(q);
+	return rc;
 }
 
 /* --- accounts (0004) --- */
@@ -3550,7 +3782,10 @@ out:
 	.tag_rename = sql_tag_rename, \
 	.tag_merge = sql_tag_merge, \
 	.tag_delete = sql_tag_delete, \
-	.article_find = sql_article_find
+	.article_find = sql_article_find, \
+	.nodelog_mark = sql_nodelog_mark, \
+	.nodelog_since = sql_nodelog_since, \
+	.nodelog_prune = sql_nodelog_prune
 /* clang-format on */
 
 const struct nd_store_be nd__sqlite_be = {

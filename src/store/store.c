@@ -1345,3 +1345,50 @@ int nd_store_article_find(struct nd_store *s, const struct nd_article_query *q, 
 	ND__RETRIED(s, rc, s->be->article_find(s, &c, total, cb, ctx));
 	return rc;
 }
+
+/* --- The node log (0009) --- */
+
+int nd_store_nodelog_as(struct nd_store *s, int64_t node)
+{
+	ND_ASSERT(s);
+	if (node < 0)
+		return nd_error(ND_EINVAL, "store '%s': node %lld is negative", s->url,
+		                (long long)node);
+	s->log_node = node;
+	return 0;
+}
+
+int nd_store_nodelog_mark(struct nd_store *s, int64_t *mark)
+{
+	int rc;
+
+	ND_ASSERT(s && mark);
+	*mark = 0;
+	ND__RETRIED(s, rc, s->be->nodelog_mark(s, mark));
+	return rc;
+}
+
+int nd_store_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd_nodelog_cb cb,
+                           void *ctx)
+{
+	int rc;
+
+	ND_ASSERT(s && cb);
+	ND__RETRIED(s, rc, s->be->nodelog_since(s, after, node, cb, ctx));
+	return rc;
+}
+
+int nd_store_nodelog_prune(struct nd_store *s, int64_t max_age, int64_t *deleted)
+{
+	int64_t n = 0;
+	int rc;
+
+	ND_ASSERT(s);
+	if (max_age < 0)
+		return nd_error(ND_EINVAL, "store '%s': a negative age (%lld s) for the node log",
+		                s->url, (long long)max_age);
+	ND__RETRIED(s, rc, s->be->nodelog_prune(s, max_age, &n));
+	if (deleted)
+		*deleted = rc ? 0 : n;
+	return rc;
+}

@@ -867,3 +867,75 @@ typedef void (*nd_store_copy_cb)(void *ctx, const char *table, int64_t done, int
 
 int nd_store_copy(struct nd_store *src, struct nd_store *dst, nd_store_copy_cb cb, void *ctx,
                   struct nd_store_copy_report *report);
+
+/*
+ * --- The node log (0009-node-log.sql): what the other nodes counted ---
+ *
+ * Several newsdesk nodes may share one database (issue 7). Each keeps its
+ * live counts, its Ranking and its recommendation model in memory and
+ * writes its own views, reactions and reads to the store; the node log
+ * tells every node what the others wrote, about once a second
+ * (docs/internals/node-sync.md).
+ *
+ * A handle given a node (nd_store_nodelog_as) adds log rows for what
+ * nd_store_counts_apply and nd_store_history_add store, in the same
+ * transaction: one row for all the view deltas of a call, one per reaction
+ * that was added or taken back, one per history row that was new. Other handles log nothing (the
+ * demo, the tests, a single command). Log writers hold the store's write lock from their first row
+ * to their commit, so rows become visible in id order and a reader that remembers the highest id it
+ * has seen never misses one.
+ */
+
+/* What a node log row records. */
+enum nd_nodelog_kind {
+	ND_NODELOG_VIEWS,    /* views, nviews: the view deltas of one flush */
+	ND_NODELOG_REACTION, /* article_id, type, reaction, at */
+	ND_NODELOG_READ,     /* article_id, visitor, at */
+};
+
+/* One node log row; borrowed by the callback for its call. */
+struct nd_nodelog_rec {
+	int64_t id;   /* > 0; increases with every row written */
+	int64_t node; /* the node that wrote it */
+	enum nd_nodelog_kind kind;
+	const struct nd_view_delta *views; /* views: the deltas stored */
+	size_t nviews;
+	int64_t article_id;                    /* reaction, read */
+	const char *type;                      /* reaction: the slug */
+	int reaction;                          /* reaction: +1 added, -1 taken back */
+	uint8_t visitor[ND_STORE_VISITOR_LEN]; /* read: who */
+	int64_t at;                            /* reaction, read: when (unix seconds) */
+};
+
+typedef int (*nd_nodelog_cb)(void *ctx, const struct nd_nodelog_rec *rec);
+
+/*
+ * From now on, s's nd_store_counts_apply and nd_store_history_add log what
+ * they store as node's (> 0); 0 stops. ND_EINVAL for a negative node.
+ */
+int nd_store_nodelog_as(struct nd_store *s, int64_t node);
+
+/*
+ * *mark = the highest id in the log (0 when empty): read inside
+ * nd_store_read_begin with the counts it goes with, a node starts there.
+ */
+int nd_store_nodelog_mark(struct nd_store *s, int64_t *mark);
+
+/*
+ * Calls cb, in id order, with every row whose id > after written by another
+ * node than node, and with the newest row whatever its node (so a caller
+ * that moves its mark to each id it sees passes its own rows too). One
+ * statement: one snapshot. A non-zero return from cb stops the walk and is
+ * returned. A row this build cannot read comes as views with nviews 0 (it
+ * still moves the mark).
+ */
+int nd_store_nodelog_since(struct nd_store *s, int64_t after, int64_t node, nd_nodelog_cb cb,
+                           void *ctx);
+
+/*
+ * Deletes the rows logged more than max_age seconds ago (by the wall
+ * clock; max_age >= 0, else ND_EINVAL), and any row before them, except
+ * the newest row: ids are never handed out twice. *deleted (may be NULL)
+ * gets how many went.
+ */
+int nd_store_nodelog_prune(struct nd_store *s, int64_t max_age, int64_t *deleted);

@@ -33,6 +33,7 @@ struct nd_store {
 	 */
 	int depth;
 	unsigned delivered;
+	int64_t log_node; /* nd_store_nodelog_as: > 0, the writes log their rows */
 };
 
 /*
@@ -166,6 +167,11 @@ typedef int nd_store_tag_delete_fn(struct nd_store *s, int64_t id, int64_t *arti
 typedef int nd_store_article_find_fn(struct nd_store *s, const struct nd_article_query *q,
                                      int64_t *total, nd_article_cb cb, void *ctx);
 
+typedef int nd_store_nodelog_mark_fn(struct nd_store *s, int64_t *mark);
+typedef int nd_store_nodelog_since_fn(struct nd_store *s, int64_t after, int64_t node,
+                                      nd_nodelog_cb cb, void *ctx);
+typedef int nd_store_nodelog_prune_fn(struct nd_store *s, int64_t max_age, int64_t *deleted);
+
 struct nd_store_be {
 	const char *name; /* "sqlite", for messages */
 	/*
@@ -291,6 +297,10 @@ struct nd_store_be {
 	 * also lets store.c retry ND__EAGAIN and ND__ELOST (see store.c).
 	 */
 	nd_store_txn_fn *revive;
+	/* The node log (0009); store.c has checked the arguments. */
+	nd_store_nodelog_mark_fn *nodelog_mark;
+	nd_store_nodelog_since_fn *nodelog_since;
+	nd_store_nodelog_prune_fn *nodelog_prune;
 };
 
 extern const struct nd_store_be nd__sqlite_be;

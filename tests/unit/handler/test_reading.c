@@ -2,8 +2,8 @@
  * Tests for src/handler/reading.c: histories loaded from the store at
  * start (old rows purged, re-reads moved to the front, co-visitation
  * replayed), views queued and written by the flush and at close, and the
- * daily purge. nd_reading_declined needs a live connection: the e2e tests
- * (6003) send it DNT and Sec-GPC.
+ * daily purge; other nodes' reads (nd_reading_remote). nd_reading_declined needs a live connection:
+ * the e2e tests (6003) send it DNT and Sec-GPC.
  */
 #include "helpers/cmocka.h"
 
@@ -255,6 +255,58 @@ static void test_daily_purge(void **state)
 	nd_reading_close(rd);
 }
 
+/* Counts the node log's reads by node 42. */
+static int read_of_42(void *ctx, const struct nd_nodelog_rec *r)
+{
+	*(int *)ctx += r->node == 42 && r->kind == ND_NODELOG_READ;
+	return 0;
+}
+
+/* Several nodes (docs/internals/node-sync.md): another node's reads join
+ * the histories and the model as this node's own, without being stored
+ * again; this node's rows are logged under its node; with no store at
+ * open, nothing is loaded until nd_reading_load. */
+static void test_other_nodes(void **state)
+{
+	struct fixture *f = *state;
+	struct nd_history_rec other[2] = {row(5, f->a[1], NOW - 60), row(5, f->a[2], NOW - 30)};
+	struct nd_history_rec stored = row(6, f->a[4], NOW - 10);
+	struct nd_recs_neighbour nb[4];
+	struct nd_reading *rd = NULL;
+	uint8_t v[ND_HISTORY_VISITOR_LEN];
+	int logged = 0;
+	char s[128];
+
+	assert_int_equal(nd_store_history_add(f->s, &stored, 1), 0);
+	assert_int_equal(nd_reading_open(NULL, f->url, 90, NOW, &rd), 0);
+	text_of(f, rd, 6, s, sizeof(s));
+	assert_string_equal(s, ""); /* not loaded yet */
+	assert_int_equal(nd_reading_load(rd, f->s, NOW), 0);
+	text_of(f, rd, 6, s, sizeof(s));
+	assert_string_equal(s, "4@10");
+
+	nd_reading_remote(rd, other, 2);
+	text_of(f, rd, 5, s, sizeof(s));
+	assert_string_equal(s, "2@30 1@60");
+	assert_int_equal(nd_recs_model_covisit(nd_reading_model(rd), (uint32_t)f->a[1], NOW, nb, 4),
+	                 1);
+	assert_int_equal(nb[0].id, f->a[2]);
+	assert_int_equal(rows(f->s), 1); /* not stored again */
+
+	/* The visitor goes on reading here: one history across nodes, and
+	 * this node's row is logged under its node for the others. */
+	nd_reading_log_as(rd, 42);
+	visitor(v, 5);
+	nd_reading_view(rd, v, (uint32_t)f->a[3], NOW, false);
+	text_of(f, rd, 5, s, sizeof(s));
+	assert_string_equal(s, "3@0 2@30 1@60");
+	nd_reading_flush(rd, NOW);
+	assert_int_equal(rows(f->s), 2);
+	assert_int_equal(nd_store_nodelog_since(f->s, 0, 1, read_of_42, &logged), 0);
+	assert_int_equal(logged, 1);
+	nd_reading_close(rd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +314,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_view_flush_close, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_first_view, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_daily_purge, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_other_nodes, setup, teardown),
 	};
 
 	if (!getenv("ND_TEST_VERBOSE"))
