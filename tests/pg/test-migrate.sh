@@ -109,10 +109,11 @@ echo "postgres -> sqlite: $(tail -n1 "$TMP/m3.out")"
 
 # dump DB: every table's rows, sorted, prefixed by the table's name; the
 # migrations' by version and name (applied_at is when each store was made).
+# node_log is what the serving nodes wrote lately, not copied (migrate.md).
 dump() {
 	local t q
 	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_schema WHERE type = 'table'
-			AND name NOT LIKE 'sqlite_%' ORDER BY name"); do
+			AND name NOT LIKE 'sqlite_%' AND name != 'node_log' ORDER BY name"); do
 		q="SELECT * FROM $t"
 		[ "$t" = schema_migrations ] && q="SELECT version, name FROM $t"
 		sqlite3 -cmd '.mode quote' "$1" "$q" | LC_ALL=C sort | sed "s/^/$t|/"
