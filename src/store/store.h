@@ -1,13 +1,16 @@
 #pragma once
 /*
  * The store: everything newsdesk keeps on disk, behind one interface with a
- * backend per database (git's ref_storage_be). Today: SQLite ("sqlite:PATH"
- * or a plain file path). The PostgreSQL backend comes later behind the same
- * functions. docs/internals/store.md describes the schema and invariants.
+ * backend per database (git's ref_storage_be): SQLite ("sqlite:PATH" or a
+ * plain file path) and PostgreSQL ("postgres://", "postgresql://", "pg:"
+ * and a libpq key=value string; docs/internals/postgres.md), one logic over
+ * SQL drivers. docs/internals/store.md describes the schema and invariants.
  *
  * A store handle is one connection and is NOT safe for concurrent use from
  * several threads; each thread that needs the database opens its own handle
- * (SQLite in WAL mode lets readers and one writer work side by side).
+ * (SQLite in WAL mode lets readers and one writer work side by side; on
+ * PostgreSQL a handle takes a pooled connection and gives it back at close,
+ * docs/internals/pg-pool.md).
  *
  * Times are Unix seconds (UTC). Strings are UTF-8, NUL-terminated.
  * Every function returns 0 or a negative enum nd_err: ND_ESTORE when the
