@@ -778,6 +778,7 @@ static bool pg_in_txn(struct nd__sql_conn *c)
 
 const struct nd__sql_driver nd__pg_driver = {
     .name = "postgresql",
+    .arrays = true,
     .migrations = nd__pg_migrations,
     .open = pg_open,
     .close = pg_close,

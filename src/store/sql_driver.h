@@ -158,6 +158,9 @@ struct nd__sql_driver {
 	int (*exec)(struct nd__sql_conn *c, const char *sql);
 	const char *(*errmsg)(struct nd__sql_conn *c);
 	bool (*in_txn)(struct nd__sql_conn *c);
+	/* Whether a '{1,2,3}' text binds as a bigint[] (PostgreSQL): the store
+	 * then sends a batch of rows in one statement (ST_VIEWS_BATCH). */
+	bool arrays;
 	/*
 	 * Optional (NULL: the connection cannot be lost, SQLite). Reconnects
 	 * a connection that gave ND__ELOST, its statements prepared again on
