@@ -7,7 +7,7 @@ BUILD ?= build
 DEMO_DB ?= $(BUILD)/demo.db
 ASAN_CC ?= clang
 
-.PHONY: all build run test test-unit test-asan deps deps-test bench format check-src clean
+.PHONY: all build run test test-unit test-asan deps deps-test bench soak format check-src clean
 
 all: build
 
@@ -46,6 +46,11 @@ test-asan: deps-test
 
 bench: build
 	bench/run
+
+# Ten minutes of mixed traffic with an editor publishing (tests/soak/run;
+# SOAK_SECONDS=60 make soak for a quick look). Not part of `make test`.
+soak: build
+	tests/soak/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
