@@ -7,7 +7,7 @@ BUILD ?= build
 DEMO_DB ?= $(BUILD)/demo.db
 ASAN_CC ?= clang
 
-.PHONY: all build run test test-unit test-asan deps deps-test bench soak format check-src clean
+.PHONY: all build run test test-unit test-asan deps deps-test bench soak memcheck format check-src clean
 
 all: build
 
@@ -52,6 +52,10 @@ bench: build
 soak: build
 	tests/soak/run
 
+# Every unit test program under valgrind's memcheck, in build-memcheck.
+memcheck: deps-test
+	tools/memcheck
+
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
 
@@ -62,4 +66,4 @@ check-src:
 # build dir (tests/pg/cluster): stop it before its pointer goes.
 clean:
 	@for d in $(BUILD)/pg build-asan/pg; do [ ! -f $$d/run ] || tests/pg/cluster stop $$d; done
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-memcheck
