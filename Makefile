@@ -16,7 +16,8 @@ deps:
 
 deps-test:
 	@tools/install-deps test
-	@if [ ! -d tests/browser/node_modules/playwright-core ]; then \
+	@if [ ! -d tests/browser/node_modules/playwright-core ] || \
+	    [ ! -d tests/browser/node_modules/axe-core ]; then \
 		cd tests/browser && npm ci --no-audit --no-fund; fi
 
 build: deps
