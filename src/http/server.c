@@ -17,6 +17,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/str.h"
 
 struct nd_http_server {
 	struct nd_http_options opts; /* strings borrowed from the caller */
@@ -172,6 +173,26 @@ const char *nd_http_reason(int status)
 	return r && *r ? r : "Unknown";
 }
 
+/*
+ * The security headers every response carries, whoever made it: an error
+ * the HTTP layer answers itself, a static file, API JSON, a feed. A handler
+ * that set its own (the admin's stricter policy, a page's) keeps it. The
+ * default policy is a page's: no inline script, no framing by other sites.
+ */
+static const struct nd_http_header security_headers[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "strict-origin-when-cross-origin"},
+    {"Content-Security-Policy", ND_HTTP_DEFAULT_CSP},
+};
+
+static void add_security_headers(struct MHD_Response *r)
+{
+	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+		if (!MHD_get_response_header(r, security_headers[i].name))
+			MHD_add_response_header(r, security_headers[i].name,
+			                        security_headers[i].value);
+}
+
 static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Connection *conn,
                                      struct nd_http_response *res)
 {
@@ -205,6 +226,7 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 		    MHD_YES)
 			nd_log(ND_LOG_WARN, "http: response header '%s' refused (malformed)",
 			       res->headers[i].name);
+	add_security_headers(r);
 	if (atomic_load(&srv->draining))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(conn, (unsigned int)res->status, r);
@@ -228,17 +250,50 @@ static enum MHD_Result send_error(struct nd_http_server *srv, struct MHD_Connect
 	return ret;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool nd_http_target_valid(const char *target)
+{
+	size_t n = strlen(target), len = 0;
+	char *dec = malloc(n + 1);
+	bool ok;
+
+	if (!dec)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (target[i] == '%' && (hi = hex_value(target[i + 1])) >= 0 &&
+		    (lo = hex_value(target[i + 2])) >= 0) {
+			dec[len++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			dec[len++] = target[i];
+		}
+	}
+	ok = !memchr(dec, '\0', len) && nd_utf8_valid(dec, len, NULL);
+	free(dec);
+	return ok;
+}
+
 /*
  * The raw request target, before libmicrohttpd decodes it (and cuts it at
  * a %00), is seen only by the URI log callback. What the first handler call
  * needs of it travels in the per-request pointer as a tagged integer, so
  * nothing is allocated for a request libmicrohttpd may drop before any
- * handler call: bit 0 set, bit 1 "holds %00", the rest its length.
+ * handler call: bit 0 set, bit 1 "not valid" (nd_http_target_valid), the
+ * rest its length.
  */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	uintptr_t len = strlen(uri);
-	uintptr_t nul = strstr(uri, "%00") != NULL;
+	uintptr_t nul = !nd_http_target_valid(uri);
 
 	if (len > ND_MAX_URL * 2)
 		len = ND_MAX_URL * 2;
