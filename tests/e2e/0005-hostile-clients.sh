@@ -98,8 +98,8 @@ done
 
 # Slow clients: three that send nothing after connecting and three that
 # dribble a header byte a second, more than the two worker threads. Normal
-# requests are still answered at once, and the silent ones are closed once
-# the 2 s timeout passes.
+# requests are still answered at once, and all six are closed once the 2 s
+# timeout passes (the dribblers by the header deadline: they are never idle).
 python3 - "$PORT" >"$TMP/slow" 2>&1 <<'PY' &
 import socket, sys, time
 port = int(sys.argv[1])
@@ -110,13 +110,21 @@ for s in drip:
 start = time.time()
 for s in silent:
     s.settimeout(0.2)
+cut = set()
 while time.time() - start < 5:
-    for s in drip:
+    for i, s in enumerate(drip):
         try:
             s.sendall(b"a")
-        except OSError:
+            s.settimeout(0.01)
+            if s.recv(16) == b"":
+                cut.add(i)
+        except socket.timeout:
             pass
+        except OSError:
+            cut.add(i)
     time.sleep(1)
+for i in range(len(drip)):
+    print("drip closed" if i in cut else "drip open")
 for s in silent:
     try:
         closed = s.recv(16) == b""
@@ -136,6 +144,8 @@ done
 wait $slow
 check "the 3 silent connections were closed by the timeout: $(tr '\n' ' ' <"$TMP/slow")" \
 	test "$(grep -c 'silent closed' "$TMP/slow")" = 3
+check "the 3 connections dribbling their headers were closed by the header deadline" \
+	test "$(grep -c 'drip closed' "$TMP/slow")" = 3
 
 # A flood from one address: past --max-connections-per-ip (12) the server
 # closes new connections at once; another address is still answered.
