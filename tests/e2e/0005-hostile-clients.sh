@@ -187,4 +187,11 @@ check "another address is answered during a flood ($(cat "$TMP/other"))" grep -q
 fetch /
 expect_status 200 "answered after the flood"
 
+# With an https site URL the admin's cookie is also Secure.
+stop_server
+start_server --site-url https://news.example || exit 1
+fetch /admin/login
+check "with an https site URL the admin's cookie is Secure, HttpOnly, SameSite" \
+	test -n "$(header Set-Cookie | grep '; Secure' | grep HttpOnly | grep SameSite)"
+
 finish
