@@ -282,7 +282,8 @@ static int hex_value(char c)
 bool nd_http_target_valid(const char *target)
 {
 	size_t n = strlen(target), len = 0;
-	char *dec = malloc(n + 1);
+	char small[1024]; /* most targets: no allocation per request */
+	char *dec = n < sizeof(small) ? small : malloc(n + 1);
 	bool ok;
 
 	if (!dec)
@@ -299,7 +300,8 @@ bool nd_http_target_valid(const char *target)
 		}
 	}
 	ok = !memchr(dec, '\0', len) && nd_utf8_valid(dec, len, NULL);
-	free(dec);
+	if (dec != small)
+		free(dec);
 	return ok;
 }
 

@@ -600,8 +600,16 @@ static void test_target_valid(void **state)
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		assert_true(nd_http_target_valid(good[i]));
+	char long_target[3000];
+
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_false(nd_http_target_valid(bad[i]));
+	/* Past the on-stack buffer the decoded copy is allocated. */
+	memset(long_target, 'a', sizeof(long_target) - 1);
+	long_target[sizeof(long_target) - 1] = '\0';
+	assert_true(nd_http_target_valid(long_target));
+	memcpy(long_target + 2000, "%c0%af", 6);
+	assert_false(nd_http_target_valid(long_target));
 }
 
 /* Every response gets the security headers; a handler's own are kept. */
