@@ -209,10 +209,7 @@ int nd__render_page(struct nd_app *app, const struct nd_site *site, struct nd_ht
 	res->content_type = "text/html; charset=utf-8";
 	add_once(res, "X-Content-Type-Options", "nosniff");
 	add_once(res, "Referrer-Policy", "strict-origin-when-cross-origin");
-	add_once(res, "Content-Security-Policy",
-	         "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
-	         "script-src 'self'; object-src 'none'; base-uri 'self'; "
-	         "frame-ancestors 'self'");
+	add_once(res, "Content-Security-Policy", ND_HTTP_DEFAULT_CSP);
 	if (status != 200)
 		return status;
 	/* A page with live values gets its validator once they are filled in

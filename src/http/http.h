@@ -22,6 +22,17 @@ struct MHD_Connection;
 
 #define ND_HTTP_MAX_HEADERS 16
 
+/*
+ * The Content-Security-Policy of a response whose handler set none (pages,
+ * errors, static files, JSON): scripts and styles only from the site, no
+ * inline script, no plugins, framed only by the site itself. Every response
+ * also gets X-Content-Type-Options: nosniff and a Referrer-Policy unless its
+ * handler set its own.
+ */
+#define ND_HTTP_DEFAULT_CSP                                                                        \
+	"default-src 'self'; img-src 'self' https: data:; style-src 'self'; "                      \
+	"script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'"
+
 struct nd_http_request {
 	struct MHD_Connection *conn;
 	const char *method; /* "GET", "HEAD", "POST", ... as sent */
@@ -151,6 +162,14 @@ bool nd_http_etag_matches(const char *if_none_match, const char *etag);
  * response is sent (and logged), so no header can be injected.
  */
 void nd_http_add_header(struct nd_http_response *res, const char *name, const char *value);
+
+/*
+ * Whether a raw request target (path and query, still percent-encoded) is
+ * acceptable: once decoded it holds no NUL byte and is well-formed UTF-8
+ * (no overlong forms such as %c0%af, no lone %ff). The server answers 400
+ * to a target that is not, before any handler runs.
+ */
+bool nd_http_target_valid(const char *target);
 
 /* The reason phrase of status ("Not Found"). */
 const char *nd_http_reason(int status);

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/str.h"
 
 struct nd_http_server {
 	struct nd_http_options opts; /* strings borrowed from the caller */
@@ -28,6 +30,26 @@ struct nd_http_server {
 	int port;
 	atomic_int in_flight; /* requests between first callback and completion */
 	atomic_bool draining; /* stopping: ask clients to close after this response */
+	/* The header deadline (see struct waiting). */
+	pthread_mutex_t lock; /* guards the connection list */
+	struct waiting *conns;
+	pthread_t sweeper;
+	atomic_bool sweeping;
+};
+
+/*
+ * libmicrohttpd's connection timeout counts idle time only, so a client
+ * sending its headers a byte a second (slowloris) would hold a connection
+ * for ever. Each connection gets a deadline instead: its request's headers
+ * must be complete within the timeout of the moment the server began
+ * waiting for them (the connection opened, or the previous response went
+ * out). A sweeper thread shuts down the socket of a connection past its
+ * deadline; libmicrohttpd then sees it fail and closes it as usual.
+ */
+struct waiting {
+	struct waiting *prev, *next;
+	int fd;
+	atomic_llong deadline_ms; /* 0 while a request is being handled */
 };
 
 /*
@@ -172,6 +194,26 @@ const char *nd_http_reason(int status)
 	return r && *r ? r : "Unknown";
 }
 
+/*
+ * The security headers every response carries, whoever made it: an error
+ * the HTTP layer answers itself, a static file, API JSON, a feed. A handler
+ * that set its own (the admin's stricter policy, a page's) keeps it. The
+ * default policy is a page's: no inline script, no framing by other sites.
+ */
+static const struct nd_http_header security_headers[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "strict-origin-when-cross-origin"},
+    {"Content-Security-Policy", ND_HTTP_DEFAULT_CSP},
+};
+
+static void add_security_headers(struct MHD_Response *r)
+{
+	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+		if (!MHD_get_response_header(r, security_headers[i].name))
+			MHD_add_response_header(r, security_headers[i].name,
+			                        security_headers[i].value);
+}
+
 static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Connection *conn,
                                      struct nd_http_response *res)
 {
@@ -205,6 +247,7 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 		    MHD_YES)
 			nd_log(ND_LOG_WARN, "http: response header '%s' refused (malformed)",
 			       res->headers[i].name);
+	add_security_headers(r);
 	if (atomic_load(&srv->draining))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(conn, (unsigned int)res->status, r);
@@ -228,17 +271,52 @@ static enum MHD_Result send_error(struct nd_http_server *srv, struct MHD_Connect
 	return ret;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool nd_http_target_valid(const char *target)
+{
+	size_t n = strlen(target), len = 0;
+	char small[1024]; /* most targets: no allocation per request */
+	char *dec = n < sizeof(small) ? small : malloc(n + 1);
+	bool ok;
+
+	if (!dec)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (target[i] == '%' && (hi = hex_value(target[i + 1])) >= 0 &&
+		    (lo = hex_value(target[i + 2])) >= 0) {
+			dec[len++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			dec[len++] = target[i];
+		}
+	}
+	ok = !memchr(dec, '\0', len) && nd_utf8_valid(dec, len, NULL);
+	if (dec != small)
+		free(dec);
+	return ok;
+}
+
 /*
  * The raw request target, before libmicrohttpd decodes it (and cuts it at
  * a %00), is seen only by the URI log callback. What the first handler call
  * needs of it travels in the per-request pointer as a tagged integer, so
  * nothing is allocated for a request libmicrohttpd may drop before any
- * handler call: bit 0 set, bit 1 "holds %00", the rest its length.
+ * handler call: bit 0 set, bit 1 "not valid" (nd_http_target_valid), the
+ * rest its length.
  */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	uintptr_t len = strlen(uri);
-	uintptr_t nul = strstr(uri, "%00") != NULL;
+	uintptr_t nul = !nd_http_target_valid(uri);
 
 	if (len > ND_MAX_URL * 2)
 		len = ND_MAX_URL * 2;
@@ -333,6 +411,90 @@ static enum MHD_Result on_body(struct nd_http_server *srv, struct MHD_Connection
 	return handle(srv, conn, url, method, &st->body);
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int timeout_s(const struct nd_http_server *srv)
+{
+	return srv->opts.timeout > 0 ? srv->opts.timeout : ND_CONNECTION_TIMEOUT;
+}
+
+/* Sets the connection's header deadline: the timeout from now, or none (0). */
+static void set_deadline(struct nd_http_server *srv, struct MHD_Connection *conn, bool on)
+{
+	const union MHD_ConnectionInfo *info =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct waiting *w = info ? info->socket_context : NULL;
+
+	if (w)
+		atomic_store(&w->deadline_ms, on ? now_ms() + timeout_s(srv) * 1000LL : 0);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct nd_http_server *srv = cls;
+	struct waiting *w = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *info =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		w = nd_xcalloc(1, sizeof(*w));
+		w->fd = info ? info->connect_fd : -1;
+		atomic_store(&w->deadline_ms, now_ms() + timeout_s(srv) * 1000LL);
+		pthread_mutex_lock(&srv->lock);
+		w->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = w;
+		srv->conns = w;
+		pthread_mutex_unlock(&srv->lock);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	/* Closed: libmicrohttpd closes the socket after this returns, so the
+	 * sweeper never shuts down a descriptor reused by another file. */
+	pthread_mutex_lock(&srv->lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv->conns = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv->lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+static void *sweep(void *arg)
+{
+	struct nd_http_server *srv = arg;
+	struct timespec pause = {0, 200 * 1000 * 1000};
+
+	while (atomic_load(&srv->sweeping)) {
+		long long now = now_ms();
+
+		pthread_mutex_lock(&srv->lock);
+		for (struct waiting *w = srv->conns; w; w = w->next) {
+			long long d = atomic_load(&w->deadline_ms);
+			if (d && now > d && w->fd >= 0) {
+				shutdown(w->fd, SHUT_RDWR);
+				atomic_store(&w->deadline_ms, 0);
+			}
+		}
+		pthread_mutex_unlock(&srv->lock);
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -355,6 +517,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * until libmicrohttpd reports it completed. */
 	*con_cls = &request_marker;
 	atomic_fetch_add(&srv->in_flight, 1);
+	set_deadline(srv, conn, false);
 	if ((tag & 1) && (tag >> 2) > ND_MAX_URL)
 		return send_error(srv, conn, 414);
 	if ((tag & 1) && (tag & 2))
@@ -416,6 +579,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	atomic_fetch_sub(&srv->in_flight, 1);
 	*con_cls = NULL;
+	/* Kept alive: the next request's headers are due within the timeout. */
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		set_deadline(srv, conn, true);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -547,6 +713,7 @@ int nd_http_server_serve(struct nd_http_server *srv, nd_http_handler_fn handler,
 		flags |= MHD_USE_IPv6;
 	srv->handler = handler;
 	srv->ctx = ctx;
+	pthread_mutex_init(&srv->lock, NULL);
 	srv->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, srv,
 	    /* The logger first, so no message escapes to libmicrohttpd's own. */
@@ -569,9 +736,15 @@ int nd_http_server_serve(struct nd_http_server *srv, nd_http_handler_fn handler,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)ND_CONNECTION_MEMORY,
 	    /* HTTP/1.1 without Host is refused (400), as RFC 9112 asks. */
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, srv, MHD_OPTION_END);
 	if (!srv->daemon)
 		return nd_error(ND_EIO, "cannot serve on '%s'", opts->listen);
+	atomic_store(&srv->sweeping, true);
+	if (pthread_create(&srv->sweeper, NULL, sweep, srv)) {
+		atomic_store(&srv->sweeping, false);
+		nd_log(ND_LOG_WARN, "http: no header deadline (cannot start its thread)");
+	}
 	return 0;
 }
 
@@ -602,5 +775,8 @@ void nd_http_server_stop(struct nd_http_server *srv, int grace_ms)
 		nd_log(ND_LOG_WARN, "stopping with %d requests still in flight",
 		       atomic_load(&srv->in_flight));
 	MHD_stop_daemon(srv->daemon);
+	if (atomic_exchange(&srv->sweeping, false))
+		pthread_join(srv->sweeper, NULL);
+	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 }

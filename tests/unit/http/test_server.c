@@ -35,7 +35,8 @@ static size_t accepts_body(void *ctx, const char *method, const char *path)
 /*
  * /echo: "METHOD LEN:BODY" when the body was read, else 405 (no route took
  * it); /cookie: the nd_v cookie, two Set-Cookie headers, Retry-After, 429;
- * /see-other: 303 with Location; /addr: the client address in hex;
+ * /see-other: 303 with Location; /addr: the client address in hex; /own-csp:
+ * "ok" with its own Content-Security-Policy;
  * anything else: "ok" for GET and HEAD, 405 for other methods.
  */
 static int handler(void *ctx, struct nd_http_request *req, struct nd_http_response *res)
@@ -76,6 +77,8 @@ static int handler(void *ctx, struct nd_http_request *req, struct nd_http_respon
 			nd_buf_addf(&res->body, "%02x", a[i]);
 		return 200;
 	}
+	if (!strcmp(req->path, "/own-csp"))
+		nd_http_add_header(res, "Content-Security-Policy", "default-src 'none'");
 	if (strcmp(req->method, "GET") && !req->head)
 		return 405;
 	nd_buf_adds(&res->body, "ok");
@@ -585,6 +588,60 @@ static void test_accessors(void **state)
 	client_close(&c);
 }
 
+/* Decoded, a target must be NUL-free, well-formed UTF-8. */
+static void test_target_valid(void **state)
+{
+	static const char *const good[] = {
+	    "/",    "/a?b=c&d", "/caf%C3%A9?q=caf%c3%a9", "/%e2%82%ac", "/%f0%9f%98%80", "/50%",
+	    "/%zz", "/%4"};
+	static const char *const bad[] = {"/%00",    "/?q=a%00",   "/%ff",       "/?q=%ff",
+	                                  "/%c0%af", "/%e0%80%af", "/%ed%a0%80", "/%f4%90%80%80",
+	                                  "/\xff",   "/\xc3",      "/?q=\x80",   "/%c3"};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(nd_http_target_valid(good[i]));
+	char long_target[3000];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(nd_http_target_valid(bad[i]));
+	/* Past the on-stack buffer the decoded copy is allocated. */
+	memset(long_target, 'a', sizeof(long_target) - 1);
+	long_target[sizeof(long_target) - 1] = '\0';
+	assert_true(nd_http_target_valid(long_target));
+	memcpy(long_target + 2000, "%c0%af", 6);
+	assert_false(nd_http_target_valid(long_target));
+}
+
+/* Every response gets the security headers; a handler's own are kept. */
+static void test_security_headers(void **state)
+{
+	struct client c;
+	struct reply r;
+	char v[512];
+
+	client_open(&c, srv);
+	request(&c, "GET", "/", "", "", 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(reply_header(&r, "X-Content-Type-Options", v, sizeof(v)), "nosniff");
+	assert_non_null(reply_header(&r, "Referrer-Policy", v, sizeof(v)));
+	assert_string_equal(reply_header(&r, "Content-Security-Policy", v, sizeof(v)),
+	                    ND_HTTP_DEFAULT_CSP);
+	request(&c, "GET", "/own-csp", "", "", 0, &r);
+	assert_int_equal(count_headers(&r, "Content-Security-Policy"), 1);
+	assert_string_equal(reply_header(&r, "Content-Security-Policy", v, sizeof(v)),
+	                    "default-src 'none'");
+	client_close(&c);
+
+	/* An error the HTTP layer answers before any handler: 400 for %ff. */
+	client_open(&c, srv);
+	assert_true(client_sends(&c, "GET /%ff HTTP/1.1\r\nHost: x\r\n\r\n"));
+	assert_true(client_reply(&c, &r));
+	assert_int_equal(r.status, 400);
+	assert_string_equal(reply_header(&r, "X-Content-Type-Options", v, sizeof(v)), "nosniff");
+	assert_non_null(reply_header(&r, "Content-Security-Policy", v, sizeof(v)));
+	client_close(&c);
+}
+
 /* Without the hook nothing is claimed: a POST is answered at once. */
 static void test_no_hook(void **state)
 {
@@ -612,6 +669,8 @@ int main(void)
 	    cmocka_unit_test(test_keepalive_after_post),
 	    cmocka_unit_test(test_accessors),
 	    cmocka_unit_test(test_no_hook),
+	    cmocka_unit_test(test_target_valid),
+	    cmocka_unit_test(test_security_headers),
 	};
 	nd_log_level = ND_LOG_ERROR;
 	return cmocka_run_group_tests(tests, setup, teardown);
