@@ -7,20 +7,10 @@
  */
 #include <stdint.h>
 
-#include "core/log.h"
 #include "core/limits.h"
 #include "render/template.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Errors are expected on every other input: logging them would cost more
- * than the parse. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	nd_log_level = ND_LOG_NONE;
-	return 0;
-}
 
 static const char ctx_json[] =
     "{\"title\":\"<b>T&amp;</b>\",\"n\":3,\"f\":1.5,\"yes\":true,\"no\":false,\"nil\":null,"

@@ -6,21 +6,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "core/log.h"
 #include "core/arena.h"
 #include "index/analyze.h"
 #include "index/query.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Errors are expected on every other input: logging them would cost more
- * than the parse. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	nd_log_level = ND_LOG_NONE;
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
