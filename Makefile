@@ -7,7 +7,7 @@ BUILD ?= build
 DEMO_DB ?= $(BUILD)/demo.db
 ASAN_CC ?= clang
 
-.PHONY: all build run test test-unit test-asan deps deps-test bench soak memcheck format check-src clean
+.PHONY: all build run test test-unit test-asan deps deps-test bench soak memcheck fuzz format check-src clean
 
 all: build
 
@@ -57,8 +57,22 @@ soak: build
 memcheck: deps-test
 	tools/memcheck
 
+# libFuzzer on every parser of untrusted input (fuzz/, docs/internals/fuzz.md),
+# one target after the other, FUZZ_SECONDS each on its seed corpus. Built in
+# the sanitizer build; new inputs and crashes stay in build-asan/fuzz/.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= route cookie mustache markdown jsonl wire sanitize query
+fuzz: deps-test
+	CC=$(ASAN_CC) cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON -DND_BUILD_TESTS=ON
+	cmake --build build-asan -j $(JOBS) --target $(addprefix nd_fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz/$$t: $(FUZZ_SECONDS) s"; \
+		fuzz/run build-asan/fuzz/nd_fuzz_$$t fuzz/corpus/$$t build-asan/fuzz $(FUZZ_SECONDS) \
+			|| { echo "fuzz/$$t: crash, input in build-asan/fuzz/crashes/$$t/"; exit 1; }; \
+	done
+
 format:
-	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h')
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'fuzz/*.c')
 
 check-src:
 	tools/check-src

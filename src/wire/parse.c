@@ -373,8 +373,11 @@ static void read_item(const xmlNode *item, bool atom, struct nd_wire_item *it)
 		} else if (!strcmp(n, "guid") || (atom && !strcmp(n, "id"))) {
 			char *g = collapse(text_of(c));
 			char *perma = prop(c, "isPermaLink");
-			if (g && !atom && (!perma || strcasecmp(perma, "false")))
+			if (g && !atom && (!perma || strcasecmp(perma, "false"))) {
+				/* An item may repeat its guid: the last one counts. */
+				free(guid_link);
 				guid_link = resolve(g, c);
+			}
 			set(&it->guid, g);
 			free(perma);
 		} else if (!strcmp(n, "encoded") || (atom && !strcmp(n, "content"))) {

@@ -221,6 +221,20 @@ static void test_rss2_item(void **state)
 	nd_wire_feed_release(&f);
 }
 
+/* Found by fuzz/fuzz_wire.c: a second permalink guid leaked the first's
+ * URL (the ASan build's leak check fails this test without the fix). */
+static void test_repeated_guid(void **state)
+{
+	struct nd_wire_feed f = parse_ok("<rss version=\"2.0\"><channel><item><title>T</title>"
+	                                 "<guid>http://a.example/1</guid>"
+	                                 "<guid>/2</guid></item></channel></rss>",
+	                                 "http://b.example/feed");
+
+	assert_int_equal(f.item_count, 1);
+	assert_string_equal(f.items[0].link, "http://b.example/2");
+	nd_wire_feed_release(&f);
+}
+
 static void test_atom_item(void **state)
 {
 	struct nd_wire_feed f = parse_ok(
@@ -397,9 +411,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_feedparser_files), cmocka_unit_test(test_rss2_item),
-	    cmocka_unit_test(test_atom_item),        cmocka_unit_test(test_rdf_and_entities),
-	    cmocka_unit_test(test_no_xxe),           cmocka_unit_test(test_broken),
-	    cmocka_unit_test(test_charset),          cmocka_unit_test(test_whole_suite),
+	    cmocka_unit_test(test_atom_item),        cmocka_unit_test(test_repeated_guid),
+	    cmocka_unit_test(test_rdf_and_entities), cmocka_unit_test(test_no_xxe),
+	    cmocka_unit_test(test_broken),           cmocka_unit_test(test_charset),
+	    cmocka_unit_test(test_whole_suite),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
