@@ -9,6 +9,7 @@
 #include "handler/engage.h"
 #include "handler/handler_int.h"
 #include "handler/holes.h"
+#include "handler/parts.h"
 #include "handler/reading.h"
 #include "render/escape.h"
 #include "site/page_cache.h"
@@ -35,21 +36,29 @@ static const struct route {
 
 /*
  * A cached response is stored as its meta ("content type\n" then
- * "Name: value\n" per header) and its body. Serving one copies both out
- * of the cache into the request, because the response is sent after the
- * snapshot's read lock is released, when the cache may already be gone.
+ * "Name: value\n" per header, its ETag left out: the answer makes its own)
+ * and its body cut at its holes (handler/parts.h). The answer refers to
+ * the parts without copying them, and keeps them alive (a reference) after
+ * the snapshot's read lock is released, when the cache may already be gone.
  */
 static void store(struct nd_page_cache *pages, const struct nd_buf *key,
-                  const struct nd_http_response *res)
+                  const struct nd_http_response *res, struct nd_parts *parts)
 {
 	struct nd_buf meta = ND_BUF_INIT;
+	const struct nd_page *page;
 
 	nd_buf_adds(&meta, res->content_type ? res->content_type : "");
 	nd_buf_addch(&meta, '\n');
 	for (size_t i = 0; i < res->header_count; i++)
-		nd_buf_addf(&meta, "%s: %s\n", res->headers[i].name, res->headers[i].value);
-	nd_page_cache_put(pages, key->buf, key->len, meta.buf, meta.len, res->body.buf,
-	                  res->body.len);
+		if (strcmp(res->headers[i].name, "ETag"))
+			nd_buf_addf(&meta, "%s: %s\n", res->headers[i].name, res->headers[i].value);
+	/* Text worth compressing keeps its compressed forms; the budget counts
+	 * them at about half the text. */
+	page = nd_page_cache_put_aux(
+	    pages, key->buf, key->len, meta.buf, meta.len, nd_parts_ref(parts),
+	    nd_parts_bytes(parts) + nd_parts_bytes(parts) / 2, nd_parts_release);
+	if (!page || page->aux != parts)
+		nd_parts_unref(parts); /* not taken */
 	nd_buf_release(&meta);
 }
 
@@ -68,7 +77,7 @@ static int serve_cached(struct nd_http_request *req, struct nd_http_response *re
 {
 	char *meta = nd_arena_strndup(req->arena, page->meta, page->meta_len);
 	char *line = strchr(meta, '\n');
-	const char *etag = NULL, *last_modified = NULL, *inm, *ims;
+	const char *last_modified = NULL, *ims;
 
 	*line = '\0';
 	res->content_type = *meta ? meta : NULL;
@@ -77,26 +86,56 @@ static int serve_cached(struct nd_http_request *req, struct nd_http_response *re
 		*end = '\0';
 		*colon = '\0';
 		nd_http_add_header(res, p, colon + 2);
-		if (!strcmp(p, "ETag"))
-			etag = colon + 2;
-		else if (!strcmp(p, "Last-Modified"))
+		if (!strcmp(p, "Last-Modified"))
 			last_modified = colon + 2;
 		p = end + 1;
 	}
-	inm = nd_http_header(req, "If-None-Match");
-	if (etag && nd_http_etag_matches(inm, etag))
-		return 304;
-	/* If-Modified-Since counts only without If-None-Match (RFC 9110). */
+	/* If-Modified-Since counts only without If-None-Match (RFC 9110);
+	 * If-None-Match is the answer's (nd_parts_answer). */
 	ims = nd_http_header(req, "If-Modified-Since");
-	if (!inm && ims && last_modified && nd__parse_http_time(ims) >= 0 &&
+	if (!nd_http_header(req, "If-None-Match") && ims && last_modified &&
+	    nd__parse_http_time(ims) >= 0 &&
 	    nd__parse_http_time(ims) >= nd__parse_http_time(last_modified))
 		return 304;
-	nd_buf_add(&res->body, page->body, page->body_len);
 	return 200;
 }
 
+/* Whether a body of content type ct is worth compressing: text. */
+static bool compressible(const char *ct)
+{
+	return ct && (!strncmp(ct, "text/", 5) || strstr(ct, "json") || strstr(ct, "xml") ||
+	              strstr(ct, "javascript"));
+}
+
+/* Cuts a freshly made 200 answer at its holes: its parts, its body emptied. */
+static struct nd_parts *cut(struct nd_app *app, struct nd_http_response *res)
+{
+	const char *holes = NULL;
+	struct nd_parts *parts;
+	size_t k = 0;
+
+	for (size_t i = 0; i < res->header_count; i++) {
+		if (!strcmp(res->headers[i].name, ND_HDR_HOLES))
+			holes = res->headers[i].value;
+		if (strcmp(res->headers[i].name, "ETag")) /* the answer makes its own */
+			res->headers[k++] = res->headers[i];
+	}
+	res->header_count = k;
+	parts = nd_parts_new(res->body.buf, res->body.len,
+	                     app->engage ? nd_engage_nonce(app->engage) : 0,
+	                     holes && !strcmp(holes, "json"), compressible(res->content_type));
+	nd_buf_reset(&res->body);
+	return parts;
+}
+
+/*
+ * Runs the route; a cacheable 200 comes back as *parts (the caller's
+ * reference), from the cache or made now, its body to be filled in by
+ * finish().
+ */
 static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-               struct nd_http_response *res, const struct route *r, const struct nd_route_match *m)
+               struct nd_http_response *res, const struct route *r, const struct nd_route_match *m,
+               struct nd_parts **parts)
 {
 	struct nd_buf key = ND_BUF_INIT;
 	const struct nd_page *page;
@@ -122,10 +161,17 @@ static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_re
 	page = nd_page_cache_get(site->pages, key.buf, key.len);
 	if (page) {
 		status = serve_cached(req, res, page);
+		if (status == 200)
+			*parts = nd_parts_ref(page->aux);
 	} else {
+		/* No If-None-Match for the handler: the answer's ETag is made
+		 * from its parts (it differs per coding), so the 304 is the
+		 * answer's to give. */
 		status = r->fn(app, site, req, res, m);
-		if (status == 200 && !no_store(res))
-			store(site->pages, &key, res);
+		if (status == 200 && !no_store(res)) {
+			*parts = cut(app, res);
+			store(site->pages, &key, res, *parts);
+		}
 	}
 	nd_buf_release(&key);
 	return status;
@@ -163,7 +209,7 @@ static int redirect_without_slash(struct nd_http_request *req, struct nd_http_re
 }
 
 static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-                 struct nd_http_response *res)
+                 struct nd_http_response *res, struct nd_parts **parts)
 {
 	bool get = !strcmp(req->method, "GET") || req->head;
 	bool path_matched = false;
@@ -185,7 +231,7 @@ static int route(struct nd_app *app, const struct nd_site *site, struct nd_http_
 		if (strcmp(routes[i].method, req->method) &&
 		    !(get && !strcmp(routes[i].method, "GET")))
 			continue;
-		return run(app, site, req, res, &routes[i], &m);
+		return run(app, site, req, res, &routes[i], &m, parts);
 	}
 	if (path_matched) {
 		struct nd_buf allow = ND_BUF_INIT;
@@ -248,12 +294,21 @@ static void fragment(void *ctx, char kind, uint32_t id, uint32_t sub, struct nd_
 		nd__ranking_block(f->app, f->site, (int)id, sub, out);
 }
 
+static int answer(struct nd_parts *parts, const struct nd_hole_values *v,
+                  struct nd_http_request *req, struct nd_http_response *res, const char *vary)
+{
+	struct nd_parts_request q = {nd_http_header(req, "Accept-Encoding"),
+	                             nd_http_header(req, "If-None-Match"), vary, req->arena};
+
+	return nd_parts_answer(parts, v, &q, res);
+}
+
 static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
-                  struct nd_http_response *res, int status)
+                  struct nd_http_response *res, int status, struct nd_parts *parts)
 {
 	struct frag_ctx fc = {app, site, req, NULL, false};
 	uint8_t who[ND_HISTORY_VISITOR_LEN];
-	struct nd_hole_values values;
+	struct nd_hole_values values = {0};
 	const char *holes = take_header(res, ND_HDR_HOLES);
 	const char *count = take_header(res, ND_HDR_COUNT);
 	bool html = res->content_type && !strncmp(res->content_type, "text/html", 9);
@@ -262,7 +317,7 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 
 	/* The admin is no reader: no visitor cookie, no view, no live values. */
 	if (status != 200 || !app->engage || !strncmp(req->path, "/admin", 6))
-		return status;
+		goto answer;
 	if (html || count) {
 		nd_engage_reader(app->engage, req, &reader);
 		if (count)
@@ -276,23 +331,37 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 		fc.shown = html && !reader.bot && !req->head;
 	}
 	if (!holes)
-		return status;
+		goto answer;
 	values = *nd_engage_values(app->engage);
 	values.fragment = fragment;
 	values.frag_ctx = &fc;
+	if (parts) {
+		/* Counts live here, not in a shared cache: every reader's request
+		 * must reach the server (a cached copy would freeze the count and
+		 * miss the view); the validator keeps it cheap when nothing
+		 * changed. And the Recommendation list is the reader's own. */
+		nd_http_add_header(res, "Cache-Control", "private, no-cache");
+		status = answer(parts, &values, req, res, "Cookie, DNT, Sec-GPC");
+		nd_parts_unref(parts);
+		return status;
+	}
+	/* An answer the cache does not keep (an uncacheable route). */
 	nd_holes_fill(&res->body, nd_engage_nonce(app->engage), &values, !strcmp(holes, "json"));
 	etag = nd_arena_printf(req->arena, "\"%016llx\"",
 	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
 	nd_http_add_header(res, "ETag", etag);
-	/* Counts live here, not in a shared cache: every reader's request
-	 * must reach the server (a cached copy would freeze the count and miss
-	 * the view); the validator keeps it cheap when nothing changed. */
 	nd_http_add_header(res, "Cache-Control", "private, no-cache");
-	/* And the Recommendation list is the reader's own. */
 	nd_http_add_header(res, "Vary", "Cookie, DNT, Sec-GPC");
 	if (nd_http_etag_matches(nd_http_header(req, "If-None-Match"), etag)) {
 		nd_buf_reset(&res->body);
 		return 304;
+	}
+	return status;
+answer:
+	if (parts) {
+		if (status == 200)
+			status = answer(parts, values.views ? &values : NULL, req, res, NULL);
+		nd_parts_unref(parts);
 	}
 	return status;
 }
@@ -327,12 +396,14 @@ size_t nd_app_accepts_body(void *ctx, const char *method, const char *path)
 int nd_app_handle(void *ctx, struct nd_http_request *req, struct nd_http_response *res)
 {
 	struct nd_app *app = ctx;
+	struct nd_parts *parts = NULL;
 	const struct nd_site *site;
 	int status;
 
 	nd_snapshot_read_lock();
 	site = nd_snapshot_site(app->snap);
-	status = finish(app, site, req, res, route(app, site, req, res));
+	status = route(app, site, req, res, &parts);
+	status = finish(app, site, req, res, status, parts);
 	if (status >= 400 && !res->body.len && !res->static_body)
 		status = nd__render_error(app, site, req, res, status, "");
 	nd_snapshot_read_unlock();

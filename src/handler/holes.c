@@ -55,8 +55,8 @@ static size_t parse_tail(const char *p, const char *end, char *kind, uint32_t *i
 }
 
 /* The value of one hole into out. */
-static void value_of(const struct nd_hole_values *v, char kind, uint32_t id, uint32_t sub,
-                     bool json, struct nd_buf *out)
+void nd_hole_value(const struct nd_hole_values *v, char kind, uint32_t id, uint32_t sub, bool json,
+                   struct nd_buf *out)
 {
 	char num[32];
 
@@ -96,46 +96,57 @@ static void value_of(const struct nd_hole_values *v, char kind, uint32_t id, uin
 	}
 }
 
-size_t nd_holes_fill(struct nd_buf *body, uint64_t nonce, const struct nd_hole_values *v, bool json)
+static bool known_kind(char kind)
+{
+	return kind == ND_HOLE_VIEWS || kind == ND_HOLE_REACTION || kind == ND_HOLE_REACTIONS ||
+	       kind == ND_HOLE_FRAGMENT || kind == ND_HOLE_PERSONAL;
+}
+
+bool nd_hole_next(const char *text, size_t len, size_t off, uint64_t nonce, bool json,
+                  struct nd_hole_at *at)
 {
 	char prefix[24];
-	const char *p, *end, *hit;
-	struct nd_buf out = ND_BUF_INIT;
-	size_t plen, n = 0;
+	const char *p = text + off, *end = text + len, *hit;
+	size_t plen =
+	    (size_t)snprintf(prefix, sizeof(prefix), "ndh%016llx", (unsigned long long)nonce);
 
-	if (!body->len)
-		return 0;
-	plen = (size_t)snprintf(prefix, sizeof(prefix), "ndh%016llx", (unsigned long long)nonce);
-	p = body->buf;
-	end = body->buf + body->len;
-	while ((hit = memmem(p, (size_t)(end - p), prefix, plen))) {
+	while (p < end && (hit = memmem(p, (size_t)(end - p), prefix, plen))) {
 		const char *from = hit, *to;
-		char kind = 0;
-		uint32_t id, sub;
-		size_t used = parse_tail(hit + plen, end, &kind, &id, &sub);
+		size_t used = parse_tail(hit + plen, end, &at->kind, &at->id, &at->sub);
 
-		if (!used || (kind != ND_HOLE_VIEWS && kind != ND_HOLE_REACTION &&
-		              kind != ND_HOLE_REACTIONS && kind != ND_HOLE_FRAGMENT &&
-		              kind != ND_HOLE_PERSONAL)) {
-			nd_buf_add(&out, p, (size_t)(hit + plen - p));
+		if (!used || !known_kind(at->kind)) {
 			p = hit + plen;
 			continue;
 		}
 		to = hit + plen + used;
-		if (json && from > body->buf && from[-1] == '"' && to < end && *to == '"') {
+		if (json && from > text && from[-1] == '"' && to < end && *to == '"') {
 			from--;
 			to++;
 		}
-		nd_buf_add(&out, p, (size_t)(from - p));
-		value_of(v, kind, id, sub, json, &out);
-		p = to;
+		at->from = (size_t)(from - text);
+		at->to = (size_t)(to - text);
+		return true;
+	}
+	return false;
+}
+
+size_t nd_holes_fill(struct nd_buf *body, uint64_t nonce, const struct nd_hole_values *v, bool json)
+{
+	struct nd_buf out = ND_BUF_INIT;
+	struct nd_hole_at at;
+	size_t off = 0, n = 0;
+
+	while (nd_hole_next(body->buf, body->len, off, nonce, json, &at)) {
+		nd_buf_add(&out, body->buf + off, at.from - off);
+		nd_hole_value(v, at.kind, at.id, at.sub, json, &out);
+		off = at.to;
 		n++;
 	}
 	if (!n) {
 		nd_buf_release(&out);
 		return 0;
 	}
-	nd_buf_add(&out, p, (size_t)(end - p));
+	nd_buf_add(&out, body->buf + off, body->len - off);
 	out.max = body->max;
 	nd_buf_release(body);
 	*body = out;

@@ -48,6 +48,29 @@ void nd_hole_marker(uint64_t nonce, enum nd_hole_kind kind, uint32_t id, uint32_
                     char out[ND_HOLE_MAX]);
 
 /*
+ * A marker found in a text: it spans [from, to) (with the quotes of a JSON
+ * string value that is the marker alone, when json) and names (kind, id,
+ * sub).
+ */
+struct nd_hole_at {
+	size_t from, to;
+	char kind;
+	uint32_t id, sub;
+};
+
+/*
+ * Finds the first well-formed marker of nonce in text[off, len); false
+ * when there is none. Malformed markers are skipped (left as text).
+ */
+bool nd_hole_next(const char *text, size_t len, size_t off, uint64_t nonce, bool json,
+                  struct nd_hole_at *at);
+
+/* Appends the value of the hole (kind, id, sub) to out, as
+ * nd_holes_fill writes it. */
+void nd_hole_value(const struct nd_hole_values *v, char kind, uint32_t id, uint32_t sub, bool json,
+                   struct nd_buf *out);
+
+/*
  * Replaces every marker of nonce in body by its value. json: the body is
  * JSON (numbers unformatted, quoted markers lose their quotes). Returns
  * how many were replaced; a malformed marker is left as it is.

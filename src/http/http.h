@@ -55,6 +55,12 @@ struct nd_http_header {
 	const char *name, *value; /* borrowed: literals or arena strings */
 };
 
+/* A piece of a scatter/gather body (the layout of libmicrohttpd's). */
+struct nd_http_iov {
+	const void *base;
+	size_t len;
+};
+
 struct nd_http_response {
 	int status;
 	const char *content_type; /* borrowed */
@@ -62,6 +68,17 @@ struct nd_http_response {
 	const void *static_body;  /* used instead of body when not NULL; must
 	                             outlive the server (e.g. a loaded asset) */
 	size_t static_len;
+	/*
+	 * A body in pieces, used instead of both when iov_count > 0: sent in
+	 * order without being copied (writev). release(release_arg) is called
+	 * exactly once when the response is done with (sent, dropped, or never
+	 * queued), and keeps alive until then what the pieces point into; iov
+	 * itself need only last until the handler returns.
+	 */
+	const struct nd_http_iov *iov;
+	size_t iov_count;
+	void (*release)(void *arg);
+	void *release_arg;
 	struct nd_http_header headers[ND_HTTP_MAX_HEADERS];
 	size_t header_count;
 };

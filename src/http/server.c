@@ -20,6 +20,11 @@
 #include "core/mem.h"
 #include "core/str.h"
 
+/* nd_http_iov is passed to libmicrohttpd as its own MHD_IoVec. */
+_Static_assert(sizeof(struct nd_http_iov) == sizeof(struct MHD_IoVec), "iovec layout");
+_Static_assert(offsetof(struct nd_http_iov, len) == offsetof(struct MHD_IoVec, iov_len),
+               "iovec layout");
+
 struct nd_http_server {
 	struct nd_http_options opts; /* strings borrowed from the caller */
 	int fd;                      /* the listening socket, bound by us */
@@ -220,7 +225,15 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	if (res->static_body) {
+	if (res->iov_count) {
+		/* Same layout, checked in on_start; libmicrohttpd copies the array. */
+		r = MHD_create_response_from_iovec((const struct MHD_IoVec *)res->iov,
+		                                   (unsigned int)res->iov_count, res->release,
+		                                   res->release_arg);
+		if (!r && res->release)
+			res->release(res->release_arg);
+		res->release = NULL;
+	} else if (res->static_body) {
 		r = MHD_create_response_from_buffer(res->static_len, (void *)res->static_body,
 		                                    MHD_RESPMEM_PERSISTENT);
 	} else {
@@ -372,6 +385,8 @@ static enum MHD_Result handle(struct nd_http_server *srv, struct MHD_Connection 
 	nd_buf_init(&res.body, ND_MAX_PAGE);
 	res.status = srv->handler(srv->ctx, &req, &res);
 	ret = send_response(srv, conn, &res);
+	if (res.release) /* pieces never handed to libmicrohttpd */
+		res.release(res.release_arg);
 	nd_buf_release(&res.body);
 	nd_arena_free(req.arena);
 	return ret;

@@ -28,6 +28,8 @@ struct nd_page {
 	size_t meta_len;
 	const char *body;
 	size_t body_len;
+	void *aux; /* what nd_page_cache_put_aux stored, else NULL */
+	void (*aux_release)(void *aux);
 };
 
 /* A cache of at most slots entries (rounded up to a power of two; at most
@@ -45,6 +47,20 @@ const struct nd_page *nd_page_cache_get(struct nd_page_cache *c, const char *key
  * its first value. */
 bool nd_page_cache_put(struct nd_page_cache *c, const char *key, size_t key_len, const char *meta,
                        size_t meta_len, const char *body, size_t body_len);
+
+/*
+ * Stores copies of key and meta with aux, an object of the caller's that
+ * the cache holds until it is freed, then hands to aux_release (the
+ * caller's reference counting lets a response use aux after the cache is
+ * gone). aux_bytes counts in the byte budget. Returns the entry for key:
+ * the new one (its aux is aux: the cache took it over), or one another
+ * thread stored first (its own aux; aux was not taken); NULL when the cache
+ * is full (aux was not taken).
+ */
+const struct nd_page *nd_page_cache_put_aux(struct nd_page_cache *c, const char *key,
+                                            size_t key_len, const char *meta, size_t meta_len,
+                                            void *aux, size_t aux_bytes,
+                                            void (*aux_release)(void *aux));
 
 /* Entries and bytes held, for logs and tests. */
 void nd_page_cache_stats(struct nd_page_cache *c, size_t *entries, size_t *bytes);

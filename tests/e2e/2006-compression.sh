@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Compressed answers (issue 8, Speed 1): pages, API JSON, feeds and static
+# files in gzip or brotli as Accept-Encoding asks, byte for byte the page
+# the identity answer is, with one ETag per coding, 304s, HEAD, Vary, and
+# live values (counts, the personal list) inside the compressed page.
+. "$(dirname "$0")/lib/common.sh"
+
+demo_site
+start_server || exit 1
+UA='Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0'
+
+article=$(curl -s "$BASE/api/articles/ecbplus-39_1ecbplus" | sed -n 's|.*"url":"http://[^/]*\([^"]*\)".*|\1|p')
+check "the demo article has a page ($article)" test -n "$article"
+
+# fetch_raw PATH OUT [CURL ARGS]: the bytes as sent (no decoding), headers in OUT.h.
+fetch_raw() {
+	local path=$1 out=$2
+	shift 2
+	curl -s -o "$out" -D "$out.h" --max-time 10 "$@" "$BASE$path"
+}
+hdr() { grep -i "^$2:" "$1.h" | tail -n1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'; }
+
+# The same page in each coding (wrk-like client: no User-Agent, a robot,
+# so nothing is counted and the page does not change between the asks).
+for path in "$article" / /entertainment /api/articles /feed.xml /sitemap.xml /search?q=doctor; do
+	fetch_raw "$path" "$TMP/id"
+	fetch_raw "$path" "$TMP/gz" -H 'Accept-Encoding: gzip'
+	check "$path: gzip asked, gzip sent" test "$(hdr "$TMP/gz" Content-Encoding)" = gzip
+	gzip -dc <"$TMP/gz" >"$TMP/gz.out" 2>"$TMP/gz.err"
+	check "$path: valid gzip ($(cat "$TMP/gz.err"))" test $? -eq 0
+	check "$path: gzip is the identity page" cmp -s "$TMP/id" "$TMP/gz.out"
+	check "$path: gzip is smaller ($(wc -c <"$TMP/gz") of $(wc -c <"$TMP/id"))" \
+		test "$(wc -c <"$TMP/gz")" -lt "$(($(wc -c <"$TMP/id") / 2))"
+	check "$path: Vary names Accept-Encoding" grep -qi '^Vary:.*Accept-Encoding' "$TMP/gz.h"
+	check "$path: identity has no Content-Encoding" test -z "$(hdr "$TMP/id" Content-Encoding)"
+	# Brotli: a page with live values is compressed once its values have
+	# been asked for twice (before that: gzip); curl decodes both.
+	curl -s -o /dev/null --compressed -H 'Accept-Encoding: br, gzip' "$BASE$path"
+	fetch_raw "$path" "$TMP/br" -H 'Accept-Encoding: br, gzip'
+	check "$path: br asked again, br sent" test "$(hdr "$TMP/br" Content-Encoding)" = br
+	curl -s -o "$TMP/br.out" --compressed -H 'Accept-Encoding: br' "$BASE$path"
+	check "$path: br decodes to the identity page" cmp -s "$TMP/id" "$TMP/br.out"
+	check "$path: br is smaller than gzip" test "$(wc -c <"$TMP/br")" -lt "$(wc -c <"$TMP/gz")"
+	# One ETag per coding; each gets its 304, and not the other's.
+	e_id=$(hdr "$TMP/id" ETag) e_gz=$(hdr "$TMP/gz" ETag) e_br=$(hdr "$TMP/br" ETag)
+	check "$path: ETags differ per coding ($e_id $e_gz $e_br)" \
+		test "$e_id" != "$e_gz" -a "$e_gz" != "$e_br" -a "${e_gz%-gz\"}\"" = "$e_id"
+	rm -f "$TMP/body"
+	fetch "$path" -H 'Accept-Encoding: gzip' -H "If-None-Match: $e_gz"
+	expect_status 304 "$path: gzip ETag revalidates in gzip"
+	check "$path: a 304 has no body" test ! -s "$TMP/body"
+	fetch "$path" -H "If-None-Match: $e_gz"
+	expect_status 200 "$path: the gzip ETag does not match the identity page"
+done
+
+# HEAD: the length of what GET would send.
+fetch_raw "$article" "$TMP/gz" -H 'Accept-Encoding: gzip'
+len=$(wc -c <"$TMP/gz")
+curl -s -I -H 'Accept-Encoding: gzip' "$BASE$article" >"$TMP/head.h"
+check "HEAD in gzip: Content-Length $len" grep -qi "^Content-Length: $len" "$TMP/head.h"
+check "HEAD in gzip: Content-Encoding" grep -qi '^Content-Encoding: gzip' "$TMP/head.h"
+
+# Static files: compressed at start, with a long cache life.
+css=$(grep -o 'href="/static/[^"]*\.css[^"]*"' "$TMP/id" | head -n1 | cut -d'"' -f2)
+css=${css:-$(curl -s "$BASE/" | grep -o 'href="/static/[^"]*\.css[^"]*"' | head -n1 | cut -d'"' -f2)}
+check "a stylesheet is linked ($css)" test -n "$css"
+fetch_raw "$css" "$TMP/css"
+fetch_raw "$css" "$TMP/css.br" -H 'Accept-Encoding: gzip, deflate, br'
+check "stylesheet in br" test "$(hdr "$TMP/css.br" Content-Encoding)" = br
+curl -s -o "$TMP/css.out" --compressed -H 'Accept-Encoding: br' "$BASE$css"
+check "stylesheet br decodes to the file" cmp -s "$TMP/css" "$TMP/css.out"
+fetch_raw "$css" "$TMP/css.gz" -H 'Accept-Encoding: gzip'
+gzip -dc <"$TMP/css.gz" >"$TMP/css.gz.out" 2>/dev/null
+check "stylesheet gzip decodes to the file" cmp -s "$TMP/css" "$TMP/css.gz.out"
+
+# Readers: each one's view is counted and each has a personal list, so the
+# page changes from one answer to the next; every compressed answer is still
+# the whole page it says, with the count of the moment.
+mapfile -t others < <(curl -s "$BASE/api/articles?limit=12" | grep -o '"url":"[^"]*"' | cut -d'"' -f4 | sed 's|http://[^/]*||')
+prev=
+for i in 1 2 3; do
+	jar=$TMP/jar$i
+	for p in "${others[@]:$((i * 3)):3}"; do
+		curl -s -o /dev/null -A "$UA" -b "$jar" -c "$jar" "$BASE$p"
+	done
+	fetch_raw "$article" "$TMP/r$i" -A "$UA" -b "$jar" -c "$jar" -H 'Accept-Encoding: gzip, deflate, br'
+	enc=$(hdr "$TMP/r$i" Content-Encoding)
+	check "reader $i's page compressed ($enc)" test "$enc" = gzip
+	gzip -dc <"$TMP/r$i" >"$TMP/r$i.out"
+	check "reader $i's page is whole" grep -q '</html>' "$TMP/r$i.out"
+	views=$(grep -o '<span class="views">View [0-9,]*' "$TMP/r$i.out" | head -n1)
+	check "reader $i's page: the view count moves ($views after '$prev')" test -n "$views" -a "$views" != "$prev"
+	check "reader $i's page has the Recommendation list" grep -q 'class="block recommendation"' "$TMP/r$i.out"
+	prev=$views
+done
+e1=$(hdr "$TMP/r2" ETag) e2=$(hdr "$TMP/r3" ETag)
+check "the ETag follows the count ($e1 $e2)" test "$e1" != "$e2"
+
+finish
