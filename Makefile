@@ -61,7 +61,7 @@ memcheck: deps-test
 # one target after the other, FUZZ_SECONDS each on its seed corpus. Built in
 # the sanitizer build; new inputs and crashes stay in build-asan/fuzz/.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= route cookie mustache markdown jsonl wire sanitize query
+FUZZ_TARGETS ?= route cookie mustache markdown jsonl wire sanitize query coding
 fuzz: deps-test
 	CC=$(ASAN_CC) cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DND_SANITIZE=ON -DND_BUILD_TESTS=ON
 	cmake --build build-asan -j $(JOBS) --target $(addprefix nd_fuzz_,$(FUZZ_TARGETS))

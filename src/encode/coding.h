@@ -6,12 +6,7 @@
  */
 #include <stdbool.h>
 
-enum nd_coding {
-	ND_CODING_IDENTITY,
-	ND_CODING_GZIP,
-	ND_CODING_BR,
-	ND_CODING_COUNT
-};
+enum nd_coding { ND_CODING_IDENTITY, ND_CODING_GZIP, ND_CODING_BR, ND_CODING_COUNT };
 
 /* A set of codings: bit 1 << coding. */
 #define ND_CODING_BIT(c) (1u << (c))

@@ -95,7 +95,8 @@ int nd_gzip_piece_quick(const void *text, size_t len, struct nd_buf *out)
 		/* A 4 KB window and small hash: cheap to reset per request,
 		 * plenty for a fragment of a few kilobytes. */
 		strm = calloc(1, sizeof(*strm));
-		if (!strm || deflateInit2(strm, 1, Z_DEFLATED, -12, 4, Z_DEFAULT_STRATEGY) != Z_OK) {
+		if (!strm ||
+		    deflateInit2(strm, 1, Z_DEFLATED, -12, 4, Z_DEFAULT_STRATEGY) != Z_OK) {
 			free(strm);
 			return stored(text, len, out);
 		}

@@ -17,7 +17,7 @@
 
 #include "core/buf.h"
 
-#define ND_GZIP_HEADER_LEN 10
+#define ND_GZIP_HEADER_LEN  10
 #define ND_GZIP_TRAILER_LEN 10
 
 extern const unsigned char nd_gzip_header[ND_GZIP_HEADER_LEN];

@@ -57,7 +57,8 @@ struct nd_parts {
 	atomic_size_t bytes;
 };
 
-struct nd_parts *nd_parts_new(const char *text, size_t len, uint64_t nonce, bool json, bool compress)
+struct nd_parts *nd_parts_new(const char *text, size_t len, uint64_t nonce, bool json,
+                              bool compress)
 {
 	struct nd_parts *p = nd_xcalloc(1, sizeof(*p));
 	struct nd_hole_at at;
@@ -94,8 +95,8 @@ struct nd_parts *nd_parts_new(const char *text, size_t len, uint64_t nonce, bool
 	if (p->seg_count > 1)
 		p->hash ^= nd_hash(p->holes, (p->seg_count - 1) * sizeof(*p->holes)) * 31;
 	pthread_mutex_init(&p->lock, NULL);
-	atomic_init(&p->bytes, sizeof(*p) + p->text_len + p->seg_count * (sizeof(struct seg) +
-	                                                                   sizeof(struct hole)));
+	atomic_init(&p->bytes, sizeof(*p) + p->text_len +
+	                           p->seg_count * (sizeof(struct seg) + sizeof(struct hole)));
 	return p;
 }
 
@@ -210,9 +211,8 @@ static struct filled *br_text(struct nd_parts *p, int quality)
 	if (!f) {
 		if (!(f = filled_new(p->text, p->text_len, p->hash, quality)))
 			return NULL;
-		if (atomic_compare_exchange_strong_explicit(&p->br_text, &none, f,
-		                                            memory_order_acq_rel,
-		                                            memory_order_acquire)) {
+		if (atomic_compare_exchange_strong_explicit(
+		        &p->br_text, &none, f, memory_order_acq_rel, memory_order_acquire)) {
 			atomic_fetch_add(&p->bytes, sizeof(*f) + f->len);
 		} else {
 			filled_unref(f);
@@ -355,11 +355,13 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 	const char *etag_s;
 
 	a->parts = nd_parts_ref(p);
+	nd_buf_init(&a->vals, 0);
+	nd_buf_init(&a->gz, 0);
 	for (size_t i = 0; i < h; i++) {
 		voff[i] = a->vals.len;
 		if (v)
-			nd_hole_value(v, p->holes[i].kind, p->holes[i].id, p->holes[i].sub,
-			              p->json, &a->vals);
+			nd_hole_value(v, p->holes[i].kind, p->holes[i].id, p->holes[i].sub, p->json,
+			              &a->vals);
 	}
 	voff[h] = a->vals.len;
 	if (h) {
@@ -369,10 +371,9 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 		etag = nd_hash(parts, sizeof(parts));
 	}
 	if (p->compress && p->text_len + a->vals.len >= COMPRESS_MIN) {
-		unsigned ok = nd_coding_accepted(q->accept_encoding,
-		                                 ND_CODING_BIT(ND_CODING_GZIP) |
-		                                     ND_CODING_BIT(ND_CODING_BR),
-		                                 &best);
+		unsigned ok = nd_coding_accepted(
+		    q->accept_encoding, ND_CODING_BIT(ND_CODING_GZIP) | ND_CODING_BIT(ND_CODING_BR),
+		    &best);
 
 		if (best == ND_CODING_BR)
 			a->filled = h ? br_filled(p, etag, &a->vals, voff)
@@ -389,8 +390,9 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 	nd_http_add_header(res, "ETag", etag_s);
 	if (p->compress)
 		nd_http_add_header(res, "Vary",
-		                   q->vary ? nd_arena_printf(q->arena, "Accept-Encoding, %s", q->vary)
-		                           : "Accept-Encoding");
+		                   q->vary
+		                       ? nd_arena_printf(q->arena, "Accept-Encoding, %s", q->vary)
+		                       : "Accept-Encoding");
 	else if (q->vary)
 		nd_http_add_header(res, "Vary", q->vary);
 	if (nd_http_etag_matches(q->if_none_match, etag_s)) {

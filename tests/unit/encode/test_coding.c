@@ -9,9 +9,9 @@
 #include "encode/coding.h"
 
 #define ALL (ND_CODING_BIT(ND_CODING_GZIP) | ND_CODING_BIT(ND_CODING_BR))
-#define ID ND_CODING_BIT(ND_CODING_IDENTITY)
-#define GZ ND_CODING_BIT(ND_CODING_GZIP)
-#define BR ND_CODING_BIT(ND_CODING_BR)
+#define ID  ND_CODING_BIT(ND_CODING_IDENTITY)
+#define GZ  ND_CODING_BIT(ND_CODING_GZIP)
+#define BR  ND_CODING_BIT(ND_CODING_BR)
 
 static void expect(const char *ae, unsigned offered, unsigned want_set, enum nd_coding want_best)
 {

@@ -16,9 +16,18 @@
 /* Text that compresses like a page: markup repeated, words varied. */
 static void page_text(struct nd_buf *b, unsigned seed, size_t len)
 {
-	static const char *const words[] = {"<li class=\"card\">", "</li>", "news", "market",
-	                                    "the", "of", "Capaldi", "<a href=\"/world\">",
-	                                    "</a>", "12,345", "\n", "\xc3\xa9t\xc3\xa9"};
+	static const char *const words[] = {"<li class=\"card\">",
+	                                    "</li>",
+	                                    "news",
+	                                    "market",
+	                                    "the",
+	                                    "of",
+	                                    "Capaldi",
+	                                    "<a href=\"/world\">",
+	                                    "</a>",
+	                                    "12,345",
+	                                    "\n",
+	                                    "\xc3\xa9t\xc3\xa9"};
 
 	srand(seed);
 	while (b->len < len) {
