@@ -34,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (!ok && best != ND_CODING_IDENTITY))
 		abort();
 	nd_buf_add(&gz, nd_gzip_header, ND_GZIP_HEADER_LEN);
-	if (nd_gzip_piece(data, cut1, 9, &gz) || nd_gzip_piece_quick(data + cut1, cut2 - cut1, &gz) ||
+	if (nd_gzip_piece(data, cut1, 9, &gz) ||
+	    nd_gzip_piece_quick(data + cut1, cut2 - cut1, &gz) ||
 	    nd_gzip_piece(data + cut2, size - cut2, 1, &gz))
 		abort();
 	crc = nd_gzip_crc(0, data, cut1);

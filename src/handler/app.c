@@ -109,6 +109,7 @@ void nd_app_release(struct nd_app *app)
 	free(app->base_url);
 	nd_tpl_set_free(app->tpl);
 	nd__assets_free(app->assets);
+	nd__reader_blocks_free(app->reader_blocks);
 	free(app->theme_dir);
 	memset(app, 0, sizeof(*app));
 }

@@ -5,6 +5,8 @@
  * templates with data from the current site snapshot, and serves the
  * theme's static assets.
  */
+#include <stdatomic.h>
+
 #include "http/http.h"
 
 struct nd_config;
@@ -13,6 +15,8 @@ struct nd_tpl_set;
 struct nd_assets;
 struct nd_engage;
 struct nd_admin_web;
+
+struct nd_reader_blocks;
 
 struct nd_app {
 	const struct nd_config *cfg; /* borrowed, outlives the app */
@@ -24,6 +28,9 @@ struct nd_app {
 	struct nd_engage *engage;     /* views, reactions, visitors (handler/engage.h) */
 	struct nd_admin_web *admin;   /* the admin's state (handler/admin.c) */
 	struct nd_webhooks *webhooks; /* NULL: none configured (webhook/webhook.h) */
+	/* Readers' last Recommendation blocks (handler/recommend_show.c),
+	 * made on first use. */
+	_Atomic(struct nd_reader_blocks *) reader_blocks;
 };
 
 /*

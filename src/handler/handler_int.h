@@ -21,6 +21,9 @@ struct nd_app;
 #include "route/routes.def"
 #undef ND_ROUTE
 
+/* Frees the readers' Recommendation blocks (recommend_show.c); NULL is fine. */
+void nd__reader_blocks_free(struct nd_reader_blocks *t);
+
 /* Reactions (reaction.c): reached through api_article_post and _delete,
  * which share their paths with the write API (api_write.c). */
 ND_HANDLER(api_reaction);

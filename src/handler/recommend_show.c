@@ -6,13 +6,18 @@
  * handler/recommend.c.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "config/config.h"
 #include "core/arena.h"
+#include "core/hash.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "handler/engage.h"
 #include "handler/handler_int.h"
 #include "handler/reading.h"
@@ -32,6 +37,130 @@ static _Thread_local struct block {
 } blocks[BLOCK_SLOTS];
 static _Thread_local unsigned block_next;
 
+/*
+ * The last block made per reader and page: a reader who comes back to a
+ * page (a reload, the back button, the next request of a crawler that keeps
+ * cookies) gets the block made for them then, as long as their history is
+ * the same (a new read makes a new list at once), the snapshot is the same,
+ * and it is under RECS_TTL seconds old: the co-visitation and popularity it
+ * was made from drift meanwhile, as they may for the anonymous lists
+ * (handler/recommend.c, CONTEXT_TTL). One table for all threads, made on the
+ * first personal block (READER_SLOTS x 2.2 KB), in sets of READER_WAYS
+ * where the oldest goes first, locked by stripes; blocks over READER_HTML
+ * bytes are not kept.
+ */
+#define RECS_TTL       5
+#define READER_SLOTS   4096
+#define READER_WAYS    4
+#define READER_STRIPES 64
+#define READER_HTML    2048
+#define READER_KEYS    16
+struct reader_block {
+	uint8_t visitor[ND_HISTORY_VISITOR_LEN];
+	uint32_t current, nkeys;
+	uint64_t history; /* hash of the reader's history: article keys */
+	int64_t generation, at;
+	size_t limit, len;
+	uint32_t keys[READER_KEYS]; /* what the block shows, for the model */
+	char html[READER_HTML];
+};
+
+struct nd_reader_blocks {
+	pthread_mutex_t locks[READER_STRIPES];
+	struct reader_block slots[READER_SLOTS];
+};
+
+static struct nd_reader_blocks *reader_blocks(struct nd_app *app)
+{
+	struct nd_reader_blocks *t =
+	                            atomic_load_explicit(&app->reader_blocks, memory_order_acquire),
+	                        *none = NULL;
+
+	if (t)
+		return t;
+	t = nd_xcalloc(1, sizeof(*t));
+	for (size_t i = 0; i < READER_STRIPES; i++)
+		pthread_mutex_init(&t->locks[i], NULL);
+	if (!atomic_compare_exchange_strong(&app->reader_blocks, &none, t)) {
+		nd__reader_blocks_free(t);
+		return none;
+	}
+	return t;
+}
+
+void nd__reader_blocks_free(struct nd_reader_blocks *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < READER_STRIPES; i++)
+		pthread_mutex_destroy(&t->locks[i]);
+	free(t);
+}
+
+/* The first slot of the set of (visitor, current): READER_WAYS slots, one stripe. */
+static size_t reader_set(const uint8_t *visitor, uint32_t current)
+{
+	return (nd_hash(visitor, ND_HISTORY_VISITOR_LEN) ^
+	        (uint64_t)current * 0x9e3779b97f4a7c15ull) %
+	       (READER_SLOTS / READER_WAYS) * READER_WAYS;
+}
+
+static bool same_reader(const struct reader_block *rb, const uint8_t *visitor, uint32_t current)
+{
+	return rb->at && rb->current == current &&
+	       !memcmp(rb->visitor, visitor, ND_HISTORY_VISITOR_LEN);
+}
+
+/* A hash of the reader's history (the articles, newest first). */
+static uint64_t history_hash(struct nd_app *app, const uint8_t *visitor, int64_t now)
+{
+	struct nd_history_item hist[ND_HISTORY_MAX];
+	uint32_t keys[ND_HISTORY_MAX];
+	size_t n =
+	    nd_reading_history(nd_engage_reading(app->engage), visitor, hist, ND_HISTORY_MAX, now);
+
+	for (size_t i = 0; i < n; i++)
+		keys[i] = hist[i].article;
+	return nd_hash(keys, n * sizeof(keys[0])) ^ n;
+}
+
+static void keep_for_reader(struct nd_reader_blocks *rbs, size_t slot, const uint8_t *visitor,
+                            uint32_t current, uint64_t history, const struct nd_site *site,
+                            size_t limit, int64_t now, const struct nd_recs_result *items, size_t n,
+                            const char *html, size_t len)
+{
+	struct reader_block *rb = NULL;
+
+	if (!rbs || len > READER_HTML || n > READER_KEYS)
+		return;
+	pthread_mutex_lock(&rbs->locks[slot / READER_WAYS % READER_STRIPES]);
+	/* The reader's own slot, else an empty one, else the oldest. */
+	for (size_t w = 0; w < READER_WAYS && !rb; w++)
+		if (same_reader(&rbs->slots[slot + w], visitor, current))
+			rb = &rbs->slots[slot + w];
+	for (size_t w = 0; w < READER_WAYS && !rb; w++)
+		if (!rbs->slots[slot + w].at)
+			rb = &rbs->slots[slot + w];
+	if (!rb) {
+		rb = &rbs->slots[slot];
+		for (size_t w = 1; w < READER_WAYS; w++)
+			if (rbs->slots[slot + w].at < rb->at)
+				rb = &rbs->slots[slot + w];
+	}
+	memcpy(rb->visitor, visitor, ND_HISTORY_VISITOR_LEN);
+	rb->current = current;
+	rb->history = history;
+	rb->generation = site->generation;
+	rb->at = now;
+	rb->limit = limit;
+	rb->nkeys = (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		rb->keys[i] = items[i].article->key;
+	rb->len = len;
+	memcpy(rb->html, html, len);
+	pthread_mutex_unlock(&rbs->locks[slot / READER_WAYS % READER_STRIPES]);
+}
+
 void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
                          struct nd_http_request *req, const uint8_t *visitor, uint32_t current,
                          bool shown, struct nd_buf *out)
@@ -42,8 +171,43 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 	uint64_t hash = a ? 1 : 2;
 	json_t *arr, *ctx;
 
+	int64_t now = (int64_t)time(NULL);
+	struct nd_recs_model *model = nd_reading_model(nd_engage_reading(app->engage));
+	struct nd_reader_blocks *rbs = NULL;
+	uint64_t history = 0;
+	size_t slot = 0;
+
 	if (!limit || !app->tpl || !nd_tpl_set_has(app->tpl, "recommendation"))
 		return;
+	if (visitor) {
+		struct reader_block *rb;
+		uint32_t keys[READER_KEYS];
+		size_t nkeys = 0;
+		bool hit;
+
+		history = history_hash(app, visitor, now);
+		rbs = reader_blocks(app);
+		slot = reader_set(visitor, current);
+		pthread_mutex_lock(&rbs->locks[slot / READER_WAYS % READER_STRIPES]);
+		for (size_t w = 0; w < READER_WAYS; w++) {
+			rb = &rbs->slots[slot + w];
+			hit = same_reader(rb, visitor, current) && rb->history == history &&
+			      rb->limit == limit && rb->generation == site->generation &&
+			      now - rb->at < RECS_TTL;
+			if (hit) {
+				nd_buf_add(out, rb->html, rb->len);
+				nkeys = rb->nkeys;
+				memcpy(keys, rb->keys, nkeys * sizeof(keys[0]));
+				break;
+			}
+		}
+		pthread_mutex_unlock(&rbs->locks[slot / READER_WAYS % READER_STRIPES]);
+		if (hit) {
+			if (shown)
+				nd_recs_model_shown(model, keys, nkeys, now);
+			return;
+		}
+	}
 	items = nd_arena_alloc(req->arena, limit * sizeof(*items));
 	n = nd__recommend(app, site, req, visitor, a, limit, items);
 	if (!n)
@@ -54,8 +218,7 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 
 		for (size_t i = 0; i < k; i++)
 			keys[i] = items[i].article->key;
-		nd_recs_model_shown(nd_reading_model(nd_engage_reading(app->engage)), keys, k,
-		                    (int64_t)time(NULL));
+		nd_recs_model_shown(model, keys, k, now);
 	}
 	for (size_t i = 0; i < n; i++)
 		hash =
@@ -65,6 +228,8 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 		if (blocks[i].len && blocks[i].hash == hash &&
 		    blocks[i].generation == site->generation) {
 			nd_buf_add(out, blocks[i].html, blocks[i].len);
+			keep_for_reader(rbs, slot, visitor, current, history, site, limit, now,
+			                items, n, out->buf + start, out->len - start);
 			return;
 		}
 	arr = json_array();
@@ -85,6 +250,8 @@ void nd__recommend_block(struct nd_app *app, const struct nd_site *site,
 		b->generation = site->generation;
 		b->len = out->len - start;
 		memcpy(b->html, out->buf + start, b->len);
+		keep_for_reader(rbs, slot, visitor, current, history, site, limit, now, items, n,
+		                out->buf + start, out->len - start);
 	}
 	json_decref(ctx);
 }

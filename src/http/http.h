@@ -55,6 +55,13 @@ struct nd_http_header {
 	const char *name, *value; /* borrowed: literals or arena strings */
 };
 
+/*
+ * A body in pieces up to this many bytes is gathered into one buffer before
+ * it is sent (one copy, one sendmsg with the header); a larger one goes out
+ * as a libmicrohttpd iovec response (server.c says why).
+ */
+#define ND_HTTP_GATHER_COPY (64 * 1024)
+
 /* A piece of a scatter/gather body (the layout of libmicrohttpd's). */
 struct nd_http_iov {
 	const void *base;
@@ -70,7 +77,8 @@ struct nd_http_response {
 	size_t static_len;
 	/*
 	 * A body in pieces, used instead of both when iov_count > 0: sent in
-	 * order without being copied (writev). release(release_arg) is called
+	 * order (gathered into one buffer up to ND_HTTP_GATHER_COPY bytes, else
+	 * by writev without a copy). release(release_arg) is called
 	 * exactly once when the response is done with (sent, dropped, or never
 	 * queued), and keeps alive until then what the pieces point into; iov
 	 * itself need only last until the handler returns.

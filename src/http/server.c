@@ -225,7 +225,33 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	if (res->iov_count) {
+	size_t gathered = 0;
+
+	for (size_t i = 0; i < res->iov_count; i++)
+		gathered += res->iov[i].len;
+	if (res->iov_count && gathered <= ND_HTTP_GATHER_COPY) {
+		size_t len = gathered, off = 0;
+		char *body;
+
+		/*
+		 * Gathered into one buffer: libmicrohttpd 0.9.75 sends the header
+		 * of an iovec response by itself (a send, a setsockopt, a segment
+		 * of its own) and only then the pieces, while a buffer goes out with
+		 * its header in one sendmsg. Copying a page costs less than that:
+		 * 30-45 % more answers per second (docs/internals/compression.md).
+		 */
+		body = nd_xmalloc(len + 1);
+		for (size_t i = 0; i < res->iov_count; i++) {
+			memcpy(body + off, res->iov[i].base, res->iov[i].len);
+			off += res->iov[i].len;
+		}
+		if (res->release)
+			res->release(res->release_arg);
+		res->release = NULL;
+		r = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+		if (!r)
+			free(body);
+	} else if (res->iov_count) {
 		/* Same layout, checked in on_start; libmicrohttpd copies the array. */
 		r = MHD_create_response_from_iovec((const struct MHD_IoVec *)res->iov,
 		                                   (unsigned int)res->iov_count, res->release,

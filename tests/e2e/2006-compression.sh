@@ -96,4 +96,26 @@ done
 e1=$(hdr "$TMP/r2" ETag) e2=$(hdr "$TMP/r3" ETag)
 check "the ETag follows the count ($e1 $e2)" test "$e1" != "$e2"
 
+# A page over 64 KB goes out as a scatter/gather (iovec) response, not
+# gathered into one buffer first (http/http.h ND_HTTP_GATHER_COPY).
+python3 - "$TMP/long.jsonl" <<'PY'
+import json, sys
+body = "\n\n".join("Paragraph %d of a very long report, with figures %d and %d." % (i, i * 7, i * 13) for i in range(3000))
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"id": "long-report", "title": "A very long report", "body": body, "section": "World"}) + "\n")
+PY
+"$ND_BIN" import --db "$DB" "$TMP/long.jsonl" >/dev/null 2>&1
+check "the long article imports" test $? -eq 0
+for _ in $(seq 1 100); do
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/world/a-very-long-report")" = 200 ] && break
+	sleep 0.1
+done
+fetch_raw /world/a-very-long-report "$TMP/long"
+check "the long page is over 64 KB ($(wc -c <"$TMP/long"))" test "$(wc -c <"$TMP/long")" -gt 65536
+check "the long page is whole" grep -q '</html>' "$TMP/long"
+check "the long page has its last paragraph" grep -q 'Paragraph 2999 of' "$TMP/long"
+fetch_raw /world/a-very-long-report "$TMP/long.gz" -H 'Accept-Encoding: gzip'
+gzip -dc <"$TMP/long.gz" >"$TMP/long.gz.out"
+check "the long page in gzip is the page" cmp -s "$TMP/long" "$TMP/long.gz.out"
+
 finish
