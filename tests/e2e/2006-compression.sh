@@ -96,6 +96,20 @@ done
 e1=$(hdr "$TMP/r2" ETag) e2=$(hdr "$TMP/r3" ETag)
 check "the ETag follows the count ($e1 $e2)" test "$e1" != "$e2"
 
+# A reader's block is kept for their next request of the page, and made
+# again at once when they read something: what they read leaves the list.
+jar=$TMP/jar1
+fetch_raw "$article" "$TMP/k1" -A "$UA" -b "$jar" -c "$jar"
+fetch_raw "$article" "$TMP/k2" -A "$UA" -b "$jar" -c "$jar"
+recs() { tr -d '\n' <"$1" | grep -o 'class="block recommendation".*' | grep -o 'href="[^"]*?ref=rec"' | cut -d'"' -f2 | sed 's/?ref=rec$//'; }
+rec() { recs "$1" | head -n"$2" | tail -n1; }
+first=$(rec "$TMP/k2" 1)
+check "a reload shows the same list (kept)" test "$(rec "$TMP/k1" 1)" = "$first" -a -n "$first"
+curl -s -o /dev/null -A "$UA" -b "$jar" -c "$jar" "$BASE$first"
+fetch_raw "$article" "$TMP/k3" -A "$UA" -b "$jar" -c "$jar"
+check "after reading $first, it is gone from the list ($(recs "$TMP/k3" | wc -l) left)" \
+	test -z "$(recs "$TMP/k3" | grep -xF "$first")" -a -n "$(recs "$TMP/k3")"
+
 # A page over 64 KB goes out as a scatter/gather (iovec) response, not
 # gathered into one buffer first (http/http.h ND_HTTP_GATHER_COPY).
 python3 - "$TMP/long.jsonl" <<'PY'
