@@ -92,8 +92,18 @@ struct nd_parts *nd_parts_new(const char *text, size_t len, uint64_t nonce, bool
 	 * them, of the text and what each hole shows, never of the markers,
 	 * whose nonce differs from process to process. */
 	p->hash = nd_hash(p->text, p->text_len);
-	if (p->seg_count > 1)
-		p->hash ^= nd_hash(p->holes, (p->seg_count - 1) * sizeof(*p->holes)) * 31;
+	if (p->seg_count > 1) {
+		/* Field by field: the struct's padding is not initialised. */
+		uint32_t *names = nd_xmalloc((p->seg_count - 1) * 3 * sizeof(*names));
+
+		for (size_t i = 0; i + 1 < p->seg_count; i++) {
+			names[3 * i] = (uint32_t)(unsigned char)p->holes[i].kind;
+			names[3 * i + 1] = p->holes[i].id;
+			names[3 * i + 2] = p->holes[i].sub;
+		}
+		p->hash ^= nd_hash(names, (p->seg_count - 1) * 3 * sizeof(*names)) * 31;
+		free(names);
+	}
 	pthread_mutex_init(&p->lock, NULL);
 	atomic_init(&p->bytes, sizeof(*p) + p->text_len +
 	                           p->seg_count * (sizeof(struct seg) + sizeof(struct hole)));

@@ -1,6 +1,7 @@
 #include "site/snapshot.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -77,6 +78,10 @@ static int rebuild(struct nd_snapshot *snap, bool force)
 	nd_log(ND_LOG_INFO, "site snapshot rebuilt: %zu articles, generation %lld",
 	       site->article_count, (long long)site->generation);
 	nd_site_free(old);
+	/* A build allocates and frees far more than the site it keeps (the
+	 * store's rows, the text analysis): give what is free back to the
+	 * system, so the process holds what the site does. */
+	malloc_trim(0);
 	if (snap->on_swap)
 		snap->on_swap(snap->on_swap_ctx, site);
 	return 0;
@@ -169,6 +174,7 @@ int nd_snapshot_open(const char *db_url, int interval_ms, size_t cache_bytes,
 	listen_open(snap, db_url);
 	if ((rc = nd_site_build(snap->store, NULL, &snap->current)))
 		goto out;
+	malloc_trim(0);
 	add_cache(snap, snap->current);
 	if (pthread_create(&snap->watcher, NULL, watch, snap)) {
 		rc = nd_error(ND_EIO, "cannot start the snapshot watcher thread");
