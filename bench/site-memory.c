@@ -3,7 +3,7 @@
  * article (issue 8: "memory under 2 KB per article beyond the text
  * itself"). Builds the snapshot of the store DB as `newsdesk serve` does
  * and prints the text it holds per article (title, summary, description,
- * body HTML, body text), the other strings, the article records, the maps,
+ * body HTML), the other strings, the article records, the maps,
  * the text index, and the process's heap (mallinfo2) after the build and a
  * malloc_trim, against the same before it.
  */
@@ -52,8 +52,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < site->article_count; i++) {
 		const struct nd_site_article *a = &site->articles[i];
 
-		text += len(a->title) + len(a->summary) + len(a->description) + len(a->body_html) +
-		        len(a->body_text);
+		text += len(a->title) + len(a->summary) + len(a->description) + len(a->body_html);
 		strings += len(a->ext_id) + len(a->slug) + len(a->url) + len(a->route) +
 		           len(a->language) + len(a->image) + len(a->source_url) +
 		           a->tag_count * sizeof(*a->tags);
@@ -62,7 +61,7 @@ int main(int argc, char **argv)
 	per = (double)(after - before) / (double)n;
 	printf("articles %zu\n", site->article_count);
 	printf("heap after the build: %.1f MB, %.0f B/article\n", (after - before) / 1048576.0, per);
-	printf("  text (title, summary, description, body HTML, body text): %.0f B/article\n",
+	printf("  text (title, summary, description, body HTML): %.0f B/article\n",
 	       (double)text / (double)n);
 	printf("  other strings (ids, slugs, url, route, tags array): %.0f B/article\n",
 	       (double)strings / (double)n);

@@ -48,6 +48,18 @@ static void mark_term(void *ctx, const struct nd_term *t)
 	}
 }
 
+/* The article's body as plain text (the snapshot keeps only its HTML). */
+static const char *body_text(const struct nd_site_article *a, struct nd_arena *arena)
+{
+	struct nd_buf b = ND_BUF_INIT;
+	char *text;
+
+	nd_html_to_text(&b, a->body_html, strlen(a->body_html));
+	text = nd_arena_strndup(arena, b.buf, b.len);
+	nd_buf_release(&b);
+	return text;
+}
+
 /*
  * A piece of text around the first match with every match inside wrapped
  * in <mark>, HTML-escaped: safe to put in a page as it is.
@@ -170,8 +182,9 @@ static void run(struct nd_app *app, const struct nd_site *site, struct nd_http_r
 		if (!a)
 			continue;
 		item = api ? nd__article_json(app, req, a) : nd__article_card(a);
-		json_object_set_new(item, "snippet",
-		                    json_string(snippet(an, a->body_text, &pq, req->arena)));
+		json_object_set_new(
+		    item, "snippet",
+		    json_string(snippet(an, body_text(a, req->arena), &pq, req->arena)));
 		json_object_set_new(item, "score", json_real(hits.items[i].score));
 		json_array_append_new(r->items, item);
 	}

@@ -29,3 +29,14 @@ void nd_escape_xml(struct nd_buf *out, const char *s, size_t len);
  * or change the element.
  */
 void nd_escape_json_script(struct nd_buf *out, const char *json, size_t len);
+
+/*
+ * Appends the text of HTML that newsdesk made itself (rendered Markdown,
+ * sanitised feed HTML) to out: tags dropped, a space where a block element
+ * (p, li, h1-h6, br, td, ...) starts or ends so words do not run together,
+ * the entities escaping writes (&amp; &lt; &gt; &quot; &#39;, and numeric
+ * ones) decoded, other entities kept as written, every run of white space
+ * made one space, none at either end. Not a general HTML parser: such HTML
+ * holds no comments, scripts or attributes with '>' unescaped.
+ */
+void nd_html_to_text(struct nd_buf *out, const char *html, size_t len);

@@ -70,12 +70,13 @@ static struct nd_analyzer *analyzer_for(struct build *b, const char *lang)
  * Indexes the article unless the previous snapshot holds the same text
  * under the same key (then its index already has it).
  */
-static int index_article(struct build *b, struct nd_site_article *a)
+static int index_article(struct build *b, struct nd_site_article *a, const char *body_md)
 {
 	const struct nd_site_article *old =
 	    b->prev ? nd_site_article_by_key(b->prev, a->key) : NULL;
 	struct nd_arena *tmp;
 	struct nd_index_doc doc;
+	const char *text;
 	int rc;
 
 	a->minhash = nd_arena_alloc(b->site->arena, sizeof(*a->minhash));
@@ -83,11 +84,16 @@ static int index_article(struct build *b, struct nd_site_article *a)
 		*a->minhash = *old->minhash;
 		return 0;
 	}
-	nd_minhash_article(analyzer_for(b, a->language), a->title, strlen(a->title), a->body_text,
-	                   strlen(a->body_text), a->minhash);
+	/* The body as plain text, for the analysis only: the snapshot keeps
+	 * the HTML (search snippets are made from it). */
+	nd_buf_reset(&b->scratch);
+	nd_markdown_to_text(body_md, strlen(body_md), SIZE_MAX / 4, &b->scratch);
+	text = b->scratch.buf;
+	nd_minhash_article(analyzer_for(b, a->language), a->title, strlen(a->title), text,
+	                   strlen(text), a->minhash);
 	tmp = nd_arena_new(64 * 1024);
-	nd_related_doc(analyzer_for(b, a->language), a->title, strlen(a->title), a->body_text,
-	               strlen(a->body_text), tmp, &doc);
+	nd_related_doc(analyzer_for(b, a->language), a->title, strlen(a->title), text, strlen(text),
+	               tmp, &doc);
 	rc = nd_index_writer_add(b->writer, a->key, &doc);
 	nd_arena_free(tmp);
 	if (rc)
@@ -252,14 +258,10 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 	old = same_body(b, r->ext_id, hash);
 	if (old) {
 		a->body_html = dup(b, old->body_html);
-		a->body_text = dup(b, old->body_text);
 	} else {
 		nd_buf_reset(&b->scratch);
 		nd_markdown_to_html(r->body, strlen(r->body), &b->scratch);
 		a->body_html = dup(b, b->scratch.buf);
-		nd_buf_reset(&b->scratch);
-		nd_markdown_to_text(r->body, strlen(r->body), SIZE_MAX / 4, &b->scratch);
-		a->body_text = dup(b, b->scratch.buf);
 	}
 	if (*r->summary) {
 		nd_buf_reset(&b->scratch);
@@ -272,7 +274,7 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 		nd_markdown_to_text(r->body, strlen(r->body), DESCRIPTION_LEN, &b->scratch);
 		a->description = dup(b, b->scratch.buf);
 	}
-	index_article(b, a);
+	index_article(b, a, r->body);
 	tag_ids = nd_xmalloc((r->tag_count + 1) * sizeof(*tag_ids));
 	tag_ids[0] = (int64_t)r->tag_count;
 	memcpy(tag_ids + 1, r->tag_ids, r->tag_count * sizeof(*tag_ids));

@@ -48,8 +48,9 @@ struct nd_site_person {
 
 struct nd_site_article {
 	int64_t id;
+	/* The body is kept as HTML only (its plain text, for the index and
+	 * search snippets, is made when needed: render/escape.h). */
 	const char *ext_id, *slug, *title, *summary, *description, *body_html;
-	const char *body_text; /* the body as plain text: indexing, snippets */
 	const char *language, *image, *source_url;
 	const char *url;   /* "/world/europe/some-slug", percent-encoded for links */
 	const char *route; /* the same path unencoded, as requests arrive */

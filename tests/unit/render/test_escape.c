@@ -146,6 +146,33 @@ static void test_json_script(void **state)
 	EXPECT(nd_escape_json_script, "", "");
 }
 
+static void html_text(const char *html, const char *want)
+{
+	struct nd_buf b = ND_BUF_INIT;
+
+	nd_buf_adds(&b, "x:"); /* appends */
+	nd_html_to_text(&b, html, strlen(html));
+	assert_string_equal(b.buf + 2, want);
+	nd_buf_release(&b);
+}
+
+static void test_html_to_text(void **state)
+{
+	(void)state;
+	html_text("<p>One <em>two</em> three.</p>\n<p>Four&amp;five</p>",
+	          "One two three. Four&five");
+	html_text("<ul>\n<li>a</li>\n<li>b</li>\n</ul>", "a b");
+	html_text("<h2>Title</h2><p>Text</p>", "Title Text");
+	html_text("un<em>believ</em>able", "unbelievable"); /* inline tags join */
+	html_text("&lt;script&gt; &quot;q&quot; it&#39;s", "<script> \"q\" it's");
+	html_text("caf&#233; &#x1F600; &#xD800; &nbsp;", "caf\xc3\xa9 \xf0\x9f\x98\x80  &nbsp;");
+	html_text("a&b &# &#; &#12", "a&b &# &#; &#12");
+	html_text("  <p>  spaced \t\n out  </p>  ", "spaced out");
+	html_text("<a href=\"/x\">link</a><br>next", "link next");
+	html_text("broken <tag", "broken");
+	html_text("", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +184,7 @@ int main(void)
 	    cmocka_unit_test(test_xml_entities),
 	    cmocka_unit_test(test_xml_drops_what_xml_cannot_carry),
 	    cmocka_unit_test(test_json_script),
+	    cmocka_unit_test(test_html_to_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
