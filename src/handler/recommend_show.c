@@ -42,18 +42,19 @@ static _Thread_local unsigned block_next;
  * page (a reload, the back button, the next request of a crawler that keeps
  * cookies) gets the block made for them then, as long as their history is
  * the same (a new read makes a new list at once), the snapshot is the same,
- * and it is under RECS_TTL seconds old: the co-visitation and popularity it
- * was made from drift meanwhile, as they may for the anonymous lists
- * (handler/recommend.c, CONTEXT_TTL). One table for all threads, made on the
- * first personal block (READER_SLOTS x 2.2 KB), in sets of READER_WAYS
- * where the oldest goes first, locked by stripes; blocks over READER_HTML
- * bytes are not kept.
+ * and it is under RECS_TTL seconds old. What else it was made from drifts
+ * meanwhile: co-visitation (a 14-day half-life), popularity and
+ * click-through (1 day); half a minute of that moves a list less than the
+ * reader's own next read, which replaces it at once. One table for all threads, made on the
+ * first personal block, in sets of READER_WAYS where the oldest goes first,
+ * locked by stripes; each slot's HTML is its own allocation, grown as needed
+ * and kept for the next block (about 2 KB for 8 items): at most
+ * READER_SLOTS x BLOCK_MAX, about 16 MB for 8,192 active readers.
  */
-#define RECS_TTL       5
-#define READER_SLOTS   4096
+#define RECS_TTL       30
+#define READER_SLOTS   8192
 #define READER_WAYS    4
 #define READER_STRIPES 64
-#define READER_HTML    2048
 #define READER_KEYS    16
 struct reader_block {
 	uint8_t visitor[ND_HISTORY_VISITOR_LEN];
@@ -62,7 +63,8 @@ struct reader_block {
 	int64_t generation, at;
 	size_t limit, len;
 	uint32_t keys[READER_KEYS]; /* what the block shows, for the model */
-	char html[READER_HTML];
+	char *html;                 /* len bytes; cap allocated */
+	size_t cap;
 };
 
 struct nd_reader_blocks {
@@ -94,6 +96,8 @@ void nd__reader_blocks_free(struct nd_reader_blocks *t)
 		return;
 	for (size_t i = 0; i < READER_STRIPES; i++)
 		pthread_mutex_destroy(&t->locks[i]);
+	for (size_t i = 0; i < READER_SLOTS; i++)
+		free(t->slots[i].html);
 	free(t);
 }
 
@@ -131,7 +135,7 @@ static void keep_for_reader(struct nd_reader_blocks *rbs, size_t slot, const uin
 {
 	struct reader_block *rb = NULL;
 
-	if (!rbs || len > READER_HTML || n > READER_KEYS)
+	if (!rbs || len > BLOCK_MAX || n > READER_KEYS)
 		return;
 	pthread_mutex_lock(&rbs->locks[slot / READER_WAYS % READER_STRIPES]);
 	/* The reader's own slot, else an empty one, else the oldest. */
@@ -156,6 +160,10 @@ static void keep_for_reader(struct nd_reader_blocks *rbs, size_t slot, const uin
 	rb->nkeys = (uint32_t)n;
 	for (size_t i = 0; i < n; i++)
 		rb->keys[i] = items[i].article->key;
+	if (rb->cap < len) {
+		rb->cap = len < 2048 ? 2048 : len;
+		rb->html = nd_xrealloc(rb->html, rb->cap);
+	}
 	rb->len = len;
 	memcpy(rb->html, html, len);
 	pthread_mutex_unlock(&rbs->locks[slot / READER_WAYS % READER_STRIPES]);
