@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nd_buf gz = ND_BUF_INIT, out = ND_BUF_INIT;
 	unsigned char tail[ND_GZIP_TRAILER_LEN];
 	size_t cut1 = size / 3, cut2 = size - size / 4;
-	uint32_t crc;
+	uint32_t crc, qcrc;
 
 	if (!text)
 		abort();
@@ -35,8 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	nd_buf_add(&gz, nd_gzip_header, ND_GZIP_HEADER_LEN);
 	if (nd_gzip_piece(data, cut1, 9, &gz) ||
-	    nd_gzip_piece_quick(data + cut1, cut2 - cut1, &gz) ||
+	    nd_gzip_piece_quick(data + cut1, cut2 - cut1, &gz, &qcrc) ||
 	    nd_gzip_piece(data + cut2, size - cut2, 1, &gz))
+		abort();
+	if (qcrc != nd_gzip_crc(0, data + cut1, cut2 - cut1))
 		abort();
 	crc = nd_gzip_crc(0, data, cut1);
 	crc = nd_gzip_crc_combine(crc, nd_gzip_crc(0, data + cut1, cut2 - cut1), cut2 - cut1);

@@ -32,9 +32,12 @@ int nd_gzip_piece(const void *text, size_t len, int level, struct nd_buf *out);
 /*
  * A piece for text made per request (a live count, a personal list):
  * short text goes as a stored block, longer through a small deflate stream
- * kept per thread, at level 1. Same contract as nd_gzip_piece.
+ * kept per thread, at level 1, and the piece is kept (by the text's
+ * 128-bit hash, a few thousand of them) with its CRC-32 for the next
+ * request that has the same text. *crc gets the text's CRC-32 (as
+ * nd_gzip_crc). Same contract as nd_gzip_piece.
  */
-int nd_gzip_piece_quick(const void *text, size_t len, struct nd_buf *out);
+int nd_gzip_piece_quick(const void *text, size_t len, struct nd_buf *out, uint32_t *crc);
 
 /* CRC-32 of text (zlib's), and of a text made of a (crc_a) then b
  * (crc_b, len_b bytes). */

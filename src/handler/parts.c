@@ -321,16 +321,19 @@ static int gzip_pieces(struct nd_parts *p, struct answer *a, const size_t *voff)
 {
 	struct gz_form *g = gz_form(p);
 	size_t h = p->seg_count - 1, *goff;
-	uint32_t crc = 0;
+	uint32_t crc = 0, *vcrc;
 	uint64_t total = 0;
 
 	if (!g)
 		return -1;
 	goff = nd_xmalloc((h + 1) * sizeof(*goff));
+	vcrc = nd_xmalloc((h + 1) * sizeof(*vcrc));
 	for (size_t i = 0; i < h; i++) {
 		goff[i] = a->gz.len;
-		if (nd_gzip_piece_quick(a->vals.buf + voff[i], voff[i + 1] - voff[i], &a->gz)) {
+		if (nd_gzip_piece_quick(a->vals.buf + voff[i], voff[i + 1] - voff[i], &a->gz,
+		                        &vcrc[i])) {
 			free(goff);
+			free(vcrc);
 			return -1;
 		}
 	}
@@ -344,13 +347,14 @@ static int gzip_pieces(struct nd_parts *p, struct answer *a, const size_t *voff)
 			size_t n = voff[i + 1] - voff[i];
 
 			add_iov(a, a->gz.buf + goff[i], goff[i + 1] - goff[i]);
-			crc = nd_gzip_crc_combine(crc, nd_gzip_crc(0, a->vals.buf + voff[i], n), n);
+			crc = nd_gzip_crc_combine(crc, vcrc[i], n);
 			total += n;
 		}
 	}
 	nd_gzip_trailer(crc, total, a->tail);
 	add_iov(a, a->tail, ND_GZIP_TRAILER_LEN);
 	free(goff);
+	free(vcrc);
 	return 0;
 }
 

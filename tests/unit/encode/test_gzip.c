@@ -45,14 +45,17 @@ static void stitch_and_check(struct nd_buf *texts, size_t n)
 {
 	struct nd_buf gz = ND_BUF_INIT, plain = ND_BUF_INIT, out = ND_BUF_INIT;
 	unsigned char tail[ND_GZIP_TRAILER_LEN];
-	uint32_t crc = 0;
+	uint32_t crc = 0, qcrc;
 
 	nd_buf_add(&gz, nd_gzip_header, ND_GZIP_HEADER_LEN);
 	for (size_t i = 0; i < n; i++) {
 		if (i % 2 == 0)
 			assert_int_equal(nd_gzip_piece(texts[i].buf, texts[i].len, 9, &gz), 0);
-		else
-			assert_int_equal(nd_gzip_piece_quick(texts[i].buf, texts[i].len, &gz), 0);
+		else {
+			assert_int_equal(
+			    nd_gzip_piece_quick(texts[i].buf, texts[i].len, &gz, &qcrc), 0);
+			assert_int_equal(qcrc, nd_gzip_crc(0, texts[i].buf, texts[i].len));
+		}
 		crc = nd_gzip_crc_combine(crc, nd_gzip_crc(0, texts[i].buf, texts[i].len),
 		                          texts[i].len);
 		nd_buf_add(&plain, texts[i].buf, texts[i].len);
@@ -110,6 +113,36 @@ static void test_random_stitches(void **state)
 	}
 }
 
+/* A quick piece asked for again comes from the cache: the same bytes and
+ * CRC, and it still stitches (a page answered twice). */
+static void test_quick_pieces_kept(void **state)
+{
+	struct nd_buf t[3], a = ND_BUF_INIT, b = ND_BUF_INIT;
+	uint32_t ca, cb;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		nd_buf_init(&t[i], 0);
+		page_text(&t[i], 77 + (unsigned)i, i == 1 ? 1800 : 5000);
+	}
+	assert_int_equal(nd_gzip_piece_quick(t[1].buf, t[1].len, &a, &ca), 0);
+	assert_int_equal(nd_gzip_piece_quick(t[1].buf, t[1].len, &b, &cb), 0);
+	assert_int_equal(ca, cb);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.buf, b.buf, a.len);
+	/* Same length, one byte apart: not taken for the other. */
+	t[1].buf[900] ^= 1;
+	nd_buf_reset(&b);
+	assert_int_equal(nd_gzip_piece_quick(t[1].buf, t[1].len, &b, &cb), 0);
+	assert_int_not_equal(ca, cb);
+	stitch_and_check(t, 3);
+	stitch_and_check(t, 3);
+	for (size_t i = 0; i < 3; i++)
+		nd_buf_release(&t[i]);
+	nd_buf_release(&a);
+	nd_buf_release(&b);
+}
+
 static void test_gunzip_refuses_damage(void **state)
 {
 	struct nd_buf gz = ND_BUF_INIT, out = ND_BUF_INIT, t = ND_BUF_INIT;
@@ -158,9 +191,8 @@ static void test_brotli_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_stitched_pieces),
-	    cmocka_unit_test(test_random_stitches),
-	    cmocka_unit_test(test_gunzip_refuses_damage),
+	    cmocka_unit_test(test_stitched_pieces),   cmocka_unit_test(test_random_stitches),
+	    cmocka_unit_test(test_quick_pieces_kept), cmocka_unit_test(test_gunzip_refuses_damage),
 	    cmocka_unit_test(test_brotli_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
