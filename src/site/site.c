@@ -41,6 +41,7 @@ struct build {
 	size_t retired_cap;
 	int64_t now;
 	struct nd_buf scratch;
+	const char *prev_language;      /* the last article's, in the site's arena */
 	struct nd_index_writer *writer; /* on the previous snapshot's index */
 	size_t reindexed;
 	struct {
@@ -113,7 +114,8 @@ static int index_article(struct build *b, struct nd_site_article *a, const char 
 
 static const char *dup(struct build *b, const char *s)
 {
-	return nd_arena_strdup(b->site->arena, s ? s : "");
+	/* Empty strings (no summary, image or source) are all one. */
+	return s && *s ? nd_arena_strdup(b->site->arena, s) : "";
 }
 
 static int on_section(void *ctx, const struct nd_section_rec *r)
@@ -238,7 +240,10 @@ static int on_article(void *ctx, const struct nd_article_rec *r)
 	a->slug = dup(b, r->slug);
 	a->title = dup(b, r->title);
 	a->summary = dup(b, r->summary);
-	a->language = dup(b, r->language);
+	/* One copy per language, not per article. */
+	a->language = b->prev_language && !strcmp(b->prev_language, r->language)
+	                  ? b->prev_language
+	                  : (b->prev_language = dup(b, r->language));
 	a->image = dup(b, r->image);
 	a->source_url = dup(b, r->source_url);
 	a->published_at = r->published_at;
@@ -528,7 +533,10 @@ static void index_urls(struct build *b)
 		nd_buf_addch(&b->scratch, '/');
 		nd_escape_url(&b->scratch, a->slug, strlen(a->slug));
 		a->url = dup(b, b->scratch.buf);
-		a->route = nd_arena_printf(site->arena, "%s/%s", a->section->route, a->slug);
+		nd_buf_reset(&b->scratch);
+		nd_buf_addf(&b->scratch, "%s/%s", a->section->route, a->slug);
+		/* Most paths need no percent-encoding: one string for both. */
+		a->route = strcmp(a->url, b->scratch.buf) ? dup(b, b->scratch.buf) : a->url;
 		nd_map_put(&site->by_route, a->route, strlen(a->route), a);
 		nd_map_put(&site->by_ext_id, a->ext_id, strlen(a->ext_id), a);
 	}
