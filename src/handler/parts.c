@@ -51,8 +51,9 @@ struct nd_parts {
 	struct hole *holes;
 	_Atomic(struct gz_form *) gz;
 	_Atomic(struct filled *) br_text; /* no holes: the text's brotli */
-	pthread_mutex_t lock;             /* guards filled */
-	struct filled *filled;            /* holes: the last values asked twice */
+	pthread_mutex_t lock;             /* guards the three below */
+	struct filled *filled;            /* holes: brotli of the last values asked twice */
+	struct filled *whole[2];          /* identity, gzip: the last answer asked twice */
 	atomic_uint_least64_t last_values;
 	atomic_size_t bytes;
 };
@@ -139,6 +140,8 @@ void nd_parts_unref(struct nd_parts *p)
 	gz_free(atomic_load(&p->gz));
 	filled_unref(atomic_load(&p->br_text));
 	filled_unref(p->filled);
+	filled_unref(p->whole[0]);
+	filled_unref(p->whole[1]);
 	pthread_mutex_destroy(&p->lock);
 	free(p->text);
 	free(p->segs);
@@ -250,7 +253,7 @@ static void assemble(const struct nd_parts *p, const struct nd_buf *vals, const 
  * with every request (a personal list) never pays for it.
  */
 static struct filled *br_filled(struct nd_parts *p, uint64_t values, const struct nd_buf *vals,
-                                const size_t *voff)
+                                const size_t *voff, bool repeat)
 {
 	struct filled *f, *old;
 	struct nd_buf whole = ND_BUF_INIT;
@@ -262,7 +265,7 @@ static struct filled *br_filled(struct nd_parts *p, uint64_t values, const struc
 	else
 		f = NULL;
 	pthread_mutex_unlock(&p->lock);
-	if (f || atomic_exchange(&p->last_values, values) != values)
+	if (f || !repeat)
 		return f;
 	assemble(p, vals, voff, &whole);
 	f = filled_new(whole.buf, whole.len, values, ND_BROTLI_QUALITY_PAGE);
@@ -279,6 +282,48 @@ static struct filled *br_filled(struct nd_parts *p, uint64_t values, const struc
 		atomic_fetch_sub(&p->bytes, old->len);
 	filled_unref(old);
 	return f;
+}
+
+/* The kept whole answer of slot for these values (a reference), or NULL. */
+static struct filled *whole_get(struct nd_parts *p, struct filled **slot, uint64_t values)
+{
+	struct filled *f;
+
+	pthread_mutex_lock(&p->lock);
+	f = *slot;
+	if (f && f->values == values)
+		atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+	else
+		f = NULL;
+	pthread_mutex_unlock(&p->lock);
+	return f;
+}
+
+/* Keeps the answer in pieces (iov) whole in slot for these values. */
+static void whole_keep(struct nd_parts *p, struct filled **slot, uint64_t values,
+                       const struct nd_http_iov *iov, size_t n)
+{
+	struct filled *f, *old;
+	size_t len = 0, off = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += iov[i].len;
+	f = nd_xmalloc(sizeof(*f) + len);
+	atomic_init(&f->refs, 1);
+	f->values = values;
+	f->len = len;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(f->data + off, iov[i].base, iov[i].len);
+		off += iov[i].len;
+	}
+	pthread_mutex_lock(&p->lock);
+	old = *slot;
+	*slot = f;
+	pthread_mutex_unlock(&p->lock);
+	atomic_fetch_add(&p->bytes, len);
+	if (old)
+		atomic_fetch_sub(&p->bytes, old->len);
+	filled_unref(old);
 }
 
 void nd_parts_precompress(struct nd_parts *p)
@@ -367,6 +412,8 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 	enum nd_coding coding = ND_CODING_IDENTITY, best;
 	uint64_t etag = p->hash;
 	const char *etag_s;
+	struct filled **slot;
+	bool repeat;
 
 	a->parts = nd_parts_ref(p);
 	nd_buf_init(&a->vals, 0);
@@ -384,13 +431,15 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 
 		etag = nd_hash(parts, sizeof(parts));
 	}
+	/* The same values as the request before: worth keeping whole. */
+	repeat = !h || atomic_exchange(&p->last_values, etag) == etag;
 	if (p->compress && p->text_len + a->vals.len >= COMPRESS_MIN) {
 		unsigned ok = nd_coding_accepted(
 		    q->accept_encoding, ND_CODING_BIT(ND_CODING_GZIP) | ND_CODING_BIT(ND_CODING_BR),
 		    &best);
 
 		if (best == ND_CODING_BR)
-			a->filled = h ? br_filled(p, etag, &a->vals, voff)
+			a->filled = h ? br_filled(p, etag, &a->vals, voff, repeat)
 			              : br_text(p, ND_BROTLI_QUALITY_PAGE);
 		if (a->filled)
 			coding = ND_CODING_BR;
@@ -413,18 +462,33 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 		answer_free(a);
 		return 304;
 	}
-	if (coding == ND_CODING_GZIP && gzip_pieces(p, a, voff)) {
-		a->iov_count = 0; /* the compressor failed: send it as it is */
-		coding = ND_CODING_IDENTITY;
-	}
-	if (coding == ND_CODING_BR) {
+	/*
+	 * An answer asked for twice with the same values (a page whose counts
+	 * stand still: robots, anonymous readers between views) is kept whole
+	 * per coding and sent as one buffer from then on. A page without holes
+	 * is one piece already in identity.
+	 */
+	slot = coding == ND_CODING_GZIP ? &p->whole[1] : &p->whole[0];
+	if (coding != ND_CODING_BR && (h || coding == ND_CODING_GZIP) &&
+	    (a->filled = whole_get(p, slot, etag))) {
 		add_iov(a, a->filled->data, a->filled->len);
-	} else if (coding == ND_CODING_IDENTITY) {
-		for (size_t i = 0; i < p->seg_count; i++) {
-			add_iov(a, p->text + p->segs[i].off, p->segs[i].len);
-			if (i < h)
-				add_iov(a, a->vals.buf + voff[i], voff[i + 1] - voff[i]);
+	} else {
+		if (coding == ND_CODING_GZIP && gzip_pieces(p, a, voff)) {
+			a->iov_count = 0; /* the compressor failed: send it as it is */
+			coding = ND_CODING_IDENTITY;
 		}
+		if (coding == ND_CODING_BR) {
+			add_iov(a, a->filled->data, a->filled->len);
+		} else if (coding == ND_CODING_IDENTITY) {
+			for (size_t i = 0; i < p->seg_count; i++) {
+				add_iov(a, p->text + p->segs[i].off, p->segs[i].len);
+				if (i < h)
+					add_iov(a, a->vals.buf + voff[i], voff[i + 1] - voff[i]);
+			}
+		}
+		if (coding != ND_CODING_BR && repeat && a->iov_count > 1)
+			whole_keep(p, coding == ND_CODING_GZIP ? &p->whole[1] : &p->whole[0], etag,
+			           a->iov, a->iov_count);
 	}
 	if (coding != ND_CODING_IDENTITY)
 		nd_http_add_header(res, "Content-Encoding", nd_coding_name(coding));

@@ -77,8 +77,9 @@ struct nd_http_response {
 	size_t static_len;
 	/*
 	 * A body in pieces, used instead of both when iov_count > 0: sent in
-	 * order (gathered into one buffer up to ND_HTTP_GATHER_COPY bytes, else
-	 * by writev without a copy). release(release_arg) is called
+	 * order (one piece as it is; several gathered into one buffer up to
+	 * ND_HTTP_GATHER_COPY bytes, else by writev without a copy).
+	 * release(release_arg) is called
 	 * exactly once when the response is done with (sent, dropped, or never
 	 * queued), and keeps alive until then what the pieces point into; iov
 	 * itself need only last until the handler returns.

@@ -229,7 +229,15 @@ static enum MHD_Result send_response(struct nd_http_server *srv, struct MHD_Conn
 
 	for (size_t i = 0; i < res->iov_count; i++)
 		gathered += res->iov[i].len;
-	if (res->iov_count && gathered <= ND_HTTP_GATHER_COPY) {
+	if (res->iov_count == 1 && res->release) {
+		/* One piece: sent as a buffer (with its header in one sendmsg)
+		 * straight from where it is, released when done. */
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+		    res->iov[0].len, (void *)res->iov[0].base, res->release, res->release_arg);
+		if (!r)
+			res->release(res->release_arg);
+		res->release = NULL;
+	} else if (res->iov_count && gathered <= ND_HTTP_GATHER_COPY) {
 		size_t len = gathered, off = 0;
 		char *body;
 

@@ -94,6 +94,7 @@ struct got {
 	int status;
 	struct nd_buf body; /* decoded */
 	size_t wire;        /* bytes sent */
+	size_t pieces;      /* how many */
 	char etag[64], coding[8], vary[64];
 };
 
@@ -115,6 +116,7 @@ static void ask(struct nd_parts *p, const char *ae, const char *inm, struct got 
 	snprintf(g->coding, sizeof(g->coding), "%s", ce ? ce : "");
 	gather(&res, &raw);
 	g->wire = raw.len;
+	g->pieces = res.iov_count;
 	if (!strcmp(g->coding, "gzip"))
 		assert_int_equal(nd_gunzip(raw.buf, raw.len, &g->body), 0);
 	else if (!strcmp(g->coding, "br"))
@@ -223,6 +225,49 @@ static void test_brotli_once_values_repeat(void **state)
 	assert_non_null(strstr(g.body.buf, "53,254 views"));
 	nd_buf_release(&g.body);
 	shown_views--;
+	nd_parts_unref(p);
+	nd_buf_release(&src);
+	nd_buf_release(&want);
+}
+
+/* The same values twice: the answer is kept whole per coding and sent as
+ * one piece from then on; new values go back to pieces. */
+static void test_whole_when_values_repeat(void **state)
+{
+	struct nd_buf src = ND_BUF_INIT, want = ND_BUF_INIT;
+	struct nd_parts *p;
+	struct got g;
+
+	(void)state;
+	page(&src);
+	p = nd_parts_new(src.buf, src.len, NONCE, false, true);
+	for (int coding = 0; coding < 2; coding++) {
+		const char *ae = coding ? "gzip" : NULL;
+
+		personal = 40 + (unsigned)coding;
+		nd_buf_reset(&want);
+		filled(&want);
+		for (int i = 0; i < 4; i++) {
+			ask(p, ae, NULL, &g);
+			/* The second ask sees the repeat and keeps its answer. */
+			if (i < 2)
+				assert_true(g.pieces > 1);
+			else
+				assert_int_equal(g.pieces, 1);
+			assert_int_equal(g.body.len, want.len);
+			assert_memory_equal(g.body.buf, want.buf, want.len);
+			nd_buf_release(&g.body);
+		}
+		personal = 50; /* other values: pieces again, the right page */
+		nd_buf_reset(&want);
+		filled(&want);
+		ask(p, ae, NULL, &g);
+		assert_true(g.pieces > 1);
+		assert_int_equal(g.body.len, want.len);
+		assert_memory_equal(g.body.buf, want.buf, want.len);
+		nd_buf_release(&g.body);
+	}
+	personal = 0;
 	nd_parts_unref(p);
 	nd_buf_release(&src);
 	nd_buf_release(&want);
@@ -383,6 +428,7 @@ int main(void)
 	    cmocka_unit_test(test_identity_is_the_filled_page),
 	    cmocka_unit_test(test_gzip_pieces),
 	    cmocka_unit_test(test_brotli_once_values_repeat),
+	    cmocka_unit_test(test_whole_when_values_repeat),
 	    cmocka_unit_test(test_etag_follows_values),
 	    cmocka_unit_test(test_etag_stable_across_cuts),
 	    cmocka_unit_test(test_no_holes_and_not_compressible),
