@@ -20,33 +20,46 @@ fetch_raw() {
 }
 hdr() { grep -i "^$2:" "$1.h" | tail -n1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'; }
 
-# The same page in each coding (wrk-like client: no User-Agent, a robot,
-# so nothing is counted and the page does not change between the asks).
-for path in "$article" / /entertainment /api/articles /feed.xml /sitemap.xml /search?q=doctor; do
-	fetch_raw "$path" "$TMP/id"
-	fetch_raw "$path" "$TMP/gz" -H 'Accept-Encoding: gzip'
-	check "$path: gzip asked, gzip sent" test "$(hdr "$TMP/gz" Content-Encoding)" = gzip
+# ask_codings PATH: the page in identity, gzip and brotli, asked for in a
+# row, then a conditional GET with the gzip ETag; succeeds when all of it
+# is one page (the checks below then say what each answer was).
+ask_codings() {
+	fetch_raw "$1" "$TMP/id"
+	fetch_raw "$1" "$TMP/gz" -H 'Accept-Encoding: gzip'
 	gzip -dc <"$TMP/gz" >"$TMP/gz.out" 2>"$TMP/gz.err"
-	check "$path: valid gzip ($(cat "$TMP/gz.err"))" test $? -eq 0
+	gz_rc=$?
+	# Brotli: a page with live values is compressed once its values have
+	# been asked for twice (before that: gzip); curl decodes both.
+	curl -s -o /dev/null --compressed -H 'Accept-Encoding: br, gzip' "$BASE$1"
+	fetch_raw "$1" "$TMP/br" -H 'Accept-Encoding: br, gzip'
+	curl -s -o "$TMP/br.out" --compressed -H 'Accept-Encoding: br' "$BASE$1"
+	e_id=$(hdr "$TMP/id" ETag) e_gz=$(hdr "$TMP/gz" ETag) e_br=$(hdr "$TMP/br" ETag)
+	rm -f "$TMP/body"
+	fetch "$1" -H 'Accept-Encoding: gzip' -H "If-None-Match: $e_gz"
+	cmp -s "$TMP/id" "$TMP/gz.out" && cmp -s "$TMP/id" "$TMP/br.out" && [ "$STATUS" = 304 ]
+}
+
+# The same page in each coding (wrk-like client: no User-Agent, a robot,
+# so nothing is counted). A Ranking count can still move between the asks
+# (a view leaves the 24-hour window as a minute turns): then ask again.
+for path in "$article" / /entertainment /api/articles /feed.xml /sitemap.xml /search?q=doctor; do
+	for _ in 1 2 3; do
+		ask_codings "$path" && break
+		sleep 1
+	done
+	check "$path: gzip asked, gzip sent" test "$(hdr "$TMP/gz" Content-Encoding)" = gzip
+	check "$path: valid gzip ($(cat "$TMP/gz.err"))" test "$gz_rc" -eq 0
 	check "$path: gzip is the identity page" cmp -s "$TMP/id" "$TMP/gz.out"
 	check "$path: gzip is smaller ($(wc -c <"$TMP/gz") of $(wc -c <"$TMP/id"))" \
 		test "$(wc -c <"$TMP/gz")" -lt "$(($(wc -c <"$TMP/id") / 2))"
 	check "$path: Vary names Accept-Encoding" grep -qi '^Vary:.*Accept-Encoding' "$TMP/gz.h"
 	check "$path: identity has no Content-Encoding" test -z "$(hdr "$TMP/id" Content-Encoding)"
-	# Brotli: a page with live values is compressed once its values have
-	# been asked for twice (before that: gzip); curl decodes both.
-	curl -s -o /dev/null --compressed -H 'Accept-Encoding: br, gzip' "$BASE$path"
-	fetch_raw "$path" "$TMP/br" -H 'Accept-Encoding: br, gzip'
 	check "$path: br asked again, br sent" test "$(hdr "$TMP/br" Content-Encoding)" = br
-	curl -s -o "$TMP/br.out" --compressed -H 'Accept-Encoding: br' "$BASE$path"
 	check "$path: br decodes to the identity page" cmp -s "$TMP/id" "$TMP/br.out"
 	check "$path: br is smaller than gzip" test "$(wc -c <"$TMP/br")" -lt "$(wc -c <"$TMP/gz")"
 	# One ETag per coding; each gets its 304, and not the other's.
-	e_id=$(hdr "$TMP/id" ETag) e_gz=$(hdr "$TMP/gz" ETag) e_br=$(hdr "$TMP/br" ETag)
 	check "$path: ETags differ per coding ($e_id $e_gz $e_br)" \
 		test "$e_id" != "$e_gz" -a "$e_gz" != "$e_br" -a "${e_gz%-gz\"}\"" = "$e_id"
-	rm -f "$TMP/body"
-	fetch "$path" -H 'Accept-Encoding: gzip' -H "If-None-Match: $e_gz"
 	expect_status 304 "$path: gzip ETag revalidates in gzip"
 	check "$path: a 304 has no body" test ! -s "$TMP/body"
 	fetch "$path" -H "If-None-Match: $e_gz"
@@ -54,9 +67,13 @@ for path in "$article" / /entertainment /api/articles /feed.xml /sitemap.xml /se
 done
 
 # HEAD: the length of what GET would send.
-fetch_raw "$article" "$TMP/gz" -H 'Accept-Encoding: gzip'
-len=$(wc -c <"$TMP/gz")
-curl -s -I -H 'Accept-Encoding: gzip' "$BASE$article" >"$TMP/head.h"
+for _ in 1 2 3; do # (asked again if a Ranking count moved in between)
+	fetch_raw "$article" "$TMP/gz" -H 'Accept-Encoding: gzip'
+	len=$(wc -c <"$TMP/gz")
+	curl -s -I -H 'Accept-Encoding: gzip' "$BASE$article" >"$TMP/head.h"
+	grep -qi "^Content-Length: $len" "$TMP/head.h" && break
+	sleep 1
+done
 check "HEAD in gzip: Content-Length $len" grep -qi "^Content-Length: $len" "$TMP/head.h"
 check "HEAD in gzip: Content-Encoding" grep -qi '^Content-Encoding: gzip' "$TMP/head.h"
 
