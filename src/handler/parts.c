@@ -247,43 +247,6 @@ static void assemble(const struct nd_parts *p, const struct nd_buf *vals, const 
 	}
 }
 
-/*
- * The brotli of the answer with these values (a reference), or NULL: kept
- * when the same values come twice in a row, so a page whose values change
- * with every request (a personal list) never pays for it.
- */
-static struct filled *br_filled(struct nd_parts *p, uint64_t values, const struct nd_buf *vals,
-                                const size_t *voff, bool repeat)
-{
-	struct filled *f, *old;
-	struct nd_buf whole = ND_BUF_INIT;
-
-	pthread_mutex_lock(&p->lock);
-	f = p->filled;
-	if (f && f->values == values)
-		atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
-	else
-		f = NULL;
-	pthread_mutex_unlock(&p->lock);
-	if (f || !repeat)
-		return f;
-	assemble(p, vals, voff, &whole);
-	f = filled_new(whole.buf, whole.len, values, ND_BROTLI_QUALITY_PAGE);
-	nd_buf_release(&whole);
-	if (!f)
-		return NULL;
-	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed); /* the slot's */
-	pthread_mutex_lock(&p->lock);
-	old = p->filled;
-	p->filled = f;
-	pthread_mutex_unlock(&p->lock);
-	atomic_fetch_add(&p->bytes, f->len);
-	if (old)
-		atomic_fetch_sub(&p->bytes, old->len);
-	filled_unref(old);
-	return f;
-}
-
 /* The kept whole answer of slot for these values (a reference), or NULL. */
 static struct filled *whole_get(struct nd_parts *p, struct filled **slot, uint64_t values)
 {
@@ -299,11 +262,50 @@ static struct filled *whole_get(struct nd_parts *p, struct filled **slot, uint64
 	return f;
 }
 
+/* Puts f (the caller's reference passes to slot) in slot, in place of the
+ * one there. */
+static void slot_put(struct nd_parts *p, struct filled **slot, struct filled *f)
+{
+	struct filled *old;
+
+	pthread_mutex_lock(&p->lock);
+	old = *slot;
+	*slot = f;
+	pthread_mutex_unlock(&p->lock);
+	atomic_fetch_add(&p->bytes, f->len);
+	if (old)
+		atomic_fetch_sub(&p->bytes, old->len);
+	filled_unref(old);
+}
+
+/*
+ * The brotli of the answer with these values (a reference), or NULL: kept
+ * when the same values come twice in a row, so a page whose values change
+ * with every request (a personal list) never pays for it.
+ */
+static struct filled *br_filled(struct nd_parts *p, uint64_t values, const struct nd_buf *vals,
+                                const size_t *voff, bool repeat)
+{
+	struct filled *f = whole_get(p, &p->filled, values);
+	struct nd_buf whole = ND_BUF_INIT;
+
+	if (f || !repeat)
+		return f;
+	assemble(p, vals, voff, &whole);
+	f = filled_new(whole.buf, whole.len, values, ND_BROTLI_QUALITY_PAGE);
+	nd_buf_release(&whole);
+	if (!f)
+		return NULL;
+	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed); /* the slot's */
+	slot_put(p, &p->filled, f);
+	return f;
+}
+
 /* Keeps the answer in pieces (iov) whole in slot for these values. */
 static void whole_keep(struct nd_parts *p, struct filled **slot, uint64_t values,
                        const struct nd_http_iov *iov, size_t n)
 {
-	struct filled *f, *old;
+	struct filled *f;
 	size_t len = 0, off = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -316,14 +318,7 @@ static void whole_keep(struct nd_parts *p, struct filled **slot, uint64_t values
 		memcpy(f->data + off, iov[i].base, iov[i].len);
 		off += iov[i].len;
 	}
-	pthread_mutex_lock(&p->lock);
-	old = *slot;
-	*slot = f;
-	pthread_mutex_unlock(&p->lock);
-	atomic_fetch_add(&p->bytes, len);
-	if (old)
-		atomic_fetch_sub(&p->bytes, old->len);
-	filled_unref(old);
+	slot_put(p, slot, f);
 }
 
 void nd_parts_precompress(struct nd_parts *p)
@@ -487,8 +482,9 @@ int nd_parts_answer(struct nd_parts *p, const struct nd_hole_values *v,
 			}
 		}
 		if (coding != ND_CODING_BR && repeat && a->iov_count > 1)
-			whole_keep(p, coding == ND_CODING_GZIP ? &p->whole[1] : &p->whole[0], etag,
-			           a->iov, a->iov_count);
+			/* (coding may have fallen back to identity: not slot) */
+			whole_keep(p, &p->whole[coding == ND_CODING_GZIP], etag, a->iov,
+			           a->iov_count);
 	}
 	if (coding != ND_CODING_IDENTITY)
 		nd_http_add_header(res, "Content-Encoding", nd_coding_name(coding));
