@@ -4,7 +4,6 @@
 
 #include "config/config.h"
 #include "core/arena.h"
-#include "core/hash.h"
 #include "core/str.h"
 #include "handler/engage.h"
 #include "handler/handler_int.h"
@@ -100,6 +99,15 @@ static int serve_cached(struct nd_http_request *req, struct nd_http_response *re
 	return 200;
 }
 
+/* Whether the answer has live values to fill in (handler/holes.h). */
+static bool has_holes(const struct nd_http_response *res)
+{
+	for (size_t i = 0; i < res->header_count; i++)
+		if (!strcmp(res->headers[i].name, ND_HDR_HOLES))
+			return true;
+	return false;
+}
+
 /* Whether a body of content type ct is worth compressing: text. */
 static bool compressible(const char *ct)
 {
@@ -129,9 +137,9 @@ static struct nd_parts *cut(struct nd_app *app, struct nd_http_response *res)
 }
 
 /*
- * Runs the route; a cacheable 200 comes back as *parts (the caller's
- * reference), from the cache or made now, its body to be filled in by
- * finish().
+ * Runs the route; a cacheable 200, or any 200 with live values, comes
+ * back as *parts (the caller's reference), from the cache or made now, its
+ * body to be filled in by finish().
  */
 static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_request *req,
                struct nd_http_response *res, const struct route *r, const struct nd_route_match *m,
@@ -141,8 +149,12 @@ static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_re
 	const struct nd_page *page;
 	int status;
 
-	if (!r->cache || !site->pages)
-		return r->fn(app, site, req, res, m);
+	if (!r->cache || !site->pages) {
+		status = r->fn(app, site, req, res, m);
+		if (status == 200 && has_holes(res))
+			*parts = cut(app, res);
+		return status;
+	}
 	/* The key: the path, then the arguments this route reads, in the
 	 * route's order, so "?page=2&utm=x" and "?utm=y&page=2" are one page. */
 	nd_buf_add(&key, req->path, req->path_len);
@@ -171,6 +183,8 @@ static int run(struct nd_app *app, const struct nd_site *site, struct nd_http_re
 		if (status == 200 && !no_store(res)) {
 			*parts = cut(app, res);
 			store(site->pages, &key, res, *parts);
+		} else if (status == 200 && has_holes(res)) {
+			*parts = cut(app, res); /* answered from parts, not kept */
 		}
 	}
 	nd_buf_release(&key);
@@ -313,7 +327,6 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 	const char *count = take_header(res, ND_HDR_COUNT);
 	bool html = res->content_type && !strncmp(res->content_type, "text/html", 9);
 	struct nd_reader reader;
-	const char *etag;
 
 	/* The admin is no reader: no visitor cookie, no view, no live values. */
 	if (status != 200 || !app->engage || !strncmp(req->path, "/admin", 6))
@@ -335,27 +348,13 @@ static int finish(struct nd_app *app, const struct nd_site *site, struct nd_http
 	values = *nd_engage_values(app->engage);
 	values.fragment = fragment;
 	values.frag_ctx = &fc;
-	if (parts) {
-		/* Counts live here, not in a shared cache: every reader's request
-		 * must reach the server (a cached copy would freeze the count and
-		 * miss the view); the validator keeps it cheap when nothing
-		 * changed. And the Recommendation list is the reader's own. */
-		nd_http_add_header(res, "Cache-Control", "private, no-cache");
-		status = answer(parts, &values, req, res, "Cookie, DNT, Sec-GPC");
-		nd_parts_unref(parts);
-		return status;
-	}
-	/* An answer the cache does not keep (an uncacheable route). */
-	nd_holes_fill(&res->body, nd_engage_nonce(app->engage), &values, !strcmp(holes, "json"));
-	etag = nd_arena_printf(req->arena, "\"%016llx\"",
-	                       (unsigned long long)nd_hash(res->body.buf, res->body.len));
-	nd_http_add_header(res, "ETag", etag);
+	/* Counts live here, not in a shared cache: every reader's request must
+	 * reach the server (a cached copy would freeze the count and miss the
+	 * view); the validator keeps it cheap when nothing changed. And the
+	 * Recommendation list is the reader's own. */
 	nd_http_add_header(res, "Cache-Control", "private, no-cache");
-	nd_http_add_header(res, "Vary", "Cookie, DNT, Sec-GPC");
-	if (nd_http_etag_matches(nd_http_header(req, "If-None-Match"), etag)) {
-		nd_buf_reset(&res->body);
-		return 304;
-	}
+	status = answer(parts, &values, req, res, "Cookie, DNT, Sec-GPC");
+	nd_parts_unref(parts);
 	return status;
 answer:
 	if (parts) {

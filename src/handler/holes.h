@@ -71,7 +71,9 @@ void nd_hole_value(const struct nd_hole_values *v, char kind, uint32_t id, uint3
                    struct nd_buf *out);
 
 /*
- * Replaces every marker of nonce in body by its value. json: the body is
+ * Replaces every marker of nonce in body by its value: the whole-text form
+ * of what answers do in pieces (handler/parts.h), and the reference their
+ * tests compare with. json: the body is
  * JSON (numbers unformatted, quoted markers lose their quotes). Returns
  * how many were replaced; a malformed marker is left as it is.
  */

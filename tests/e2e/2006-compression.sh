@@ -157,4 +157,16 @@ check "the long page in gzip ends the page" grep -q '</html>' "$TMP/long.gz.out"
 check "the long page in gzip has the body of the identity page" \
 	cmp -s <(grep -o 'Paragraph [0-9]* of' "$TMP/long") <(grep -o 'Paragraph [0-9]* of' "$TMP/long.gz.out")
 
+# No page cache: the answers are cut into parts all the same, per request.
+stop_server
+start_server --page-cache-mb 0 || exit 1
+fetch_raw "$article" "$TMP/nc" -H 'Accept-Encoding: gzip'
+gzip -dc <"$TMP/nc" >"$TMP/nc.out"
+check "no cache: the page in gzip" test "$(hdr "$TMP/nc" Content-Encoding)" = gzip
+check "no cache: the count is filled in" grep -q '<span class="views">View [0-9]' "$TMP/nc.out"
+check "no cache: no marker left" sh -c "! grep -q 'ndh[0-9a-f]\{16\}-' '$TMP/nc.out'"
+rm -f "$TMP/body"
+fetch "$article" -H 'Accept-Encoding: gzip' -H "If-None-Match: $(hdr "$TMP/nc" ETag)"
+expect_status 304 "no cache: the ETag revalidates"
+
 finish
